@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# quickstart.sh — README command 1.
+#
+# Sets everything up (Debian packages, Unbound with dynlib, typoguard), then
+# runs typoguard's main job: an Unbound with typoguard on 127.0.0.1, on the
+# offline lab zones (tests/lab/root.zone), configured from the conf/ samples.
+# It shows `army.ml MX` blocked and `army.mil MX` resolved, and leaves the
+# resolver running so you can query it yourself.
+#
+# Environment: TG_DEMO_DIR (default /tmp/typoguard-demo), TG_DEMO_PORT
+# (default 5300).  Stop it with: contrib/quickstart.sh stop
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+demo=${TG_DEMO_DIR:-/tmp/typoguard-demo}
+port=${TG_DEMO_PORT:-5300}
+
+stop() {
+	if [ -f "$demo/unbound.pid" ] && kill "$(cat "$demo/unbound.pid")" 2>/dev/null; then
+		echo "quickstart: stopped the demo Unbound"
+	fi
+	rm -f "$demo/unbound.pid"
+}
+if [ "${1:-}" = stop ]; then
+	stop
+	exit 0
+fi
+
+bash "$top/contrib/build.sh"
+ub_prefix=$(bash "$top/contrib/build-unbound.sh" --print-configure-args --quiet | sed 's/.*--with-unbound=//')
+unbound="$ub_prefix/sbin/unbound"
+stop
+mkdir -p "$demo"
+# The samples as shipped, with lists next to the configuration.
+cp "$top/conf/typoguard.conf" "$top/conf/protected.list" "$top/conf/allow.list" "$demo/"
+cat >"$demo/unbound.conf" <<CONF
+# Demo resolver: typoguard on loopback, lab zones, no network needed.
+server:
+    interface: 127.0.0.1@$port
+    port: $port
+    do-daemonize: yes
+    chroot: ""
+    username: ""
+    directory: "$demo"
+    pidfile: "$demo/unbound.pid"
+    logfile: "$demo/unbound.log"
+    use-syslog: no
+    verbosity: 1
+    access-control: 127.0.0.0/8 allow
+    do-not-query-localhost: no
+    qname-minimisation: no
+$(sed -n '/^server:/,/^dynlib:/{/^server:/d;/^dynlib:/d;p}' "$top/conf/unbound-typoguard.conf")
+dynlib:
+    dynlib-file: "$top/module/.libs/typoguard.so"
+auth-zone:
+    name: "."
+    zonefile: "$top/tests/lab/root.zone"
+    for-upstream: yes
+    for-downstream: no
+    fallback-enabled: no
+CONF
+: >"$demo/unbound.log"
+TYPOGUARD_CONF="$demo/typoguard.conf" "$unbound" -c "$demo/unbound.conf" || {
+	echo "quickstart: unbound failed to start; its log:" >&2
+	cat "$demo/unbound.log" >&2
+	exit 1
+}
+for _ in $(seq 50); do grep -q "start of service" "$demo/unbound.log" && break; sleep 0.1; done
+
+ask() {
+	echo
+	echo "\$ drill -p $port @127.0.0.1 $1 $2"
+	drill -p "$port" @127.0.0.1 "$1" "$2" | sed -n '/HEADER/,/^;; Query time/p' | grep -v '^$'
+	echo "  (Extended DNS Error, via typoguard's own ldns client: $("$top/tests/tgdig" -p "$port" "$1" "$2" | sed -n 's/.*"ede":\(.*\)}$/\1/p'))"
+}
+echo "== typoguard demo: Unbound $("$unbound" -V | head -1 | cut -d' ' -f2) with typoguard on 127.0.0.1 port $port =="
+echo "== protected list: conf/protected.list ($(grep -cvE '^#|^$' "$demo/protected.list") names); lab zones: tests/lab/root.zone"
+ask army.ml MX
+ask army.mil MX
+echo
+echo "== Unbound's log (typoguard lines):"
+grep typoguard "$demo/unbound.log" | sed 's/^/  /'
+cat <<MSG
+
+The lookalike army.ml was answered NXDOMAIN by typoguard (EDE 15 Blocked);
+army.mil resolved from the lab zones through Unbound's iterator.
+
+The resolver keeps running.  Try it yourself:
+  drill -p $port @127.0.0.1 navy.ml MX           # blocked: lookalike of navy.mil
+  drill -p $port @127.0.0.1 google.ml A          # unrelated .ml: resolves
+  $top/core/typoguard explain armym.il           # why a name scores as it does
+Configuration: $demo/typoguard.conf (lists beside it); Unbound: $demo/unbound.conf
+Log: $demo/unbound.log        Stop: bash $top/contrib/quickstart.sh stop
+MSG

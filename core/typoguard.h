@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * \file
+ * typoguard core: the one public API of the lookalike-domain scorer.
+ *
+ * The resolver module (module/) and the command-line tool (core/tool.c) use
+ * nothing but this header.  The life cycle is:
+ *
+ *   tg_list   a mutable builder: protected names, allowlist entries and TLD
+ *             confusion pairs are added from files, zones or strings.
+ *   tg_index  built once from a list; immutable afterwards, so one index is
+ *             shared by all resolver threads without locks.  Scoring answers
+ *             in O(labels) hash probes, independent of the list size.
+ *   tg_conf   the parsed typoguard.conf (module and `typoguard check-conf`).
+ *
+ * Conventions:
+ *  - Every handle is opaque and has a create/free pair; free(NULL) is a no-op.
+ *  - Functions that can fail return an int: TG_OK (0) or a negative TG_E*
+ *    code; tg_strerror() names it.  Where a tg_error is passed, it receives
+ *    the file, line and a reason for the operator ("file:line: reason").
+ *  - Strings passed in are copied unless stated otherwise; pointers returned
+ *    point into the owning handle and live exactly as long as it.
+ *  - Names are DNS names in presentation format ("army.mil", trailing dot
+ *    optional, \DDD and \X escapes allowed) or in wire format where the
+ *    function says so.  Case never matters.
+ */
+#ifndef TYPOGUARD_H
+#define TYPOGUARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define TG_WARN_UNUSED __attribute__((warn_unused_result))
+#else
+#define TG_WARN_UNUSED
+#endif
+
+/* ------------------------------------------------------------------ errors */
+
+/** Error codes.  TG_OK is 0, errors are negative. */
+enum tg_errcode {
+	TG_OK = 0,
+	TG_ENOMEM = -1,   /**< out of memory */
+	TG_EINVAL = -2,   /**< invalid argument (API misuse) */
+	TG_EIO = -3,      /**< a file could not be opened or read */
+	TG_EPARSE = -4,   /**< malformed input (list line, config line) */
+	TG_ENAME = -5,    /**< not a valid DNS name */
+	TG_ELIMIT = -6,   /**< a cap was exceeded (line, name, entry count) */
+	TG_ENOTFOUND = -7 /**< a required item is missing */
+};
+
+/** Name of an error code; never NULL, static storage. */
+const char *tg_strerror(int code);
+
+/** Maximum length of a presentation name we produce, with NUL. */
+#define TG_NAME_BUF 256
+/** Caps applied to every list: longest line, most entries per list. */
+#define TG_MAX_LINE 1024
+#define TG_MAX_ENTRIES 10000000UL
+
+/**
+ * Details of a failure, for the operator.  Filled by functions taking one
+ * (may be NULL).  \c file is "" when no file is involved, \c line 0 when no
+ * line applies.
+ */
+typedef struct tg_error {
+	int code;                /**< the TG_E* code also returned */
+	unsigned long line;      /**< 1-based line, 0 if none */
+	char file[TG_NAME_BUF];  /**< file the error is in, "" if none */
+	char reason[TG_NAME_BUF];/**< human-readable reason */
+} tg_error;
+
+/**
+ * Format \p err as "file:line: reason" (or "file: reason", or "reason")
+ * into \p buf of \p len bytes, always NUL-terminated.  Returns \p buf.
+ */
+char *tg_error_format(const tg_error *err, char *buf, size_t len);
+
+/* --------------------------------------------------------------- classes */
+
+/** Typo classes; a match carries a bitmask of these. */
+enum tg_class {
+	TG_C_TLD_SWAP = 1u << 0,      /**< army.ml for army.mil (curated pairs) */
+	TG_C_DOT_SHIFT = 1u << 1,     /**< armym.il, gmailc.om */
+	TG_C_EMBEDDING = 1u << 2,     /**< army.mil.ml, army.mil.example.com */
+	TG_C_MISSING_DOT = 1u << 3,   /**< armymil.com, wwwarmy.mil */
+	TG_C_HYPHEN_DOT = 1u << 4,    /**< army-mil.com */
+	TG_C_ADDITION = 1u << 5,      /**< character appended */
+	TG_C_OMISSION = 1u << 6,      /**< character dropped */
+	TG_C_INSERTION = 1u << 7,     /**< keyboard neighbour inserted */
+	TG_C_REPETITION = 1u << 8,    /**< character doubled */
+	TG_C_REPLACEMENT = 1u << 9,   /**< one character replaced */
+	TG_C_TRANSPOSITION = 1u << 10,/**< adjacent characters swapped */
+	TG_C_VOWEL_SWAP = 1u << 11,   /**< one vowel replaced by another */
+	TG_C_BITFLIP = 1u << 12,      /**< one bit flipped */
+	TG_C_HOMOGLYPH = 1u << 13,    /**< ASCII look-alikes: rn/m, 0/o, 1/l */
+	TG_C_IDN_HOMOGLYPH = 1u << 14,/**< Unicode confusable (UTS #39 skeleton) */
+	TG_C_CYRILLIC = 1u << 15,     /**< whole label in Cyrillic look-alikes */
+	TG_C_HYPHENATION = 1u << 16,  /**< hyphen inserted in a label */
+	TG_C_PREFIX = 1u << 17        /**< doppelganger prefix: mailarmy.mil */
+};
+#define TG_C_COUNT 18
+
+/** Short, stable name of one class bit ("tld-swap", "omission", ...). */
+const char *tg_class_name(unsigned class_bit);
+
+/**
+ * Write the names of all bits in \p mask, separated by \p sep, into \p buf
+ * (always NUL-terminated).  Returns the length that would have been written.
+ */
+size_t tg_classes_format(unsigned mask, const char *sep, char *buf, size_t len);
+
+/* ------------------------------------------------------------------ lists */
+
+/** What a list entry means. */
+typedef enum tg_list_kind {
+	TG_LIST_PROTECTED = 1, /**< a name to protect; lookalikes are flagged */
+	TG_LIST_ALLOW = 2      /**< never flagged: the name and its subtree */
+} tg_list_kind;
+
+typedef struct tg_list tg_list;
+
+/** Create an empty list.  Returns NULL when out of memory. */
+tg_list *tg_list_create(void) TG_WARN_UNUSED;
+
+/** Free a list and everything it holds.  NULL is a no-op. */
+void tg_list_free(tg_list *list);
+
+/**
+ * Add one name.  \p source and \p line say where it came from and are
+ * reported with matches (source is copied; may be NULL).  A protected entry
+ * that is a bare TLD ("mil") protects that TLD: names under a confusable TLD
+ * whose label is known under it (army.ml, with army.mil listed) match.
+ */
+int tg_list_add(tg_list *list, tg_list_kind kind, const char *name,
+		const char *source, unsigned long line, tg_error *err);
+
+/**
+ * Load a plain list file: one name per line, '#' starts a comment, blank
+ * lines ignored, CRLF and a UTF-8 BOM accepted, duplicates merged.  A
+ * malformed line fails the whole call with file:line in \p err; entries
+ * added before the failure stay in \p list, so callers that need
+ * all-or-nothing build into a fresh list.
+ */
+int tg_list_load_file(tg_list *list, tg_list_kind kind, const char *path,
+		      tg_error *err);
+
+/**
+ * Load the owner names of an RFC 1035 zone file (read through ldns).  Owner
+ * names are taken relative to \p origin (e.g. "protected.typoguard."): the
+ * origin itself and records of type SOA/NS at the apex are skipped, and the
+ * remaining owner names, with the origin stripped, are the entries.
+ */
+int tg_list_load_zone(tg_list *list, tg_list_kind kind, const char *path,
+		      const char *origin, tg_error *err);
+
+/**
+ * Add a TLD confusion pair to the curated table (e.g. "mil", "ml").  The
+ * built-in table is always present; this extends it.
+ */
+int tg_list_add_tld_pair(tg_list *list, const char *protected_tld,
+			 const char *confusable_tld, tg_error *err);
+
+/** Number of entries of \p kind in the list. */
+size_t tg_list_count(const tg_list *list, tg_list_kind kind);
+
+/* ------------------------------------------------------------------ index */
+
+/** Default verdict thresholds (scores are 0..100). */
+#define TG_DEFAULT_BLOCK_THRESHOLD 80
+#define TG_DEFAULT_LOG_THRESHOLD 50
+
+/** Options for building an index; tg_index_options_init() sets defaults. */
+typedef struct tg_index_options {
+	int block_threshold; /**< score >= this: TG_VERDICT_BLOCK */
+	int log_threshold;   /**< score >= this: TG_VERDICT_LOG */
+	/** Public Suffix List file; NULL: the system copy
+	 *  (/usr/share/publicsuffix/public_suffix_list.dat). */
+	const char *psl_file;
+} tg_index_options;
+
+/** Fill \p opts with the defaults. */
+void tg_index_options_init(tg_index_options *opts);
+
+typedef struct tg_index tg_index;
+
+/**
+ * Build an immutable index from \p list (not modified, may be freed after).
+ * \p opts may be NULL for defaults.  On success *\p out owns the index.
+ */
+int tg_index_build(const tg_list *list, const tg_index_options *opts,
+		   tg_index **out, tg_error *err) TG_WARN_UNUSED;
+
+/** Free an index.  NULL is a no-op.  No thread may use it any more. */
+void tg_index_free(tg_index *index);
+
+/** Bytes of memory the index holds (for get_mem and benchmarks). */
+size_t tg_index_memory(const tg_index *index);
+
+/** Number of protected entries in the index. */
+size_t tg_index_protected_count(const tg_index *index);
+
+/* ---------------------------------------------------------------- scoring */
+
+typedef enum tg_verdict {
+	TG_VERDICT_PASS = 0,
+	TG_VERDICT_LOG = 1,
+	TG_VERDICT_BLOCK = 2
+} tg_verdict;
+
+/** "pass", "log" or "block". */
+const char *tg_verdict_name(tg_verdict v);
+
+/** The outcome of scoring one name. */
+typedef struct tg_result {
+	tg_verdict verdict; /**< from the index's thresholds */
+	int score;          /**< 0..100 of the best match, 0 if none */
+	unsigned classes;   /**< TG_C_* bits that apply to the best match */
+	int allowlisted;    /**< 1: name is on (or under) an allowlist entry */
+	int is_protected;   /**< 1: name is a protected entry or under one */
+	/** Normalised query name (lowercase, no trailing dot). */
+	char name[TG_NAME_BUF];
+	/** The protected entry imitated, "" if none. */
+	char protected_name[TG_NAME_BUF];
+	/** File (or "api") the protected entry came from, and its line; the
+	 *  pointer lives as long as the index.  NULL if no match. */
+	const char *source;
+	unsigned long source_line;
+} tg_result;
+
+/**
+ * Score a presentation-format name against \p index.  Thread-safe: any
+ * number of threads may score against one index concurrently.  Returns
+ * TG_OK, or TG_ENAME for a name that is not a valid DNS name (\p out is
+ * then a PASS with score 0).
+ */
+int tg_score_name(const tg_index *index, const char *name, tg_result *out);
+
+/** As tg_score_name() for a wire-format name of \p len bytes. */
+int tg_score_wire(const tg_index *index, const uint8_t *wire, size_t len,
+		  tg_result *out);
+
+/**
+ * Explain a result in plain words ("army.ml looks like army.mil: the TLD
+ * .ml is one letter from .mil ..."), into \p buf, always NUL-terminated.
+ */
+size_t tg_result_explain(const tg_result *res, char *buf, size_t len);
+
+/* ----------------------------------------------------------- configuration */
+
+/** What the module does with a name at or above the block threshold. */
+typedef enum tg_action {
+	TG_ACTION_NXDOMAIN = 0,
+	TG_ACTION_NODATA,
+	TG_ACTION_REFUSE,
+	TG_ACTION_SINKHOLE,
+	TG_ACTION_LOG_ONLY
+} tg_action;
+
+/** Event log line format. */
+typedef enum tg_event_format { TG_EVENT_JSON = 0, TG_EVENT_KV } tg_event_format;
+
+/** A client prefix from `clients:`. */
+typedef struct tg_prefix {
+	int family;         /**< AF_INET or AF_INET6 */
+	uint8_t addr[16];   /**< network address, masked */
+	unsigned bits;      /**< prefix length */
+} tg_prefix;
+
+/** Caps on configuration sizes. */
+#define TG_CONF_MAX_LISTS 64
+#define TG_CONF_MAX_CLIENTS 256
+
+/** One list source named in the configuration. */
+typedef struct tg_conf_list {
+	tg_list_kind kind;
+	char path[TG_NAME_BUF];
+	/** Zone origin for `protected-zone:`/`allow-zone:`, "" for plain lists. */
+	char origin[TG_NAME_BUF];
+	unsigned long line; /**< line of the configuration that names it */
+} tg_conf_list;
+
+/**
+ * The parsed typoguard.conf.  A plain struct: callers read the fields.  All
+ * values are validated by tg_conf_load().
+ */
+typedef struct tg_conf {
+	char path[TG_NAME_BUF];       /**< the file this was read from */
+	size_t n_lists;
+	tg_conf_list lists[TG_CONF_MAX_LISTS];
+	int block_threshold;
+	int log_threshold;
+	uint16_t qtypes[16];          /**< query types in scope */
+	size_t n_qtypes;
+	size_t n_clients;             /**< 0: every client is in scope */
+	tg_prefix clients[TG_CONF_MAX_CLIENTS];
+	tg_action action;
+	int has_sinkhole_a, has_sinkhole_aaaa;
+	uint8_t sinkhole_a[4];
+	uint8_t sinkhole_aaaa[16];
+	char sinkhole_mx[TG_NAME_BUF];/**< "" if unset */
+	uint32_t answer_ttl;          /**< TTL of synthesised answers */
+	char ede_text[TG_NAME_BUF];   /**< "" : a default naming the entry */
+	char event_log[TG_NAME_BUF];  /**< "" none, "syslog", or a file path */
+	tg_event_format event_format;
+	char stats_file[TG_NAME_BUF]; /**< "" none */
+	unsigned stats_interval;      /**< seconds */
+	unsigned event_interval;      /**< aggregation interval, seconds */
+	char identity[TG_NAME_BUF];   /**< resolver identity in events */
+	char psl_file[TG_NAME_BUF];   /**< "" : system Public Suffix List */
+	size_t n_tld_pairs;
+	char tld_pairs[64][2][64];    /**< `tld-pair: mil ml` extensions */
+} tg_conf;
+
+/** Compiled-in default configuration path (under sysconfdir). */
+const char *tg_conf_default_path(void);
+
+/**
+ * Parse \p path into a new configuration.  Every key and value is checked;
+ * the first problem fails the call with "file:line: reason" in \p err.
+ * List files are NOT opened here (see tg_conf_load_lists()).
+ */
+int tg_conf_load(const char *path, tg_conf **out, tg_error *err) TG_WARN_UNUSED;
+
+/** Free a configuration.  NULL is a no-op. */
+void tg_conf_free(tg_conf *conf);
+
+/**
+ * Load every list the configuration names (and its tld-pairs) into a new
+ * list.  All or nothing: on error *\p out is untouched and \p err names the
+ * list file and line.
+ */
+int tg_conf_load_lists(const tg_conf *conf, tg_list **out,
+		       tg_error *err) TG_WARN_UNUSED;
+
+/** Index options as the configuration sets them. */
+void tg_conf_index_options(const tg_conf *conf, tg_index_options *opts);
+
+/** "nxdomain", "nodata", "refuse", "sinkhole", "log-only". */
+const char *tg_action_name(tg_action a);
+
+/**
+ * Is the client address in scope?  \p family is AF_INET/AF_INET6, \p addr
+ * 4 or 16 bytes.  True for every client when no `clients:` are set.
+ */
+int tg_conf_client_in_scope(const tg_conf *conf, int family,
+			    const uint8_t *addr);
+
+/** Is the query type in scope? */
+int tg_conf_qtype_in_scope(const tg_conf *conf, uint16_t qtype);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TYPOGUARD_H */

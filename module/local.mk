@@ -1,0 +1,15 @@
+# module/: typoguard.so, loaded by Unbound's dynlib module.
+# Unbound's headers come from its configured tree (-isystem: their warnings
+# are not ours).  Only the six dynlib entry points are exported; -z now makes
+# an unresolved symbol fail when Unbound loads the module, not at the first
+# query.
+pkglib_LTLIBRARIES += module/typoguard.la
+module_typoguard_la_SOURCES = \
+	module/typoguard_mod.c
+module_typoguard_la_CPPFLAGS = -isystem $(UNBOUND_SRC) -I$(top_srcdir)/core \
+	$(LDNS_CFLAGS)
+module_typoguard_la_CFLAGS = $(TG_CFLAGS) -std=gnu11
+module_typoguard_la_LDFLAGS = -module -avoid-version -shared \
+	-export-symbols-regex '^(init|deinit|operate|inform_super|clear|get_mem)$$' \
+	-Wl,-z,now -Wl,-z,relro
+module_typoguard_la_LIBADD = core/libtgcore.la $(LDNS_LIBS) $(IDN2_LIBS) $(PTHREAD_LIBS)

@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * \file
+ * typoguard.so: the Unbound dynlib module.
+ *
+ * Loaded with `module-config: "dynlib validator iterator"` and
+ * `dynlib-file: /path/typoguard.so`.  dynlib passes no options, so init()
+ * reads the file named by $TYPOGUARD_CONF, or the compiled-in default
+ * (tg_conf_default_path()).
+ *
+ * Data path: operate() sees every query that missed Unbound's message cache.
+ * For a query type and client in scope it scores the query name with the
+ * core index; a name at or above the block threshold is answered here
+ * (module_finished: nothing goes upstream, nothing is stored in the cache)
+ * with the configured action and an RFC 8914 Extended DNS Error when
+ * Unbound's `ede: yes` is set.  Everything else passes to the next module
+ * (validator, iterator) untouched.
+ *
+ * Caching: Unbound answers message-cache hits before any module runs, so a
+ * lookalike answer that reached the cache would later be served to in-scope
+ * clients without us.  Therefore lookalike data is never stored: a lookalike
+ * passed through for an out-of-scope client gets no_cache_store.
+ *
+ * Threads: init() runs once on the main thread; all workers share the
+ * module data.  Everything reachable from struct tg_mod is immutable after
+ * init(), except the counters, which are atomic.  Per-query work uses only
+ * the query's region and the stack.
+ *
+ * Only the six dynlib entry points are exported (see module/local.mk).
+ */
+#include "config.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dynlibmod/dynlibmod.h"
+#include "services/cache/dns.h"
+#include "services/mesh.h"
+#include "sldns/rrdef.h"
+#include "sldns/sbuffer.h"
+#include "sldns/str2wire.h"
+#include "sldns/wire2str.h"
+#include "util/config_file.h"
+#include "util/data/dname.h"
+#include "util/data/msgreply.h"
+#include "util/data/packed_rrset.h"
+#include "util/module.h"
+#include "util/net_help.h"
+#include "util/netevent.h"
+#include "util/regional.h"
+
+#include "typoguard.h"
+
+#define TG_EXPORT __attribute__((visibility("default")))
+
+/** Module-wide data; immutable after init() except the counters. */
+struct tg_mod {
+	tg_conf *conf;   /**< owned */
+	tg_index *index; /**< owned, shared read-only by all threads */
+	atomic_ulong n_seen;
+	atomic_ulong n_scored;
+	atomic_ulong n_blocked;
+	atomic_ulong n_logged;
+	atomic_ulong n_out_of_scope;
+};
+
+TG_EXPORT int init(struct module_env *env, int id);
+TG_EXPORT void deinit(struct module_env *env, int id);
+TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
+		       int id, struct outbound_entry *entry);
+TG_EXPORT void inform_super(struct module_qstate *qstate, int id,
+			    struct module_qstate *super);
+TG_EXPORT void clear(struct module_qstate *qstate, int id);
+TG_EXPORT size_t get_mem(struct module_env *env, int id);
+
+static struct tg_mod *tg_mod_get(struct module_env *env, int id)
+{
+	struct dynlibmod_env *de = env->modinfo[id];
+
+	return de ? (struct tg_mod *)de->dyn_env : NULL;
+}
+
+static void tg_mod_free(struct tg_mod *m)
+{
+	if (!m)
+		return;
+	tg_index_free(m->index);
+	tg_conf_free(m->conf);
+	free(m);
+}
+
+/** Load configuration, lists and index; log and return NULL on error. */
+static struct tg_mod *tg_mod_load(const char *path)
+{
+	struct tg_mod *m;
+	tg_list *list = NULL;
+	tg_index_options opts;
+	tg_error err;
+	char msg[2 * TG_NAME_BUF + 32];
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	m = calloc(1, sizeof(*m));
+	if (!m) {
+		log_err("typoguard: out of memory");
+		return NULL;
+	}
+	rc = tg_conf_load(path, &m->conf, &err);
+	if (rc == TG_OK)
+		rc = tg_conf_load_lists(m->conf, &list, &err);
+	if (rc == TG_OK) {
+		tg_conf_index_options(m->conf, &opts);
+		rc = tg_index_build(list, &opts, &m->index, &err);
+	}
+	tg_list_free(list);
+	if (rc != TG_OK) {
+		log_err("typoguard: %s",
+			tg_error_format(&err, msg, sizeof(msg)));
+		tg_mod_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+TG_EXPORT int init(struct module_env *env, int id)
+{
+	struct dynlibmod_env *de = env->modinfo[id];
+	const char *path = getenv("TYPOGUARD_CONF");
+	struct tg_mod *m;
+
+	if (!path || !*path)
+		path = tg_conf_default_path();
+	m = tg_mod_load(path);
+	if (!m) {
+		log_err("typoguard: not started: no valid policy in %s "
+			"(set TYPOGUARD_CONF or fix the file; "
+			"`typoguard check-conf %s` shows the problem)",
+			path, path);
+		return 0;
+	}
+	de->dyn_env = m;
+	/* A client outside `clients:` must not share a mesh state (and so
+	 * an answer) with one inside: give every client query its own. */
+	if (m->conf->n_clients > 0)
+		env->unique_mesh = 1;
+	log_info("typoguard: %s loaded: %zu protected names, index %zu bytes, "
+		 "action %s, block-threshold %d",
+		 path, tg_index_protected_count(m->index),
+		 tg_index_memory(m->index), tg_action_name(m->conf->action),
+		 m->conf->block_threshold);
+	return 1;
+}
+
+TG_EXPORT void deinit(struct module_env *env, int id)
+{
+	struct dynlibmod_env *de = env->modinfo[id];
+	struct tg_mod *m;
+
+	if (!de)
+		return;
+	m = de->dyn_env;
+	if (m)
+		log_info("typoguard: stopping: %lu queries seen, %lu scored, "
+			 "%lu blocked, %lu logged",
+			 atomic_load(&m->n_seen), atomic_load(&m->n_scored),
+			 atomic_load(&m->n_blocked), atomic_load(&m->n_logged));
+	tg_mod_free(m);
+	de->dyn_env = NULL;
+}
+
+/** The client of a query: family and raw address; 0 if none (internal). */
+static int tg_client_of(struct module_qstate *qstate,
+			struct sockaddr_storage **ss, socklen_t *len)
+{
+	struct mesh_reply *r;
+
+	if (!qstate->mesh_info || !(r = qstate->mesh_info->reply_list))
+		return 0;
+	*ss = &r->query_reply.client_addr;
+	*len = r->query_reply.client_addrlen;
+	return 1;
+}
+
+static int tg_addr_in_scope(const tg_conf *conf, struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+		return tg_conf_client_in_scope(conf, AF_INET,
+					       (uint8_t *)&in->sin_addr);
+	}
+	if (ss->ss_family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+		return tg_conf_client_in_scope(conf, AF_INET6,
+					       (uint8_t *)&in6->sin6_addr);
+	}
+	return conf->n_clients == 0;
+}
+
+/**
+ * Make a one-RR rrset in \p region.  \p rdata is the RDATA without its
+ * length; TTLs are relative (the mesh encodes region messages with now=0).
+ */
+static struct ub_packed_rrset_key *
+tg_rrset(struct regional *region, const uint8_t *owner, size_t ownerlen,
+	 uint16_t type, uint32_t ttl, const uint8_t *rdata, size_t rdlen)
+{
+	struct ub_packed_rrset_key *k;
+	struct packed_rrset_data *d;
+	uint8_t *rr;
+
+	k = regional_alloc_zero(region, sizeof(*k));
+	d = regional_alloc_zero(region, sizeof(*d) + sizeof(size_t) +
+						sizeof(uint8_t *) +
+						sizeof(time_t));
+	rr = regional_alloc(region, rdlen + 2);
+	if (!k || !d || !rr)
+		return NULL;
+	k->rk.dname = regional_alloc_init(region, owner, ownerlen);
+	if (!k->rk.dname)
+		return NULL;
+	k->rk.dname_len = ownerlen;
+	k->rk.type = htons(type);
+	k->rk.rrset_class = htons(LDNS_RR_CLASS_IN);
+	k->entry.key = k;
+	k->entry.data = d;
+	d->ttl = ttl;
+	d->count = 1;
+	d->trust = rrset_trust_prim_noglue;
+	d->security = sec_status_insecure;
+	d->rr_len = (size_t *)((uint8_t *)d + sizeof(*d));
+	d->rr_data = (uint8_t **)(d->rr_len + 1);
+	d->rr_ttl = (time_t *)(d->rr_data + 1);
+	rr[0] = (uint8_t)(rdlen >> 8);
+	rr[1] = (uint8_t)rdlen;
+	memcpy(rr + 2, rdata, rdlen);
+	d->rr_len[0] = rdlen + 2;
+	d->rr_data[0] = rr;
+	d->rr_ttl[0] = ttl;
+	return k;
+}
+
+/** The synthetic SOA (owner: the query name) for negative answers. */
+static struct ub_packed_rrset_key *tg_soa(struct module_qstate *qstate,
+					  uint32_t ttl)
+{
+	static const uint8_t names[] =
+		"\x09typoguard\x07invalid\x00"
+		"\x0ahostmaster\x09typoguard\x07invalid";
+	uint8_t rd[sizeof(names) + 20];
+	const uint32_t v[5] = {1, 3600, 600, 86400, ttl};
+	size_t n = sizeof(names), i;
+
+	memcpy(rd, names, n); /* the string's own NUL ends rname */
+	for (i = 0; i < 5; i++) {
+		rd[n++] = (uint8_t)(v[i] >> 24);
+		rd[n++] = (uint8_t)(v[i] >> 16);
+		rd[n++] = (uint8_t)(v[i] >> 8);
+		rd[n++] = (uint8_t)v[i];
+	}
+	return tg_rrset(qstate->region, qstate->qinfo.qname,
+			qstate->qinfo.qname_len, LDNS_RR_TYPE_SOA, ttl, rd, n);
+}
+
+/** The sinkhole answer rrset for this query type, NULL if none is set. */
+static struct ub_packed_rrset_key *tg_sinkhole(struct module_qstate *qstate,
+					       const tg_conf *conf)
+{
+	uint16_t t = qstate->qinfo.qtype;
+	uint8_t rd[2 + LDNS_MAX_DOMAINLEN];
+	size_t n;
+
+	if (t == LDNS_RR_TYPE_A && conf->has_sinkhole_a)
+		return tg_rrset(qstate->region, qstate->qinfo.qname,
+				qstate->qinfo.qname_len, t, conf->answer_ttl,
+				conf->sinkhole_a, 4);
+	if (t == LDNS_RR_TYPE_AAAA && conf->has_sinkhole_aaaa)
+		return tg_rrset(qstate->region, qstate->qinfo.qname,
+				qstate->qinfo.qname_len, t, conf->answer_ttl,
+				conf->sinkhole_aaaa, 16);
+	if (t == LDNS_RR_TYPE_MX && conf->sinkhole_mx[0]) {
+		n = sizeof(rd) - 2;
+		rd[0] = 0;
+		rd[1] = 10; /* preference */
+		if (sldns_str2wire_dname_buf(conf->sinkhole_mx, rd + 2, &n) !=
+		    0)
+			return NULL;
+		return tg_rrset(qstate->region, qstate->qinfo.qname,
+				qstate->qinfo.qname_len, t, conf->answer_ttl,
+				rd, n + 2);
+	}
+	return NULL;
+}
+
+/**
+ * Answer \p qstate according to the configured action.  Returns 1 when the
+ * query is finished here, 0 when it must continue (log-only).
+ */
+static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
+		     const tg_result *res)
+{
+	const tg_conf *conf = m->conf;
+	struct ub_packed_rrset_key *ans = NULL, *soa;
+	struct dns_msg *msg;
+	sldns_ede_code ede = LDNS_EDE_BLOCKED;
+	int rcode = LDNS_RCODE_NXDOMAIN;
+	char text[TG_NAME_BUF + 64];
+
+	switch (conf->action) {
+	case TG_ACTION_LOG_ONLY:
+		return 0;
+	case TG_ACTION_REFUSE:
+		qstate->return_rcode = LDNS_RCODE_REFUSED;
+		qstate->return_msg = NULL;
+		break;
+	case TG_ACTION_SINKHOLE:
+		ans = tg_sinkhole(qstate, conf);
+		ede = LDNS_EDE_FORGED_ANSWER;
+		rcode = LDNS_RCODE_NOERROR;
+		break;
+	case TG_ACTION_NODATA:
+		rcode = LDNS_RCODE_NOERROR;
+		break;
+	case TG_ACTION_NXDOMAIN:
+		break;
+	}
+	if (conf->action != TG_ACTION_REFUSE) {
+		msg = dns_msg_create(qstate->qinfo.qname,
+				     qstate->qinfo.qname_len,
+				     qstate->qinfo.qtype, qstate->qinfo.qclass,
+				     qstate->region, 2);
+		soa = ans ? NULL : tg_soa(qstate, conf->answer_ttl);
+		if (!msg || (!ans && !soa)) {
+			log_err("typoguard: out of memory answering a "
+				"blocked query");
+			qstate->return_rcode = LDNS_RCODE_SERVFAIL;
+			qstate->return_msg = NULL;
+			return 1;
+		}
+		msg->rep->flags = (uint16_t)(BIT_QR | BIT_RA | rcode);
+		msg->rep->qdcount = 1;
+		msg->rep->ttl = conf->answer_ttl;
+		msg->rep->prefetch_ttl = PREFETCH_TTL_CALC(conf->answer_ttl);
+		msg->rep->serve_expired_ttl = conf->answer_ttl;
+		/* Left unchecked, the validator turns this into SERVFAIL. */
+		msg->rep->security = sec_status_insecure;
+		if (ans) {
+			msg->rep->rrsets[msg->rep->rrset_count++] = ans;
+			msg->rep->an_numrrsets = 1;
+		} else {
+			msg->rep->rrsets[msg->rep->rrset_count++] = soa;
+			msg->rep->ns_numrrsets = 1;
+		}
+		qstate->return_msg = msg;
+		qstate->return_rcode = LDNS_RCODE_NOERROR;
+	}
+	if (qstate->env->cfg->ede) {
+		if (conf->ede_text[0])
+			snprintf(text, sizeof(text), "%s", conf->ede_text);
+		else
+			snprintf(text, sizeof(text), "typoguard: lookalike of %s",
+				 res->protected_name);
+		edns_opt_list_append_ede(&qstate->edns_opts_front_out,
+					 qstate->region, ede, text);
+	}
+	return 1;
+}
+
+/** One concise line in Unbound's log per decision. */
+static void tg_log_decision(struct module_qstate *qstate,
+			    const struct tg_mod *m, const tg_result *res,
+			    const char *what)
+{
+	struct sockaddr_storage *ss;
+	socklen_t sslen;
+	char client[128] = "internal", classes[256], type[16];
+
+	if (tg_client_of(qstate, &ss, &sslen))
+		addr_to_str(ss, sslen, client, sizeof(client));
+	tg_classes_format(res->classes, ",", classes, sizeof(classes));
+	sldns_wire2str_type_buf(qstate->qinfo.qtype, type, sizeof(type));
+	log_info("typoguard: %s %s %s from %s: lookalike of %s score %d "
+		 "(%s) action %s",
+		 what, res->name, type, client, res->protected_name, res->score,
+		 classes, what[0] == 'b' ? tg_action_name(m->conf->action)
+					 : "log-only");
+}
+
+/** Policy decision for a new query; 1 if it was answered here. */
+static int tg_policy(struct module_qstate *qstate, struct tg_mod *m)
+{
+	struct sockaddr_storage *ss;
+	socklen_t sslen;
+	tg_result res;
+	int in_scope;
+
+	atomic_fetch_add_explicit(&m->n_seen, 1, memory_order_relaxed);
+	/* Internal subqueries (NS targets, DS, priming) have no client:
+	 * rewriting them breaks their parent query. */
+	if (!tg_client_of(qstate, &ss, &sslen))
+		return 0;
+	if (qstate->qinfo.qclass != LDNS_RR_CLASS_IN)
+		return 0;
+	if (tg_score_wire(m->index, qstate->qinfo.qname,
+			  qstate->qinfo.qname_len, &res) != TG_OK)
+		return 0;
+	atomic_fetch_add_explicit(&m->n_scored, 1, memory_order_relaxed);
+	if (res.verdict == TG_VERDICT_PASS)
+		return 0;
+	/* Lookalike data must never reach the shared cache. */
+	qstate->no_cache_store = 1;
+	in_scope = tg_conf_qtype_in_scope(m->conf, qstate->qinfo.qtype) &&
+		   tg_addr_in_scope(m->conf, ss);
+	if (!in_scope) {
+		atomic_fetch_add_explicit(&m->n_out_of_scope, 1,
+					  memory_order_relaxed);
+		return 0;
+	}
+	if (res.verdict == TG_VERDICT_LOG ||
+	    m->conf->action == TG_ACTION_LOG_ONLY) {
+		atomic_fetch_add_explicit(&m->n_logged, 1,
+					  memory_order_relaxed);
+		tg_log_decision(qstate, m, &res, "logged");
+		return 0;
+	}
+	atomic_fetch_add_explicit(&m->n_blocked, 1, memory_order_relaxed);
+	tg_log_decision(qstate, m, &res, "blocked");
+	return tg_answer(qstate, m, &res);
+}
+
+TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
+		       int id, struct outbound_entry *entry)
+{
+	struct tg_mod *m = tg_mod_get(qstate->env, id);
+
+	(void)entry;
+	if (event == module_event_new || event == module_event_pass) {
+		if (m && tg_policy(qstate, m)) {
+			qstate->ext_state[id] = module_finished;
+			return;
+		}
+		qstate->ext_state[id] = module_wait_module;
+		return;
+	}
+	if (event == module_event_moddone) {
+		qstate->ext_state[id] = module_finished;
+		return;
+	}
+	qstate->ext_state[id] = module_error;
+}
+
+TG_EXPORT void inform_super(struct module_qstate *qstate, int id,
+			    struct module_qstate *super)
+{
+	(void)qstate;
+	(void)id;
+	(void)super;
+}
+
+TG_EXPORT void clear(struct module_qstate *qstate, int id)
+{
+	(void)qstate;
+	(void)id;
+}
+
+TG_EXPORT size_t get_mem(struct module_env *env, int id)
+{
+	struct tg_mod *m = tg_mod_get(env, id);
+
+	return m ? sizeof(*m) + sizeof(tg_conf) + tg_index_memory(m->index)
+		 : 0;
+}

@@ -1,0 +1,1 @@
+# evaluation against real data (recall vs dnstwist, false positives)

@@ -1,0 +1,359 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""typoguard integration harness: real Unbound (and NSD) on loopback.
+
+Each test module starts the Unbound built for the tests (configure
+--with-unbound) with typoguard.so loaded through dynlib, on free loopback
+ports, from a templated configuration in a private temporary directory.  The
+lab zones (tests/lab/*.zone) are served through `auth-zone` with
+`for-upstream: yes` and `for-downstream: no`, so every query passes the
+module stack and the iterator, with no network.  Queries go through tgdig
+(ldns) and come back as JSON.
+
+Everything started here is torn down on exit, on failure, on SIGTERM and
+when the watchdog (TG_TEST_TIMEOUT, default 300 s) fires.
+
+Environment (set by tests/integration/local.mk):
+  TG_BUILDDIR, TG_SRCDIR   the build and source trees
+  UNBOUND                  the dynlib-enabled unbound binary ("" to skip)
+  NSD                      nsd binary (optional)
+"""
+import atexit
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+SKIP = 77
+BUILDDIR = os.environ.get("TG_BUILDDIR", os.getcwd())
+SRCDIR = os.environ.get("TG_SRCDIR", BUILDDIR)
+UNBOUND = os.environ.get("UNBOUND", "")
+NSD = os.environ.get("NSD", "")
+TGDIG = os.path.join(BUILDDIR, "tests", "tgdig")
+MODULE = os.path.join(BUILDDIR, "module", ".libs", "typoguard.so")
+LAB = os.path.join(SRCDIR, "tests", "lab")
+
+_live = []  # processes and directories to clean up
+
+
+def _cleanup():
+    while _live:
+        item = _live.pop()
+        try:
+            item.stop()
+        except Exception as e:  # keep cleaning up the rest
+            print("cleanup: %s" % e, file=sys.stderr)
+
+
+atexit.register(_cleanup)
+
+
+def _on_signal(signum, frame):
+    _cleanup()
+    print("tglab: stopped by signal %d (timeout or kill)" % signum,
+          file=sys.stderr)
+    os._exit(1)
+
+
+signal.signal(signal.SIGTERM, _on_signal)
+signal.signal(signal.SIGALRM, _on_signal)
+signal.alarm(int(os.environ.get("TG_TEST_TIMEOUT", "300")))
+
+
+def require_unbound():
+    """Exit with automake's SKIP code when no test Unbound is configured."""
+    if not UNBOUND or not os.access(UNBOUND, os.X_OK):
+        print("SKIP: no dynlib Unbound (configure --with-unbound=PREFIX)")
+        sys.exit(SKIP)
+    for p in (TGDIG, MODULE):
+        if not os.path.exists(p):
+            print("FAIL: %s not built" % p)
+            sys.exit(1)
+
+
+def have_ipv6_loopback():
+    try:
+        s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+        s.bind(("::1", 0))
+        s.close()
+        return True
+    except OSError:
+        return False
+
+
+def free_port():
+    """A port free for UDP and TCP on 127.0.0.1 (and ::1 when present)."""
+    for _ in range(50):
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.bind(("127.0.0.1", 0))
+        port = t.getsockname()[1]
+        ok = True
+        socks = [t]
+        try:
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            socks.append(u)
+            u.bind(("127.0.0.1", port))
+            if have_ipv6_loopback():
+                for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+                    s6 = socket.socket(socket.AF_INET6, kind)
+                    socks.append(s6)
+                    s6.bind(("::1", port))
+        except OSError:
+            ok = False
+        for s in socks:
+            s.close()
+        if ok:
+            return port
+    raise RuntimeError("no free port found")
+
+
+def query(port, name, qtype, server="127.0.0.1", source=None, cd=False,
+          tcp=False, timeout_ms=3000):
+    """Query through tgdig; return the parsed JSON response."""
+    cmd = [TGDIG, "-s", server, "-p", str(port), "-T", str(timeout_ms)]
+    if source:
+        cmd += ["-b", source]
+    if cd:
+        cmd.append("-c")
+    if tcp:
+        cmd.append("-t")
+    cmd += [name, qtype]
+    out = subprocess.run(cmd, capture_output=True, text=True,
+                         timeout=timeout_ms / 1000 * 3 + 5)
+    if out.returncode not in (0, 3):
+        raise RuntimeError("tgdig failed: %s %s" % (out.stdout, out.stderr))
+    return json.loads(out.stdout)
+
+
+def rdata(rrs, rtype=None):
+    """The rdata strings of presentation-format RRs (optionally one type)."""
+    res = []
+    for rr in rrs:
+        f = rr.split(None, 4)
+        if len(f) == 5 and (rtype is None or f[3] == rtype):
+            res.append(f[4])
+    return res
+
+
+class Unbound:
+    """A real unbound with typoguard loaded, on a free loopback port."""
+
+    def __init__(self, tg_conf="", threads=1, extra="", ede=True,
+                 lists=None, zones=None, ipv6=None, env=None):
+        self.dir = tempfile.mkdtemp(prefix="tglab-")
+        self.port = free_port()
+        self.cport = free_port()
+        self.threads = threads
+        self.extra = extra
+        self.ede = ede
+        self.ipv6 = have_ipv6_loopback() if ipv6 is None else ipv6
+        self.zones = zones if zones is not None else [
+            (".", os.path.join(LAB, "root.zone"))]
+        self.proc = None
+        self.logfile = os.path.join(self.dir, "unbound.log")
+        self.conf = os.path.join(self.dir, "unbound.conf")
+        self.tg_conf_path = os.path.join(self.dir, "typoguard.conf")
+        self.env = dict(os.environ)
+        self.env["TYPOGUARD_CONF"] = self.tg_conf_path
+        if env:
+            self.env.update(env)
+        for name, body in (lists or {"protected.list": "army.mil\nnavy.mil\naf.mil\ngmail.com\n"}).items():
+            self.write(name, body)
+        if not tg_conf:
+            tg_conf = "protected: protected.list\n"
+        self.write("typoguard.conf", tg_conf)
+        _live.append(self)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def write(self, name, text):
+        with open(self.path(name), "w") as f:
+            f.write(text)
+
+    def render(self):
+        ifs = "    interface: 127.0.0.1@%d\n" % self.port
+        if self.ipv6:
+            ifs += "    interface: ::1@%d\n" % self.port
+        zones = ""
+        for name, zfile in self.zones:
+            zones += ("auth-zone:\n    name: \"%s\"\n    zonefile: \"%s\"\n"
+                      "    for-upstream: yes\n    for-downstream: no\n"
+                      "    fallback-enabled: no\n" % (name, zfile))
+        return f"""server:
+{ifs}    port: {self.port}
+    do-daemonize: no
+    chroot: ""
+    username: ""
+    directory: "{self.dir}"
+    pidfile: "{self.dir}/unbound.pid"
+    logfile: "{self.logfile}"
+    use-syslog: no
+    log-time-ascii: yes
+    verbosity: 1
+    num-threads: {self.threads}
+    access-control: 127.0.0.0/8 allow
+    access-control: ::1/128 allow
+    do-not-query-localhost: no
+    module-config: "dynlib validator iterator"
+    ede: {"yes" if self.ede else "no"}
+    msg-cache-size: 4m
+    rrset-cache-size: 8m
+    outgoing-range: 64
+    num-queries-per-thread: 64
+    so-reuseport: no
+    qname-minimisation: no
+{self.extra}
+remote-control:
+    control-enable: yes
+    control-interface: 127.0.0.1
+    control-port: {self.cport}
+    control-use-cert: no
+dynlib:
+    dynlib-file: "{MODULE}"
+{zones}"""
+
+    def start(self, wait=True, expect_fail=False):
+        with open(self.conf, "w") as f:
+            f.write(self.render())
+        self.proc = subprocess.Popen(
+            [UNBOUND, "-d", "-c", self.conf], cwd=self.dir, env=self.env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        if not wait:
+            return self
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                if expect_fail:
+                    return self
+                raise RuntimeError("unbound exited (%d) at start:\n%s" %
+                                   (self.proc.returncode, self.log()))
+            if "start of service" in self.log():
+                return self
+            time.sleep(0.05)
+        raise RuntimeError("unbound did not start:\n" + self.log())
+
+    def log(self):
+        text = ""
+        try:
+            with open(self.logfile, errors="replace") as f:
+                text = f.read()
+        except FileNotFoundError:
+            pass
+        if self.proc and self.proc.poll() is not None and self.proc.stdout:
+            text += self.proc.stdout.read().decode(errors="replace")
+        return text
+
+    def control(self, *args):
+        ctl = os.path.join(os.path.dirname(UNBOUND), "unbound-control")
+        return subprocess.run([ctl, "-c", self.conf] + list(args),
+                              capture_output=True, text=True, timeout=30)
+
+    def q(self, name, qtype, **kw):
+        return query(self.port, name, qtype, **kw)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=10)
+            except (subprocess.TimeoutExpired, ProcessLookupError):
+                try:
+                    os.killpg(self.proc.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.proc.wait(timeout=10)
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+        if os.path.isdir(self.dir):
+            if os.environ.get("TG_KEEP") and self.proc:
+                print("kept", self.dir, file=sys.stderr)
+            else:
+                shutil.rmtree(self.dir, ignore_errors=True)
+        if self in _live:
+            _live.remove(self)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        if exc[0] is not None:
+            print("---- unbound log ----\n" + self.log()[-6000:],
+                  file=sys.stderr)
+        self.stop()
+
+
+class Nsd:
+    """An NSD on a free loopback port serving the given zones."""
+
+    def __init__(self, zones, extra=""):
+        if not NSD or not os.access(NSD, os.X_OK):
+            raise RuntimeError("nsd not available")
+        self.dir = tempfile.mkdtemp(prefix="tgnsd-")
+        self.port = free_port()
+        self.zones = zones  # list of (name, zonefile text)
+        self.extra = extra
+        self.proc = None
+        _live.append(self)
+
+    def start(self):
+        conf = os.path.join(self.dir, "nsd.conf")
+        body = f"""server:
+    ip-address: 127.0.0.1@{self.port}
+    port: {self.port}
+    username: ""
+    chroot: ""
+    zonesdir: "{self.dir}"
+    database: ""
+    zonelistfile: "{self.dir}/zone.list"
+    xfrdfile: "{self.dir}/xfrd.state"
+    xfrdir: "{self.dir}"
+    pidfile: "{self.dir}/nsd.pid"
+    logfile: "{self.dir}/nsd.log"
+    verbosity: 1
+    server-count: 1
+{self.extra}
+remote-control:
+    control-enable: no
+"""
+        for name, text in self.zones:
+            fn = name.strip(".").replace("/", "_") or "root"
+            with open(os.path.join(self.dir, fn + ".zone"), "w") as f:
+                f.write(text)
+            body += f'zone:\n    name: "{name}"\n    zonefile: "{fn}.zone"\n'
+        with open(conf, "w") as f:
+            f.write(body)
+        self.proc = subprocess.Popen([NSD, "-d", "-c", conf], cwd=self.dir,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        deadline = time.time() + 20
+        first = self.zones[0][0]
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("nsd exited: " +
+                                   self.proc.stdout.read().decode())
+            r = query(self.port, first, "SOA", timeout_ms=300)
+            if r.get("rcode") == "NOERROR":
+                return self
+            time.sleep(0.1)
+        raise RuntimeError("nsd did not start")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        if self in _live:
+            _live.remove(self)

@@ -1,0 +1,1 @@
+# unit tests: add programs to TG_UNIT_TESTS
