@@ -1,1 +1,2 @@
-EXTRA_DIST += contrib/build-unbound.sh contrib/README
+EXTRA_DIST += contrib/README contrib/build-unbound.sh contrib/install-deps.sh \
+	contrib/build.sh contrib/quickstart.sh contrib/test.sh

@@ -35,8 +35,8 @@
 #endif
 
 /** Default TTL of synthesised answers, seconds. */
-#define TG_DEFAULT_ANSWER_TTL 60
-#define TG_MAX_ANSWER_TTL 86400
+#define TG_DEFAULT_ANSWER_TTL	  60
+#define TG_MAX_ANSWER_TTL	  86400
 #define TG_DEFAULT_STATS_INTERVAL 60
 #define TG_DEFAULT_EVENT_INTERVAL 60
 
@@ -65,7 +65,7 @@ const char *tg_action_name(tg_action a)
 /** Fill \p err with a formatted reason at \p line of \p file. */
 static int tg_conf_fail(tg_error *err, int code, const char *file,
 			unsigned long line, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 static int tg_conf_fail(tg_error *err, int code, const char *file,
 			unsigned long line, const char *fmt, ...)
@@ -131,8 +131,8 @@ static int tg_parse_prefix(const char *s, tg_prefix *p)
 	/* Mask host bits so that matching is a plain compare. */
 	for (i = 0; i < maxbits / 8; i++) {
 		unsigned keep = bits >= (i + 1) * 8 ? 8
-				: bits > i * 8		? bits - i * 8
-							: 0;
+				: bits > i * 8	    ? bits - i * 8
+						    : 0;
 		p->addr[i] &= (uint8_t)(0xff00u >> keep);
 	}
 	return 0;
@@ -261,22 +261,22 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 		const char *key;
 		unsigned flag;
 	} once[] = {
-		{"block-threshold", TG_SEEN_BLOCK},
-		{"log-threshold", TG_SEEN_LOG},
-		{"qtypes", TG_SEEN_QTYPES},
-		{"action", TG_SEEN_ACTION},
-		{"sinkhole-a", TG_SEEN_SA},
-		{"sinkhole-aaaa", TG_SEEN_SAAAA},
-		{"sinkhole-mx", TG_SEEN_SMX},
-		{"answer-ttl", TG_SEEN_TTL},
-		{"ede-text", TG_SEEN_EDE},
-		{"event-log", TG_SEEN_ELOG},
-		{"event-format", TG_SEEN_EFMT},
-		{"stats-file", TG_SEEN_SFILE},
-		{"stats-interval", TG_SEEN_SINT},
-		{"event-interval", TG_SEEN_EINT},
-		{"identity", TG_SEEN_IDENT},
-		{"psl-file", TG_SEEN_PSL},
+	    {"block-threshold", TG_SEEN_BLOCK},
+	    {"log-threshold", TG_SEEN_LOG},
+	    {"qtypes", TG_SEEN_QTYPES},
+	    {"action", TG_SEEN_ACTION},
+	    {"sinkhole-a", TG_SEEN_SA},
+	    {"sinkhole-aaaa", TG_SEEN_SAAAA},
+	    {"sinkhole-mx", TG_SEEN_SMX},
+	    {"answer-ttl", TG_SEEN_TTL},
+	    {"ede-text", TG_SEEN_EDE},
+	    {"event-log", TG_SEEN_ELOG},
+	    {"event-format", TG_SEEN_EFMT},
+	    {"stats-file", TG_SEEN_SFILE},
+	    {"stats-interval", TG_SEEN_SINT},
+	    {"event-interval", TG_SEEN_EINT},
+	    {"identity", TG_SEEN_IDENT},
+	    {"psl-file", TG_SEEN_PSL},
 	};
 	size_t i;
 
@@ -297,7 +297,14 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 		tg_conf_list *l;
 		char *w[3];
 		int zone = strstr(key, "-zone") != NULL;
-		size_t n = tg_words(val, w, 2);
+		size_t n = 1;
+
+		/* A plain list is one path (it may hold spaces when
+		 * quoted); a zone list is "FILE ORIGIN". */
+		if (zone)
+			n = tg_words(val, w, 2);
+		else
+			w[0] = val;
 
 		if (c->n_lists >= TG_CONF_MAX_LISTS)
 			return tg_conf_fail(err, TG_ELIMIT, f, ln,
@@ -305,8 +312,8 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 					    TG_CONF_MAX_LISTS);
 		if (n != (zone ? 2u : 1u))
 			return tg_conf_fail(
-				err, TG_EPARSE, f, ln, "'%s' takes %s", key,
-				zone ? "a zone file and its origin" : "one file");
+			    err, TG_EPARSE, f, ln, "'%s' takes %s", key,
+			    zone ? "a zone file and its origin" : "one file");
 		l = &c->lists[c->n_lists];
 		memset(l, 0, sizeof(*l));
 		l->kind = key[0] == 'p' ? TG_LIST_PROTECTED : TG_LIST_ALLOW;
@@ -362,24 +369,25 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 		size_t n = tg_words(val, w, TG_CONF_MAX_CLIENTS), k;
 
 		for (k = 0; k < n; k++) {
-			if (c->n_clients >= TG_CONF_MAX_CLIENTS || n > TG_CONF_MAX_CLIENTS)
+			if (c->n_clients >= TG_CONF_MAX_CLIENTS ||
+			    n > TG_CONF_MAX_CLIENTS)
 				return tg_conf_fail(
-					err, TG_ELIMIT, f, ln,
-					"too many client prefixes (at most %d)",
-					TG_CONF_MAX_CLIENTS);
+				    err, TG_ELIMIT, f, ln,
+				    "too many client prefixes (at most %d)",
+				    TG_CONF_MAX_CLIENTS);
 			if (tg_parse_prefix(w[k], &c->clients[c->n_clients]))
 				return tg_conf_fail(
-					err, TG_EPARSE, f, ln,
-					"bad client prefix '%s' (want ADDR/BITS)",
-					w[k]);
+				    err, TG_EPARSE, f, ln,
+				    "bad client prefix '%s' (want ADDR/BITS)",
+				    w[k]);
 			c->n_clients++;
 		}
 		return TG_OK;
 	}
 	if (!strcmp(key, "action")) {
 		static const tg_action all[] = {
-			TG_ACTION_NXDOMAIN, TG_ACTION_NODATA, TG_ACTION_REFUSE,
-			TG_ACTION_SINKHOLE, TG_ACTION_LOG_ONLY};
+		    TG_ACTION_NXDOMAIN, TG_ACTION_NODATA, TG_ACTION_REFUSE,
+		    TG_ACTION_SINKHOLE, TG_ACTION_LOG_ONLY};
 		for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
 			if (!strcmp(val, tg_action_name(all[i]))) {
 				c->action = all[i];
@@ -491,7 +499,8 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 			return tg_conf_fail(err, TG_EPARSE, f, ln,
 					    "tld-pair takes two TLDs, e.g. "
 					    "'tld-pair: mil ml'");
-		if (c->n_tld_pairs >= sizeof(c->tld_pairs) / sizeof(c->tld_pairs[0]))
+		if (c->n_tld_pairs >=
+		    sizeof(c->tld_pairs) / sizeof(c->tld_pairs[0]))
 			return tg_conf_fail(err, TG_ELIMIT, f, ln,
 					    "too many tld-pair lines");
 		snprintf(c->tld_pairs[c->n_tld_pairs][0], 64, "%s", w[0]);
@@ -565,8 +574,8 @@ int tg_conf_load(const char *path, tg_conf **out, tg_error *err)
 		int inq = 0;
 
 		ln++;
-		if (len > TG_MAX_LINE ||
-		    (len == TG_MAX_LINE && line[len - 1] != '\n' && !feof(fp))) {
+		if (len > TG_MAX_LINE || (len == TG_MAX_LINE &&
+					  line[len - 1] != '\n' && !feof(fp))) {
 			rc = tg_conf_fail(err, TG_ELIMIT, path, ln,
 					  "line longer than %d bytes",
 					  TG_MAX_LINE);

@@ -5,7 +5,9 @@
 # query.
 pkglib_LTLIBRARIES += module/typoguard.la
 module_typoguard_la_SOURCES = \
-	module/typoguard_mod.c
+	module/typoguard_mod.c \
+	module/tg_events.c \
+	module/tg_events.h
 module_typoguard_la_CPPFLAGS = -isystem $(UNBOUND_SRC) -I$(top_srcdir)/core \
 	$(LDNS_CFLAGS)
 module_typoguard_la_CFLAGS = $(TG_CFLAGS) -std=gnu11
@@ -13,3 +15,4 @@ module_typoguard_la_LDFLAGS = -module -avoid-version -shared \
 	-export-symbols-regex '^(init|deinit|operate|inform_super|clear|get_mem)$$' \
 	-Wl,-z,now -Wl,-z,relro
 module_typoguard_la_LIBADD = core/libtgcore.la $(LDNS_LIBS) $(IDN2_LIBS) $(PTHREAD_LIBS)
+dist_man_MANS += module/typoguard.conf.5

@@ -50,20 +50,22 @@
 #include "util/netevent.h"
 #include "util/regional.h"
 
+#include "tg_events.h"
 #include "typoguard.h"
 
 #define TG_EXPORT __attribute__((visibility("default")))
 
 /** Module-wide data; immutable after init() except the counters. */
 struct tg_mod {
-	tg_conf *conf;   /**< owned */
-	tg_index *index; /**< owned, shared read-only by all threads */
-	atomic_ulong n_seen;
-	atomic_ulong n_scored;
-	atomic_ulong n_blocked;
-	atomic_ulong n_logged;
-	atomic_ulong n_out_of_scope;
+	tg_conf *conf;	   /**< owned */
+	tg_index *index;   /**< owned, shared read-only by all threads */
+	tg_events *events; /**< owned: event writer and stats file */
+	tg_stats stats;	   /**< atomic counters */
+	int cb_registered; /**< inplace callback registered */
 };
+
+#define TG_INC(m, field)                                                       \
+	atomic_fetch_add_explicit(&(m)->stats.field, 1, memory_order_relaxed)
 
 TG_EXPORT int init(struct module_env *env, int id);
 TG_EXPORT void deinit(struct module_env *env, int id);
@@ -85,6 +87,7 @@ static void tg_mod_free(struct tg_mod *m)
 {
 	if (!m)
 		return;
+	tg_events_free(m->events);
 	tg_index_free(m->index);
 	tg_conf_free(m->conf);
 	free(m);
@@ -120,8 +123,22 @@ static struct tg_mod *tg_mod_load(const char *path)
 		tg_mod_free(m);
 		return NULL;
 	}
+	atomic_store(&m->stats.list_entries,
+		     tg_index_protected_count(m->index));
+	msg[0] = '\0';
+	rc = tg_events_create(m->conf, &m->stats, &m->events, msg, sizeof(msg));
+	if (rc != TG_OK) {
+		log_err("typoguard: %s: %s", path, msg);
+		tg_mod_free(m);
+		return NULL;
+	}
+	if (msg[0]) /* e.g. the event log cannot be opened yet */
+		log_warn("typoguard: %s: %s", path, msg);
 	return m;
 }
+
+static int tg_query_response(struct module_qstate *qstate,
+			     struct dns_msg *response, int id, void *cb_args);
 
 TG_EXPORT int init(struct module_env *env, int id)
 {
@@ -139,16 +156,26 @@ TG_EXPORT int init(struct module_env *env, int id)
 			path, path);
 		return 0;
 	}
+	/* Keeps lookalike data of upstream responses (CNAME chases,
+	 * NS-target subqueries) out of the caches; runs before any store. */
+	if (!de->inplace_cb_register_wrapped((void *)&tg_query_response,
+					     inplace_cb_query_response, m, env,
+					     id)) {
+		log_err("typoguard: cannot register the response callback");
+		tg_mod_free(m);
+		return 0;
+	}
+	m->cb_registered = 1;
 	de->dyn_env = m;
 	/* A client outside `clients:` must not share a mesh state (and so
 	 * an answer) with one inside: give every client query its own. */
 	if (m->conf->n_clients > 0)
 		env->unique_mesh = 1;
 	log_info("typoguard: %s loaded: %zu protected names, index %zu bytes, "
-		 "action %s, block-threshold %d",
+		 "action %s, block-threshold %d, log-threshold %d",
 		 path, tg_index_protected_count(m->index),
 		 tg_index_memory(m->index), tg_action_name(m->conf->action),
-		 m->conf->block_threshold);
+		 m->conf->block_threshold, m->conf->log_threshold);
 	return 1;
 }
 
@@ -156,15 +183,29 @@ TG_EXPORT void deinit(struct module_env *env, int id)
 {
 	struct dynlibmod_env *de = env->modinfo[id];
 	struct tg_mod *m;
+	unsigned long blocked = 0;
+	size_t i;
 
 	if (!de)
 		return;
 	m = de->dyn_env;
-	if (m)
-		log_info("typoguard: stopping: %lu queries seen, %lu scored, "
-			 "%lu blocked, %lu logged",
-			 atomic_load(&m->n_seen), atomic_load(&m->n_scored),
-			 atomic_load(&m->n_blocked), atomic_load(&m->n_logged));
+	if (m) {
+		if (m->cb_registered)
+			de->inplace_cb_delete_wrapped(
+			    env, inplace_cb_query_response, id);
+		for (i = 0; i < 5; i++)
+			blocked += atomic_load(&m->stats.blocked[i]);
+		log_info("typoguard: stopping: %lu queries, %lu scored, "
+			 "%lu blocked, %lu logged, %lu out of scope, "
+			 "%lu allowlisted, %lu events written, %lu dropped",
+			 atomic_load(&m->stats.queries),
+			 atomic_load(&m->stats.scored), blocked,
+			 atomic_load(&m->stats.logged),
+			 atomic_load(&m->stats.out_of_scope),
+			 atomic_load(&m->stats.allowlisted),
+			 atomic_load(&m->stats.events_written),
+			 atomic_load(&m->stats.events_dropped));
+	}
 	tg_mod_free(m);
 	de->dyn_env = NULL;
 }
@@ -211,8 +252,7 @@ tg_rrset(struct regional *region, const uint8_t *owner, size_t ownerlen,
 
 	k = regional_alloc_zero(region, sizeof(*k));
 	d = regional_alloc_zero(region, sizeof(*d) + sizeof(size_t) +
-						sizeof(uint8_t *) +
-						sizeof(time_t));
+					    sizeof(uint8_t *) + sizeof(time_t));
 	rr = regional_alloc(region, rdlen + 2);
 	if (!k || !d || !rr)
 		return NULL;
@@ -244,9 +284,8 @@ tg_rrset(struct regional *region, const uint8_t *owner, size_t ownerlen,
 static struct ub_packed_rrset_key *tg_soa(struct module_qstate *qstate,
 					  uint32_t ttl)
 {
-	static const uint8_t names[] =
-		"\x09typoguard\x07invalid\x00"
-		"\x0ahostmaster\x09typoguard\x07invalid";
+	static const uint8_t names[] = "\x09typoguard\x07invalid\x00"
+				       "\x0ahostmaster\x09typoguard\x07invalid";
 	uint8_t rd[sizeof(names) + 20];
 	const uint32_t v[5] = {1, 3600, 600, 86400, ttl};
 	size_t n = sizeof(names), i;
@@ -325,10 +364,10 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 		break;
 	}
 	if (conf->action != TG_ACTION_REFUSE) {
-		msg = dns_msg_create(qstate->qinfo.qname,
-				     qstate->qinfo.qname_len,
-				     qstate->qinfo.qtype, qstate->qinfo.qclass,
-				     qstate->region, 2);
+		msg =
+		    dns_msg_create(qstate->qinfo.qname, qstate->qinfo.qname_len,
+				   qstate->qinfo.qtype, qstate->qinfo.qclass,
+				   qstate->region, 2);
 		soa = ans ? NULL : tg_soa(qstate, conf->answer_ttl);
 		if (!msg || (!ans && !soa)) {
 			log_err("typoguard: out of memory answering a "
@@ -358,7 +397,8 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 		if (conf->ede_text[0])
 			snprintf(text, sizeof(text), "%s", conf->ede_text);
 		else
-			snprintf(text, sizeof(text), "typoguard: lookalike of %s",
+			snprintf(text, sizeof(text),
+				 "typoguard: lookalike of %s",
 				 res->protected_name);
 		edns_opt_list_append_ede(&qstate->edns_opts_front_out,
 					 qstate->region, ede, text);
@@ -366,37 +406,94 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 	return 1;
 }
 
-/** One concise line in Unbound's log per decision. */
-static void tg_log_decision(struct module_qstate *qstate,
-			    const struct tg_mod *m, const tg_result *res,
-			    const char *what)
+/** Count, log one concise line and queue one event for a decision. */
+static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
+		      const tg_result *res, tg_decision decision,
+		      const char *via)
 {
 	struct sockaddr_storage *ss;
 	socklen_t sslen;
-	char client[128] = "internal", classes[256], type[16];
+	tg_event ev;
+	char classes[256], type[16];
+	unsigned bit;
+	size_t i;
 
-	if (tg_client_of(qstate, &ss, &sslen))
-		addr_to_str(ss, sslen, client, sizeof(client));
+	if (decision == TG_DECISION_BLOCK)
+		TG_INC(m, blocked[m->conf->action]);
+	else
+		TG_INC(m, logged);
+	if (via)
+		TG_INC(m, response_side);
+	for (i = 0, bit = 1; i < TG_C_COUNT; i++, bit <<= 1)
+		if (res->classes & bit)
+			TG_INC(m, by_class[i]);
+
+	memset(&ev, 0, sizeof(ev));
+	clock_gettime(CLOCK_REALTIME, &ev.when);
+	strcpy(ev.client, "internal");
+	if (tg_client_of(qstate, &ss, &sslen)) {
+		addr_to_str(ss, sslen, ev.client, sizeof(ev.client));
+		if (ss->ss_family == AF_INET)
+			ev.client_port =
+			    ntohs(((struct sockaddr_in *)ss)->sin_port);
+		else if (ss->ss_family == AF_INET6)
+			ev.client_port =
+			    ntohs(((struct sockaddr_in6 *)ss)->sin6_port);
+	}
+	dname_str(qstate->qinfo.qname, ev.qname);
+	i = strlen(ev.qname);
+	if (i > 1 && ev.qname[i - 1] == '.')
+		ev.qname[i - 1] = '\0';
+	ev.qtype = qstate->qinfo.qtype;
+	ev.decision = decision;
+	ev.action = m->conf->action;
+	ev.score = res->score;
+	ev.classes = res->classes;
+	memcpy(ev.protected_name, res->protected_name, TG_NAME_BUF);
+	snprintf(ev.source, sizeof(ev.source), "%s",
+		 res->source ? res->source : "");
+	ev.source_line = res->source_line;
+	if (via)
+		snprintf(ev.via, sizeof(ev.via), "%s", via);
+	tg_events_submit(m->events, &ev);
+
 	tg_classes_format(res->classes, ",", classes, sizeof(classes));
 	sldns_wire2str_type_buf(qstate->qinfo.qtype, type, sizeof(type));
-	log_info("typoguard: %s %s %s from %s: lookalike of %s score %d "
+	log_info("typoguard: %s %s %s from %s: %s%slookalike of %s score %d "
 		 "(%s) action %s",
-		 what, res->name, type, client, res->protected_name, res->score,
-		 classes, what[0] == 'b' ? tg_action_name(m->conf->action)
-					 : "log-only");
+		 decision == TG_DECISION_BLOCK ? "blocked" : "logged", ev.qname,
+		 type, ev.client, via ? via : "", via ? " is a " : "",
+		 res->protected_name, res->score, classes,
+		 decision == TG_DECISION_BLOCK ? tg_action_name(m->conf->action)
+					       : "log-only");
 }
 
+/** Is the query's client and type in scope?  0 for internal queries. */
+static int tg_in_scope(struct module_qstate *qstate, const struct tg_mod *m)
+{
+	struct sockaddr_storage *ss;
+	socklen_t sslen;
+
+	return tg_client_of(qstate, &ss, &sslen) &&
+	       tg_conf_qtype_in_scope(m->conf, qstate->qinfo.qtype) &&
+	       tg_addr_in_scope(m->conf, ss);
+}
+
+/** minfo[id] of a query whose name itself scored log or block. */
+#define TG_DECIDED ((void *)&tg_decided_marker)
+static const char tg_decided_marker;
+
 /** Policy decision for a new query; 1 if it was answered here. */
-static int tg_policy(struct module_qstate *qstate, struct tg_mod *m)
+static int tg_policy(struct module_qstate *qstate, struct tg_mod *m, int id)
 {
 	struct sockaddr_storage *ss;
 	socklen_t sslen;
 	tg_result res;
-	int in_scope;
 
-	atomic_fetch_add_explicit(&m->n_seen, 1, memory_order_relaxed);
+	TG_INC(m, queries);
 	/* Internal subqueries (NS targets, DS, priming) have no client:
-	 * rewriting them breaks their parent query. */
+	 * rewriting them breaks their parent query.  The response callback
+	 * keeps their lookalike data out of the cache instead. */
 	if (!tg_client_of(qstate, &ss, &sslen))
 		return 0;
 	if (qstate->qinfo.qclass != LDNS_RR_CLASS_IN)
@@ -404,28 +501,148 @@ static int tg_policy(struct module_qstate *qstate, struct tg_mod *m)
 	if (tg_score_wire(m->index, qstate->qinfo.qname,
 			  qstate->qinfo.qname_len, &res) != TG_OK)
 		return 0;
-	atomic_fetch_add_explicit(&m->n_scored, 1, memory_order_relaxed);
-	if (res.verdict == TG_VERDICT_PASS)
+	TG_INC(m, scored);
+	if (res.allowlisted)
+		TG_INC(m, allowlisted);
+	if (res.verdict == TG_VERDICT_PASS) {
+		TG_INC(m, passed);
 		return 0;
-	/* Lookalike data must never reach the shared cache. */
-	qstate->no_cache_store = 1;
-	in_scope = tg_conf_qtype_in_scope(m->conf, qstate->qinfo.qtype) &&
-		   tg_addr_in_scope(m->conf, ss);
-	if (!in_scope) {
-		atomic_fetch_add_explicit(&m->n_out_of_scope, 1,
-					  memory_order_relaxed);
+	}
+	/* Decided on the query name: the answer needs no second look. */
+	qstate->minfo[id] = TG_DECIDED;
+	if (res.verdict == TG_VERDICT_BLOCK) {
+		/* Lookalike data must never reach the shared cache, whoever
+		 * asked: the cache answers later clients without us. */
+		qstate->no_cache_store = 1;
+	}
+	if (!tg_in_scope(qstate, m)) {
+		TG_INC(m, out_of_scope);
+		TG_INC(m, passed);
 		return 0;
 	}
 	if (res.verdict == TG_VERDICT_LOG ||
 	    m->conf->action == TG_ACTION_LOG_ONLY) {
-		atomic_fetch_add_explicit(&m->n_logged, 1,
-					  memory_order_relaxed);
-		tg_log_decision(qstate, m, &res, "logged");
+		tg_decide(qstate, m, &res, TG_DECISION_LOG, NULL);
 		return 0;
 	}
-	atomic_fetch_add_explicit(&m->n_blocked, 1, memory_order_relaxed);
-	tg_log_decision(qstate, m, &res, "blocked");
+	tg_decide(qstate, m, &res, TG_DECISION_BLOCK, NULL);
 	return tg_answer(qstate, m, &res);
+}
+
+/**
+ * Score the names an rrset leads to: its owner and, for CNAME, DNAME and
+ * MX, its targets.  Returns 1 and fills \p res and \p via (presentation)
+ * at the first one at or above the block threshold.
+ */
+static int tg_rrset_lookalike(const struct tg_mod *m,
+			      struct ub_packed_rrset_key *k, tg_result *res,
+			      char *via)
+{
+	struct packed_rrset_data *d = k->entry.data;
+	uint16_t t = ntohs(k->rk.type);
+	size_t i, off;
+
+	if (tg_score_wire(m->index, k->rk.dname, k->rk.dname_len, res) ==
+		TG_OK &&
+	    res->verdict == TG_VERDICT_BLOCK) {
+		dname_str(k->rk.dname, via);
+		return 1;
+	}
+	if (t == LDNS_RR_TYPE_CNAME || t == LDNS_RR_TYPE_DNAME)
+		off = 2;
+	else if (t == LDNS_RR_TYPE_MX)
+		off = 4;
+	else
+		return 0;
+	for (i = 0; d && i < d->count; i++) {
+		uint8_t *rd = d->rr_data[i];
+		size_t len = d->rr_len[i];
+
+		if (len <= off)
+			continue;
+		/* Packed rdata dnames are uncompressed; check the length. */
+		if (dname_valid(rd + off, len - off) == 0)
+			continue;
+		if (tg_score_wire(m->index, rd + off, len - off, res) ==
+			TG_OK &&
+		    res->verdict == TG_VERDICT_BLOCK) {
+			dname_str(rd + off, via);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/** First lookalike among the rrsets of \p rep, other than the qname. */
+static int tg_reply_lookalike(const struct tg_mod *m, struct reply_info *rep,
+			      size_t n, tg_result *res, char *via)
+{
+	size_t i;
+
+	for (i = 0; rep && i < n && i < rep->rrset_count; i++)
+		if (tg_rrset_lookalike(m, rep->rrsets[i], res, via))
+			return 1;
+	return 0;
+}
+
+/**
+ * inplace_cb_query_response: runs for every upstream response of every
+ * query state, subqueries included, before the iterator stores anything.
+ * A response that carries lookalike data is not stored.
+ */
+static int tg_query_response(struct module_qstate *qstate,
+			     struct dns_msg *response, int id, void *cb_args)
+{
+	const struct tg_mod *m = cb_args;
+	tg_result res;
+	char via[LDNS_MAX_DOMAINLEN + 1];
+
+	if (!m || !response || !response->rep)
+		return 1;
+	if (!tg_reply_lookalike(m, response->rep, response->rep->rrset_count,
+				&res, via))
+		return 1;
+	(void)id;
+	qstate->no_cache_store = 1;
+	verbose(VERB_ALGO, "typoguard: not caching a response holding %s", via);
+	return 1;
+}
+
+/**
+ * The answer came back from the validator and iterator.  If its CNAME
+ * chain or MX targets lead into a lookalike, treat it like the lookalike
+ * itself: never cached, and for an in-scope client the action applies.
+ */
+static void tg_moddone(struct module_qstate *qstate, struct tg_mod *m)
+{
+	struct reply_info *rep;
+	tg_result res;
+	char via[LDNS_MAX_DOMAINLEN + 1];
+	size_t n;
+
+	if (!qstate->return_msg || !(rep = qstate->return_msg->rep))
+		return;
+	n = rep->an_numrrsets;
+	if (!tg_reply_lookalike(m, rep, n, &res, via))
+		return;
+	qstate->no_cache_store = 1;
+	/* The iterator may have stored it before we saw it. */
+	msg_cache_remove(qstate->env, qstate->qinfo.qname,
+			 qstate->qinfo.qname_len, qstate->qinfo.qtype,
+			 qstate->qinfo.qclass, qstate->query_flags);
+	if (!tg_in_scope(qstate, m)) {
+		TG_INC(m, out_of_scope);
+		return;
+	}
+	n = strlen(via);
+	if (n > 1 && via[n - 1] == '.')
+		via[n - 1] = '\0';
+	if (m->conf->action == TG_ACTION_LOG_ONLY) {
+		tg_decide(qstate, m, &res, TG_DECISION_LOG, via);
+		return;
+	}
+	tg_decide(qstate, m, &res, TG_DECISION_BLOCK, via);
+	tg_answer(qstate, m, &res);
 }
 
 TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
@@ -435,7 +652,7 @@ TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
 
 	(void)entry;
 	if (event == module_event_new || event == module_event_pass) {
-		if (m && tg_policy(qstate, m)) {
+		if (m && tg_policy(qstate, m, id)) {
 			qstate->ext_state[id] = module_finished;
 			return;
 		}
@@ -443,6 +660,9 @@ TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
 		return;
 	}
 	if (event == module_event_moddone) {
+		if (m && qstate->qinfo.qclass == LDNS_RR_CLASS_IN &&
+		    qstate->minfo[id] != TG_DECIDED)
+			tg_moddone(qstate, m);
 		qstate->ext_state[id] = module_finished;
 		return;
 	}
@@ -459,14 +679,13 @@ TG_EXPORT void inform_super(struct module_qstate *qstate, int id,
 
 TG_EXPORT void clear(struct module_qstate *qstate, int id)
 {
-	(void)qstate;
-	(void)id;
+	/* Only a marker, no allocation. */
+	qstate->minfo[id] = NULL;
 }
 
 TG_EXPORT size_t get_mem(struct module_env *env, int id)
 {
 	struct tg_mod *m = tg_mod_get(env, id);
 
-	return m ? sizeof(*m) + sizeof(tg_conf) + tg_index_memory(m->index)
-		 : 0;
+	return m ? sizeof(*m) + sizeof(tg_conf) + tg_index_memory(m->index) : 0;
 }

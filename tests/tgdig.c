@@ -84,8 +84,7 @@ static void tg_json_ede(ldns_pkt *p)
 		first = 0;
 	}
 	putchar(']');
-	if (opts)
-		ldns_edns_option_list_deep_free(opts);
+	/* the packet owns the option list: ldns_pkt_free() frees it */
 }
 
 static int tg_usage(void)
@@ -138,14 +137,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tgdig: unknown type %s\n", argv[optind + 1]);
 		return 2;
 	}
-	ns = ldns_rdf_new_frm_str(strchr(server, ':') ? LDNS_RDF_TYPE_AAAA
-						      : LDNS_RDF_TYPE_A,
-				  server);
+	ns = ldns_rdf_new_frm_str(
+	    strchr(server, ':') ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A, server);
 	if (source)
-		src = ldns_rdf_new_frm_str(strchr(source, ':')
-						   ? LDNS_RDF_TYPE_AAAA
-						   : LDNS_RDF_TYPE_A,
-					   source);
+		src = ldns_rdf_new_frm_str(
+		    strchr(source, ':') ? LDNS_RDF_TYPE_AAAA : LDNS_RDF_TYPE_A,
+		    source);
 	if (!ns || (source && !src)) {
 		fprintf(stderr, "tgdig: bad address\n");
 		return 2;
@@ -164,9 +161,9 @@ int main(int argc, char **argv)
 	if (src)
 		ldns_resolver_set_source(res, src);
 
-	st = ldns_resolver_prepare_query_pkt(&q, res,
-					     ldns_dname_new_frm_str(argv[optind]),
-					     type, LDNS_RR_CLASS_IN, LDNS_RD);
+	st = ldns_resolver_prepare_query_pkt(
+	    &q, res, ldns_dname_new_frm_str(argv[optind]), type,
+	    LDNS_RR_CLASS_IN, LDNS_RD);
 	if (st != LDNS_STATUS_OK) {
 		fprintf(stderr, "tgdig: %s\n", ldns_get_errorstr_by_id(st));
 		return 2;

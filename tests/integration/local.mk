@@ -6,7 +6,10 @@ tests_tgdig_LDADD = $(LDNS_LIBS)
 
 TG_INTEGRATION_TESTS = \
 	tests/integration/test_exports.sh \
-	tests/integration/test_skeleton.py
+	tests/integration/test_skeleton.py \
+	tests/integration/test_actions.py \
+	tests/integration/test_scope.py \
+	tests/integration/test_events.py
 TESTS += $(TG_INTEGRATION_TESTS)
 EXTRA_DIST += $(TG_INTEGRATION_TESTS) tests/integration/tglab.py \
 	tests/lab/root.zone

@@ -357,3 +357,83 @@ remote-control:
         shutil.rmtree(self.dir, ignore_errors=True)
         if self in _live:
             _live.remove(self)
+
+
+class SlowProxy:
+    """A UDP relay on a free loopback port that delays every answer.
+
+    Put in front of NSD (stub-addr), it keeps a query in flight long enough
+    for a second client's identical query to arrive while the first one is
+    still unanswered: the case where Unbound would share one mesh state.
+    """
+
+    def __init__(self, upstream_port, delay=0.6):
+        import threading
+        self.threading = threading
+        self.upstream = ("127.0.0.1", upstream_port)
+        self.delay = delay
+        self.port = free_port()
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", self.port))
+        self.sock.settimeout(0.2)
+        self.running = True
+        self.relayed = 0
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        _live.append(self)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def _one(self, data, addr):
+        time.sleep(self.delay)
+        up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        up.settimeout(3)
+        try:
+            up.sendto(data, self.upstream)
+            reply, _ = up.recvfrom(65535)
+            if self.running:
+                self.sock.sendto(reply, addr)
+                self.relayed += 1
+        except OSError:
+            pass
+        finally:
+            up.close()
+
+    def _loop(self):
+        while self.running:
+            try:
+                data, addr = self.sock.recvfrom(65535)
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            self.threading.Thread(target=self._one, args=(data, addr),
+                                  daemon=True).start()
+
+    def stop(self):
+        self.running = False
+        if self.thread.is_alive():
+            self.thread.join(timeout=2)
+        self.sock.close()
+        if self in _live:
+            _live.remove(self)
+
+
+def event_lines(path):
+    """The JSON events in an event log, parsed (missing file: [])."""
+    try:
+        with open(path) as f:
+            return [json.loads(l) for l in f if l.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def wait_for(pred, timeout=10, step=0.1):
+    """Poll pred() until it is true or timeout; return its last value."""
+    deadline = time.time() + timeout
+    while True:
+        v = pred()
+        if v or time.time() > deadline:
+            return v
+        time.sleep(step)

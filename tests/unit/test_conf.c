@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * \file
+ * Unit tests of the typoguard.conf parser (core/conf.c): defaults, every
+ * key, and that every bad key or value fails with the right file and line.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "typoguard.h"
+
+static char tg_dir[256];
+
+static int tg_setup(void **state)
+{
+	(void)state;
+	snprintf(tg_dir, sizeof(tg_dir), "/tmp/tgconfXXXXXX");
+	return mkdtemp(tg_dir) ? 0 : -1;
+}
+
+static int tg_teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tg_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/** Write \p text to DIR/name and return the path (static buffer). */
+static const char *tg_write(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tg_dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/** Load \p text as a configuration; expect failure at \p line with a
+ *  reason containing \p needle. */
+static void tg_expect_error(const char *text, unsigned long line,
+			    const char *needle)
+{
+	const char *path = tg_write("bad.conf", text);
+	tg_conf *c = NULL;
+	tg_error err;
+	char buf[600], want[560];
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	rc = tg_conf_load(path, &c, &err);
+	if (rc == TG_OK)
+		fail_msg("accepted: %s", text);
+	assert_null(c);
+	assert_int_equal(err.code, rc);
+	assert_string_equal(err.file, path);
+	assert_int_equal(err.line, line);
+	if (!strstr(err.reason, needle))
+		fail_msg("reason '%s' lacks '%s'", err.reason, needle);
+	tg_error_format(&err, buf, sizeof(buf));
+	if (line) {
+		snprintf(want, sizeof(want), "%s:%lu: ", path, line);
+		assert_memory_equal(buf, want, strlen(want));
+	}
+}
+
+static void test_defaults(void **state)
+{
+	const char *path = tg_write("ok.conf", "protected: p.list\n");
+	tg_conf *c = NULL;
+	tg_error err;
+	char want[600];
+
+	(void)state;
+	assert_int_equal(tg_conf_load(path, &c, &err), TG_OK);
+	assert_int_equal(c->n_lists, 1);
+	assert_int_equal(c->lists[0].kind, TG_LIST_PROTECTED);
+	/* relative list paths are taken from the configuration's folder */
+	snprintf(want, sizeof(want), "%s/p.list", tg_dir);
+	assert_string_equal(c->lists[0].path, want);
+	assert_int_equal(c->block_threshold, TG_DEFAULT_BLOCK_THRESHOLD);
+	assert_int_equal(c->log_threshold, TG_DEFAULT_LOG_THRESHOLD);
+	assert_int_equal(c->action, TG_ACTION_NXDOMAIN);
+	assert_int_equal(c->n_qtypes, 3);
+	assert_true(tg_conf_qtype_in_scope(c, 15));  /* MX */
+	assert_true(tg_conf_qtype_in_scope(c, 1));   /* A */
+	assert_true(tg_conf_qtype_in_scope(c, 28));  /* AAAA */
+	assert_false(tg_conf_qtype_in_scope(c, 16)); /* TXT */
+	assert_int_equal(c->n_clients, 0);
+	{
+		const uint8_t any[4] = {203, 0, 113, 9};
+		assert_true(tg_conf_client_in_scope(c, AF_INET, any));
+	}
+	assert_int_equal(c->event_format, TG_EVENT_JSON);
+	tg_conf_free(c);
+}
+
+static void test_all_keys(void **state)
+{
+	const char *path = tg_write(
+	    "full.conf", "\xef\xbb\xbf# full configuration\r\n"
+			 "protected: /abs/p.list   # trailing comment\n"
+			 "  allow: \"a list.txt\"\n"
+			 "protected-zone: z.zone protected.typoguard.\n"
+			 "block-threshold: 90\n"
+			 "log-threshold: 40\n"
+			 "qtypes: MX A\n"
+			 "clients: 10.1.2.0/24 2001:db8:25::/64\n"
+			 "clients: 127.0.0.2\n"
+			 "action: sinkhole\n"
+			 "sinkhole-a: 192.0.2.1\n"
+			 "sinkhole-aaaa: 2001:db8::1\n"
+			 "sinkhole-mx: sink.example.net\n"
+			 "answer-ttl: 30\n"
+			 "ede-text: \"blocked # by policy\"\n"
+			 "event-log: syslog\n"
+			 "event-format: kv\n"
+			 "stats-file: /var/lib/prom/typoguard.prom\n"
+			 "stats-interval: 15\n"
+			 "event-interval: 30\n"
+			 "identity: resolver-1\n"
+			 "tld-pair: uk ul\n");
+	tg_conf *c = NULL;
+	tg_error err;
+
+	(void)state;
+	assert_int_equal(tg_conf_load(path, &c, &err), TG_OK);
+	assert_int_equal(c->n_lists, 3);
+	assert_string_equal(c->lists[0].path, "/abs/p.list");
+	assert_int_equal(c->lists[1].kind, TG_LIST_ALLOW);
+	assert_non_null(strstr(c->lists[1].path, "/a list.txt"));
+	assert_string_equal(c->lists[2].origin, "protected.typoguard.");
+	assert_int_equal(c->block_threshold, 90);
+	assert_int_equal(c->log_threshold, 40);
+	assert_int_equal(c->n_qtypes, 2);
+	assert_false(tg_conf_qtype_in_scope(c, 28));
+	assert_int_equal(c->n_clients, 3);
+	{
+		const uint8_t in4[4] = {10, 1, 2, 200}, out4[4] = {10, 1, 3, 1};
+		const uint8_t lo2[4] = {127, 0, 0, 2}, lo1[4] = {127, 0, 0, 1};
+		uint8_t in6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x25};
+		uint8_t out6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0x26};
+
+		in6[15] = 7;
+		assert_true(tg_conf_client_in_scope(c, AF_INET, in4));
+		assert_false(tg_conf_client_in_scope(c, AF_INET, out4));
+		assert_true(tg_conf_client_in_scope(c, AF_INET, lo2));
+		assert_false(tg_conf_client_in_scope(c, AF_INET, lo1));
+		assert_true(tg_conf_client_in_scope(c, AF_INET6, in6));
+		assert_false(tg_conf_client_in_scope(c, AF_INET6, out6));
+	}
+	assert_int_equal(c->action, TG_ACTION_SINKHOLE);
+	assert_true(c->has_sinkhole_a && c->has_sinkhole_aaaa);
+	assert_int_equal(c->sinkhole_a[0], 192);
+	assert_string_equal(c->sinkhole_mx, "sink.example.net");
+	assert_int_equal(c->answer_ttl, 30);
+	assert_string_equal(c->ede_text, "blocked # by policy");
+	assert_string_equal(c->event_log, "syslog");
+	assert_int_equal(c->event_format, TG_EVENT_KV);
+	assert_string_equal(c->stats_file, "/var/lib/prom/typoguard.prom");
+	assert_int_equal(c->stats_interval, 15);
+	assert_int_equal(c->event_interval, 30);
+	assert_string_equal(c->identity, "resolver-1");
+	assert_int_equal(c->n_tld_pairs, 1);
+	assert_string_equal(c->tld_pairs[0][1], "ul");
+	tg_conf_free(c);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	tg_expect_error("protected: p\nfrobnicate: yes\n", 2,
+			"unknown key 'frobnicate'");
+	tg_expect_error("protected: p\nblock-threshold: 101\n", 2, "1..100");
+	tg_expect_error("protected: p\nblock-threshold: -3\n", 2, "1..100");
+	tg_expect_error("protected: p\nlog-threshold: ten\n", 2, "1..100");
+	tg_expect_error(
+	    "protected: p\nblock-threshold: 80\nblock-threshold: 70\n", 3,
+	    "given twice");
+	tg_expect_error("protected: p\nqtypes: MX BOGUS\n", 2,
+			"unknown query type 'BOGUS'");
+	tg_expect_error("protected: p\nclients: 10.0.0.0/33\n", 2,
+			"bad client prefix");
+	tg_expect_error("protected: p\nclients: mailhost\n", 2,
+			"bad client prefix");
+	tg_expect_error("protected: p\naction: drop\n", 2,
+			"unknown action 'drop'");
+	tg_expect_error("protected: p\nsinkhole-a: 300.1.1.1\n", 2, "IPv4");
+	tg_expect_error("protected: p\nsinkhole-aaaa: 192.0.2.1\n", 2, "IPv6");
+	tg_expect_error("protected: p\nsinkhole-mx: bad..name\n", 2,
+			"not a host name");
+	tg_expect_error("protected: p\nanswer-ttl: 999999\n", 2, "answer-ttl");
+	tg_expect_error("protected: p\nevent-format: xml\n", 2, "json or kv");
+	tg_expect_error("protected: p\nstats-interval: 0\n", 2, "1..86400");
+	tg_expect_error("protected: p\ntld-pair: mil\n", 2, "two TLDs");
+	tg_expect_error("protected: p\nprotected-zone: only.zone\n", 2,
+			"zone file and its origin");
+	tg_expect_error("protected: p\nallow:\n", 2, "needs a value");
+	tg_expect_error("protected: p\njust words\n", 2, "key: value");
+	tg_expect_error("protected: p\nede-text: \"open\n", 2,
+			"unterminated quote");
+	/* whole-file checks report line 0 */
+	tg_expect_error("allow: a\n", 0, "no 'protected:' list");
+	tg_expect_error(
+	    "protected: p\nblock-threshold: 60\nlog-threshold: 70\n", 0,
+	    "above block-threshold");
+	tg_expect_error("protected: p\naction: sinkhole\n", 0,
+			"needs sinkhole-a");
+}
+
+static void test_long_line(void **state)
+{
+	char *text = malloc(TG_MAX_LINE + 64);
+
+	(void)state;
+	assert_non_null(text);
+	strcpy(text, "protected: p\nede-text: ");
+	memset(text + strlen(text), 'x', TG_MAX_LINE);
+	strcpy(text + strlen("protected: p\nede-text: ") + TG_MAX_LINE, "\n");
+	tg_expect_error(text, 2, "longer than");
+	free(text);
+}
+
+static void test_missing_file(void **state)
+{
+	tg_conf *c = NULL;
+	tg_error err;
+	char path[300];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/nope.conf", tg_dir);
+	assert_int_equal(tg_conf_load(path, &c, &err), TG_EIO);
+	assert_null(c);
+	assert_string_equal(err.file, path);
+	assert_non_null(strstr(err.reason, "cannot open"));
+}
+
+static void test_lists_all_or_nothing(void **state)
+{
+	const char *conf;
+	tg_conf *c = NULL;
+	tg_list *l = NULL;
+	tg_error err;
+	char want[300];
+
+	(void)state;
+	tg_write("good.list", "army.mil\nnavy.mil\n");
+	tg_write("bad.list", "ok.example\nbad..name\n");
+	conf = tg_write("lists.conf",
+			"protected: good.list\nprotected: bad.list\n");
+	assert_int_equal(tg_conf_load(conf, &c, &err), TG_OK);
+	assert_int_not_equal(tg_conf_load_lists(c, &l, &err), TG_OK);
+	assert_null(l);
+	snprintf(want, sizeof(want), "%s/bad.list", tg_dir);
+	assert_string_equal(err.file, want);
+	assert_int_equal(err.line, 2);
+	tg_conf_free(c);
+
+	conf = tg_write("lists2.conf", "protected: good.list\n");
+	assert_int_equal(tg_conf_load(conf, &c, &err), TG_OK);
+	assert_int_equal(tg_conf_load_lists(c, &l, &err), TG_OK);
+	assert_int_equal(tg_list_count(l, TG_LIST_PROTECTED), 2);
+	tg_list_free(l);
+	tg_conf_free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_all_keys),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_long_line),
+	    cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_lists_all_or_nothing),
+	};
+	return cmocka_run_group_tests_name("conf", tests, tg_setup,
+					   tg_teardown);
+}
