@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <ldns/ldns.h>
 
@@ -35,10 +36,11 @@
 #endif
 
 /** Default TTL of synthesised answers, seconds. */
-#define TG_DEFAULT_ANSWER_TTL	  60
-#define TG_MAX_ANSWER_TTL	  86400
-#define TG_DEFAULT_STATS_INTERVAL 60
-#define TG_DEFAULT_EVENT_INTERVAL 60
+#define TG_DEFAULT_ANSWER_TTL	   60
+#define TG_MAX_ANSWER_TTL	   86400
+#define TG_DEFAULT_STATS_INTERVAL  60
+#define TG_DEFAULT_EVENT_INTERVAL  60
+#define TG_DEFAULT_RELOAD_INTERVAL 5
 
 const char *tg_conf_default_path(void)
 {
@@ -189,6 +191,7 @@ static void tg_conf_defaults(tg_conf *c)
 	c->event_format = TG_EVENT_JSON;
 	c->stats_interval = TG_DEFAULT_STATS_INTERVAL;
 	c->event_interval = TG_DEFAULT_EVENT_INTERVAL;
+	c->reload_interval = TG_DEFAULT_RELOAD_INTERVAL;
 }
 
 /** Resolve \p val relative to the directory of \p confpath into \p out. */
@@ -248,7 +251,9 @@ enum {
 	TG_SEEN_SINT = 1u << 12,
 	TG_SEEN_EINT = 1u << 13,
 	TG_SEEN_IDENT = 1u << 14,
-	TG_SEEN_PSL = 1u << 15
+	TG_SEEN_PSL = 1u << 15,
+	TG_SEEN_RELOAD = 1u << 16,
+	TG_SEEN_STATE = 1u << 17
 };
 
 /** Parse one `key: value` pair; \p val is unquoted and trimmed. */
@@ -484,6 +489,21 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 			c->event_interval = (unsigned)u;
 		return TG_OK;
 	}
+	if (!strcmp(key, "reload-interval")) {
+		if (tg_parse_uint(val, 0, 86400, &u))
+			return tg_conf_fail(err, TG_EPARSE, f, ln,
+					    "reload-interval must be 0..86400 "
+					    "seconds (0: off)");
+		c->reload_interval = (unsigned)u;
+		return TG_OK;
+	}
+	if (!strcmp(key, "state-dir")) {
+		if (tg_conf_path(c->path, val, c->state_dir,
+				 sizeof(c->state_dir)))
+			return tg_conf_fail(err, TG_ELIMIT, f, ln,
+					    "path too long");
+		return TG_OK;
+	}
 	if (!strcmp(key, "identity")) {
 		if (strlen(val) >= sizeof(c->identity))
 			return tg_conf_fail(err, TG_ELIMIT, f, ln,
@@ -677,4 +697,101 @@ void tg_conf_index_options(const tg_conf *conf, tg_index_options *opts)
 	opts->log_threshold = conf->log_threshold;
 	if (conf->psl_file[0])
 		opts->psl_file = conf->psl_file;
+}
+
+/** Write \p s double-quoted (the parser strips the quotes). */
+static void tg_conf_put(FILE *fp, const char *key, const char *s)
+{
+	fprintf(fp, "%s: \"%s\"\n", key, s);
+}
+
+int tg_conf_write(const tg_conf *c, const char *path,
+		  const char *const *list_paths, tg_error *err)
+{
+	static const char *kinds[2][2] = {{"protected", "protected-zone"},
+					  {"allow", "allow-zone"}};
+	char tmp[TG_NAME_BUF + 8];
+	FILE *fp;
+	size_t i;
+	int ok;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return tg_conf_fail(err, TG_ELIMIT, path, 0, "path too long");
+	fp = fopen(tmp, "w");
+	if (!fp)
+		return tg_conf_fail(err, TG_EIO, tmp, 0, "cannot write: %s",
+				    strerror(errno));
+	fprintf(fp, "# written by typoguard from %s\n", c->path);
+	for (i = 0; i < c->n_lists; i++) {
+		const tg_conf_list *l = &c->lists[i];
+		const char *lp =
+		    list_paths && list_paths[i] ? list_paths[i] : l->path;
+		const char *k =
+		    kinds[l->kind == TG_LIST_ALLOW][l->origin[0] != 0];
+
+		if (l->origin[0])
+			fprintf(fp, "%s: %s %s\n", k, lp, l->origin);
+		else
+			tg_conf_put(fp, k, lp);
+	}
+	for (i = 0; i < c->n_tld_pairs; i++)
+		fprintf(fp, "tld-pair: %s %s\n", c->tld_pairs[i][0],
+			c->tld_pairs[i][1]);
+	fprintf(fp, "block-threshold: %d\nlog-threshold: %d\nqtypes:",
+		c->block_threshold, c->log_threshold);
+	for (i = 0; i < c->n_qtypes; i++) {
+		char *t = ldns_rr_type2str((ldns_rr_type)c->qtypes[i]);
+
+		fprintf(fp, " %s", t ? t : "A");
+		free(t);
+	}
+	fputc('\n', fp);
+	for (i = 0; i < c->n_clients; i++) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(c->clients[i].family, c->clients[i].addr, a,
+			  sizeof(a));
+		fprintf(fp, "clients: %s/%u\n", a, c->clients[i].bits);
+	}
+	fprintf(fp, "action: %s\n", tg_action_name(c->action));
+	if (c->has_sinkhole_a) {
+		char a[INET_ADDRSTRLEN];
+
+		inet_ntop(AF_INET, c->sinkhole_a, a, sizeof(a));
+		fprintf(fp, "sinkhole-a: %s\n", a);
+	}
+	if (c->has_sinkhole_aaaa) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(AF_INET6, c->sinkhole_aaaa, a, sizeof(a));
+		fprintf(fp, "sinkhole-aaaa: %s\n", a);
+	}
+	if (c->sinkhole_mx[0])
+		fprintf(fp, "sinkhole-mx: %s\n", c->sinkhole_mx);
+	fprintf(fp, "answer-ttl: %u\n", (unsigned)c->answer_ttl);
+	if (c->ede_text[0])
+		tg_conf_put(fp, "ede-text", c->ede_text);
+	if (c->event_log[0])
+		tg_conf_put(fp, "event-log", c->event_log);
+	fprintf(fp, "event-format: %s\n",
+		c->event_format == TG_EVENT_KV ? "kv" : "json");
+	fprintf(fp, "event-interval: %u\n", c->event_interval);
+	if (c->stats_file[0])
+		tg_conf_put(fp, "stats-file", c->stats_file);
+	fprintf(fp, "stats-interval: %u\n", c->stats_interval);
+	if (c->identity[0])
+		tg_conf_put(fp, "identity", c->identity);
+	if (c->psl_file[0])
+		tg_conf_put(fp, "psl-file", c->psl_file);
+	fprintf(fp, "reload-interval: %u\n", c->reload_interval);
+	if (c->state_dir[0])
+		tg_conf_put(fp, "state-dir", c->state_dir);
+	ok = !ferror(fp);
+	ok = (fclose(fp) == 0) && ok;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return tg_conf_fail(err, TG_EIO, path, 0, "cannot write: %s",
+				    strerror(errno));
+	}
+	return TG_OK;
 }

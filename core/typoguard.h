@@ -315,6 +315,8 @@ typedef struct tg_conf {
 	char psl_file[TG_NAME_BUF];   /**< "" : system Public Suffix List */
 	size_t n_tld_pairs;
 	char tld_pairs[64][2][64];    /**< `tld-pair: mil ml` extensions */
+	unsigned reload_interval;     /**< seconds between list checks, 0 off */
+	char state_dir[TG_NAME_BUF];  /**< last-good snapshot, "" none */
 } tg_conf;
 
 /** Compiled-in default configuration path (under sysconfdir). */
@@ -337,6 +339,14 @@ void tg_conf_free(tg_conf *conf);
  */
 int tg_conf_load_lists(const tg_conf *conf, tg_list **out,
 		       tg_error *err) TG_WARN_UNUSED;
+
+/**
+ * Write \p conf as a typoguard.conf that loads the same policy, with list
+ * paths replaced by \p list_paths[i] (NULL: keep conf->lists[i].path).
+ * Used for the module's last-good snapshot.  Returns TG_OK or TG_EIO.
+ */
+int tg_conf_write(const tg_conf *conf, const char *path,
+		  const char *const *list_paths, tg_error *err);
 
 /** Index options as the configuration sets them. */
 void tg_conf_index_options(const tg_conf *conf, tg_index_options *opts);

@@ -7,7 +7,9 @@ pkglib_LTLIBRARIES += module/typoguard.la
 module_typoguard_la_SOURCES = \
 	module/typoguard_mod.c \
 	module/tg_events.c \
-	module/tg_events.h
+	module/tg_events.h \
+	module/tg_policy.c \
+	module/tg_policy.h
 module_typoguard_la_CPPFLAGS = -isystem $(UNBOUND_SRC) -I$(top_srcdir)/core \
 	$(LDNS_CFLAGS)
 module_typoguard_la_CFLAGS = $(TG_CFLAGS) -std=gnu11

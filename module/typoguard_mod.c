@@ -49,19 +49,25 @@
 #include "util/net_help.h"
 #include "util/netevent.h"
 #include "util/regional.h"
+#include "util/storage/slabhash.h"
 
 #include "tg_events.h"
+#include "tg_policy.h"
 #include "typoguard.h"
 
 #define TG_EXPORT __attribute__((visibility("default")))
 
-/** Module-wide data; immutable after init() except the counters. */
+/**
+ * Module-wide data.  Immutable after init() except the counters (atomic)
+ * and the policy, which swaps its index in place (tg_policy.h).
+ */
 struct tg_mod {
-	tg_conf *conf;	   /**< owned */
-	tg_index *index;   /**< owned, shared read-only by all threads */
-	tg_events *events; /**< owned: event writer and stats file */
-	tg_stats stats;	   /**< atomic counters */
-	int cb_registered; /**< inplace callback registered */
+	tg_conf *conf;		/**< owned */
+	tg_policy *policy;	/**< owned: the index in force, reloads */
+	tg_events *events;	/**< owned: event writer and stats file */
+	tg_stats stats;		/**< atomic counters */
+	struct module_env *env; /**< the daemon's env (shared caches) */
+	int cb_registered;	/**< inplace callback registered */
 };
 
 #define TG_INC(m, field)                                                       \
@@ -87,20 +93,100 @@ static void tg_mod_free(struct tg_mod *m)
 {
 	if (!m)
 		return;
+	/* The policy's reload thread uses the events' counters. */
+	tg_policy_free(m->policy);
 	tg_events_free(m->events);
-	tg_index_free(m->index);
 	tg_conf_free(m->conf);
 	free(m);
 }
 
+/** The policy's log lines go to Unbound's log. */
+static void tg_policy_log(int level, const char *line, void *arg)
+{
+	(void)arg;
+	if (level == TG_LOG_ERR)
+		log_err("%s", line);
+	else if (level == TG_LOG_WARN)
+		log_warn("%s", line);
+	else
+		log_info("%s", line);
+}
+
+/** Cached messages whose name the new index blocks, to remove. */
+struct tg_purge {
+	const struct tg_mod *m;
+	const tg_index *index;
+	size_t n;
+	struct tg_purge_item {
+		hashvalue_type hash;
+		struct query_info q;
+		uint8_t name[LDNS_MAX_DOMAINLEN + 1];
+	} items[1024];
+};
+
+static void tg_purge_visit(struct lruhash_entry *e, void *arg)
+{
+	struct tg_purge *pg = arg;
+	struct msgreply_entry *k = e->key;
+	struct tg_purge_item *it;
+	tg_result res;
+
+	if (pg->n >= sizeof(pg->items) / sizeof(pg->items[0]))
+		return;
+	if (k->key.qname_len > LDNS_MAX_DOMAINLEN + 1 ||
+	    tg_score_wire(pg->index, k->key.qname, k->key.qname_len, &res) !=
+		TG_OK ||
+	    res.verdict != TG_VERDICT_BLOCK)
+		return;
+	it = &pg->items[pg->n++];
+	it->hash = e->hash;
+	it->q = k->key;
+	memcpy(it->name, k->key.qname, k->key.qname_len);
+	it->q.qname = it->name;
+	it->q.local_alias = NULL;
+}
+
+/**
+ * After a list change, a name that became a lookalike may have an answer
+ * in the message cache, which is served without the module: remove those
+ * (the rest of the cache stays).  Runs on the policy's reload thread; the
+ * message cache is shared by all workers and locks itself.
+ */
+static void tg_purge_cache(const tg_index *index, void *arg)
+{
+	struct tg_mod *m = arg;
+	struct tg_purge *pg;
+	size_t i, total = 0;
+
+	if (!m->env || !m->env->msg_cache)
+		return;
+	pg = malloc(sizeof(*pg));
+	if (!pg)
+		return;
+	do {
+		pg->m = m;
+		pg->index = index;
+		pg->n = 0;
+		slabhash_traverse(m->env->msg_cache, 0, tg_purge_visit, pg);
+		for (i = 0; i < pg->n; i++)
+			slabhash_remove(m->env->msg_cache, pg->items[i].hash,
+					&pg->items[i].q);
+		total += pg->n;
+	} while (pg->n == sizeof(pg->items) / sizeof(pg->items[0]) &&
+		 total < 1000 * pg->n);
+	free(pg);
+	if (total)
+		log_info("typoguard: removed %zu cached answers that the new "
+			 "lists block",
+			 total);
+}
+
 /** Load configuration, lists and index; log and return NULL on error. */
-static struct tg_mod *tg_mod_load(const char *path)
+static struct tg_mod *tg_mod_load(const char *path, struct module_env *env)
 {
 	struct tg_mod *m;
-	tg_list *list = NULL;
-	tg_index_options opts;
 	tg_error err;
-	char msg[2 * TG_NAME_BUF + 32];
+	char msg[2 * TG_NAME_BUF + 64];
 	int rc;
 
 	memset(&err, 0, sizeof(err));
@@ -109,22 +195,14 @@ static struct tg_mod *tg_mod_load(const char *path)
 		log_err("typoguard: out of memory");
 		return NULL;
 	}
+	m->env = env;
 	rc = tg_conf_load(path, &m->conf, &err);
-	if (rc == TG_OK)
-		rc = tg_conf_load_lists(m->conf, &list, &err);
-	if (rc == TG_OK) {
-		tg_conf_index_options(m->conf, &opts);
-		rc = tg_index_build(list, &opts, &m->index, &err);
-	}
-	tg_list_free(list);
 	if (rc != TG_OK) {
 		log_err("typoguard: %s",
 			tg_error_format(&err, msg, sizeof(msg)));
 		tg_mod_free(m);
 		return NULL;
 	}
-	atomic_store(&m->stats.list_entries,
-		     tg_index_protected_count(m->index));
 	msg[0] = '\0';
 	rc = tg_events_create(m->conf, &m->stats, &m->events, msg, sizeof(msg));
 	if (rc != TG_OK) {
@@ -134,6 +212,13 @@ static struct tg_mod *tg_mod_load(const char *path)
 	}
 	if (msg[0]) /* e.g. the event log cannot be opened yet */
 		log_warn("typoguard: %s: %s", path, msg);
+	rc = tg_policy_create(m->conf, &m->stats, tg_policy_log, tg_purge_cache,
+			      m, &m->policy, msg, sizeof(msg));
+	if (rc != TG_OK) {
+		log_err("typoguard: %s", msg);
+		tg_mod_free(m);
+		return NULL;
+	}
 	return m;
 }
 
@@ -148,7 +233,7 @@ TG_EXPORT int init(struct module_env *env, int id)
 
 	if (!path || !*path)
 		path = tg_conf_default_path();
-	m = tg_mod_load(path);
+	m = tg_mod_load(path, env);
 	if (!m) {
 		log_err("typoguard: not started: no valid policy in %s "
 			"(set TYPOGUARD_CONF or fix the file; "
@@ -171,11 +256,15 @@ TG_EXPORT int init(struct module_env *env, int id)
 	 * an answer) with one inside: give every client query its own. */
 	if (m->conf->n_clients > 0)
 		env->unique_mesh = 1;
-	log_info("typoguard: %s loaded: %zu protected names, index %zu bytes, "
-		 "action %s, block-threshold %d, log-threshold %d",
-		 path, tg_index_protected_count(m->index),
-		 tg_index_memory(m->index), tg_action_name(m->conf->action),
-		 m->conf->block_threshold, m->conf->log_threshold);
+	log_info("typoguard: %s loaded: %lu protected names%s, %zu bytes, "
+		 "action %s, block-threshold %d, log-threshold %d, "
+		 "reload-interval %u",
+		 path, atomic_load(&m->stats.list_entries),
+		 tg_policy_from_snapshot(m->policy) ? " (last-good snapshot)"
+						    : "",
+		 tg_policy_memory(m->policy), tg_action_name(m->conf->action),
+		 m->conf->block_threshold, m->conf->log_threshold,
+		 m->conf->reload_interval);
 	return 1;
 }
 
@@ -484,7 +573,8 @@ static int tg_in_scope(struct module_qstate *qstate, const struct tg_mod *m)
 static const char tg_decided_marker;
 
 /** Policy decision for a new query; 1 if it was answered here. */
-static int tg_policy(struct module_qstate *qstate, struct tg_mod *m, int id)
+static int tg_decide_query(struct module_qstate *qstate, struct tg_mod *m,
+			   const tg_index *index, int id)
 {
 	struct sockaddr_storage *ss;
 	socklen_t sslen;
@@ -498,8 +588,8 @@ static int tg_policy(struct module_qstate *qstate, struct tg_mod *m, int id)
 		return 0;
 	if (qstate->qinfo.qclass != LDNS_RR_CLASS_IN)
 		return 0;
-	if (tg_score_wire(m->index, qstate->qinfo.qname,
-			  qstate->qinfo.qname_len, &res) != TG_OK)
+	if (tg_score_wire(index, qstate->qinfo.qname, qstate->qinfo.qname_len,
+			  &res) != TG_OK)
 		return 0;
 	TG_INC(m, scored);
 	if (res.allowlisted)
@@ -529,12 +619,24 @@ static int tg_policy(struct module_qstate *qstate, struct tg_mod *m, int id)
 	return tg_answer(qstate, m, &res);
 }
 
+/** tg_decide_query() with the index in force held for its duration. */
+static int tg_apply_policy(struct module_qstate *qstate, struct tg_mod *m,
+			   int id)
+{
+	unsigned tok;
+	const tg_index *index = tg_policy_acquire(m->policy, &tok);
+	int done = tg_decide_query(qstate, m, index, id);
+
+	tg_policy_release(m->policy, tok);
+	return done;
+}
+
 /**
  * Score the names an rrset leads to: its owner and, for CNAME, DNAME and
  * MX, its targets.  Returns 1 and fills \p res and \p via (presentation)
  * at the first one at or above the block threshold.
  */
-static int tg_rrset_lookalike(const struct tg_mod *m,
+static int tg_rrset_lookalike(const tg_index *index,
 			      struct ub_packed_rrset_key *k, tg_result *res,
 			      char *via)
 {
@@ -542,8 +644,7 @@ static int tg_rrset_lookalike(const struct tg_mod *m,
 	uint16_t t = ntohs(k->rk.type);
 	size_t i, off;
 
-	if (tg_score_wire(m->index, k->rk.dname, k->rk.dname_len, res) ==
-		TG_OK &&
+	if (tg_score_wire(index, k->rk.dname, k->rk.dname_len, res) == TG_OK &&
 	    res->verdict == TG_VERDICT_BLOCK) {
 		dname_str(k->rk.dname, via);
 		return 1;
@@ -563,8 +664,7 @@ static int tg_rrset_lookalike(const struct tg_mod *m,
 		/* Packed rdata dnames are uncompressed; check the length. */
 		if (dname_valid(rd + off, len - off) == 0)
 			continue;
-		if (tg_score_wire(m->index, rd + off, len - off, res) ==
-			TG_OK &&
+		if (tg_score_wire(index, rd + off, len - off, res) == TG_OK &&
 		    res->verdict == TG_VERDICT_BLOCK) {
 			dname_str(rd + off, via);
 			return 1;
@@ -574,15 +674,18 @@ static int tg_rrset_lookalike(const struct tg_mod *m,
 }
 
 /** First lookalike among the rrsets of \p rep, other than the qname. */
-static int tg_reply_lookalike(const struct tg_mod *m, struct reply_info *rep,
+static int tg_reply_lookalike(struct tg_mod *m, struct reply_info *rep,
 			      size_t n, tg_result *res, char *via)
 {
+	unsigned tok;
+	const tg_index *index = tg_policy_acquire(m->policy, &tok);
 	size_t i;
+	int found = 0;
 
-	for (i = 0; rep && i < n && i < rep->rrset_count; i++)
-		if (tg_rrset_lookalike(m, rep->rrsets[i], res, via))
-			return 1;
-	return 0;
+	for (i = 0; !found && rep && i < n && i < rep->rrset_count; i++)
+		found = tg_rrset_lookalike(index, rep->rrsets[i], res, via);
+	tg_policy_release(m->policy, tok);
+	return found;
 }
 
 /**
@@ -593,7 +696,7 @@ static int tg_reply_lookalike(const struct tg_mod *m, struct reply_info *rep,
 static int tg_query_response(struct module_qstate *qstate,
 			     struct dns_msg *response, int id, void *cb_args)
 {
-	const struct tg_mod *m = cb_args;
+	struct tg_mod *m = cb_args;
 	tg_result res;
 	char via[LDNS_MAX_DOMAINLEN + 1];
 
@@ -652,7 +755,7 @@ TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
 
 	(void)entry;
 	if (event == module_event_new || event == module_event_pass) {
-		if (m && tg_policy(qstate, m, id)) {
+		if (m && tg_apply_policy(qstate, m, id)) {
 			qstate->ext_state[id] = module_finished;
 			return;
 		}
@@ -687,5 +790,6 @@ TG_EXPORT size_t get_mem(struct module_env *env, int id)
 {
 	struct tg_mod *m = tg_mod_get(env, id);
 
-	return m ? sizeof(*m) + sizeof(tg_conf) + tg_index_memory(m->index) : 0;
+	return m ? sizeof(*m) + sizeof(tg_conf) + tg_policy_memory(m->policy)
+		 : 0;
 }

@@ -9,7 +9,8 @@ TG_INTEGRATION_TESTS = \
 	tests/integration/test_skeleton.py \
 	tests/integration/test_actions.py \
 	tests/integration/test_scope.py \
-	tests/integration/test_events.py
+	tests/integration/test_events.py \
+	tests/integration/test_reload.py
 TESTS += $(TG_INTEGRATION_TESTS)
 EXTRA_DIST += $(TG_INTEGRATION_TESTS) tests/integration/tglab.py \
 	tests/lab/root.zone

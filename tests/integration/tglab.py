@@ -291,15 +291,39 @@ dynlib:
 class Nsd:
     """An NSD on a free loopback port serving the given zones."""
 
-    def __init__(self, zones, extra=""):
+    def __init__(self, zones, extra="", zone_extra="", control=False):
         if not NSD or not os.access(NSD, os.X_OK):
             raise RuntimeError("nsd not available")
         self.dir = tempfile.mkdtemp(prefix="tgnsd-")
         self.port = free_port()
         self.zones = zones  # list of (name, zonefile text)
         self.extra = extra
+        self.zone_extra = zone_extra
+        self.control = control
+        self.sock = os.path.join(self.dir, "nsd.ctl")
         self.proc = None
         _live.append(self)
+
+    def zonefile(self, name):
+        return os.path.join(self.dir, (name.strip(".") or "root") + ".zone")
+
+    def update(self, name, text):
+        """Rewrite a zone and make NSD load it (and send its NOTIFYs)."""
+        with open(self.zonefile(name), "w") as f:
+            f.write(text)
+        ctl = os.path.join(os.path.dirname(NSD), "nsd-control")
+        r = subprocess.run([ctl, "-c", os.path.join(self.dir, "nsd.conf"),
+                            "reload", name], capture_output=True, text=True,
+                           timeout=30)
+        if r.returncode != 0:
+            raise RuntimeError("nsd-control reload: " + r.stdout + r.stderr)
+
+    def log(self):
+        try:
+            with open(os.path.join(self.dir, "nsd.log")) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
 
     def start(self):
         conf = os.path.join(self.dir, "nsd.conf")
@@ -319,13 +343,15 @@ class Nsd:
     server-count: 1
 {self.extra}
 remote-control:
-    control-enable: no
+    control-enable: {"yes" if self.control else "no"}
+    control-interface: "{self.sock}"
 """
         for name, text in self.zones:
-            fn = name.strip(".").replace("/", "_") or "root"
-            with open(os.path.join(self.dir, fn + ".zone"), "w") as f:
+            with open(self.zonefile(name), "w") as f:
                 f.write(text)
-            body += f'zone:\n    name: "{name}"\n    zonefile: "{fn}.zone"\n'
+            body += (f'zone:\n    name: "{name}"\n'
+                     f'    zonefile: "{self.zonefile(name)}"\n'
+                     + self.zone_extra)
         with open(conf, "w") as f:
             f.write(body)
         self.proc = subprocess.Popen([NSD, "-d", "-c", conf], cwd=self.dir,

@@ -133,7 +133,9 @@ static void test_all_keys(void **state)
 			 "stats-interval: 15\n"
 			 "event-interval: 30\n"
 			 "identity: resolver-1\n"
-			 "tld-pair: uk ul\n");
+			 "tld-pair: uk ul\n"
+			 "reload-interval: 0\n"
+			 "state-dir: /var/lib/typoguard\n");
 	tg_conf *c = NULL;
 	tg_error err;
 
@@ -177,7 +179,52 @@ static void test_all_keys(void **state)
 	assert_string_equal(c->identity, "resolver-1");
 	assert_int_equal(c->n_tld_pairs, 1);
 	assert_string_equal(c->tld_pairs[0][1], "ul");
+	assert_int_equal(c->reload_interval, 0);
+	assert_string_equal(c->state_dir, "/var/lib/typoguard");
 	tg_conf_free(c);
+}
+
+/* tg_conf_write() output loads back into the same configuration (this is
+ * the module's last-good snapshot manifest). */
+static void test_write_round_trip(void **state)
+{
+	const char *path = tg_write(
+	    "rt.conf", "protected: p.list\nallow-zone: a.zone allow.tg.\n"
+		       "clients: 10.1.2.0/24 ::1\naction: sinkhole\n"
+		       "sinkhole-a: 192.0.2.1\nsinkhole-mx: sink.example\n"
+		       "qtypes: MX TXT\nede-text: \"no # mail\"\n"
+		       "tld-pair: uk ul\nevent-log: ev.jsonl\n"
+		       "reload-interval: 9\nblock-threshold: 77\n");
+	const char *paths[2] = {"/snap/0.list", NULL};
+	char out[512];
+	tg_conf *a = NULL, *b = NULL;
+	tg_error err;
+
+	(void)state;
+	assert_int_equal(tg_conf_load(path, &a, &err), TG_OK);
+	snprintf(out, sizeof(out), "%s/written.conf", tg_dir);
+	assert_int_equal(tg_conf_write(a, out, paths, &err), TG_OK);
+	if (tg_conf_load(out, &b, &err) != TG_OK)
+		fail_msg("written file does not load: %s:%lu: %s", err.file,
+			 err.line, err.reason);
+	assert_string_equal(b->lists[0].path, "/snap/0.list");
+	assert_string_equal(b->lists[1].path, a->lists[1].path);
+	assert_string_equal(b->lists[1].origin, "allow.tg.");
+	assert_int_equal(b->lists[1].kind, TG_LIST_ALLOW);
+	assert_int_equal(b->n_clients, 2);
+	assert_memory_equal(b->clients, a->clients, sizeof(a->clients[0]) * 2);
+	assert_int_equal(b->action, TG_ACTION_SINKHOLE);
+	assert_memory_equal(b->sinkhole_a, a->sinkhole_a, 4);
+	assert_string_equal(b->sinkhole_mx, "sink.example");
+	assert_int_equal(b->n_qtypes, 2);
+	assert_int_equal(b->qtypes[1], a->qtypes[1]);
+	assert_string_equal(b->ede_text, "no # mail");
+	assert_string_equal(b->event_log, a->event_log);
+	assert_int_equal(b->reload_interval, 9);
+	assert_int_equal(b->block_threshold, 77);
+	assert_string_equal(b->tld_pairs[0][0], "uk");
+	tg_conf_free(a);
+	tg_conf_free(b);
 }
 
 static void test_errors(void **state)
@@ -207,6 +254,8 @@ static void test_errors(void **state)
 	tg_expect_error("protected: p\nevent-format: xml\n", 2, "json or kv");
 	tg_expect_error("protected: p\nstats-interval: 0\n", 2, "1..86400");
 	tg_expect_error("protected: p\ntld-pair: mil\n", 2, "two TLDs");
+	tg_expect_error("protected: p\nreload-interval: soon\n", 2,
+			"reload-interval");
 	tg_expect_error("protected: p\nprotected-zone: only.zone\n", 2,
 			"zone file and its origin");
 	tg_expect_error("protected: p\nallow:\n", 2, "needs a value");
@@ -283,6 +332,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_all_keys),
+	    cmocka_unit_test(test_write_round_trip),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_long_line),
 	    cmocka_unit_test(test_missing_file),
