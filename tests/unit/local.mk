@@ -9,3 +9,30 @@ TG_UNIT_TESTS += tests/unit/test_events
 tests_unit_test_events_SOURCES = tests/unit/test_events.c module/tg_events.c
 tests_unit_test_events_CPPFLAGS = $(TG_TESTS_CPP) -I$(top_srcdir)/module
 tests_unit_test_events_LDADD = $(TG_TESTS_LIBS) -lpthread
+
+TG_UNIT_TESTS += tests/unit/test_policy
+tests_unit_test_policy_SOURCES = tests/unit/test_policy.c module/tg_policy.c
+tests_unit_test_policy_CPPFLAGS = $(TG_TESTS_CPP) -I$(top_srcdir)/module
+tests_unit_test_policy_LDADD = $(TG_TESTS_LIBS) -lpthread
+
+# core (issue 3): names, PSL, lists, scoring.  TG_SRCDIR and TG_DATA_DIR
+# come from AM_TESTS_ENVIRONMENT; tg_unit.h holds the shared helpers.
+TG_UNIT_TESTS += tests/unit/test_name
+tests_unit_test_name_SOURCES = tests/unit/test_name.c tests/unit/tg_unit.h
+tests_unit_test_name_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_name_LDADD = $(TG_TESTS_LIBS)
+
+TG_UNIT_TESTS += tests/unit/test_psl
+tests_unit_test_psl_SOURCES = tests/unit/test_psl.c tests/unit/tg_unit.h
+tests_unit_test_psl_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_psl_LDADD = $(TG_TESTS_LIBS)
+
+TG_UNIT_TESTS += tests/unit/test_list
+tests_unit_test_list_SOURCES = tests/unit/test_list.c tests/unit/tg_unit.h
+tests_unit_test_list_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_list_LDADD = $(TG_TESTS_LIBS)
+
+TG_UNIT_TESTS += tests/unit/test_score
+tests_unit_test_score_SOURCES = tests/unit/test_score.c tests/unit/tg_unit.h
+tests_unit_test_score_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_score_LDADD = $(TG_TESTS_LIBS)
