@@ -46,6 +46,7 @@ server:
     logfile: "$demo/unbound.log"
     use-syslog: no
     verbosity: 1
+    log-time-ascii: yes
     access-control: 127.0.0.0/8 allow
     do-not-query-localhost: no
     qname-minimisation: no
@@ -68,10 +69,14 @@ TYPOGUARD_CONF="$demo/typoguard.conf" "$unbound" -c "$demo/unbound.conf" || {
 for _ in $(seq 50); do grep -q "start of service" "$demo/unbound.log" && break; sleep 0.1; done
 
 ask() {
+	# One query per name, shown like dig/drill, with its Extended DNS Error.
 	echo
-	echo "\$ drill -p $port @127.0.0.1 $1 $2"
-	drill -p "$port" @127.0.0.1 "$1" "$2" | sed -n '/HEADER/,/^;; Query time/p' | grep -v '^$'
-	echo "  (Extended DNS Error, via typoguard's own ldns client: $("$top/tests/tgdig" -p "$port" "$1" "$2" | sed -n 's/.*"ede":\(.*\)}$/\1/p'))"
+	echo "query $1 $2   (the same as: drill -p $port @127.0.0.1 $1 $2)"
+	"$top/tests/tgdig" -p "$port" "$1" "$2" | jq -r '
+		"  rcode: \(.rcode)   flags: \(.flags | join(" "))",
+		(.answer[] | "  answer:    \(.)"),
+		(.authority[] | "  authority: \(.)"),
+		(.ede[] | "  EDE \(.code) (\(if .code == 15 then "Blocked" elif .code == 4 then "Forged Answer" else "" end)): \(.text)")'
 }
 echo "== typoguard demo: Unbound $("$unbound" -V | head -1 | cut -d' ' -f2) with typoguard on 127.0.0.1 port $port =="
 echo "== protected list: conf/protected.list ($(grep -cvE '^#|^$' "$demo/protected.list") names); lab zones: tests/lab/root.zone"
