@@ -30,6 +30,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,9 @@ static void tg_policy_log(int level, const char *line, void *arg)
 		log_info("%s", line);
 }
 
+/** Cap on purge batches after one list change (x 1024 entries). */
+#define TG_PURGE_ROUNDS 1000
+
 /** Cached messages whose name the new index blocks, to remove. */
 struct tg_purge {
 	const struct tg_mod *m;
@@ -154,15 +158,20 @@ static void tg_purge_visit(struct lruhash_entry *e, void *arg)
  */
 static void tg_purge_cache(const tg_index *index, void *arg)
 {
+	const size_t batch = sizeof(((struct tg_purge *)0)->items) /
+			     sizeof(((struct tg_purge *)0)->items[0]);
 	struct tg_mod *m = arg;
 	struct tg_purge *pg;
-	size_t i, total = 0;
+	size_t i, total = 0, rounds = 0;
 
 	if (!m->env || !m->env->msg_cache)
 		return;
 	pg = malloc(sizeof(*pg));
 	if (!pg)
 		return;
+	/* Collect a batch under the traversal's read locks, remove it
+	 * afterwards (removal takes write locks); repeat while batches come
+	 * back full, at most TG_PURGE_ROUNDS times. */
 	do {
 		pg->m = m;
 		pg->index = index;
@@ -172,8 +181,7 @@ static void tg_purge_cache(const tg_index *index, void *arg)
 			slabhash_remove(m->env->msg_cache, pg->items[i].hash,
 					&pg->items[i].q);
 		total += pg->n;
-	} while (pg->n == sizeof(pg->items) / sizeof(pg->items[0]) &&
-		 total < 1000 * pg->n);
+	} while (pg->n == batch && ++rounds < TG_PURGE_ROUNDS);
 	free(pg);
 	if (total)
 		log_info("typoguard: removed %zu cached answers that the new "
@@ -529,8 +537,10 @@ static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
 			ev.client_port =
 			    ntohs(((struct sockaddr_in6 *)ss)->sin6_port);
 	}
+	/* The query name as alerting groups it: lowercase, no final dot. */
 	dname_str(qstate->qinfo.qname, ev.qname);
-	i = strlen(ev.qname);
+	for (i = 0; ev.qname[i]; i++)
+		ev.qname[i] = (char)tolower((unsigned char)ev.qname[i]);
 	if (i > 1 && ev.qname[i - 1] == '.')
 		ev.qname[i - 1] = '\0';
 	ev.qtype = qstate->qinfo.qtype;

@@ -46,7 +46,7 @@ class Events(unittest.TestCase):
 
     def test_json_event_fields(self):
         ub = self.start("event-log: events.jsonl\nstats-file: tg.prom\n")
-        r = ub.q("army.ml", "MX", source="127.0.0.3")
+        r = ub.q("ArMy.Ml.", "MX", source="127.0.0.3")
         self.assertEqual(r["rcode"], "NXDOMAIN")
         ev = tglab.wait_for(lambda: tglab.event_lines(ub.path("events.jsonl")))
         self.assertEqual(len(ev), 1, ev)
