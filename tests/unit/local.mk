@@ -35,4 +35,4 @@ tests_unit_test_list_LDADD = $(TG_TESTS_LIBS)
 TG_UNIT_TESTS += tests/unit/test_score
 tests_unit_test_score_SOURCES = tests/unit/test_score.c tests/unit/tg_unit.h
 tests_unit_test_score_CPPFLAGS = $(TG_TESTS_CPP)
-tests_unit_test_score_LDADD = $(TG_TESTS_LIBS)
+tests_unit_test_score_LDADD = $(TG_TESTS_LIBS) -lpthread

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * \file
+ * Error codes, class and verdict names, and the byte arena.
+ *
+ * Everything here is static data or pure functions of their arguments;
+ * names returned are string literals (static storage).
+ */
+#include "tg_config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "typoguard.h"
+#include "util_internal.h"
+
+const char *tg_strerror(int code)
+{
+	switch (code) {
+	case TG_OK:
+		return "success";
+	case TG_ENOMEM:
+		return "out of memory";
+	case TG_EINVAL:
+		return "invalid argument";
+	case TG_EIO:
+		return "input/output error";
+	case TG_EPARSE:
+		return "parse error";
+	case TG_ENAME:
+		return "invalid DNS name";
+	case TG_ELIMIT:
+		return "limit exceeded";
+	case TG_ENOTFOUND:
+		return "not found";
+	default:
+		return "unknown error";
+	}
+}
+
+int tg_error_set(tg_error *err, int code, const char *file, unsigned long line,
+		 const char *fmt, ...)
+{
+	if (!err)
+		return code;
+	err->code = code;
+	err->line = line;
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+char *tg_error_format(const tg_error *err, char *buf, size_t len)
+{
+	if (!buf || len == 0)
+		return buf;
+	if (!err) {
+		snprintf(buf, len, "%s", "no error");
+		return buf;
+	}
+	const char *reason =
+	    err->reason[0] ? err->reason : tg_strerror(err->code);
+	if (err->file[0] && err->line)
+		snprintf(buf, len, "%s:%lu: %s", err->file, err->line, reason);
+	else if (err->file[0])
+		snprintf(buf, len, "%s: %s", err->file, reason);
+	else
+		snprintf(buf, len, "%s", reason);
+	return buf;
+}
+
+static const char *const tg_class_names[TG_C_COUNT] = {
+    "tld-swap",	     "dot-shift",   "embedding", "missing-dot", "hyphen-dot",
+    "addition",	     "omission",    "insertion", "repetition",	"replacement",
+    "transposition", "vowel-swap",  "bitflip",	 "homoglyph",	"idn-homoglyph",
+    "cyrillic",	     "hyphenation", "prefix",
+};
+
+const char *tg_class_name(unsigned class_bit)
+{
+	for (unsigned i = 0; i < TG_C_COUNT; i++)
+		if (class_bit == (1u << i))
+			return tg_class_names[i];
+	return "unknown";
+}
+
+/* Append \p n bytes at *\p total, truncating at \p len - 1. */
+static void tg_put(char *buf, size_t len, size_t *total, const char *s,
+		   size_t n)
+{
+	if (buf && *total + 1 < len) {
+		size_t room = len - 1 - *total;
+		memcpy(buf + *total, s, n < room ? n : room);
+	}
+	*total += n;
+}
+
+size_t tg_classes_format(unsigned mask, const char *sep, char *buf, size_t len)
+{
+	size_t total = 0, seplen = sep ? strlen(sep) : 0;
+	for (unsigned i = 0; i < TG_C_COUNT; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (total > 0)
+			tg_put(buf, len, &total, sep, seplen);
+		tg_put(buf, len, &total, tg_class_names[i],
+		       strlen(tg_class_names[i]));
+	}
+	if (buf && len)
+		buf[total < len ? total : len - 1] = 0;
+	return total;
+}
+
+const char *tg_verdict_name(tg_verdict v)
+{
+	switch (v) {
+	case TG_VERDICT_PASS:
+		return "pass";
+	case TG_VERDICT_LOG:
+		return "log";
+	case TG_VERDICT_BLOCK:
+		return "block";
+	}
+	return "unknown";
+}
+
+size_t tg_arena_add(tg_arena *a, const void *p, size_t len)
+{
+	if (a->len + len > UINT32_MAX)
+		return (size_t)-1;
+	if (a->len + len > a->cap) {
+		size_t ncap = a->cap ? a->cap * 2 : 4096;
+		while (ncap < a->len + len)
+			ncap *= 2;
+		uint8_t *nd = realloc(a->data, ncap);
+		if (!nd)
+			return (size_t)-1;
+		a->data = nd;
+		a->cap = ncap;
+	}
+	size_t off = a->len;
+	if (len)
+		memcpy(a->data + off, p, len);
+	a->len += len;
+	return off;
+}
+
+void tg_arena_trim(tg_arena *a)
+{
+	if (a->len && a->len < a->cap) {
+		uint8_t *nd = realloc(a->data, a->len);
+		if (nd) {
+			a->data = nd;
+			a->cap = a->len;
+		}
+	}
+}
+
+void tg_arena_free(tg_arena *a)
+{
+	free(a->data);
+	a->data = NULL;
+	a->len = a->cap = 0;
+}

@@ -1,0 +1,804 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * \file
+ * Building the immutable index from a list (layout in index_internal.h).
+ *
+ * The build makes three passes over the entries: the name set (every
+ * protected and allowlist name, for subtree checks), the targets (distinct
+ * registrable domains of the protected names, through the Public Suffix
+ * List) and the key table (symmetric-delete keys over the targets' folded
+ * labels).  Tables are sized once from exact counts (the key table is
+ * filled by a counting sort on the home slot, the name set at load 0.5), so
+ * nothing is rehashed and no per-entry allocation happens.  Hash seeds are
+ * drawn per build, so table collisions cannot be precomputed by an
+ * attacker.
+ */
+#include "tg_config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "index_internal.h"
+#include "list_internal.h"
+#include "name_internal.h"
+
+/* The curated TLD confusion table (detection notes): strong pairs are
+ * real, delegated TLDs one omission or dot shift away; weak ones are
+ * substitutions that are worth a log line, not a block. */
+static const struct {
+	const char *prot, *conf;
+	uint8_t strong;
+} tg_builtin_pairs[] = {
+    {"mil", "ml", 1},  {"mil", "il", 1},  {"com", "co", 1},  {"com", "cm", 1},
+    {"com", "om", 1},  {"net", "ne", 1},  {"net", "et", 1},  {"edu", "eu", 1},
+    {"int", "in", 1},  {"int", "it", 1},  {"org", "or", 0},  {"mil", "mit", 0},
+    {"mil", "ril", 0}, {"com", "cam", 0}, {"com", "bom", 0}, {"com", "mom", 0},
+    {"gov", "goo", 0}, {"gov", "gop", 0}, {"gov", "got", 0}, {"gov", "mov", 0},
+};
+
+void tg_index_options_init(tg_index_options *opts)
+{
+	if (!opts)
+		return;
+	opts->block_threshold = TG_DEFAULT_BLOCK_THRESHOLD;
+	opts->log_threshold = TG_DEFAULT_LOG_THRESHOLD;
+	opts->psl_file = NULL;
+}
+
+static void *tg_alloc_table(size_t bytes);
+static void tg_advise_huge(void *p, size_t bytes);
+
+void tg_index_free(tg_index *ix)
+{
+	if (!ix)
+		return;
+	if (ix->slab) {
+		free(ix->slab); /* everything below lives in it */
+	} else {
+		tg_psl_free(&ix->psl);
+		tg_arena_free(&ix->arena);
+		free(ix->t);
+		free(ix->home);
+		free(ix->kfp);
+		free(ix->kval);
+		free(ix->hoff);
+		free(ix->hbase);
+		free(ix->nset);
+		free(ix->rec);
+	}
+	for (size_t i = 0; i < ix->nsources; i++)
+		free(ix->sources[i]);
+	free(ix->sources);
+	free(ix->pairs);
+	free(ix->shift_tlds);
+	free(ix);
+}
+
+size_t tg_index_memory(const tg_index *ix)
+{
+	if (!ix)
+		return 0;
+	size_t m = sizeof(*ix) + ix->npairs * sizeof(*ix->pairs) +
+		   ix->nsources * sizeof(char *);
+	for (size_t i = 0; i < ix->nsources; i++)
+		m += strlen(ix->sources[i]) + 1;
+	if (ix->slab)
+		return m + ix->slab_len;
+	return m + tg_psl_memory(&ix->psl) + ix->arena.cap +
+	       ix->nt * sizeof(*ix->t) +
+	       ix->nkeys * (sizeof(*ix->kfp) + sizeof(*ix->kval)) +
+	       (ix->hoff
+		    ? (ix->nhomes + 1) * sizeof(*ix->hoff) +
+			  ((ix->nhomes >> ix->hshift) + 2) * sizeof(*ix->hbase)
+		    : 0) +
+	       ix->nnset * sizeof(*ix->nset) + ix->nrec * sizeof(*ix->rec);
+}
+
+/* Move the read-only tables into one allocation, 2 MiB aligned and
+ * advised for huge pages: a query touches a dozen places spread over
+ * megabytes, and with 4 KiB pages each would also miss the TLB.  On
+ * failure the separate arrays simply stay. */
+static void tg_index_compact(tg_index *ix)
+{
+	struct {
+		void **p;
+		size_t len;
+	} part[] = {
+	    {(void **)&ix->kfp, ix->nkeys * sizeof(*ix->kfp)},
+	    {(void **)&ix->kval, ix->nkeys * sizeof(*ix->kval)},
+	    {(void **)&ix->hoff,
+	     ix->hoff ? (ix->nhomes + 1) * sizeof(*ix->hoff) : 0},
+	    {(void **)&ix->hbase,
+	     ix->hoff ? ((ix->nhomes >> ix->hshift) + 2) * sizeof(*ix->hbase)
+		      : 0},
+	    {(void **)&ix->t, ix->nt * sizeof(*ix->t)},
+	    {(void **)&ix->arena.data, ix->arena.len},
+	    {(void **)&ix->nset, ix->nnset * sizeof(*ix->nset)},
+	    {(void **)&ix->rec, ix->nrec * sizeof(*ix->rec)},
+	    {(void **)&ix->psl.keys,
+	     ix->psl.keys ? (ix->psl.mask + 1) * sizeof(uint64_t) : 0},
+	    {(void **)&ix->psl.flags, ix->psl.keys ? ix->psl.mask + 1 : 0},
+	};
+	size_t n = sizeof(part) / sizeof(part[0]), total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += (part[i].len + 63) & ~(size_t)63;
+	uint8_t *slab = tg_alloc_table(total ? total : 64);
+	if (!slab)
+		return;
+	tg_advise_huge(slab, total);
+	size_t off = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (*part[i].p && part[i].len)
+			memcpy(slab + off, *part[i].p, part[i].len);
+		free(*part[i].p);
+		*part[i].p = slab + off;
+		off += (part[i].len + 63) & ~(size_t)63;
+	}
+	ix->arena.cap = ix->arena.len;
+	ix->slab = slab;
+	ix->slab_len = total;
+}
+
+size_t tg_index_protected_count(const tg_index *ix)
+{
+	return ix ? ix->nprotected : 0;
+}
+
+/* Suffix hashes of a wire name: sh[i] = hash of labels i..n-1. */
+static void tg_suffix_hashes(const tg_index *ix, const tg_name *nm,
+			     uint64_t *sh)
+{
+	sh[nm->n] = ix->seed;
+	for (unsigned i = nm->n; i-- > 0;) {
+		size_t l;
+		const uint8_t *lab = tg_name_label(nm, i, &l);
+		sh[i] = tg_hash_label_step(ix->seed, sh[i + 1], lab, l);
+	}
+}
+
+const struct tg_nrec *tg_nset_find(const struct tg_index *ix, uint64_t h,
+				   const uint8_t *w, size_t len)
+{
+	if (!ix->nnset)
+		return NULL;
+	size_t s = tg_slot(h, ix->nnset);
+	uint32_t fp = tg_fp(h);
+	for (;;) {
+		uint64_t v = ix->nset[s];
+		if (!v)
+			return NULL;
+		if ((uint32_t)(v >> 32) == fp) {
+			const struct tg_nrec *r = &ix->rec[(uint32_t)v];
+			if (r->wire_len == len &&
+			    memcmp(ix->arena.data + r->wire_off, w, len) == 0)
+				return r;
+		}
+		if (++s == ix->nnset)
+			s = 0;
+	}
+}
+
+static int tg_build_nset(tg_index *ix, const tg_list *list, tg_error *err)
+{
+	ix->nnset = list->n * 2 + 16; /* load 0.5: short probe runs */
+	ix->nset = calloc(ix->nnset, sizeof(*ix->nset));
+	ix->rec = malloc((list->n + 1) * sizeof(*ix->rec));
+	if (!ix->nset || !ix->rec)
+		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < list->n; i++) {
+		const struct tg_list_entry *en = &list->e[i];
+		tg_name nm;
+		if (tg_name_from_wire(&nm, list->names.data + en->wire_off,
+				      en->wire_len, NULL, 0) != TG_OK)
+			continue;
+		uint64_t sh[TG_MAX_LABELS + 1];
+		tg_suffix_hashes(ix, &nm, sh);
+		uint8_t kind =
+		    en->kind == TG_LIST_PROTECTED ? TG_N_PROT : TG_N_ALLOW;
+		size_t s = tg_slot(sh[0], ix->nnset);
+		uint32_t fp = tg_fp(sh[0]);
+		struct tg_nrec *found = NULL;
+		for (;;) {
+			uint64_t v = ix->nset[s];
+			if (!v)
+				break;
+			struct tg_nrec *r = &ix->rec[(uint32_t)v];
+			if ((uint32_t)(v >> 32) == fp &&
+			    r->wire_len == nm.wire_len &&
+			    memcmp(ix->arena.data + r->wire_off, nm.wire,
+				   nm.wire_len) == 0) {
+				found = r;
+				break;
+			}
+			if (++s == ix->nnset)
+				s = 0;
+		}
+		if (found) {
+			if (kind == TG_N_PROT && !(found->kind & TG_N_PROT)) {
+				found->src = en->src;
+				found->line = en->line > UINT32_MAX
+						  ? UINT32_MAX
+						  : (uint32_t)en->line;
+			}
+			found->kind |= kind;
+			continue;
+		}
+		size_t off = tg_arena_add(&ix->arena, nm.wire, nm.wire_len);
+		if (off == (size_t)-1)
+			return tg_error_set(err, TG_ENOMEM, NULL, 0,
+					    "out of memory");
+		struct tg_nrec *r = &ix->rec[ix->nrec];
+		r->wire_off = (uint32_t)off;
+		r->wire_len = (uint8_t)nm.wire_len;
+		r->kind = kind;
+		r->src = en->src;
+		r->line =
+		    en->line > UINT32_MAX ? UINT32_MAX : (uint32_t)en->line;
+		ix->nset[s] = ((uint64_t)fp << 32) | (uint32_t)ix->nrec;
+		ix->nrec++;
+	}
+	return TG_OK;
+}
+
+struct tg_dedup {
+	uint32_t *slot; /* target index + 1 */
+	size_t n;
+};
+
+/* Add a target unless its wire name is known; returns 1 if added, 0 if a
+ * duplicate, -1 on ENOMEM. */
+static int tg_add_target(tg_index *ix, struct tg_dedup *dd, uint64_t h,
+			 const uint8_t *w, size_t wlen, const char *skel,
+			 size_t sl, uint8_t flags, unsigned ps,
+			 const struct tg_list_entry *en)
+{
+	size_t s = (size_t)(h >> 20) % dd->n;
+	while (dd->slot[s]) {
+		const struct tg_target *t = &ix->t[dd->slot[s] - 1];
+		if (t->wire_len == wlen &&
+		    memcmp(ix->arena.data + t->wire_off, w, wlen) == 0)
+			return 0;
+		if (++s == dd->n)
+			s = 0;
+	}
+	struct tg_target *t = &ix->t[ix->nt];
+	memset(t, 0, sizeof(*t));
+	int plain =
+	    !(flags & TG_T_SUB) && sl == w[0] && memcmp(skel, w + 1, sl) == 0;
+	const struct tg_nrec *rec = plain ? tg_nset_find(ix, h, w, wlen) : NULL;
+	size_t off;
+	if (rec) {
+		off = rec->wire_off; /* share the entry's bytes */
+	} else {
+		/* the wire name, followed by the skeleton if it differs */
+		off = tg_arena_add(&ix->arena, w, wlen);
+		if (off == (size_t)-1 ||
+		    (!plain &&
+		     tg_arena_add(&ix->arena, skel, sl) == (size_t)-1))
+			return -1;
+		if (!plain && !(flags & TG_T_SUB))
+			flags |= TG_T_IDN;
+	}
+	t->wire_off = (uint32_t)off;
+	t->wire_len = (uint8_t)wlen;
+	t->skel_len = (uint8_t)sl;
+	t->suf_labels = (uint8_t)ps;
+	t->flags = flags;
+	t->src = en->src;
+	t->line = en->line > UINT32_MAX ? UINT32_MAX : (uint32_t)en->line;
+	dd->slot[s] = (uint32_t)ix->nt + 1;
+	ix->nt++;
+	return 1;
+}
+
+/* Registrable domains of the protected entries (and, for entries below
+ * one, the sub.label.suffix doppelganger targets), deduplicated. */
+static int tg_build_targets(tg_index *ix, const tg_list *list, tg_error *err)
+{
+	size_t cap = 2 * list->count[TG_LIST_PROTECTED] + 1;
+	struct tg_dedup dd;
+	dd.n = cap * 2 + 16;
+	dd.slot = calloc(dd.n, sizeof(*dd.slot));
+	ix->t = malloc(cap * sizeof(*ix->t));
+	if (!dd.slot || !ix->t) {
+		free(dd.slot);
+		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	}
+	for (size_t i = 0; i < list->n; i++) {
+		const struct tg_list_entry *en = &list->e[i];
+		if (en->kind != TG_LIST_PROTECTED)
+			continue;
+		tg_name nm;
+		if (tg_name_from_wire(&nm, list->names.data + en->wire_off,
+				      en->wire_len, NULL, 0) != TG_OK)
+			continue;
+		uint64_t sh[TG_MAX_LABELS + 1];
+		tg_suffix_hashes(ix, &nm, sh);
+		unsigned ps = tg_psl_suffix_labels(&ix->psl, sh, nm.n);
+		if (ps >= nm.n)
+			continue; /* a TLD / public suffix entry */
+		unsigned r = nm.n - 1 - ps;
+		size_t l;
+		const uint8_t *lab = tg_name_label(&nm, r, &l);
+		char skel[TG_FOLD_MAX];
+		unsigned fl;
+		int sl = tg_fold_label(lab, l, skel, &fl);
+		if (sl <= 0)
+			continue; /* cannot match hostname rules */
+		uint8_t flags = 0;
+		const struct tg_nrec *sr =
+		    tg_nset_find(ix, sh[r + 1], nm.wire + nm.off[r + 1],
+				 nm.wire_len - nm.off[r + 1]);
+		if (sr && (sr->kind & TG_N_PROT))
+			flags |= TG_T_TLDPROT;
+		if (tg_add_target(ix, &dd, sh[r], nm.wire + nm.off[r],
+				  nm.wire_len - nm.off[r], skel, (size_t)sl,
+				  flags, ps, en) < 0)
+			goto nomem;
+		if (r == 0)
+			continue;
+		/* the label left of the registrable one: wwwarmy.mil */
+		size_t l2;
+		const uint8_t *lab2 = tg_name_label(&nm, r - 1, &l2);
+		char sub[TG_FOLD_MAX];
+		int sl2 = tg_fold_label(lab2, l2, sub, &fl);
+		if (sl2 <= 0 || sl2 + sl >= TG_FOLD_MAX)
+			continue;
+		memcpy(sub + sl2, skel, (size_t)sl);
+		if (tg_add_target(ix, &dd, sh[r - 1], nm.wire + nm.off[r - 1],
+				  nm.wire_len - nm.off[r - 1], sub,
+				  (size_t)(sl2 + sl), flags | TG_T_SUB, ps,
+				  en) < 0)
+			goto nomem;
+	}
+	free(dd.slot);
+	return TG_OK;
+nomem:
+	free(dd.slot);
+	return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+}
+
+/* Single-character look-alike folds, strong (0/o, 1/i/l) and weak (also
+ * e/c, d/b, q/g, n/r/m, v/u, 8/3, 9/6); 0 means "itself". */
+static const char tg_glyph_strong[128] = {
+    ['0'] = 'o', ['1'] = 'l', ['i'] = 'l'};
+static const char tg_glyph_weak[128] = {
+    ['0'] = 'o', ['1'] = 'l', ['i'] = 'l', ['e'] = 'c',
+    ['d'] = 'b', ['q'] = 'g', ['n'] = 'm', ['r'] = 'm',
+    ['v'] = 'u', ['8'] = '3', ['9'] = '6'};
+
+static inline char tg_glyph_one(char c, int strong_only)
+{
+	unsigned char u = (unsigned char)c;
+	if (u >= 128)
+		return c;
+	char r = strong_only ? tg_glyph_strong[u] : tg_glyph_weak[u];
+	return r ? r : c;
+}
+
+size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
+{
+	if (m > TG_FOLD_MAX)
+		m = TG_FOLD_MAX;
+	size_t n = 0;
+	if (strong_only) {
+		/* 0/o, 1/i/l, then rn->m, vv->w, cl->d left to right */
+		for (size_t i = 0; i < m; i++) {
+			char c = tg_glyph_one(s[i], 1);
+			char d = i + 1 < m ? tg_glyph_one(s[i + 1], 1) : 0;
+			if ((c == 'r' && d == 'n') || (c == 'v' && d == 'v') ||
+			    (c == 'c' && d == 'l')) {
+				out[n++] = c == 'r'   ? 'm'
+					   : c == 'v' ? 'w'
+						      : 'd';
+				i++;
+			} else {
+				out[n++] = c;
+			}
+		}
+		return n;
+	}
+	/*
+	 * Weak: single folds (e->c, d->b, n/r->m, ...), then
+	 *  - "cl" -> b (so d, cl and el meet), and every l touching a b is
+	 *    absorbed into it (dl, lb);
+	 *  - runs of m collapse (m, rn, rr, nn, mm);
+	 *  - "uu" -> w (vv), "lc"/"lk" -> k, "lh" -> h.
+	 * Each step is one left-to-right pass; the function is only ever
+	 * compared with itself, so it needs to be deterministic, not exact.
+	 */
+	char a[TG_FOLD_MAX];
+	size_t na = 0;
+	for (size_t i = 0; i < m; i++) {
+		char c = tg_glyph_one(s[i], 0);
+		if (c == 'l' && na > 0 && a[na - 1] == 'c') {
+			a[na - 1] = 'b';
+			continue;
+		}
+		a[na++] = c;
+	}
+	for (size_t i = 0; i < na;) {
+		if (a[i] == 'l' || a[i] == 'b') {
+			size_t j = i, nb = 0;
+			while (j < na && (a[j] == 'l' || a[j] == 'b'))
+				nb += a[j++] == 'b';
+			if (nb) {
+				while (nb--)
+					out[n++] = 'b';
+				i = j;
+				continue;
+			}
+		}
+		char c = a[i];
+		char d = i + 1 < na ? a[i + 1] : 0;
+		if (c == 'm') {
+			while (i < na && a[i] == 'm')
+				i++;
+			out[n++] = 'm';
+			continue;
+		}
+		if (c == 'u' && d == 'u') {
+			out[n++] = 'w';
+			i += 2;
+			continue;
+		}
+		if (c == 'l' && (d == 'c' || d == 'k' || d == 'h')) {
+			out[n++] = d == 'h' ? 'h' : 'k';
+			i += 2;
+			continue;
+		}
+		out[n++] = c;
+		i++;
+	}
+	return n;
+}
+
+/* Suffix tags of a target: 8 bits of the hash of its public suffix, and
+ * of its TLD alone (see tg_suffix_tag()). */
+static void tg_target_tags(const tg_index *ix, const struct tg_target *t,
+			   uint8_t *suffix_tag, uint8_t *tld_tag)
+{
+	size_t len;
+	const uint8_t *w = tg_target_suffix(ix, t, &len);
+	tg_name nm;
+	*suffix_tag = *tld_tag = 0;
+	if (tg_name_from_wire(&nm, w, len, NULL, 0) != TG_OK || nm.n == 0)
+		return;
+	uint64_t h = ix->seed;
+	for (unsigned i = nm.n; i-- > 0;) {
+		size_t l;
+		const uint8_t *lab = tg_name_label(&nm, i, &l);
+		h = tg_hash_label_step(ix->seed, h, lab, l);
+		if (i == nm.n - 1)
+			*tld_tag = tg_suffix_tag(h);
+	}
+	*suffix_tag = tg_suffix_tag(h);
+}
+
+/* A key while building: its home and its slot value. */
+struct tg_kb {
+	uint64_t *home_of; /* the home of each key */
+	uint64_t *vals;	   /* its tg_slot_value() */
+	size_t n;
+};
+
+static void tg_key_insert(tg_index *ix, struct tg_kb *kb, uint64_t key,
+			  unsigned kind, size_t tid, uint8_t tag)
+{
+	kb->home_of[kb->n] = tg_slot(key, ix->nhomes);
+	kb->vals[kb->n] = tg_slot_value(key, tag, kind, (uint32_t)tid);
+	kb->n++;
+}
+
+/* Tables of 2 MiB or more go on 2 MiB boundaries so that the kernel can
+ * back them with huge pages (one TLB entry for many probes). */
+#define TG_HUGE (2u << 20)
+
+static void *tg_alloc_table(size_t bytes)
+{
+	void *p = NULL;
+	size_t align = bytes >= TG_HUGE ? TG_HUGE : 64;
+	if (posix_memalign(&p, align, bytes) != 0)
+		return NULL;
+	return p;
+}
+
+static void tg_advise_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+	if (bytes >= TG_HUGE)
+		(void)madvise(p, bytes & ~(size_t)(TG_HUGE - 1), MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)bytes;
+#endif
+}
+
+static int tg_build_keys(tg_index *ix, tg_error *err)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < ix->nt; i++) {
+		const struct tg_target *t = &ix->t[i];
+		if (t->flags & TG_T_SUB) {
+			count++;
+			continue;
+		}
+		count += 3;
+		const char *sk = tg_target_skel(ix, t);
+		for (size_t d = 0; t->skel_len >= 5 && d < t->skel_len; d++)
+			count += d == 0 || sk[d] != sk[d - 1];
+	}
+	ix->nkeys = count;
+	ix->nhomes = count / TG_KEYS_PER_HOME + 1;
+	if (ix->nhomes >= UINT32_MAX || count >= UINT32_MAX)
+		return tg_error_set(err, TG_ELIMIT, NULL, 0, "index too large");
+	struct tg_kb kb = {0};
+	uint64_t *tmp = malloc((count + 1) * sizeof(*tmp));
+	kb.home_of = malloc((count + 1) * sizeof(*kb.home_of));
+	ix->home = calloc(ix->nhomes + 1, sizeof(*ix->home));
+	if (!tmp || !kb.home_of || !ix->home) {
+		free(tmp);
+		free(kb.home_of);
+		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	}
+	kb.vals = tmp;
+	for (size_t i = 0; i < ix->nt; i++) {
+		const struct tg_target *t = &ix->t[i];
+		uint8_t tag, ttag;
+		tg_target_tags(ix, t, &tag, &ttag);
+		const char *sk = tg_target_skel(ix, t);
+		size_t n = t->skel_len;
+		uint64_t h = tg_poly_extend(ix, 0, sk, n);
+		if (t->flags & TG_T_SUB) {
+			tg_key_insert(ix, &kb, tg_label_key(ix, h, n),
+				      TG_K_CONCAT, i, tag);
+			continue;
+		}
+		tg_key_insert(ix, &kb, tg_label_key(ix, h, n), TG_K_EXACT, i,
+			      ttag);
+		char canon[TG_FOLD_MAX];
+		size_t cl = tg_glyph_canon(sk, n, canon, 0);
+		tg_key_insert(
+		    ix, &kb,
+		    tg_label_key(ix, tg_poly_extend(ix, 0, canon, cl), cl),
+		    TG_K_GLYPH, i, ttag);
+		/* CONCAT: label + first suffix label */
+		const uint8_t *w = tg_target_wire(ix, t);
+		const uint8_t *s1 = w + 1 + w[0];
+		if (s1[0] && n + s1[0] < TG_FOLD_MAX) {
+			uint64_t hc =
+			    tg_poly_extend(ix, h, (const char *)s1 + 1, s1[0]);
+			tg_key_insert(ix, &kb, tg_label_key(ix, hc, n + s1[0]),
+				      TG_K_CONCAT, i, tag);
+		}
+		if (n < 5)
+			continue;
+		/* DEL: one deletion each, runs of equal characters once */
+		uint64_t pre = 0;
+		for (size_t d = 0; d < n; d++) {
+			if (d == 0 || sk[d] != sk[d - 1]) {
+				uint64_t hd = tg_poly_extend(
+				    ix, pre, sk + d + 1, n - d - 1);
+				tg_key_insert(ix, &kb,
+					      tg_label_key(ix, hd, n - 1),
+					      TG_K_DEL, i, tag);
+			}
+			pre = tg_poly_extend(ix, pre, sk + d, 1);
+		}
+	}
+	/* counting sort by home */
+	for (size_t i = 0; i < kb.n; i++)
+		ix->home[kb.home_of[i] + 1]++;
+	for (size_t h = 0; h < ix->nhomes; h++)
+		ix->home[h + 1] += ix->home[h];
+	ix->nkeys = kb.n;
+	ix->kfp = malloc((kb.n + 1) * sizeof(*ix->kfp));
+	ix->kval = malloc((kb.n + 1) * sizeof(*ix->kval));
+	if (!ix->kfp || !ix->kval) {
+		free(tmp);
+		free(kb.home_of);
+		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	}
+	for (size_t i = kb.n; i-- > 0;) {
+		/* the end of group h counts down to its start as it fills */
+		size_t pos = --ix->home[kb.home_of[i] + 1];
+		uint64_t v = tmp[i];
+		ix->kfp[pos] = ((tg_slot_fp(v) & 0xFFFFu) << 16) |
+			       ((uint32_t)tg_slot_tag(v) << 8) |
+			       ((uint32_t)(v >> 30) & 3u);
+		ix->kval[pos] = (uint32_t)v & 0x3FFFFFFFu;
+	}
+	/* now home[h + 1] holds the start of group h: shift back */
+	for (size_t h = 0; h < ix->nhomes; h++)
+		ix->home[h] = ix->home[h + 1];
+	ix->home[ix->nhomes] = (uint32_t)kb.n;
+	/* compress the group starts: 16-bit offsets from a base per block of
+	 * 2^hshift homes; halve the block while any offset does not fit
+	 * (only heavy duplicate keys can cause that) */
+	for (ix->hshift = 8;; ix->hshift--) {
+		size_t nb = (ix->nhomes >> ix->hshift) + 2, h;
+		for (h = 0; h <= ix->nhomes; h++)
+			if (ix->home[h] -
+				ix->home[(h >> ix->hshift) << ix->hshift] >
+			    UINT16_MAX)
+				break;
+		if (h <= ix->nhomes && ix->hshift > 0)
+			continue;
+		ix->hbase = malloc(nb * sizeof(*ix->hbase));
+		ix->hoff = malloc((ix->nhomes + 1) * sizeof(*ix->hoff));
+		if (!ix->hbase || !ix->hoff) {
+			free(tmp);
+			free(kb.home_of);
+			return tg_error_set(err, TG_ENOMEM, NULL, 0,
+					    "out of memory");
+		}
+		for (size_t b = 0; b < nb; b++) {
+			size_t first = b << ix->hshift;
+			ix->hbase[b] =
+			    ix->home[first <= ix->nhomes ? first : ix->nhomes];
+		}
+		for (h = 0; h <= ix->nhomes; h++)
+			ix->hoff[h] = (uint16_t)(ix->home[h] -
+						 ix->hbase[h >> ix->hshift]);
+		break;
+	}
+	free(ix->home);
+	ix->home = NULL;
+	free(tmp);
+	free(kb.home_of);
+	return TG_OK;
+}
+
+static int tg_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The TLDs left behind when the first one or two letters of a protected
+ * single-label suffix move before the dot (see tg_index.shift_tlds). */
+static int tg_build_shift_tlds(tg_index *ix, tg_error *err)
+{
+	ix->shift_tlds = malloc((2 * ix->nt + 1) * sizeof(uint64_t));
+	if (!ix->shift_tlds)
+		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	size_t n = 0;
+	for (size_t i = 0; i < ix->nt; i++) {
+		const struct tg_target *t = &ix->t[i];
+		if (t->suf_labels != 1 || (t->flags & TG_T_SUB))
+			continue;
+		size_t len;
+		const uint8_t *s = tg_target_suffix(ix, t, &len);
+		for (size_t j = 1; j <= 2 && j < s[0]; j++)
+			ix->shift_tlds[n++] = tg_hash_label_step(
+			    ix->seed, ix->seed, s + 1 + j, s[0] - j);
+	}
+	qsort(ix->shift_tlds, n, sizeof(uint64_t), tg_cmp_u64);
+	size_t u = 0;
+	for (size_t i = 0; i < n; i++)
+		if (u == 0 || ix->shift_tlds[u - 1] != ix->shift_tlds[i])
+			ix->shift_tlds[u++] = ix->shift_tlds[i];
+	ix->nshift_tlds = u;
+	return TG_OK;
+}
+
+static int tg_build_pairs(tg_index *ix, const tg_list *list, tg_error *err)
+{
+	size_t nb = sizeof(tg_builtin_pairs) / sizeof(tg_builtin_pairs[0]);
+	ix->pairs = calloc(nb + list->npairs, sizeof(*ix->pairs));
+	if (!ix->pairs)
+		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; i < nb; i++) {
+		struct tg_index_pair *p = &ix->pairs[ix->npairs++];
+		snprintf(p->prot, sizeof(p->prot), "%s",
+			 tg_builtin_pairs[i].prot);
+		snprintf(p->conf, sizeof(p->conf), "%s",
+			 tg_builtin_pairs[i].conf);
+		p->plen = (uint8_t)strlen(p->prot);
+		p->clen = (uint8_t)strlen(p->conf);
+		p->strong = tg_builtin_pairs[i].strong;
+	}
+	for (size_t i = 0; i < list->npairs; i++) {
+		/* an operator pair overrides a weak built-in one */
+		struct tg_index_pair *p = NULL;
+		for (size_t k = 0; k < ix->npairs; k++)
+			if (!strcmp(ix->pairs[k].prot, list->pairs[i].prot) &&
+			    !strcmp(ix->pairs[k].conf, list->pairs[i].conf))
+				p = &ix->pairs[k];
+		if (!p) {
+			p = &ix->pairs[ix->npairs++];
+			memcpy(p->prot, list->pairs[i].prot, sizeof(p->prot));
+			memcpy(p->conf, list->pairs[i].conf, sizeof(p->conf));
+			p->plen = (uint8_t)strlen(p->prot);
+			p->clen = (uint8_t)strlen(p->conf);
+		}
+		p->strong = 1;
+	}
+	return TG_OK;
+}
+
+static uint64_t tg_random_seed(void)
+{
+	uint64_t s = 0;
+	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		s = (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ULL ^
+		    (uint64_t)ts.tv_sec ^ (uint64_t)(uintptr_t)&s;
+	}
+	return s;
+}
+
+int tg_index_build(const tg_list *list, const tg_index_options *opts,
+		   tg_index **out, tg_error *err)
+{
+	if (!list || !out)
+		return tg_error_set(err, TG_EINVAL, NULL, 0,
+				    "invalid argument");
+	tg_index_options def;
+	if (!opts) {
+		tg_index_options_init(&def);
+		opts = &def;
+	}
+	if (opts->block_threshold < 0 || opts->block_threshold > 100 ||
+	    opts->log_threshold < 0 || opts->log_threshold > 100 ||
+	    opts->log_threshold > opts->block_threshold)
+		return tg_error_set(err, TG_EINVAL, NULL, 0,
+				    "thresholds must satisfy 0 <= log (%d) <= "
+				    "block (%d) <= 100",
+				    opts->log_threshold, opts->block_threshold);
+	tg_index *ix = calloc(1, sizeof(*ix));
+	if (!ix)
+		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	ix->block_threshold = opts->block_threshold;
+	ix->log_threshold = opts->log_threshold;
+	ix->seed = tg_random_seed();
+	ix->base = tg_mix64(ix->seed ^ 0x5bd1e995) | 0x101; /* odd, > 256 */
+	ix->pw[0] = 1;
+	for (size_t i = 1; i < sizeof(ix->pw) / sizeof(ix->pw[0]); i++)
+		ix->pw[i] = tg_mulmod(ix->pw[i - 1], ix->base);
+	int rc = tg_psl_load(&ix->psl, opts->psl_file, ix->seed, err);
+	if (rc != TG_OK)
+		goto fail;
+	ix->sources = calloc(list->nsources + 1, sizeof(char *));
+	if (!ix->sources) {
+		rc = tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < list->nsources; i++) {
+		ix->sources[i] = strdup(list->sources[i]);
+		if (!ix->sources[i]) {
+			rc = tg_error_set(err, TG_ENOMEM, NULL, 0,
+					  "out of memory");
+			goto fail;
+		}
+		ix->nsources++;
+	}
+	ix->nprotected = list->count[TG_LIST_PROTECTED];
+	if ((rc = tg_build_pairs(ix, list, err)) == TG_OK) {
+		for (size_t i = 0; i < ix->npairs; i++) {
+			struct tg_index_pair *p = &ix->pairs[i];
+			p->prot_tag = tg_suffix_tag(tg_hash_label_step(
+			    ix->seed, ix->seed, (const uint8_t *)p->prot,
+			    p->plen));
+			p->conf_hash = tg_hash_label_step(
+			    ix->seed, ix->seed, (const uint8_t *)p->conf,
+			    p->clen);
+		}
+	}
+	if (rc != TG_OK || (rc = tg_build_nset(ix, list, err)) != TG_OK ||
+	    (rc = tg_build_targets(ix, list, err)) != TG_OK ||
+	    (rc = tg_build_keys(ix, err)) != TG_OK ||
+	    (rc = tg_build_shift_tlds(ix, err)) != TG_OK)
+		goto fail;
+	tg_index_compact(ix);
+	*out = ix;
+	return TG_OK;
+fail:
+	tg_index_free(ix);
+	return rc;
+}

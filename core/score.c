@@ -1,0 +1,1101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * \file
+ * Scoring a name against the index: the lookalike model.
+ *
+ * A query is parsed (name.c), split at its public suffix (PSL walk), its
+ * registrable label folded to an ASCII skeleton (fold.c) and checked
+ * against the protected and allowlist subtrees (one probe per label).
+ * Then a fixed set of probes runs against the key table, each for one
+ * rule:
+ *
+ *   probe                          hits key     rule (class)
+ *   skeleton                       EXACT        homoglyph / TLD swap
+ *   skeleton                       DEL          omission
+ *   skeleton                       CONCAT       missing dot (armymil.com)
+ *   skeleton minus one char        EXACT, DEL   addition, insertion,
+ *                                               repetition, hyphenation,
+ *                                               replacement, transposition
+ *   skeleton minus one '-'         CONCAT       hyphen for dot
+ *   look-alike skeleton            GLYPH        ASCII homoglyphs
+ *   label minus last 1-2 chars     EXACT        dot shift (armym.il)
+ *   label minus www/mail/...       EXACT        missing dot / prefix
+ *   each subdomain label           EXACT        target embedding
+ *
+ * Every hit is verified and scored 0..100 (a base per class, adjusted for
+ * label length, position and registry), candidates are merged per target
+ * and the best one is reported with all classes that reached the log
+ * threshold.  The model's false-positive rules: labels of four characters
+ * or fewer match only through skeletons and TLD rules; a query whose TLD
+ * is a restricted registry (.mil .gov .edu .int) scores at most
+ * TG_SCORE_RESTRICTED, because outsiders cannot register there; a query
+ * label of four characters or fewer never blocks through an edit (mail.com
+ * is one edit from gmail.com); a final 's' more or less (stripe/stripes)
+ * and digit-only differences stay low; a glued TLD followed by an
+ * implausible suffix (sfgov.org) or built on a one- or two-letter label
+ * (flgov.com) is only logged.
+ *
+ * No state outside the caller's stack is written: scoring is thread-safe.
+ */
+#include "tg_config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "index_internal.h"
+#include "name_internal.h"
+
+/** Score cap inside restricted registries (below the default log). */
+#define TG_SCORE_RESTRICTED 30
+/** Score cap when the query label has four characters or fewer. */
+#define TG_SCORE_SHORT 60
+/** Candidates kept per query. */
+#define TG_MAX_CANDS 32
+
+/* Keyboard neighbours: union of QWERTY, QWERTZ and AZERTY (symmetric). */
+static const char *const tg_kbd[128] = {
+    ['0'] = "9op",     ['1'] = "2aq",	    ['2'] = "13aqwz",
+    ['3'] = "24ewz",   ['4'] = "35er",	    ['5'] = "46rt",
+    ['6'] = "57tyz",   ['7'] = "68uyz",	    ['8'] = "79iu",
+    ['9'] = "08io",    ['a'] = "12qswyz",   ['b'] = "ghnv",
+    ['c'] = "dfvx",    ['d'] = "cefrsx",    ['e'] = "34drswz",
+    ['f'] = "cdgrtv",  ['g'] = "bfhtvyz",   ['h'] = "bgjnuyz",
+    ['i'] = "89jkou",  ['j'] = "hikmnu",    ['k'] = "ijlmo",
+    ['l'] = "kmop",    ['m'] = "jklnp",	    ['n'] = "bhjm",
+    ['o'] = "09iklp",  ['p'] = "0lmo",	    ['q'] = "12aswz",
+    ['r'] = "45deft",  ['s'] = "adeqwxyz",  ['t'] = "56fgryz",
+    ['u'] = "78hijyz", ['v'] = "bcfg",	    ['w'] = "23aeqsx",
+    ['x'] = "cdswyz",  ['y'] = "67aghstux", ['z'] = "2367aeghqstux",
+};
+
+/* Single-character ASCII look-alikes, as unordered pairs. */
+static const char tg_glyph_pairs[][2] = {
+    {'0', 'o'}, {'1', 'l'}, {'1', 'i'}, {'i', 'l'}, {'b', 'd'},
+    {'c', 'e'}, {'g', 'q'}, {'m', 'n'}, {'n', 'r'}, {'u', 'v'},
+    {'3', '8'}, {'6', '9'}, {'5', 's'}, {'o', 'q'}, {'j', 'i'},
+};
+
+/* Doppelganger prefixes: a subdomain label glued to the registrable one. */
+static const struct {
+	const char *p;
+	size_t len;
+	unsigned cls;
+	int score;
+} tg_prefixes[] = {
+    {"www", 3, TG_C_MISSING_DOT, 85}, {"ww", 2, TG_C_MISSING_DOT, 80},
+    {"mail", 4, TG_C_PREFIX, 75},     {"email", 5, TG_C_PREFIX, 75},
+    {"webmail", 7, TG_C_PREFIX, 75},  {"smtp", 4, TG_C_PREFIX, 75},
+    {"mx", 2, TG_C_PREFIX, 70},	      {"login", 5, TG_C_PREFIX, 75},
+    {"secure", 6, TG_C_PREFIX, 70},   {"owa", 3, TG_C_PREFIX, 75},
+    {"portal", 6, TG_C_PREFIX, 70},   {"vpn", 3, TG_C_PREFIX, 70},
+};
+
+static const char *const tg_restricted[] = {"mil", "gov", "edu", "int"};
+
+enum tg_probe_kind {
+	TG_P_BASE,
+	TG_P_DEL,
+	TG_P_SHIFT,
+	TG_P_PREFIX,
+	TG_P_EMBED,
+	TG_P_GLYPH
+};
+
+struct tg_cand {
+	uint32_t tid;
+	int score;
+	unsigned classes;
+};
+
+/** Per-query scratch state, on the caller's stack. */
+struct tg_ctx {
+	const tg_index *ix;
+	const tg_name *nm;
+	unsigned n, r, ps;  /* labels, registrable label, suffix labels */
+	const uint8_t *suf; /* query public suffix, wire incl. root */
+	size_t suf_len;
+	char q[TG_FOLD_MAX]; /* skeleton of the registrable label */
+	size_t m;
+	unsigned qflags;	       /* TG_FOLD_* */
+	uint64_t pre[TG_FOLD_MAX + 1]; /* prefix polynomial hashes of q */
+	char qcanon[TG_FOLD_MAX];      /* look-alike skeleton of q */
+	uint8_t qtag;		       /* tg_suffix_tag() of the suffix */
+	uint64_t tld_hash;	       /* suffix hash of the TLD alone */
+	uint8_t ttags[8];	       /* TLD tags an EXACT/GLYPH hit may
+					  have: the query's TLD and its
+					  curated partners */
+	size_t nttags;
+	size_t qcl;
+	int restricted;
+	/* probe details for the evaluators */
+	const char *var;
+	size_t varlen, arg;
+	int varscore;
+	struct tg_cand c[TG_MAX_CANDS];
+	size_t nc;
+};
+
+static int tg_max(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static void tg_add_cand(struct tg_ctx *c, uint32_t tid, int score,
+			unsigned classes)
+{
+	if (score <= 0 || !classes)
+		return;
+	if (score > 100)
+		score = 100;
+	if (c->restricted && score > TG_SCORE_RESTRICTED)
+		score = TG_SCORE_RESTRICTED;
+	for (size_t i = 0; i < c->nc; i++) {
+		struct tg_cand *k = &c->c[i];
+		if (k->tid != tid)
+			continue;
+		if (score > k->score) {
+			if (k->score < c->ix->log_threshold)
+				k->classes = 0;
+			k->score = score;
+			k->classes |= classes;
+		} else if (score >= c->ix->log_threshold || score == k->score) {
+			k->classes |= classes;
+		}
+		return;
+	}
+	if (c->nc < TG_MAX_CANDS) {
+		c->c[c->nc].tid = tid;
+		c->c[c->nc].score = score;
+		c->c[c->nc].classes = classes;
+		c->nc++;
+		return;
+	}
+	/* full: replace the weakest */
+	size_t w = 0;
+	for (size_t i = 1; i < c->nc; i++)
+		if (c->c[i].score < c->c[w].score)
+			w = i;
+	if (c->c[w].score < score) {
+		c->c[w].tid = tid;
+		c->c[w].score = score;
+		c->c[w].classes = classes;
+	}
+}
+
+/* ------------------------------------------------------------ suffixes */
+
+enum tg_suffix_rel {
+	TG_S_NONE,
+	TG_S_SAME,
+	TG_S_PAIR_STRONG,
+	TG_S_PAIR_WEAK,
+	TG_S_DROP
+};
+
+/* Offset of the last label in a wire suffix (root included). */
+static size_t tg_last_label(const uint8_t *w, size_t len)
+{
+	size_t p = 0, last = 0;
+	while (p < len && w[p]) {
+		last = p;
+		p += 1 + (size_t)w[p];
+	}
+	return last;
+}
+
+static const struct tg_index_pair *
+tg_find_pair(const tg_index *ix, const uint8_t *prot, size_t plen,
+	     const uint8_t *conf, size_t clen)
+{
+	for (size_t i = 0; i < ix->npairs; i++) {
+		const struct tg_index_pair *p = &ix->pairs[i];
+		if (p->plen == plen && p->clen == clen &&
+		    memcmp(p->prot, prot, plen) == 0 &&
+		    memcmp(p->conf, conf, clen) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* How the query's public suffix relates to the target's. */
+static enum tg_suffix_rel tg_suffix_rel(const struct tg_ctx *c,
+					const struct tg_target *t)
+{
+	size_t slen;
+	const uint8_t *s = tg_target_suffix(c->ix, t, &slen);
+	if (slen == c->suf_len && memcmp(s, c->suf, slen) == 0)
+		return TG_S_SAME;
+	if (t->suf_labels == c->ps) {
+		size_t ls = tg_last_label(s, slen);
+		size_t lq = tg_last_label(c->suf, c->suf_len);
+		if (ls != lq || memcmp(s, c->suf, ls) != 0)
+			return TG_S_NONE;
+		const struct tg_index_pair *p = tg_find_pair(
+		    c->ix, s + ls + 1, s[ls], c->suf + lq + 1, c->suf[lq]);
+		if (!p)
+			return TG_S_NONE;
+		return p->strong ? TG_S_PAIR_STRONG : TG_S_PAIR_WEAK;
+	}
+	if (t->suf_labels == c->ps + 1) {
+		const uint8_t *rest = s + 1 + s[0];
+		if ((size_t)(slen - 1 - s[0]) == c->suf_len &&
+		    memcmp(rest, c->suf, c->suf_len) == 0)
+			return TG_S_DROP;
+	}
+	return TG_S_NONE;
+}
+
+/* Score of a TLD confusion alone (same label). */
+static int tg_tld_score(enum tg_suffix_rel rel, const struct tg_target *t)
+{
+	switch (rel) {
+	case TG_S_PAIR_STRONG:
+		return (t->flags & TG_T_TLDPROT) ? 95 : 90;
+	case TG_S_PAIR_WEAK:
+		return 65;
+	case TG_S_DROP:
+		return 60;
+	default:
+		return 0;
+	}
+}
+
+/* ------------------------------------------------------------- edits */
+
+static int tg_is_vowel(char ch)
+{
+	return ch == 'a' || ch == 'e' || ch == 'i' || ch == 'o' || ch == 'u';
+}
+
+static int tg_kbd_near(char a, char b)
+{
+	const char *k =
+	    ((unsigned char)a < 128) ? tg_kbd[(unsigned char)a] : NULL;
+	return k && b && strchr(k, b) != NULL;
+}
+
+static int tg_glyph_pair(char a, char b)
+{
+	for (size_t i = 0; i < sizeof(tg_glyph_pairs) / 2; i++)
+		if ((tg_glyph_pairs[i][0] == a && tg_glyph_pairs[i][1] == b) ||
+		    (tg_glyph_pairs[i][0] == b && tg_glyph_pairs[i][1] == a))
+			return 1;
+	return 0;
+}
+
+static int tg_is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/**
+ * Classify the single edit turning target skeleton \p R into query
+ * skeleton \p q.  Returns the class bits (0: not one edit), the base
+ * score in *score and the edit position in *pos.
+ */
+static unsigned tg_classify(const char *q, size_t m, const char *R, size_t rl,
+			    int *score, size_t *pos)
+{
+	size_t i = 0;
+	unsigned cls = 0;
+	int s = 0;
+	while (i < m && i < rl && q[i] == R[i])
+		i++;
+	*pos = i;
+	if (m == rl + 1) {
+		if (memcmp(q + i + 1, R + i, rl - i) != 0)
+			return 0;
+		char ch = q[i];
+		if (i == rl) {
+			cls |= TG_C_ADDITION;
+			s = 80;
+		}
+		if (ch == '-') {
+			cls |= TG_C_HYPHENATION;
+			s = tg_max(s, 82);
+		} else if ((i > 0 && q[i - 1] == ch) ||
+			   (i + 1 < m && q[i + 1] == ch)) {
+			cls |= TG_C_REPETITION;
+			s = tg_max(s, 85);
+		} else if ((i > 0 && tg_kbd_near(q[i - 1], ch)) ||
+			   (i + 1 < m && tg_kbd_near(q[i + 1], ch))) {
+			cls |= TG_C_INSERTION;
+			s = tg_max(s, 80);
+		} else if (!cls) {
+			cls |= TG_C_INSERTION;
+			s = 65;
+		}
+		if ((ch == 'l' || ch == 'i') && i + 1 < m &&
+		    (q[i + 1] == 'b' || q[i + 1] == 'h' || q[i + 1] == 'k')) {
+			cls |= TG_C_HOMOGLYPH;
+			s = tg_max(s, 85);
+		}
+		if (ch == TG_FOLD_UNKNOWN) {
+			cls |= TG_C_IDN_HOMOGLYPH;
+			s = tg_max(s, 75);
+		}
+	} else if (m + 1 == rl) {
+		if (memcmp(q + i, R + i + 1, rl - i - 1) != 0)
+			return 0;
+		cls |= TG_C_OMISSION;
+		s = 80;
+	} else if (m == rl) {
+		if (i == m)
+			return 0; /* equal */
+		char a = R[i], b = q[i];
+		if (memcmp(q + i + 1, R + i + 1, m - i - 1) == 0) {
+			if (tg_glyph_pair(a, b)) {
+				cls |= TG_C_HOMOGLYPH;
+				s = tg_max(s, 90);
+			}
+			if (tg_is_vowel(a) && tg_is_vowel(b)) {
+				cls |= TG_C_VOWEL_SWAP;
+				s = tg_max(s, 70);
+			}
+			if (tg_kbd_near(a, b)) {
+				cls |= TG_C_REPLACEMENT;
+				s = tg_max(s, 75);
+			}
+			unsigned x = (unsigned char)a ^ (unsigned char)b;
+			if (x && !(x & (x - 1))) {
+				cls |= TG_C_BITFLIP;
+				s = tg_max(s, 65);
+			}
+			if (b == TG_FOLD_UNKNOWN) {
+				cls |= TG_C_IDN_HOMOGLYPH;
+				s = tg_max(s, 80);
+			}
+			if (!cls) {
+				cls |= TG_C_REPLACEMENT;
+				s = 55;
+			}
+			if (tg_is_digit(a) && tg_is_digit(b) && s > 45)
+				s = 45;
+		} else if (i + 1 < m && q[i] == R[i + 1] && q[i + 1] == R[i] &&
+			   memcmp(q + i + 2, R + i + 2, m - i - 2) == 0) {
+			cls |= TG_C_TRANSPOSITION;
+			s = 85;
+		} else {
+			return 0;
+		}
+	} else {
+		return 0;
+	}
+	*score = s;
+	return cls;
+}
+
+static const char *tg_tskel(const struct tg_ctx *c, const struct tg_target *t)
+{
+	return tg_target_skel(c->ix, t);
+}
+
+/* Edit-distance-1 relation between the query label and a target. */
+static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
+{
+	const struct tg_target *t = &c->ix->t[tid];
+	if (t->skel_len < 5)
+		return; /* short labels: skeleton and TLD rules only */
+	if (tg_suffix_rel(c, t) != TG_S_SAME)
+		return;
+	int s;
+	size_t pos;
+	unsigned cls =
+	    tg_classify(c->q, c->m, tg_tskel(c, t), t->skel_len, &s, &pos);
+	if (!cls)
+		return;
+	if (c->qflags & TG_FOLD_IDN) {
+		/* a Unicode character made the edit: deliberate */
+		cls |= TG_C_IDN_HOMOGLYPH;
+		s = tg_max(s, 80);
+	}
+	if (pos == 0 && !(cls & (TG_C_HOMOGLYPH | TG_C_IDN_HOMOGLYPH)))
+		s -= 10; /* first letters are rarely mistyped */
+	/* a final 's' more or less is a singular/plural pair of names
+	 * (stripe/stripes, game/games) more often than a typo */
+	if ((cls & (TG_C_ADDITION | TG_C_OMISSION)) &&
+	    ((c->m > t->skel_len && pos == t->skel_len && c->q[pos] == 's') ||
+	     (c->m < t->skel_len && pos == c->m &&
+	      tg_tskel(c, t)[pos] == 's')) &&
+	    s > 70)
+		s = 70;
+	if (t->skel_len == 5)
+		s -= 5;
+	else if (t->skel_len >= 8)
+		s += 5;
+	if (c->m <= 4 && s > TG_SCORE_SHORT)
+		s = TG_SCORE_SHORT;
+	tg_add_cand(c, tid, s, cls);
+}
+
+/* Same skeleton: homoglyph (IDN) or a TLD swap of the same label. */
+static void tg_eval_exact(struct tg_ctx *c, uint32_t tid)
+{
+	const struct tg_target *t = &c->ix->t[tid];
+	if (t->skel_len != c->m || memcmp(tg_tskel(c, t), c->q, c->m) != 0)
+		return;
+	enum tg_suffix_rel rel = tg_suffix_rel(c, t);
+	unsigned cls = 0;
+	int s = 0;
+	if (c->qflags & TG_FOLD_IDN) {
+		cls |= (c->qflags & TG_FOLD_CYRILLIC) ? TG_C_CYRILLIC
+						      : TG_C_IDN_HOMOGLYPH;
+		s = 95;
+	} else if (t->flags & TG_T_IDN) {
+		cls |= TG_C_IDN_HOMOGLYPH; /* bucher.de for bücher.de */
+		s = 75;
+	}
+	if (rel == TG_S_SAME) {
+		if (!cls)
+			return; /* the protected name itself */
+	} else if (rel == TG_S_NONE) {
+		return;
+	} else {
+		cls |= TG_C_TLD_SWAP;
+		s = tg_max(s, tg_tld_score(rel, t));
+	}
+	tg_add_cand(c, tid, s, cls);
+}
+
+/*
+ * q == label + first suffix label (armymil.com), or for a SUB target
+ * q == sub label + label (wwwarmy.mil for www.army.mil).  \p cls is
+ * TG_C_MISSING_DOT, or TG_C_HYPHEN_DOT when \p v is q without the hyphen
+ * at c->arg.  A missing dot is most plausible when the name then ends in
+ * the protected suffix itself, in .com (what browsers and mail clients
+ * complete) or in a curated confusable of it; elsewhere (sfgov.org,
+ * gogov.ru) it is a naming habit more often than a typo.
+ */
+static void tg_eval_concat(struct tg_ctx *c, uint32_t tid, const char *v,
+			   size_t vl, unsigned cls, int s)
+{
+	const struct tg_target *t = &c->ix->t[tid];
+	const uint8_t *tw = tg_target_wire(c->ix, t);
+	if (t->flags & TG_T_SUB) {
+		if (vl != t->skel_len || memcmp(v, tg_tskel(c, t), vl) != 0)
+			return;
+		if (cls == TG_C_HYPHEN_DOT && c->arg != tw[0])
+			return;
+		if (tg_suffix_rel(c, t) != TG_S_SAME)
+			return;
+		tg_add_cand(c, tid, s, cls);
+		return;
+	}
+	const uint8_t *s1 = tw + 1 + tw[0];
+	if (vl != (size_t)t->skel_len + s1[0] ||
+	    memcmp(v, tg_tskel(c, t), t->skel_len) != 0 ||
+	    memcmp(v + t->skel_len, s1 + 1, s1[0]) != 0)
+		return;
+	if (cls == TG_C_HYPHEN_DOT && c->arg != t->skel_len)
+		return; /* the hyphen must sit where the dot was */
+	size_t tl = c->suf_len - 1, sl;
+	const uint8_t *ts = tg_target_suffix(c->ix, t, &sl);
+	int plausible =
+	    (sl == c->suf_len && memcmp(ts, c->suf, sl) == 0) ||
+	    (c->ps == 1 && tl == 4 && memcmp(c->suf, "\003com", 4) == 0);
+	if (!plausible && c->ps == 1 && t->suf_labels == 1) {
+		const struct tg_index_pair *p =
+		    tg_find_pair(c->ix, ts + 1, ts[0], c->suf + 1, c->suf[0]);
+		plausible = p && p->strong;
+	}
+	if (!plausible)
+		s = 65;
+	if (t->skel_len <= 2 && s > 65)
+		s = 65; /* fl.gov -> flgov.com: too short to be distinctive */
+	tg_add_cand(c, tid, s, cls);
+}
+
+/* ASCII look-alike skeletons equal: homoglyphs beyond one edit. */
+static void tg_eval_glyph(struct tg_ctx *c, uint32_t tid)
+{
+	const struct tg_target *t = &c->ix->t[tid];
+	const char *R = tg_tskel(c, t);
+	size_t rl = t->skel_len;
+	if (rl == c->m && memcmp(R, c->q, rl) == 0)
+		return;
+	enum tg_suffix_rel rel = tg_suffix_rel(c, t);
+	if (rel != TG_S_SAME && rel != TG_S_PAIR_STRONG)
+		return;
+	char a[TG_FOLD_MAX], b[TG_FOLD_MAX];
+	size_t al = tg_glyph_canon(R, rl, a, 0);
+	if (al != c->qcl || memcmp(a, c->qcanon, al) != 0)
+		return;
+	al = tg_glyph_canon(R, rl, a, 1);
+	size_t bl = tg_glyph_canon(c->q, c->m, b, 1);
+	int s = 0;
+	if (al == bl && memcmp(a, b, al) == 0) {
+		/* in two or three letters a glyph is a different brand
+		 * (lg/ig) as often as a trick */
+		s = (rl <= 3 || c->m <= 3) ? 70 : 90;
+	} else if (rl >= 5 && c->m >= 5) {
+		if (al == bl) {
+			char p0 = 0, p1 = 0;
+			s = 75;
+			for (size_t i = 0; i < al && s; i++) {
+				if (a[i] == b[i])
+					continue;
+				char x = a[i] < b[i] ? a[i] : b[i];
+				char y = a[i] < b[i] ? b[i] : a[i];
+				if (!p0) {
+					p0 = x;
+					p1 = y;
+					if (!tg_glyph_pair(x, y))
+						s = 0;
+				} else if (x != p0 || y != p1) {
+					s = 0;
+				}
+			}
+		} else {
+			s = 65;
+		}
+	}
+	if (!s)
+		return;
+	unsigned cls = TG_C_HOMOGLYPH;
+	if (c->qflags & TG_FOLD_IDN)
+		cls |= TG_C_IDN_HOMOGLYPH;
+	if (rel == TG_S_PAIR_STRONG)
+		cls |= TG_C_TLD_SWAP;
+	tg_add_cand(c, tid, s, cls);
+}
+
+/* ------------------------------------------------------------ probing */
+
+/* q[0..m-j) == label, q[m-j..m) + "." + suffix == target suffix */
+static void tg_eval_shift(struct tg_ctx *c, uint32_t tid)
+{
+	const struct tg_target *t = &c->ix->t[tid];
+	size_t j = c->arg;
+	if (t->suf_labels != 1 || c->ps != 1)
+		return;
+	const uint8_t *tw = tg_target_wire(c->ix, t);
+	const uint8_t *s1 = tw + 1 + tw[0];
+	if ((size_t)s1[0] != j + c->suf[0] ||
+	    memcmp(s1 + 1, c->q + c->m - j, j) != 0 ||
+	    memcmp(s1 + 1 + j, c->suf + 1, c->suf[0]) != 0)
+		return;
+	const struct tg_index_pair *p =
+	    tg_find_pair(c->ix, s1 + 1, s1[0], c->suf + 1, c->suf[0]);
+	int s = (p && p->strong) ? 90 : 75;
+	if (t->flags & TG_T_TLDPROT)
+		s += 5;
+	tg_add_cand(c, tid, s, TG_C_DOT_SHIFT);
+}
+
+/* Target label followed by the target suffix inside the query. */
+static void tg_eval_embed(struct tg_ctx *c, uint32_t tid)
+{
+	const struct tg_target *t = &c->ix->t[tid];
+	unsigned i = (unsigned)c->arg;
+	if (i + 1 + t->suf_labels >= c->n + 1)
+		return;
+	const uint8_t *tw = tg_target_wire(c->ix, t);
+	const uint8_t *s = tw + 1 + tw[0];
+	size_t slen = t->wire_len - 1 - tw[0] - 1; /* without root */
+	const uint8_t *q = c->nm->wire + c->nm->off[i + 1];
+	if ((size_t)(c->nm->wire_len - c->nm->off[i + 1]) <= slen ||
+	    memcmp(q, s, slen) != 0)
+		return;
+	tg_add_cand(c, tid, 85, TG_C_EMBEDDING);
+}
+
+/* A probe of a variant string matched a target's exact key. */
+static void tg_eval_var(struct tg_ctx *c, enum tg_probe_kind pk, uint32_t tid)
+{
+	const struct tg_target *t = &c->ix->t[tid];
+	switch (pk) {
+	case TG_P_SHIFT:
+		tg_eval_shift(c, tid);
+		break;
+	case TG_P_PREFIX:
+		if (t->skel_len >= 4 && tg_suffix_rel(c, t) == TG_S_SAME)
+			tg_add_cand(c, tid, tg_prefixes[c->arg].score,
+				    tg_prefixes[c->arg].cls);
+		break;
+	case TG_P_EMBED:
+		tg_eval_embed(c, tid);
+		break;
+	default:
+		break;
+	}
+}
+
+/** One queued probe: its table key and what produced it. */
+struct tg_pq {
+	uint64_t key;
+	uint32_t lo, hi; /* its group: keys[lo..hi), set by the pipeline */
+	uint8_t pk;	 /* tg_probe_kind */
+	uint8_t len;	 /* length of the probed string */
+	uint8_t arg;	 /* deletion position, shift, prefix or label index */
+};
+
+/** Most probes per query: 1 + 63 deletions + glyph + 2 shifts + prefixes
+ *  + one per subdomain label. */
+#define TG_MAX_PROBES 224
+
+/* Set the variant string of a probe for the evaluators; \p buf holds a
+ * deletion variant when one is needed. */
+static void tg_probe_var(struct tg_ctx *c, const struct tg_pq *p, char *buf)
+{
+	c->arg = p->arg;
+	c->varlen = p->len;
+	switch (p->pk) {
+	case TG_P_DEL:
+		memcpy(buf, c->q, p->arg);
+		memcpy(buf + p->arg, c->q + p->arg + 1, c->m - p->arg - 1);
+		c->var = buf;
+		break;
+	case TG_P_SHIFT:
+		c->var = c->q;
+		break;
+	case TG_P_PREFIX:
+		c->var = c->q + c->m - p->len;
+		break;
+	case TG_P_EMBED: {
+		size_t l;
+		unsigned fl;
+		const uint8_t *lab = tg_name_label(c->nm, p->arg, &l);
+		int sl = tg_fold_label(lab, l, buf, &fl);
+		c->var = buf;
+		c->varlen = sl > 0 ? (size_t)sl : 0;
+		break;
+	}
+	default:
+		c->var = c->q;
+		break;
+	}
+}
+
+/* Run one probe: scan its home group and evaluate every hit. */
+static void tg_probe_run(struct tg_ctx *c, const struct tg_pq *p)
+{
+	const tg_index *ix = c->ix;
+	uint32_t fp = tg_key_fp16(p->key);
+	char buf[TG_FOLD_MAX];
+	int var_ready = 0;
+	for (uint32_t k = p->lo; k < p->hi; k++) {
+		uint32_t v = ix->kfp[k];
+		if ((v & 0xFFFF0000u) != fp)
+			continue;
+		unsigned kind = v & 3u;
+		uint8_t tag = (uint8_t)(v >> 8);
+		if (kind == TG_K_DEL) {
+			/* edits: the query's own public suffix */
+			if (tag != c->qtag)
+				continue;
+		} else if ((kind == TG_K_EXACT && p->pk == TG_P_BASE) ||
+			   kind == TG_K_GLYPH) {
+			/* same label: the same TLD or a curated partner */
+			size_t j = 0;
+			while (j < c->nttags && c->ttags[j] != tag)
+				j++;
+			if (j == c->nttags)
+				continue;
+		} else if (kind == TG_K_EXACT &&
+			   (p->pk == TG_P_DEL || p->pk == TG_P_PREFIX)) {
+			if (tag != c->ttags[0]) /* the query's own TLD */
+				continue;
+		}
+		uint32_t tid = ix->kval[k];
+		if (!var_ready) {
+			tg_probe_var(c, p, buf);
+			var_ready = 1;
+		}
+		switch (p->pk) {
+		case TG_P_GLYPH:
+			if (kind == TG_K_GLYPH)
+				tg_eval_glyph(c, tid);
+			break;
+		case TG_P_BASE:
+			if (kind == TG_K_EXACT)
+				tg_eval_exact(c, tid);
+			else if (kind == TG_K_DEL)
+				tg_eval_edit(c, tid);
+			else if (kind == TG_K_CONCAT)
+				tg_eval_concat(c, tid, c->q, c->m,
+					       TG_C_MISSING_DOT, 85);
+			break;
+		case TG_P_DEL:
+			if (kind == TG_K_EXACT || kind == TG_K_DEL)
+				tg_eval_edit(c, tid);
+			else if (kind == TG_K_CONCAT && c->q[p->arg] == '-')
+				tg_eval_concat(c, tid, c->var, c->varlen,
+					       TG_C_HYPHEN_DOT, 85);
+			break;
+		default:
+			if (kind == TG_K_EXACT) {
+				const struct tg_target *t = &ix->t[tid];
+				if (t->skel_len == c->varlen &&
+				    memcmp(tg_tskel(c, t), c->var, c->varlen) ==
+					0)
+					tg_eval_var(c, p->pk, tid);
+			}
+			break;
+		}
+	}
+}
+
+/* Polynomial hash of q[a..b). */
+static uint64_t tg_qhash(const struct tg_ctx *c, size_t a, size_t b)
+{
+	return tg_submod(c->pre[b], tg_mulmod(c->pre[a], c->ix->pw[b - a]));
+}
+
+static inline void tg_queue(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			    uint64_t poly, size_t len, enum tg_probe_kind pk,
+			    size_t arg)
+{
+	if (*n >= TG_MAX_PROBES)
+		return;
+	struct tg_pq *p = &q[(*n)++];
+	p->key = tg_label_key(c->ix, poly, len);
+	p->pk = (uint8_t)pk;
+	p->len = (uint8_t)len;
+	p->arg = (uint8_t)arg;
+	p->lo = (uint32_t)tg_slot(p->key, c->ix->nhomes); /* home, for now */
+	__builtin_prefetch(c->ix->hoff + p->lo);
+}
+
+/* Is \p h (a TLD's suffix hash) one a dot shift can leave? */
+static int tg_is_shift_tld(const tg_index *ix, uint64_t h)
+{
+	size_t lo = 0, hi = ix->nshift_tlds;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ix->shift_tlds[mid] == h)
+			return 1;
+		if (ix->shift_tlds[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* Queue the probes of the registrable label. */
+static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
+{
+	const tg_index *ix = c->ix;
+	size_t m = c->m;
+	c->pre[0] = 0;
+	for (size_t i = 0; i < m; i++)
+		c->pre[i + 1] = tg_addmod(tg_mulmod(c->pre[i], ix->base),
+					  (uint8_t)c->q[i] + 1u);
+	tg_queue(c, q, n, c->pre[m], m, TG_P_BASE, 0);
+	/* one deletion each (edits, hyphen for dot) */
+	if (m >= 4) {
+		for (size_t d = 0; d < m; d++) {
+			if (d > 0 && c->q[d] == c->q[d - 1])
+				continue;
+			uint64_t h =
+			    tg_addmod(tg_mulmod(c->pre[d], ix->pw[m - d - 1]),
+				      tg_qhash(c, d + 1, m));
+			tg_queue(c, q, n, h, m - 1, TG_P_DEL, d);
+		}
+	}
+	/* ASCII look-alikes (rn/m, 0/o, 1/l, e/c ...), any number of them */
+	c->qcl = tg_glyph_canon(c->q, m, c->qcanon, 0);
+	tg_queue(c, q, n, tg_poly_extend(ix, 0, c->qcanon, c->qcl), c->qcl,
+		 TG_P_GLYPH, 0);
+	/* dot shift: the last 1-2 characters belong to the TLD */
+	if (c->ps == 1 && tg_is_shift_tld(ix, c->tld_hash)) {
+		for (size_t j = 1; j <= 2 && j + 2 <= m; j++)
+			tg_queue(c, q, n, c->pre[m - j], m - j, TG_P_SHIFT, j);
+	}
+	/* doppelganger prefixes: wwwarmy, mailarmy */
+	for (size_t p = 0; p < sizeof(tg_prefixes) / sizeof(tg_prefixes[0]);
+	     p++) {
+		size_t pl = tg_prefixes[p].len;
+		if (c->q[0] != tg_prefixes[p].p[0] || m < pl + 4 ||
+		    memcmp(c->q, tg_prefixes[p].p, pl) != 0)
+			continue;
+		tg_queue(c, q, n, tg_qhash(c, pl, m), m - pl, TG_P_PREFIX, p);
+	}
+}
+
+/* Queue the labels left of the registrable one (target embedding). */
+static void tg_queue_embedding(struct tg_ctx *c, struct tg_pq *q, size_t *n)
+{
+	for (unsigned i = 0; i < c->r; i++) {
+		size_t l;
+		const uint8_t *lab = tg_name_label(c->nm, i, &l);
+		char sk[TG_FOLD_MAX];
+		unsigned fl;
+		int sl = tg_fold_label(lab, l, sk, &fl);
+		if (sl < 2)
+			continue;
+		tg_queue(c, q, n, tg_poly_extend(c->ix, 0, sk, (size_t)sl),
+			 (size_t)sl, TG_P_EMBED, i);
+	}
+}
+
+static void tg_result_init(tg_result *out)
+{
+	out->verdict = TG_VERDICT_PASS;
+	out->score = 0;
+	out->classes = 0;
+	out->allowlisted = 0;
+	out->is_protected = 0;
+	out->name[0] = 0;
+	out->protected_name[0] = 0;
+	out->source = NULL;
+	out->source_line = 0;
+}
+
+/* Set up the context for public suffix length \p ps and queue all probes
+ * of the name. */
+static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
+			 struct tg_pq *pq, size_t *npq)
+{
+	const tg_name *nm = c->nm;
+	const tg_index *ix = c->ix;
+	c->ps = ps;
+	c->r = nm->n - 1 - ps;
+	c->suf = nm->wire + nm->off[c->r + 1];
+	c->suf_len = nm->wire_len - nm->off[c->r + 1];
+	c->tld_hash = sh[nm->n - 1];
+	size_t l;
+	const uint8_t *lab = tg_name_label(nm, c->r, &l);
+	int sl = tg_fold_label(lab, l, c->q, &c->qflags);
+	c->m = sl > 0 ? (size_t)sl : 0;
+	if (!ix->nkeys)
+		return;
+	if (sl > 0)
+		tg_queue_label(c, pq, npq);
+	tg_queue_embedding(c, pq, npq);
+}
+
+/*
+ * The steps are ordered as a prefetch pipeline: the name-set and PSL slots
+ * of every suffix are requested first; the probe keys are computed (for
+ * the guess that the public suffix is the TLD) and their home offsets
+ * requested while those arrive; the PSL walk confirms the guess (or the
+ * probes are redone); the key groups are requested, and the subtree checks
+ * and per-query setup run while they arrive.  A query thus waits for
+ * memory two or three times, not once per probe.
+ */
+static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
+			   tg_result *out)
+{
+	if (nm->n == 0) {
+		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
+		return TG_OK;
+	}
+	uint64_t sh[TG_MAX_LABELS + 1];
+	sh[nm->n] = ix->seed;
+	for (unsigned i = nm->n; i-- > 0;) {
+		size_t l;
+		const uint8_t *lab = tg_name_label(nm, i, &l);
+		sh[i] = tg_hash_label_step(ix->seed, sh[i + 1], lab, l);
+		if (ix->nnset)
+			__builtin_prefetch(ix->nset +
+					   tg_slot(sh[i], ix->nnset));
+		__builtin_prefetch(ix->psl.keys +
+				   ((size_t)(sh[i] | 1) & ix->psl.mask));
+	}
+	struct tg_ctx c;
+	c.ix = ix;
+	c.nm = nm;
+	c.n = nm->n;
+	c.nc = 0;
+	c.m = 0;
+	struct tg_pq pq[TG_MAX_PROBES];
+	size_t npq = 0;
+	/* Speculate that the public suffix is the TLD alone (true for most
+	 * names) and queue the probes before the PSL walk, whose slots are
+	 * still on their way; requeue if the walk disagrees. */
+	unsigned guess = nm->n >= 2 ? 1 : nm->n;
+	if (guess < nm->n)
+		tg_queue_all(&c, sh, guess, pq, &npq);
+	c.ps = tg_psl_suffix_labels(&ix->psl, sh, nm->n);
+	if (c.ps != guess) {
+		npq = 0;
+		if (c.ps < nm->n)
+			tg_queue_all(&c, sh, c.ps, pq, &npq);
+	}
+	if (c.ps >= nm->n) { /* a public suffix itself */
+		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
+		return TG_OK;
+	}
+	/* second stage of the prefetch pipeline: the groups themselves;
+	 * the subtree checks below run while they arrive */
+	for (size_t i = 0; i < npq; i++) {
+		size_t h = pq[i].lo;
+		pq[i].lo = tg_home_start(ix, h);
+		pq[i].hi = tg_home_start(ix, h + 1);
+		__builtin_prefetch(ix->kfp + pq[i].lo);
+		__builtin_prefetch(ix->kfp + pq[i].hi); /* may span two */
+	}
+	/* protected names and allowlisted subtrees never match */
+	for (unsigned i = 0; i < nm->n; i++) {
+		const struct tg_nrec *r =
+		    tg_nset_find(ix, sh[i], nm->wire + nm->off[i],
+				 nm->wire_len - nm->off[i]);
+		if (!r)
+			continue;
+		if ((r->kind & TG_N_PROT) && !out->is_protected) {
+			out->is_protected = 1;
+			tg_wire_to_text(ix->arena.data + r->wire_off,
+					r->wire_len, out->protected_name,
+					sizeof(out->protected_name));
+			out->source = ix->sources[r->src];
+			out->source_line = r->line;
+		}
+		if (r->kind & TG_N_ALLOW)
+			out->allowlisted = 1;
+	}
+	if (out->is_protected || out->allowlisted) {
+		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
+		return TG_OK; /* ... or a public suffix itself */
+	}
+	c.qtag = tg_suffix_tag(sh[c.r + 1]);
+	c.nttags = 0;
+	c.ttags[c.nttags++] = tg_suffix_tag(sh[nm->n - 1]);
+	size_t tl;
+	const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
+	for (size_t i = 0; i < ix->npairs && c.nttags < 8; i++)
+		if (ix->pairs[i].conf_hash == sh[nm->n - 1])
+			c.ttags[c.nttags++] = ix->pairs[i].prot_tag;
+	c.restricted = 0;
+	for (size_t i = 0; i < sizeof(tg_restricted) / sizeof(char *); i++)
+		if (tl == 3 && memcmp(tld, tg_restricted[i], 3) == 0)
+			c.restricted = 1;
+	tg_name_to_text(nm, 0, out->name, sizeof(out->name));
+	for (size_t i = 0; i < npq; i++)
+		tg_probe_run(&c, &pq[i]);
+	const struct tg_cand *best = NULL;
+	for (size_t i = 0; i < c.nc; i++)
+		if (!best || c.c[i].score > best->score)
+			best = &c.c[i];
+	if (!best)
+		return TG_OK;
+	const struct tg_target *t = &ix->t[best->tid];
+	out->score = best->score;
+	out->classes = best->classes;
+	tg_wire_to_text(ix->arena.data + t->wire_off, t->wire_len,
+			out->protected_name, sizeof(out->protected_name));
+	out->source = ix->sources[t->src];
+	out->source_line = t->line;
+	if (out->score >= ix->block_threshold)
+		out->verdict = TG_VERDICT_BLOCK;
+	else if (out->score >= ix->log_threshold)
+		out->verdict = TG_VERDICT_LOG;
+	return TG_OK;
+}
+
+int tg_score_name(const tg_index *ix, const char *name, tg_result *out)
+{
+	if (!ix || !name || !out)
+		return TG_EINVAL;
+	tg_result_init(out);
+	tg_name nm;
+	size_t len = strnlen(name, TG_MAX_TEXT + 1);
+	if (tg_name_from_text(&nm, name, len, NULL, 0) != TG_OK) {
+		snprintf(out->name, sizeof(out->name), "%.*s",
+			 (int)(len > 200 ? 200 : len), name);
+		return TG_ENAME;
+	}
+	return tg_score_parsed(ix, &nm, out);
+}
+
+int tg_score_wire(const tg_index *ix, const uint8_t *wire, size_t len,
+		  tg_result *out)
+{
+	if (!ix || !wire || !out)
+		return TG_EINVAL;
+	tg_result_init(out);
+	tg_name nm;
+	if (tg_name_from_wire(&nm, wire, len, NULL, 0) != TG_OK)
+		return TG_ENAME;
+	return tg_score_parsed(ix, &nm, out);
+}
+
+/* ------------------------------------------------------------ explain */
+
+static const char *tg_class_prose(unsigned bit)
+{
+	switch (bit) {
+	case TG_C_TLD_SWAP:
+		return "the top-level domain is a known confusion of the "
+		       "protected one";
+	case TG_C_DOT_SHIFT:
+		return "the dot moved into the top-level domain";
+	case TG_C_EMBEDDING:
+		return "the protected name is embedded in another domain";
+	case TG_C_MISSING_DOT:
+		return "a dot is missing";
+	case TG_C_HYPHEN_DOT:
+		return "a hyphen replaces a dot";
+	case TG_C_ADDITION:
+		return "a character was appended";
+	case TG_C_OMISSION:
+		return "a character was dropped";
+	case TG_C_INSERTION:
+		return "a character was inserted";
+	case TG_C_REPETITION:
+		return "a character was doubled";
+	case TG_C_REPLACEMENT:
+		return "a character was replaced";
+	case TG_C_TRANSPOSITION:
+		return "two adjacent characters were swapped";
+	case TG_C_VOWEL_SWAP:
+		return "a vowel was swapped";
+	case TG_C_BITFLIP:
+		return "one bit of a character flipped";
+	case TG_C_HOMOGLYPH:
+		return "look-alike ASCII characters (rn/m, 0/o, 1/l)";
+	case TG_C_IDN_HOMOGLYPH:
+		return "look-alike Unicode characters";
+	case TG_C_CYRILLIC:
+		return "Cyrillic letters imitate Latin ones";
+	case TG_C_HYPHENATION:
+		return "a hyphen was inserted";
+	case TG_C_PREFIX:
+		return "a subdomain was glued on as a prefix";
+	}
+	return "unknown";
+}
+
+size_t tg_result_explain(const tg_result *res, char *buf, size_t len)
+{
+	if (!buf || len == 0)
+		return 0;
+	buf[0] = 0;
+	if (!res)
+		return 0;
+	size_t o = 0;
+#define TG_PUT(...)                                                            \
+	do {                                                                   \
+		int k_ =                                                       \
+		    snprintf(buf + o, o < len ? len - o : 0, __VA_ARGS__);     \
+		if (k_ > 0)                                                    \
+			o += (size_t)k_;                                       \
+		if (o >= len)                                                  \
+			o = len - 1;                                           \
+	} while (0)
+	if (res->allowlisted) {
+		TG_PUT("%s is allowlisted", res->name);
+	} else if (res->is_protected) {
+		TG_PUT("%s is protected (entry %s)", res->name,
+		       res->protected_name);
+	} else if (!res->classes) {
+		TG_PUT("%s looks like no protected name", res->name);
+	} else {
+		TG_PUT("%s looks like %s:", res->name, res->protected_name);
+		const char *sep = " ";
+		for (unsigned i = 0; i < TG_C_COUNT; i++) {
+			if (!(res->classes & (1u << i)))
+				continue;
+			TG_PUT("%s%s (%s)", sep, tg_class_prose(1u << i),
+			       tg_class_name(1u << i));
+			sep = "; ";
+		}
+		TG_PUT("; score %d, %s", res->score,
+		       tg_verdict_name(res->verdict));
+		if (res->source)
+			TG_PUT(" (protected by %s:%lu)", res->source,
+			       res->source_line);
+	}
+#undef TG_PUT
+	return o;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * \file
+ * Small internal helpers shared by the core units: error filling, the
+ * string hashes every table uses, and a growable byte arena with a cap.
+ *
+ * Hashes: tables never trust a hash alone where a collision would change a
+ * verdict; they verify against stored bytes.  The seeds come from the index
+ * (random per build), so collisions cannot be precomputed.
+ */
+#ifndef TG_UTIL_INTERNAL_H
+#define TG_UTIL_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "typoguard.h"
+
+#if defined(__GNUC__)
+#define TG_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define TG_LIKELY(x)	__builtin_expect(!!(x), 1)
+#define TG_UNLIKELY(x)	__builtin_expect(!!(x), 0)
+#else
+#define TG_PRINTF(a, b)
+#define TG_LIKELY(x)   (x)
+#define TG_UNLIKELY(x) (x)
+#endif
+
+/** Fill \p err (may be NULL) and return \p code. */
+int tg_error_set(tg_error *err, int code, const char *file, unsigned long line,
+		 const char *fmt, ...) TG_PRINTF(5, 6);
+
+/** The murmur3 64-bit finaliser: a bijective mix of all 64 bits. */
+static inline uint64_t tg_mix64(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb93fe53a87b5ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/** Hash of one byte string, seeded (FNV-1a style, then mixed). */
+static inline uint64_t tg_hash_bytes(uint64_t seed, const uint8_t *p,
+				     size_t len)
+{
+	uint64_t h = seed ^ (0xcbf29ce484222325ULL + len);
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return tg_mix64(h);
+}
+
+/**
+ * Hash of a DNS suffix, built right to left one label at a time:
+ * h(labels i..n) = mix(h(labels i+1..n) ^ hash(label i)).  The root is
+ * \p seed.  Both tables and queries use this, so a query computes the
+ * hashes of all its suffixes in one pass.
+ */
+static inline uint64_t tg_hash_label_step(uint64_t seed, uint64_t parent,
+					  const uint8_t *label, size_t len)
+{
+	return tg_mix64(parent * 31 ^ tg_hash_bytes(seed, label, len));
+}
+
+/** A growable byte arena; offsets stay valid across growth. */
+typedef struct tg_arena {
+	uint8_t *data; /**< owned */
+	size_t len;    /**< bytes used */
+	size_t cap;    /**< bytes allocated */
+} tg_arena;
+
+/** Append \p len bytes; returns the offset or (size_t)-1 on ENOMEM or when
+ *  the arena would exceed 4 GiB (offsets are 32-bit in tables). */
+size_t tg_arena_add(tg_arena *a, const void *p, size_t len);
+/** Shrink the allocation to the used size (after a build). */
+void tg_arena_trim(tg_arena *a);
+void tg_arena_free(tg_arena *a);
+
+#endif /* TG_UTIL_INTERNAL_H */

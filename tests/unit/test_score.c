@@ -1,0 +1,508 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * \file
+ * Unit tests of the scorer (core/score.c, core/index.c): every typo class,
+ * the false-positive rules, the required .mil block set, verdicts and
+ * thresholds, wire-format input and the explanation text.
+ *
+ * Most tests build a small index from names given inline; the .mil block
+ * set uses the sample list conf/protected.list of the source tree.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+
+#include "tg_unit.h"
+
+/* Build an index over protected names (NULL-terminated) and allowlist. */
+static tg_index *tg_build(const char *const *prot, const char *const *allow)
+{
+	tg_list *l = tg_list_create();
+	tg_error err;
+	assert_non_null(l);
+	for (size_t i = 0; prot && prot[i]; i++)
+		assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, prot[i],
+					     "test", i + 1, &err),
+				 TG_OK);
+	for (size_t i = 0; allow && allow[i]; i++)
+		assert_int_equal(tg_list_add(l, TG_LIST_ALLOW, allow[i],
+					     "test-allow", i + 1, &err),
+				 TG_OK);
+	tg_index *ix = NULL;
+	assert_int_equal(tg_index_build(l, NULL, &ix, &err), TG_OK);
+	tg_list_free(l);
+	return ix;
+}
+
+static const char *const tg_prot[] = {
+    "army.mil",	     "navy.mil",    "mail.army.mil", "gmail.com",
+    "google.com",    "paypal.com",  "hotmail.co.uk", "outlook.com",
+    "microsoft.com", "example.org", "irs.gov",	     NULL};
+
+/* Score and check verdict, protected name and a class bit. */
+static void tg_expect(const tg_index *ix, const char *name, tg_verdict v,
+		      const char *prot, unsigned cls)
+{
+	tg_result r;
+	assert_int_equal(tg_score_name(ix, name, &r), TG_OK);
+	if (r.verdict != v || (prot && strcmp(r.protected_name, prot) != 0) ||
+	    (cls && !(r.classes & cls))) {
+		char cl[256];
+		tg_classes_format(r.classes, ",", cl, sizeof(cl));
+		print_error("%s: got %s %d ~%s [%s]\n", name,
+			    tg_verdict_name(r.verdict), r.score,
+			    r.protected_name, cl);
+		fail();
+	}
+}
+
+static void test_tld_swap(void **state)
+{
+	(void)state;
+	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_expect(ix, "army.ml", TG_VERDICT_BLOCK, "army.mil", TG_C_TLD_SWAP);
+	tg_expect(ix, "army.il", TG_VERDICT_BLOCK, "army.mil", TG_C_TLD_SWAP);
+	tg_expect(ix, "mail.army.ml", TG_VERDICT_BLOCK, "army.mil",
+		  TG_C_TLD_SWAP);
+	tg_expect(ix, "paypal.co", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_TLD_SWAP);
+	tg_expect(ix, "paypal.om", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_TLD_SWAP);
+	/* a registry difference that is not a curated pair is nothing */
+	tg_expect(ix, "paypal.de", TG_VERDICT_PASS, NULL, 0);
+	/* weak pair: log only */
+	tg_expect(ix, "paypal.cam", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_TLD_SWAP);
+	tg_index_free(ix);
+}
+
+static void test_tld_pair_extension(void **state)
+{
+	(void)state;
+	tg_list *l = tg_list_create();
+	tg_error err;
+	assert_int_equal(
+	    tg_list_add(l, TG_LIST_PROTECTED, "example.org", NULL, 0, &err),
+	    TG_OK);
+	tg_index *ix = NULL;
+	assert_int_equal(tg_index_build(l, NULL, &ix, &err), TG_OK);
+	tg_expect(ix, "example.ong", TG_VERDICT_PASS, NULL, 0);
+	tg_index_free(ix);
+	assert_int_equal(tg_list_add_tld_pair(l, "org", "ong", &err), TG_OK);
+	assert_int_equal(tg_list_add_tld_pair(l, ".ORG", "ong.", &err), TG_OK);
+	assert_int_equal(tg_list_add_tld_pair(l, "org", "org", &err),
+			 TG_EINVAL);
+	assert_int_equal(tg_list_add_tld_pair(l, "o g", "x", &err), TG_ENAME);
+	assert_int_equal(tg_index_build(l, NULL, &ix, &err), TG_OK);
+	tg_expect(ix, "example.ong", TG_VERDICT_BLOCK, "example.org",
+		  TG_C_TLD_SWAP);
+	tg_index_free(ix);
+	tg_list_free(l);
+}
+
+static void test_dot_shift(void **state)
+{
+	(void)state;
+	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_expect(ix, "armym.il", TG_VERDICT_BLOCK, "army.mil", TG_C_DOT_SHIFT);
+	tg_expect(ix, "gmailc.om", TG_VERDICT_BLOCK, "gmail.com",
+		  TG_C_DOT_SHIFT);
+	tg_index_free(ix);
+}
+
+static void test_embedding(void **state)
+{
+	(void)state;
+	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_expect(ix, "army.mil.ml", TG_VERDICT_BLOCK, "army.mil",
+		  TG_C_EMBEDDING);
+	tg_expect(ix, "army.mil.example.com", TG_VERDICT_BLOCK, "army.mil",
+		  TG_C_EMBEDDING);
+	tg_expect(ix, "paypal.com.evil.tk", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_EMBEDDING);
+	/* the label alone, without the suffix after it, is no embedding */
+	tg_expect(ix, "paypal.evil.tk", TG_VERDICT_PASS, NULL, 0);
+	tg_index_free(ix);
+}
+
+static void test_missing_dot(void **state)
+{
+	(void)state;
+	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_expect(ix, "armymil.com", TG_VERDICT_BLOCK, "army.mil",
+		  TG_C_MISSING_DOT);
+	tg_expect(ix, "paypalcom.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_MISSING_DOT);
+	tg_expect(ix, "army-mil.com", TG_VERDICT_BLOCK, "army.mil",
+		  TG_C_HYPHEN_DOT);
+	/* an implausible suffix after the glued TLD: log, not block */
+	tg_expect(ix, "paypalcom.ru", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_MISSING_DOT);
+	/* doppelganger prefixes outside the restricted registry */
+	tg_expect(ix, "wwwpaypal.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_MISSING_DOT);
+	tg_expect(ix, "mailpaypal.com", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_PREFIX);
+	/* sub.label glued: mailarmy.mil for mail.army.mil, low (.mil) */
+	tg_result r;
+	assert_int_equal(tg_score_name(ix, "mailarmy.mil", &r), TG_OK);
+	assert_true(r.classes & (TG_C_MISSING_DOT | TG_C_PREFIX));
+	assert_true(r.score > 0 && r.score < TG_DEFAULT_LOG_THRESHOLD);
+	assert_int_equal(tg_score_name(ix, "wwwarmy.mil", &r), TG_OK);
+	assert_true(r.classes & TG_C_MISSING_DOT);
+	assert_int_equal(r.verdict, TG_VERDICT_PASS);
+	tg_index_free(ix);
+}
+
+static void test_edits(void **state)
+{
+	(void)state;
+	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_expect(ix, "paypall.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_ADDITION);
+	tg_expect(ix, "paypl.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_OMISSION);
+	tg_expect(ix, "payoal.com", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_REPLACEMENT);
+	tg_expect(ix, "paypaql.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_INSERTION);
+	tg_expect(ix, "payypal.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_REPETITION);
+	tg_expect(ix, "papyal.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_TRANSPOSITION);
+	tg_expect(ix, "paypel.com", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_VOWEL_SWAP);
+	tg_expect(ix, "paypam.com", TG_VERDICT_LOG, "paypal.com", TG_C_BITFLIP);
+	tg_expect(ix, "pay-pal.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_HYPHENATION);
+	tg_expect(ix, "microsfot.com", TG_VERDICT_BLOCK, "microsoft.com",
+		  TG_C_TRANSPOSITION);
+	/* two edits are not a typo of this model */
+	tg_expect(ix, "pyapla.com", TG_VERDICT_PASS, NULL, 0);
+	/* an edit with a different suffix is not one */
+	tg_expect(ix, "paypall.net", TG_VERDICT_PASS, NULL, 0);
+	/* classes are exact: a transposition is not a replacement */
+	tg_result r;
+	assert_int_equal(tg_score_name(ix, "papyal.com", &r), TG_OK);
+	assert_int_equal(r.classes, TG_C_TRANSPOSITION);
+	tg_index_free(ix);
+}
+
+static void test_homoglyphs(void **state)
+{
+	(void)state;
+	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_expect(ix, "paypa1.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_HOMOGLYPH);
+	tg_expect(ix, "g00gle.com", TG_VERDICT_BLOCK, "google.com",
+		  TG_C_HOMOGLYPH);
+	tg_expect(ix, "rnicrosoft.com", TG_VERDICT_BLOCK, "microsoft.com",
+		  TG_C_HOMOGLYPH);
+	tg_expect(ix, "gmaii.com", TG_VERDICT_BLOCK, "gmail.com",
+		  TG_C_HOMOGLYPH);
+	/* Cyrillic а in paypal: xn--pypal-4ve.com */
+	tg_expect(ix, "xn--pypal-4ve.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_IDN_HOMOGLYPH);
+	/* whole label in Cyrillic: раураӏ is xn--80aa0cbo65f.com */
+	tg_expect(ix, "xn--80aa0cbo65f.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_CYRILLIC);
+	/* short labels through skeletons: аrmу (Cyrillic а, у) under the
+	 * confusable .ml blocks, and all-Cyrillic паѵу (п, ѵ: not in
+	 * UTS #39) too; арму is "apmy" to the eye (р is p): no match */
+	tg_expect(ix, "xn--rm-6kc2f.ml", TG_VERDICT_BLOCK, "army.mil",
+		  TG_C_TLD_SWAP);
+	tg_expect(ix, "xn--80a3an3r.ml", TG_VERDICT_BLOCK, "navy.mil",
+		  TG_C_CYRILLIC);
+	tg_expect(ix, "xn--80ayln.ml", TG_VERDICT_PASS, NULL, 0);
+	tg_index_free(ix);
+}
+
+static void test_protected_and_allow(void **state)
+{
+	(void)state;
+	const char *const allow[] = {"paypal.co", "allowed.paypal.om", NULL};
+	tg_index *ix = tg_build(tg_prot, allow);
+	tg_result r;
+	assert_int_equal(tg_score_name(ix, "army.mil", &r), TG_OK);
+	assert_int_equal(r.is_protected, 1);
+	assert_int_equal(r.verdict, TG_VERDICT_PASS);
+	assert_string_equal(r.protected_name, "army.mil");
+	assert_string_equal(r.source, "test");
+	assert_int_equal(tg_score_name(ix, "WWW.Army.Mil.", &r), TG_OK);
+	assert_int_equal(r.is_protected, 1);
+	assert_string_equal(r.name, "www.army.mil");
+	/* allowlist: exact and subtree */
+	assert_int_equal(tg_score_name(ix, "paypal.co", &r), TG_OK);
+	assert_int_equal(r.allowlisted, 1);
+	assert_int_equal(r.verdict, TG_VERDICT_PASS);
+	assert_int_equal(tg_score_name(ix, "x.y.allowed.paypal.om", &r), TG_OK);
+	assert_int_equal(r.allowlisted, 1);
+	assert_int_equal(r.score, 0);
+	/* not allowlisted: the sibling still blocks */
+	tg_expect(ix, "paypal.om", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_TLD_SWAP);
+	tg_index_free(ix);
+}
+
+static void test_restricted_registry(void **state)
+{
+	(void)state;
+	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_result r;
+	/* arrny.mil: a homoglyph, but only the registry could create it */
+	assert_int_equal(tg_score_name(ix, "arrny.mil", &r), TG_OK);
+	assert_true(r.classes & TG_C_HOMOGLYPH);
+	assert_true(r.score > 0 && r.score < TG_DEFAULT_LOG_THRESHOLD);
+	assert_int_equal(r.verdict, TG_VERDICT_PASS);
+	/* the same typo outside .gov/.mil: flagged */
+	tg_expect(ix, "army.mil.gov", TG_VERDICT_PASS, NULL, 0);
+	tg_expect(ix, "irs.gov.com", TG_VERDICT_BLOCK, "irs.gov",
+		  TG_C_EMBEDDING);
+	tg_index_free(ix);
+}
+
+static void test_short_labels(void **state)
+{
+	(void)state;
+	tg_index *ix = tg_build(tg_prot, NULL);
+	/* army (4): no edit rules ... */
+	tg_expect(ix, "armyy.com", TG_VERDICT_PASS, NULL, 0);
+	tg_expect(ix, "arm.mil.ml", TG_VERDICT_PASS, NULL, 0);
+	/* ... but skeleton and TLD rules */
+	tg_expect(ix, "navy.il", TG_VERDICT_BLOCK, "navy.mil", TG_C_TLD_SWAP);
+	/* a 4-letter query one edit from a 5-letter target: log at most
+	 * (mail.com is one letter from gmail.com) */
+	tg_expect(ix, "mail.com", TG_VERDICT_LOG, "gmail.com", TG_C_OMISSION);
+	tg_expect(ix, "game.com", TG_VERDICT_PASS, NULL, 0);
+	tg_index_free(ix);
+}
+
+static void test_tld_entry(void **state)
+{
+	(void)state;
+	const char *const prot[] = {"mil", "army.mil", "navy.mil", NULL};
+	tg_index *ix = tg_build(prot, NULL);
+	tg_expect(ix, "army.ml", TG_VERDICT_BLOCK, "army.mil", TG_C_TLD_SWAP);
+	tg_expect(ix, "navy.ml", TG_VERDICT_BLOCK, "navy.mil", TG_C_TLD_SWAP);
+	tg_expect(ix, "google.ml", TG_VERDICT_PASS, NULL, 0);
+	tg_expect(ix, "example.ml", TG_VERDICT_PASS, NULL, 0);
+	tg_result r;
+	assert_int_equal(tg_score_name(ix, "anything.mil", &r), TG_OK);
+	assert_int_equal(r.is_protected, 1);
+	assert_string_equal(r.protected_name, "mil");
+	/* with the TLD entry the swap scores higher than without */
+	tg_result r2;
+	assert_int_equal(tg_score_name(ix, "army.ml", &r), TG_OK);
+	tg_index *ix2 = tg_build(prot + 1, NULL);
+	assert_int_equal(tg_score_name(ix2, "army.ml", &r2), TG_OK);
+	assert_true(r.score > r2.score);
+	tg_index_free(ix2);
+	tg_index_free(ix);
+}
+
+/* The required set, with the sample .mil list of the source tree. */
+static void test_mil_sample(void **state)
+{
+	(void)state;
+	const char *path = tg_unit_src("conf/protected.list");
+	if (access(path, R_OK) != 0) {
+		print_message("sample list %s not found, skipped\n", path);
+		skip();
+	}
+	tg_list *l = tg_list_create();
+	tg_error err;
+	assert_int_equal(tg_list_load_file(l, TG_LIST_PROTECTED, path, &err),
+			 TG_OK);
+	assert_true(tg_list_count(l, TG_LIST_PROTECTED) > 200);
+	tg_index *ix = NULL;
+	assert_int_equal(tg_index_build(l, NULL, &ix, &err), TG_OK);
+	static const char *const block[] = {
+	    "army.ml",	   "navy.ml",	   "mail.army.ml", "army.mil.ml",
+	    "armymil.com", "army-mil.com", "armym.il",	   NULL};
+	static const char *const pass[] = {"army.mil", "www.army.mil",
+					   "google.ml", "example.com", NULL};
+	for (size_t i = 0; block[i]; i++)
+		tg_expect(ix, block[i], TG_VERDICT_BLOCK, NULL, 0);
+	for (size_t i = 0; pass[i]; i++)
+		tg_expect(ix, pass[i], TG_VERDICT_PASS, NULL, 0);
+	tg_result r;
+	assert_int_equal(tg_score_name(ix, "army.ml", &r), TG_OK);
+	assert_string_equal(r.protected_name, "army.mil");
+	assert_string_equal(r.source, path);
+	assert_true(r.source_line > 0);
+	assert_true(tg_index_protected_count(ix) > 200);
+	assert_true(tg_index_memory(ix) > 0);
+	tg_index_free(ix);
+	tg_list_free(l);
+}
+
+static void test_thresholds(void **state)
+{
+	(void)state;
+	tg_list *l = tg_list_create();
+	tg_error err;
+	assert_int_equal(
+	    tg_list_add(l, TG_LIST_PROTECTED, "paypal.com", NULL, 0, &err),
+	    TG_OK);
+	tg_index_options o;
+	tg_index_options_init(&o);
+	assert_int_equal(o.block_threshold, TG_DEFAULT_BLOCK_THRESHOLD);
+	assert_int_equal(o.log_threshold, TG_DEFAULT_LOG_THRESHOLD);
+	o.block_threshold = 99;
+	o.log_threshold = 10;
+	tg_index *ix = NULL;
+	assert_int_equal(tg_index_build(l, &o, &ix, &err), TG_OK);
+	tg_expect(ix, "paypal.co", TG_VERDICT_LOG, "paypal.com", 0);
+	tg_index_free(ix);
+	o.log_threshold = 100; /* log above block */
+	assert_int_equal(tg_index_build(l, &o, &ix, &err), TG_EINVAL);
+	o.log_threshold = 10;
+	o.psl_file = "/nonexistent/psl.dat";
+	assert_int_equal(tg_index_build(l, &o, &ix, &err), TG_EIO);
+	assert_string_equal(err.file, "/nonexistent/psl.dat");
+	tg_list_free(l);
+}
+
+static void test_wire_and_errors(void **state)
+{
+	(void)state;
+	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_result r;
+	static const uint8_t wire[] = {4, 'A', 'r', 'M', 'y', 2, 'm', 'l', 0};
+	assert_int_equal(tg_score_wire(ix, wire, sizeof(wire), &r), TG_OK);
+	assert_int_equal(r.verdict, TG_VERDICT_BLOCK);
+	assert_string_equal(r.name, "army.ml");
+	/* truncated and compressed wire names */
+	assert_int_equal(tg_score_wire(ix, wire, 4, &r), TG_ENAME);
+	assert_int_equal(r.verdict, TG_VERDICT_PASS);
+	static const uint8_t ptr[] = {0xC0, 0x0C};
+	assert_int_equal(tg_score_wire(ix, ptr, sizeof(ptr), &r), TG_ENAME);
+	/* an embedded NUL and an escaped dot cannot crash or match */
+	static const uint8_t nul[] = {5, 'a', 'r', 0, 'm', 'y', 2, 'm', 'l', 0};
+	assert_int_equal(tg_score_wire(ix, nul, sizeof(nul), &r), TG_OK);
+	assert_int_equal(r.verdict, TG_VERDICT_PASS);
+	assert_string_equal(r.name, "ar\\000my.ml");
+	assert_int_equal(tg_score_name(ix, "army\\.mil.ml", &r), TG_OK);
+	assert_int_equal(r.verdict, TG_VERDICT_PASS);
+	assert_int_equal(tg_score_name(ix, "army..ml", &r), TG_ENAME);
+	assert_int_equal(r.verdict, TG_VERDICT_PASS);
+	assert_int_equal(tg_score_name(ix, ".", &r), TG_OK);
+	assert_int_equal(r.verdict, TG_VERDICT_PASS);
+	assert_int_equal(tg_score_name(NULL, "x", &r), TG_EINVAL);
+	/* a public suffix alone is never a lookalike */
+	tg_expect(ix, "co.uk", TG_VERDICT_PASS, NULL, 0);
+	tg_index_free(ix);
+}
+
+static void test_explain_and_names(void **state)
+{
+	(void)state;
+	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_result r;
+	char buf[512];
+	assert_int_equal(tg_score_name(ix, "army.ml", &r), TG_OK);
+	size_t n = tg_result_explain(&r, buf, sizeof(buf));
+	assert_true(n > 0 && n < sizeof(buf));
+	assert_non_null(strstr(buf, "army.ml looks like army.mil"));
+	assert_non_null(strstr(buf, "tld-swap"));
+	/* truncation stays terminated */
+	tg_result_explain(&r, buf, 10);
+	assert_int_equal(strlen(buf), 9);
+	assert_string_equal(tg_class_name(TG_C_TLD_SWAP), "tld-swap");
+	assert_string_equal(tg_class_name(TG_C_PREFIX), "prefix");
+	assert_string_equal(tg_class_name(3), "unknown");
+	char cl[64];
+	size_t k = tg_classes_format(TG_C_TLD_SWAP | TG_C_OMISSION, ", ", cl,
+				     sizeof(cl));
+	assert_string_equal(cl, "tld-swap, omission");
+	assert_int_equal(k, strlen("tld-swap, omission"));
+	assert_int_equal(
+	    tg_classes_format(TG_C_TLD_SWAP | TG_C_OMISSION, ",", cl, 5),
+	    strlen("tld-swap,omission"));
+	assert_int_equal(strlen(cl), 4);
+	assert_string_equal(tg_verdict_name(TG_VERDICT_BLOCK), "block");
+	assert_string_equal(tg_strerror(TG_ENAME), "invalid DNS name");
+	assert_string_equal(tg_strerror(-99), "unknown error");
+	tg_index_free(ix);
+	tg_index_free(NULL);
+	assert_int_equal(tg_index_memory(NULL), 0);
+}
+
+/* Many threads score against one index and agree with one thread. */
+static const char *const tg_mt_names[] = {
+    "army.ml",	 "paypa1.com",	"google.com",  "www.example.org",
+    "gmial.com", "armymil.com", "irs.gov.com", "xn--pypal-4ve.com",
+    "navy.il",	 "nothing.net", "a.b.c.d.e",   NULL};
+
+struct tg_mt {
+	const tg_index *ix;
+	int scores[16];
+	int ok;
+};
+
+static void *tg_mt_run(void *arg)
+{
+	struct tg_mt *m = arg;
+	m->ok = 1;
+	for (int round = 0; round < 2000; round++) {
+		for (size_t i = 0; tg_mt_names[i]; i++) {
+			tg_result r;
+			if (tg_score_name(m->ix, tg_mt_names[i], &r) != TG_OK ||
+			    r.score != m->scores[i])
+				m->ok = 0;
+		}
+	}
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	tg_index *ix = tg_build(tg_prot, NULL);
+	struct tg_mt m[4];
+	for (size_t i = 0; tg_mt_names[i]; i++) {
+		tg_result r;
+		assert_int_equal(tg_score_name(ix, tg_mt_names[i], &r), TG_OK);
+		for (int k = 0; k < 4; k++)
+			m[k].scores[i] = r.score;
+	}
+	pthread_t th[4];
+	for (int k = 0; k < 4; k++) {
+		m[k].ix = ix;
+		assert_int_equal(pthread_create(&th[k], NULL, tg_mt_run, &m[k]),
+				 0);
+	}
+	for (int k = 0; k < 4; k++) {
+		pthread_join(th[k], NULL);
+		assert_true(m[k].ok);
+	}
+	tg_index_free(ix);
+}
+
+int main(void)
+{
+	tg_unit_need_psl();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_tld_swap),
+	    cmocka_unit_test(test_tld_pair_extension),
+	    cmocka_unit_test(test_dot_shift),
+	    cmocka_unit_test(test_embedding),
+	    cmocka_unit_test(test_missing_dot),
+	    cmocka_unit_test(test_edits),
+	    cmocka_unit_test(test_homoglyphs),
+	    cmocka_unit_test(test_protected_and_allow),
+	    cmocka_unit_test(test_restricted_registry),
+	    cmocka_unit_test(test_short_labels),
+	    cmocka_unit_test(test_tld_entry),
+	    cmocka_unit_test(test_mil_sample),
+	    cmocka_unit_test(test_thresholds),
+	    cmocka_unit_test(test_wire_and_errors),
+	    cmocka_unit_test(test_explain_and_names),
+	    cmocka_unit_test(test_threads),
+	};
+	return cmocka_run_group_tests(tests, tg_unit_setup, tg_unit_teardown);
+}
