@@ -3,7 +3,8 @@
 # command-line tests of core/typoguard (tests/tool).  They run the built
 # tool, found through TG_BUILDDIR; TG_DATA_DIR names the data (both set by
 # AM_TESTS_ENVIRONMENT in tests/local.mk); without the data they exit 77.
-TG_EVAL_TESTS = tests/tool/tool_cli.sh tests/eval/recall_dnstwist.py \
+TG_EVAL_TESTS = tests/tool/tool_cli.sh tests/tool/check_conf.sh \
+	tests/eval/recall_dnstwist.py \
 	tests/eval/false_positives.py
 TESTS += $(TG_EVAL_TESTS)
 EXTRA_DIST += $(TG_EVAL_TESTS) tests/eval/tgeval.py
