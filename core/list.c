@@ -265,6 +265,24 @@ int tg_list_load_file(tg_list *list, tg_list_kind kind, const char *path,
 	return rc;
 }
 
+/* Is the text of \p fp from \p start on only blanks and comments? */
+static int tg_zone_tail_empty(FILE *fp, long start)
+{
+	if (start < 0 || fseek(fp, start, SEEK_SET) != 0)
+		return 0;
+	int c, comment = 0;
+	while ((c = fgetc(fp)) != EOF) {
+		if (c == '\n')
+			comment = 0;
+		else if (c == ';')
+			comment = 1;
+		else if (!comment && c != ' ' && c != '\t' && c != '\r' &&
+			 c != '(' && c != ')')
+			return 0;
+	}
+	return 1;
+}
+
 int tg_list_load_zone(tg_list *list, tg_list_kind kind, const char *path,
 		      const char *origin, tg_error *err)
 {
@@ -295,8 +313,11 @@ int tg_list_load_zone(tg_list *list, tg_list_kind kind, const char *path,
 	uint32_t ttl = 3600;
 	int line_nr = 0, rc = TG_OK;
 	size_t olen = on.wire_len; /* origin wire length with root */
-	while (!feof(fp)) {
+	/* stop on EOF and on read errors alike (a directory gives EISDIR,
+	 * a failing disk EIO: neither ever sets EOF) */
+	while (!feof(fp) && !ferror(fp)) {
 		ldns_rr *rr = NULL;
+		long start = ftell(fp);
 		ldns_status st = ldns_rr_new_frm_fp_l(
 		    &rr, fp, &ttl, &cur_origin, &prev, &line_nr);
 		if (st == LDNS_STATUS_SYNTAX_EMPTY ||
@@ -312,7 +333,16 @@ int tg_list_load_zone(tg_list *list, tg_list_kind kind, const char *path,
 			break;
 		}
 		if (st != LDNS_STATUS_OK) {
-			if (feof(fp) && st == LDNS_STATUS_SYNTAX_ERR && !rr)
+			int had_rr = rr != NULL;
+			ldns_rr_free(rr);
+			if (ferror(fp))
+				break; /* reported below */
+			/* ldns reports trailing blank or comment-only text at
+			 * the end of a file (as Unbound writes transferred
+			 * zones) as a syntax error: look at what was left */
+			if (feof(fp) && !had_rr &&
+			    st == LDNS_STATUS_SYNTAX_ERR &&
+			    tg_zone_tail_empty(fp, start))
 				break;
 			rc = tg_error_set(err, TG_EPARSE, path,
 					  (unsigned long)line_nr, "%s",
@@ -323,7 +353,8 @@ int tg_list_load_zone(tg_list *list, tg_list_kind kind, const char *path,
 			ldns_rr_free(rr);
 			rc = tg_error_set(err, TG_ELIMIT, path,
 					  (unsigned long)line_nr,
-					  "too many entries");
+					  "too many entries (> %lu)",
+					  (unsigned long)TG_MAX_ENTRIES);
 			break;
 		}
 		ldns_rdf *owner = ldns_rr_owner(rr);
@@ -370,6 +401,9 @@ int tg_list_load_zone(tg_list *list, tg_list_kind kind, const char *path,
 		if (rc != TG_OK)
 			break;
 	}
+	if (rc == TG_OK && ferror(fp))
+		rc = tg_error_set(err, TG_EIO, path, (unsigned long)line_nr,
+				  "read error: %s", strerror(errno));
 	ldns_rdf_deep_free(cur_origin);
 	ldns_rdf_deep_free(prev);
 	ldns_rdf_deep_free(zorigin);
@@ -422,5 +456,26 @@ int tg_list_add_tld_pair(tg_list *list, const char *protected_tld,
 	memcpy(list->pairs[list->npairs].prot, norm[0], TG_TLD_MAX);
 	memcpy(list->pairs[list->npairs].conf, norm[1], TG_TLD_MAX);
 	list->npairs++;
+	return TG_OK;
+}
+
+int tg_list_foreach(const tg_list *list, tg_list_kind kind, tg_entry_fn fn,
+		    void *arg)
+{
+	if (!list || !fn || !tg_kind_ok(kind))
+		return TG_EINVAL;
+	/* entries are kept in insertion order and are already unique per
+	 * kind; the callback sees the first source that named each one */
+	for (size_t i = 0; i < list->n; i++) {
+		const struct tg_list_entry *en = &list->e[i];
+		if (en->kind != (uint8_t)kind)
+			continue;
+		char name[TG_NAME_BUF * 4];
+		tg_wire_to_text(list->names.data + en->wire_off, en->wire_len,
+				name, sizeof(name));
+		int rc = fn(name, list->sources[en->src], en->line, arg);
+		if (rc != 0)
+			return rc;
+	}
 	return TG_OK;
 }

@@ -16,7 +16,8 @@ core_libtgcore_la_SOURCES = \
 	core/list.c \
 	core/index_internal.h \
 	core/index.c \
-	core/score.c
+	core/score.c \
+	core/enumerate.c
 core_libtgcore_la_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(IDN2_CFLAGS) \
 	-DTG_SYSCONFDIR='"$(sysconfdir)"'
 core_libtgcore_la_LIBADD = $(LDNS_LIBS) $(IDN2_LIBS)
@@ -24,8 +25,10 @@ core_libtgcore_la_LIBADD = $(LDNS_LIBS) $(IDN2_LIBS)
 EXTRA_DIST += core/gen/gen_confusables.c
 
 bin_PROGRAMS += core/typoguard
-core_typoguard_SOURCES = core/tool.c
-core_typoguard_LDADD = core/libtgcore.la $(LDNS_LIBS) $(IDN2_LIBS)
+core_typoguard_SOURCES = core/tool.c core/audit_internal.h core/audit.c
+core_typoguard_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(LIBUNBOUND_CFLAGS)
+core_typoguard_LDADD = core/libtgcore.la $(LDNS_LIBS) $(IDN2_LIBS) \
+	$(LIBUNBOUND_LIBS)
 
 # the tool's manual page
 dist_man_MANS += core/typoguard.1

@@ -3,16 +3,22 @@
  * \file
  * typoguard: the command-line face of the scoring core.
  *
- * The tool is a thin shell around core/typoguard.h and uses nothing else:
- * every subcommand builds a tg_list (from --protected/--allow/--tld-pair, or
- * from the lists a typoguard.conf names), builds one tg_index from it, and
- * then scores, explains or summarises.  Subcommands:
+ * The tool is a thin shell around core/typoguard.h (and ldns, to write
+ * zone data): every subcommand builds a tg_list (from --protected/--allow/
+ * --tld-pair, or from the lists a typoguard.conf names), builds one
+ * tg_index from it, and then scores, explains, summarises or exports.
+ * Subcommands:
  *
  *   score       names from the command line, or one per line from stdin
  *               ("-"); plain text or one JSON object per line (--json).
  *   explain     the same scoring, followed by tg_result_explain() prose.
  *   check-conf  tg_conf_load + tg_conf_load_lists + tg_index_build, then a
  *               one-line summary, or "file:line: reason" and exit 1.
+ *   export      tg_list_foreach over the protected entries, tg_enumerate
+ *               for each, merged and sorted, written through ldns as an
+ *               RPZ zone or as Unbound local-zone lines.  Deterministic:
+ *               no timestamp unless --date, a content-derived serial
+ *               unless --serial; capped at TG_EXPORT_MAX_NAMES.
  *
  * Input is read through one fixed line buffer of TG_MAX_LINE bytes and
  * output goes through a large stdio buffer, so scoring a 100 k-line stream
@@ -32,7 +38,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
+#include <ldns/ldns.h>
+
+#include "audit_internal.h"
 #include "typoguard.h"
 
 /** Exit statuses. */
@@ -74,6 +86,16 @@ typedef struct tg_tool_opts {
 	int log_threshold;   /**< -1: from config or default */
 	const char *psl_file;
 	int json;
+	/* export only (see tg_cmd_export) */
+	int export_mode;    /**< parse the export options, not --json */
+	const char *format; /**< "rpz" or "local-zone" */
+	size_t limit;	    /**< lookalikes per protected name, 0: all */
+	const char *origin; /**< RPZ origin */
+	int min_verdict;    /**< tg_verdict, default TG_VERDICT_BLOCK */
+	int serial_given;   /**< --serial N */
+	uint32_t serial;    /**< its value */
+	int date;	    /**< --date: stamp with the current time */
+	const char *output; /**< -o FILE, NULL: stdout */
 } tg_tool_opts;
 
 static void tg_usage(FILE *out)
@@ -89,6 +111,12 @@ static void tg_usage(FILE *out)
 	    "words\n"
 	    "  check-conf [FILE]               validate a configuration and "
 	    "its lists\n"
+	    "  export --format rpz|local-zone [OPTIONS]\n"
+	    "                                  write the lookalikes of the "
+	    "protected names\n"
+	    "  audit [OPTIONS]                 resolve the lookalikes of the "
+	    "protected names:\n"
+	    "                                  which exist, which take mail\n"
 	    "  help                            this text\n"
 	    "\n"
 	    "options of score and explain:\n"
@@ -104,9 +132,26 @@ static void tg_usage(FILE *out)
 	    "      --psl FILE           Public Suffix List file\n"
 	    "  -j, --json               one JSON object per name\n"
 	    "\n"
+	    "options of export (and the list options above):\n"
+	    "      --format rpz|local-zone  RPZ zone or Unbound local-zone "
+	    "lines\n"
+	    "      --origin NAME        RPZ zone name (default "
+	    "rpz.typoguard.)\n"
+	    "      --limit N            at most N lookalikes per protected "
+	    "name (0: all)\n"
+	    "      --min-verdict block|log  names the module would block "
+	    "(default) or log\n"
+	    "      --serial N           SOA serial (default: derived from "
+	    "the content)\n"
+	    "      --date               stamp with the time "
+	    "(SOURCE_DATE_EPOCH); serial = it\n"
+	    "  -o, --output FILE        write FILE atomically instead of "
+	    "stdout\n"
+	    "\n"
 	    "  -V, --version            print the version\n"
 	    "Without --protected the lists of the configuration are used.\n",
 	    tg_progname, tg_default_conf());
+	tg_audit_usage(out);
 }
 
 /** Print "typoguard: message" to stderr. */
@@ -164,7 +209,13 @@ static int tg_parse_pair(const char *s, char pair[2][64])
 }
 
 enum {
-	TG_OPT_PSL = 256
+	TG_OPT_PSL = 256,
+	TG_OPT_FORMAT,
+	TG_OPT_LIMIT,
+	TG_OPT_ORIGIN,
+	TG_OPT_MIN_VERDICT,
+	TG_OPT_SERIAL,
+	TG_OPT_DATE
 };
 
 static const struct option tg_score_longopts[] = {
@@ -179,6 +230,99 @@ static const struct option tg_score_longopts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
+/** The options of export: the list options of score, then its own. */
+static const struct option tg_export_longopts[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"protected", required_argument, NULL, 'p'},
+    {"allow", required_argument, NULL, 'a'},
+    {"tld-pair", required_argument, NULL, 't'},
+    {"block-threshold", required_argument, NULL, 'b'},
+    {"log-threshold", required_argument, NULL, 'l'},
+    {"psl", required_argument, NULL, TG_OPT_PSL},
+    {"format", required_argument, NULL, TG_OPT_FORMAT},
+    {"limit", required_argument, NULL, TG_OPT_LIMIT},
+    {"origin", required_argument, NULL, TG_OPT_ORIGIN},
+    {"min-verdict", required_argument, NULL, TG_OPT_MIN_VERDICT},
+    {"serial", required_argument, NULL, TG_OPT_SERIAL},
+    {"date", no_argument, NULL, TG_OPT_DATE},
+    {"output", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/** Parse an unsigned decimal up to \p max; 0 on success. */
+static int tg_parse_uint(const char *s, unsigned long long max,
+			 unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/** Handle one export-only option; TG_EXIT_OK or TG_EXIT_USAGE. */
+static int tg_export_opt(int c, const char *arg, tg_tool_opts *o)
+{
+	unsigned long long v;
+
+	switch (c) {
+	case TG_OPT_FORMAT:
+		if (strcmp(arg, "rpz") != 0 && strcmp(arg, "local-zone") != 0) {
+			tg_warn("--format '%s': expected rpz or local-zone",
+				arg);
+			return TG_EXIT_USAGE;
+		}
+		o->format = arg;
+		break;
+	case TG_OPT_LIMIT:
+		if (tg_parse_uint(arg, 1000000, &v) != 0) {
+			tg_warn("--limit '%s': expected an integer 0..1000000 "
+				"(0: no limit)",
+				arg);
+			return TG_EXIT_USAGE;
+		}
+		o->limit = (size_t)v;
+		break;
+	case TG_OPT_ORIGIN:
+		o->origin = arg;
+		break;
+	case TG_OPT_MIN_VERDICT:
+		if (strcmp(arg, "block") == 0) {
+			o->min_verdict = TG_VERDICT_BLOCK;
+		} else if (strcmp(arg, "log") == 0) {
+			o->min_verdict = TG_VERDICT_LOG;
+		} else {
+			tg_warn("--min-verdict '%s': expected block or log",
+				arg);
+			return TG_EXIT_USAGE;
+		}
+		break;
+	case TG_OPT_SERIAL:
+		if (tg_parse_uint(arg, UINT32_MAX, &v) != 0) {
+			tg_warn("--serial '%s': expected an integer "
+				"0..4294967295",
+				arg);
+			return TG_EXIT_USAGE;
+		}
+		o->serial = (uint32_t)v;
+		o->serial_given = 1;
+		break;
+	case TG_OPT_DATE:
+		o->date = 1;
+		break;
+	case 'o':
+		o->output = arg;
+		break;
+	}
+	return TG_EXIT_OK;
+}
+
 /**
  * Parse the options of score/explain.  Returns TG_EXIT_OK, or the exit
  * status to leave with (usage already printed).
@@ -189,8 +333,11 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:p:a:t:b:l:jh", tg_score_longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(
+		    argc, argv,
+		    o->export_mode ? "c:p:a:t:b:l:o:h" : "c:p:a:t:b:l:jh",
+		    o->export_mode ? tg_export_longopts : tg_score_longopts,
+		    NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -245,12 +392,23 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
 		case 'j':
 			o->json = 1;
 			break;
+		case 'o':
+		case TG_OPT_FORMAT:
+		case TG_OPT_LIMIT:
+		case TG_OPT_ORIGIN:
+		case TG_OPT_MIN_VERDICT:
+		case TG_OPT_SERIAL:
+		case TG_OPT_DATE:
+			if (tg_export_opt(c, optarg, o) != TG_EXIT_OK)
+				return TG_EXIT_USAGE;
+			break;
 		case 'h':
 			tg_usage(stdout);
 			return -1;
 		default:
 			if (optopt != 0 && optopt < 256 && c == '?' &&
-			    strchr("cpatbl", optopt) != NULL)
+			    strchr(o->export_mode ? "cpatblo" : "cpatbl",
+				   optopt) != NULL)
 				tg_warn("%s: option -%c needs an argument",
 					argv[0], optopt);
 			else
@@ -270,7 +428,25 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
  * lists and pairs are added on top.  Returns TG_EXIT_OK or TG_EXIT_ERROR
  * (reported).
  */
+static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
+			       tg_list **keep, const char **conf_used,
+			       tg_index_options *used);
+
 static int tg_build_index(const tg_tool_opts *o, tg_index **out)
+{
+	return tg_build_index_list(o, out, NULL, NULL, NULL);
+}
+
+/**
+ * As tg_build_index(); when \p keep is not NULL the list the index was
+ * built from is handed over in *\p keep (the caller frees it), and
+ * *\p conf_used names the configuration whose lists were read (NULL if
+ * none; the string is an option or environment value, not a copy), and
+ * *\p used (if not NULL) receives the index options in effect.
+ */
+static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
+			       tg_list **keep, const char **conf_used,
+			       tg_index_options *used)
 {
 	tg_conf *conf = NULL;
 	tg_list *list = NULL;
@@ -281,8 +457,13 @@ static int tg_build_index(const tg_tool_opts *o, tg_index **out)
 
 	memset(&err, 0, sizeof(err));
 	tg_index_options_init(&iopts);
+	if (conf_used != NULL)
+		*conf_used = NULL;
 	if (o->config_given || o->n_protected == 0) {
 		const char *path = o->config ? o->config : tg_default_conf();
+
+		if (conf_used != NULL)
+			*conf_used = path;
 
 		rc = tg_conf_load(path, &conf, &err);
 		if (rc != TG_OK) {
@@ -340,7 +521,12 @@ static int tg_build_index(const tg_tool_opts *o, tg_index **out)
 		tg_report(&err);
 		goto fail;
 	}
-	tg_list_free(list);
+	if (used != NULL)
+		*used = iopts;
+	if (keep != NULL)
+		*keep = list;
+	else
+		tg_list_free(list);
 	tg_conf_free(conf);
 	return TG_EXIT_OK;
 fail:
@@ -656,6 +842,591 @@ static int tg_cmd_score(int argc, char **argv, int explain, const char *config)
 	return bad > 0 ? TG_EXIT_INPUT : TG_EXIT_OK;
 }
 
+/* ------------------------------------------------------------- export */
+
+/** Caps on one export: lookalike names and bytes of names in all. */
+#define TG_EXPORT_MAX_NAMES 20000000UL
+#define TG_EXPORT_MAX_BYTES (1UL << 30)
+/** Most distinct list sources named in the header. */
+#define TG_EXPORT_MAX_SOURCES (2 * TG_TOOL_MAX_FILES + TG_CONF_MAX_LISTS + 2)
+/** TTL of every RPZ record, and the SOA timers. */
+#define TG_EXPORT_TTL		 300
+#define TG_EXPORT_DEFAULT_ORIGIN "rpz.typoguard."
+
+/** The lookalikes collected for an export. */
+typedef struct tg_export {
+	const tg_index *idx;
+	tg_verdict min_verdict;
+	size_t limit; /**< per protected name, 0: all */
+	char *buf;    /**< NUL-terminated names, owned */
+	size_t len, cap;
+	size_t *off; /**< offset of each name in buf, owned */
+	size_t n, ncap;
+	size_t n_protected; /**< protected entries enumerated */
+	size_t n_hit;	    /**< ... of which had lookalikes */
+	size_t before;	    /**< n before the current entry */
+	int rc;		    /**< first error (TG_OK, TG_ENOMEM, TG_ELIMIT) */
+	char failed[TG_NAME_BUF]; /**< the entry being enumerated then */
+} tg_export;
+
+/** Entries per list source, for the header. */
+typedef struct tg_export_src {
+	const char *src; /**< lives as long as the list */
+	size_t n;
+} tg_export_src;
+
+typedef struct tg_export_srcs {
+	tg_export_src s[TG_EXPORT_MAX_SOURCES];
+	size_t n;
+	size_t other; /**< entries of sources beyond the cap */
+} tg_export_srcs;
+
+/** tg_enumerate() callback: keep one lookalike. */
+static int tg_export_keep(const char *name, const tg_result *res, void *arg)
+{
+	tg_export *ex = arg;
+	size_t need = strlen(name) + 1;
+
+	(void)res;
+	if (ex->n >= TG_EXPORT_MAX_NAMES ||
+	    ex->len + need > TG_EXPORT_MAX_BYTES) {
+		ex->rc = TG_ELIMIT;
+		return 1;
+	}
+	if (ex->len + need > ex->cap) {
+		size_t nc = ex->cap ? ex->cap * 2 : (1u << 16);
+		char *nb;
+
+		while (nc < ex->len + need)
+			nc *= 2;
+		nb = realloc(ex->buf, nc);
+		if (nb == NULL) {
+			ex->rc = TG_ENOMEM;
+			return 1;
+		}
+		ex->buf = nb;
+		ex->cap = nc;
+	}
+	if (ex->n == ex->ncap) {
+		size_t nc = ex->ncap ? ex->ncap * 2 : 4096;
+		size_t *no = realloc(ex->off, nc * sizeof(*no));
+
+		if (no == NULL) {
+			ex->rc = TG_ENOMEM;
+			return 1;
+		}
+		ex->off = no;
+		ex->ncap = nc;
+	}
+	memcpy(ex->buf + ex->len, name, need);
+	ex->off[ex->n++] = ex->len;
+	ex->len += need;
+	return 0;
+}
+
+/** tg_list_foreach() callback: enumerate one protected entry. */
+static int tg_export_entry(const char *name, const char *source,
+			   unsigned long line, void *arg)
+{
+	tg_export *ex = arg;
+	int rc;
+
+	(void)source;
+	(void)line;
+	ex->n_protected++;
+	ex->before = ex->n;
+	rc = tg_enumerate(ex->idx, name, ex->min_verdict, ex->limit,
+			  tg_export_keep, ex);
+	if (rc == TG_OK && ex->rc != TG_OK)
+		rc = ex->rc;
+	if (rc != TG_OK) {
+		ex->rc = rc;
+		snprintf(ex->failed, sizeof(ex->failed), "%s", name);
+		return 1;
+	}
+	if (ex->n > ex->before)
+		ex->n_hit++;
+	return 0;
+}
+
+/** tg_list_foreach() callback: count entries per source. */
+static int tg_export_count(const char *name, const char *source,
+			   unsigned long line, void *arg)
+{
+	tg_export_srcs *ss = arg;
+	size_t i;
+
+	(void)name;
+	(void)line;
+	if (source == NULL)
+		source = "api";
+	for (i = 0; i < ss->n; i++) {
+		if (strcmp(ss->s[i].src, source) == 0) {
+			ss->s[i].n++;
+			return 0;
+		}
+	}
+	if (ss->n >= TG_EXPORT_MAX_SOURCES) {
+		ss->other++;
+		return 0;
+	}
+	ss->s[ss->n].src = source;
+	ss->s[ss->n].n = 1;
+	ss->n++;
+	return 0;
+}
+
+static int tg_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/** 32-bit FNV-1a, for the derived SOA serial. */
+static uint32_t tg_fnv32(uint32_t h, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+/** Print an RR through ldns; returns 0 or -1 (reported). */
+static int tg_export_rr(FILE *out, ldns_rr *rr)
+{
+	char *text = ldns_rr2str(rr);
+
+	if (text == NULL) {
+		tg_warn("export: %s", tg_strerror(TG_ENOMEM));
+		return -1;
+	}
+	fputs(text, out);
+	free(text);
+	return 0;
+}
+
+/**
+ * Build "prefix name origin" as an ldns dname: \p wild adds "*.", \p origin
+ * may be NULL.  Returns NULL if the result is not a valid name (too long).
+ */
+static ldns_rdf *tg_export_owner(const char *name, int wild,
+				 const ldns_rdf *origin)
+{
+	ldns_rdf *d = ldns_dname_new_frm_str(name);
+
+	if (d == NULL)
+		return NULL;
+	if (wild) {
+		ldns_rdf *w = ldns_dname_new_frm_str("*");
+
+		if (w == NULL || ldns_dname_cat(w, d) != LDNS_STATUS_OK) {
+			ldns_rdf_deep_free(w);
+			ldns_rdf_deep_free(d);
+			return NULL;
+		}
+		ldns_rdf_deep_free(d);
+		d = w;
+	}
+	if (origin != NULL && ldns_dname_cat(d, origin) != LDNS_STATUS_OK) {
+		ldns_rdf_deep_free(d);
+		return NULL;
+	}
+	return d;
+}
+
+/** An RR with owner, type and TTL; the caller pushes its rdata. */
+static ldns_rr *tg_export_new_rr(ldns_rdf *owner, ldns_rr_type type)
+{
+	ldns_rr *rr = ldns_rr_new();
+
+	if (rr == NULL) {
+		ldns_rdf_deep_free(owner);
+		return NULL;
+	}
+	ldns_rr_set_owner(rr, owner);
+	ldns_rr_set_type(rr, type);
+	ldns_rr_set_class(rr, LDNS_RR_CLASS_IN);
+	ldns_rr_set_ttl(rr, TG_EXPORT_TTL);
+	return rr;
+}
+
+/** The RPZ apex: SOA and NS at \p origin. */
+static int tg_export_apex(FILE *out, const ldns_rdf *origin, uint32_t serial)
+{
+	static const uint32_t timers[4] = {3600, 600, 864000, TG_EXPORT_TTL};
+	ldns_rr *soa, *ns;
+	int rc, i;
+
+	soa = tg_export_new_rr(ldns_rdf_clone(origin), LDNS_RR_TYPE_SOA);
+	ns = tg_export_new_rr(ldns_rdf_clone(origin), LDNS_RR_TYPE_NS);
+	if (soa == NULL || ns == NULL) {
+		ldns_rr_free(soa);
+		ldns_rr_free(ns);
+		tg_warn("export: %s", tg_strerror(TG_ENOMEM));
+		return -1;
+	}
+	ldns_rr_push_rdf(soa, ldns_dname_new_frm_str("localhost."));
+	ldns_rr_push_rdf(soa, ldns_dname_new_frm_str("hostmaster.localhost."));
+	ldns_rr_push_rdf(soa,
+			 ldns_native2rdf_int32(LDNS_RDF_TYPE_INT32, serial));
+	for (i = 0; i < 4; i++)
+		ldns_rr_push_rdf(soa, ldns_native2rdf_int32(
+					  LDNS_RDF_TYPE_PERIOD, timers[i]));
+	ldns_rr_push_rdf(ns, ldns_dname_new_frm_str("localhost."));
+	rc = tg_export_rr(out, soa) == 0 && tg_export_rr(out, ns) == 0 ? 0 : -1;
+	ldns_rr_free(soa);
+	ldns_rr_free(ns);
+	return rc;
+}
+
+/**
+ * One lookalike: "name.ORIGIN CNAME ." and "*.name.ORIGIN CNAME ." (RPZ:
+ * NXDOMAIN for the name and everything below it), or a local-zone line.
+ * Returns 1 written, 0 skipped (name too long under the origin), -1 error.
+ */
+static int tg_export_name(FILE *out, const char *name, int rpz,
+			  const ldns_rdf *origin)
+{
+	int wild, rc = 1;
+
+	if (!rpz) {
+		ldns_rdf *d = tg_export_owner(name, 0, NULL);
+		char *text;
+
+		if (d == NULL)
+			return 0;
+		text = ldns_rdf2str(d);
+		ldns_rdf_deep_free(d);
+		if (text == NULL) {
+			tg_warn("export: %s", tg_strerror(TG_ENOMEM));
+			return -1;
+		}
+		fprintf(out, "local-zone: \"%s\" always_nxdomain\n", text);
+		free(text);
+		return 1;
+	}
+	for (wild = 0; wild < 2 && rc == 1; wild++) {
+		ldns_rdf *owner = tg_export_owner(name, wild, origin);
+		ldns_rr *rr;
+
+		if (owner == NULL)
+			return 0; /* does not fit under the origin */
+		rr = tg_export_new_rr(owner, LDNS_RR_TYPE_CNAME);
+		if (rr == NULL) {
+			tg_warn("export: %s", tg_strerror(TG_ENOMEM));
+			return -1;
+		}
+		ldns_rr_push_rdf(rr, ldns_dname_new_frm_str("."));
+		if (tg_export_rr(out, rr) != 0)
+			rc = -1;
+		ldns_rr_free(rr);
+	}
+	return rc;
+}
+
+/** Write the export to \p out; 0 or -1 (reported). */
+static int tg_export_write(FILE *out, const tg_tool_opts *o,
+			   const tg_index_options *iopts, const tg_list *list,
+			   const char *conf_used, char **names, size_t n,
+			   const tg_export *ex, const ldns_rdf *origin,
+			   uint32_t serial, const char *stamp)
+{
+	int rpz = strcmp(o->format, "rpz") == 0;
+	const char *c = rpz ? ";" : "#";
+	tg_export_srcs *ss;
+	size_t i, skipped = 0;
+	int k;
+
+	ss = calloc(1, sizeof(*ss));
+	if (ss == NULL) {
+		tg_warn("export: %s", tg_strerror(TG_ENOMEM));
+		return -1;
+	}
+	fprintf(out, "%s typoguard %s export --format %s\n", c, PACKAGE_VERSION,
+		o->format);
+	fprintf(out,
+		"%s Lookalikes of the protected names below, enumerated "
+		"with typoguard's own\n"
+		"%s model (tld-swap, dot-shift, embedding under com/net/org "
+		"and confusable TLDs,\n"
+		"%s missing-dot, hyphen-dot, prefixes, one-edit typos, ASCII "
+		"homoglyphs) and\n"
+		"%s confirmed by its scorer; protected and allowlisted names "
+		"are never listed.\n",
+		c, c, c, c);
+	if (conf_used != NULL)
+		fprintf(out, "%s configuration: %s\n", c, conf_used);
+	for (k = 0; k < 2; k++) {
+		tg_list_kind kind = k == 0 ? TG_LIST_PROTECTED : TG_LIST_ALLOW;
+
+		memset(ss, 0, sizeof(*ss));
+		if (tg_list_foreach(list, kind, tg_export_count, ss) != TG_OK)
+			continue;
+		for (i = 0; i < ss->n; i++)
+			fprintf(out, "%s %s: %s (%zu entr%s)\n", c,
+				k == 0 ? "protected" : "allow", ss->s[i].src,
+				ss->s[i].n, ss->s[i].n == 1 ? "y" : "ies");
+		if (ss->other > 0)
+			fprintf(out, "%s %s: other sources (%zu entries)\n", c,
+				k == 0 ? "protected" : "allow", ss->other);
+		if (ss->n == 0)
+			fprintf(out, "%s %s: none\n", c,
+				k == 0 ? "protected" : "allow");
+	}
+	free(ss);
+	for (i = 0; i < o->n_pairs; i++)
+		fprintf(out, "%s tld-pair: %s %s\n", c, o->pairs[i][0],
+			o->pairs[i][1]);
+	if (o->psl_file != NULL)
+		fprintf(out, "%s public suffix list: %s\n", c, o->psl_file);
+	fprintf(out,
+		"%s thresholds: block %d, log %d; minimum verdict: %s; limit "
+		"per protected name: ",
+		c, iopts->block_threshold, iopts->log_threshold,
+		tg_verdict_name((tg_verdict)o->min_verdict));
+	if (o->limit)
+		fprintf(out, "%zu\n", o->limit);
+	else
+		fprintf(out, "none\n");
+	fprintf(out,
+		"%s result: %zu lookalike%s of %zu protected name%s (%zu with "
+		"lookalikes)\n",
+		c, n, n == 1 ? "" : "s", ex->n_protected,
+		ex->n_protected == 1 ? "" : "s", ex->n_hit);
+	if (stamp != NULL)
+		fprintf(out, "%s generated: %s\n", c, stamp);
+	if (rpz) {
+		char *otext = ldns_rdf2str(origin);
+
+		fprintf(out, "%s origin: %s; serial %u (%s)\n", c,
+			otext ? otext : "?", (unsigned)serial,
+			o->serial_given ? "--serial"
+			: stamp		? "--date: seconds since 1970"
+					: "derived from the content; use "
+					  "--serial or --date for zone "
+					  "transfers");
+		free(otext);
+		if (tg_export_apex(out, origin, serial) != 0)
+			return -1;
+	} else {
+		fprintf(out, "server:\n");
+	}
+	for (i = 0; i < n; i++) {
+		int rc = tg_export_name(out, names[i], rpz, origin);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			skipped++;
+	}
+	if (skipped > 0)
+		tg_warn("export: %zu name%s too long for the origin, skipped",
+			skipped, skipped == 1 ? "" : "s");
+	return 0;
+}
+
+/** Open the output: stdout, or a temporary file next to \p path. */
+static FILE *tg_export_open(const char *path, char *tmp, size_t cap)
+{
+	int fd;
+	FILE *fp;
+
+	if (path == NULL)
+		return stdout;
+	if (snprintf(tmp, cap, "%s.XXXXXX", path) >= (int)cap) {
+		tg_warn("export: output path too long: %s", path);
+		return NULL;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		tg_warn("export: cannot create %s: %s", tmp, strerror(errno));
+		return NULL;
+	}
+	(void)fchmod(fd, 0644); /* the resolver reads it */
+	fp = fdopen(fd, "w");
+	if (fp == NULL) {
+		tg_warn("export: %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+	}
+	return fp;
+}
+
+/**
+ * typoguard export: the lookalikes of every protected entry, as an RPZ
+ * zone or as Unbound local-zone lines.  Output is a pure function of the
+ * lists, the options and the tool version (no timestamp unless --date),
+ * so two runs give identical bytes.  With -o the file is replaced
+ * atomically (written next to it, then renamed).
+ */
+static int tg_cmd_export(int argc, char **argv, const char *config)
+{
+	static char outbuf[TG_TOOL_OUTBUF];
+	tg_tool_opts o;
+	tg_index *idx = NULL;
+	tg_list *list = NULL;
+	const char *conf_used = NULL;
+	tg_index_options iopts;
+	tg_export ex;
+	ldns_rdf *origin = NULL;
+	char **names = NULL;
+	char tmp[4096], stamp[64];
+	const char *stamp_p = NULL;
+	size_t i, u = 0;
+	uint32_t serial;
+	FILE *out = NULL;
+	int rc, status = TG_EXIT_ERROR;
+
+	memset(&o, 0, sizeof(o));
+	memset(&ex, 0, sizeof(ex));
+	o.block_threshold = -1;
+	o.log_threshold = -1;
+	o.export_mode = 1;
+	o.min_verdict = TG_VERDICT_BLOCK;
+	o.origin = TG_EXPORT_DEFAULT_ORIGIN;
+	if (config != NULL) {
+		o.config = config;
+		o.config_given = 1;
+	}
+	rc = tg_parse_score_opts(argc, argv, &o);
+	if (rc < 0)
+		return TG_EXIT_OK;
+	if (rc != TG_EXIT_OK)
+		return rc;
+	if (optind < argc) {
+		tg_warn("export: unexpected argument '%s'", argv[optind]);
+		tg_usage(stderr);
+		return TG_EXIT_USAGE;
+	}
+	if (o.format == NULL) {
+		tg_warn("export: --format rpz or --format local-zone is "
+			"required");
+		tg_usage(stderr);
+		return TG_EXIT_USAGE;
+	}
+	origin = ldns_dname_new_frm_str(o.origin);
+	if (origin == NULL || ldns_dname_label_count(origin) == 0) {
+		tg_warn("export: --origin '%s': not a valid zone name",
+			o.origin);
+		ldns_rdf_deep_free(origin);
+		return TG_EXIT_USAGE;
+	}
+	rc = tg_build_index_list(&o, &idx, &list, &conf_used, &iopts);
+	if (rc != TG_EXIT_OK)
+		goto done_origin;
+	ex.idx = idx;
+	ex.min_verdict = (tg_verdict)o.min_verdict;
+	ex.limit = o.limit;
+	ex.rc = TG_OK;
+	rc = tg_list_foreach(list, TG_LIST_PROTECTED, tg_export_entry, &ex);
+	if (ex.rc != TG_OK || (rc != TG_OK && rc != 1)) {
+		int code = ex.rc != TG_OK ? ex.rc : rc;
+
+		if (code == TG_ELIMIT)
+			tg_warn("export: more than %lu lookalikes or %lu "
+				"bytes of names (at %s); use --limit",
+				(unsigned long)TG_EXPORT_MAX_NAMES,
+				(unsigned long)TG_EXPORT_MAX_BYTES, ex.failed);
+		else
+			tg_warn("export: enumerating %s: %s", ex.failed,
+				tg_strerror(code));
+		goto done;
+	}
+	/* sort and merge: two protected names may share lookalikes */
+	names = malloc((ex.n ? ex.n : 1) * sizeof(*names));
+	if (names == NULL) {
+		tg_warn("export: %s", tg_strerror(TG_ENOMEM));
+		goto done;
+	}
+	for (i = 0; i < ex.n; i++)
+		names[i] = ex.buf + ex.off[i];
+	qsort(names, ex.n, sizeof(*names), tg_cmp_str);
+	for (i = 0; i < ex.n; i++)
+		if (u == 0 || strcmp(names[u - 1], names[i]) != 0)
+			names[u++] = names[i];
+	/* the serial: given, the time (--date), or derived from content */
+	if (o.date) {
+		const char *sde = getenv("SOURCE_DATE_EPOCH");
+		unsigned long long t = (unsigned long long)time(NULL);
+		time_t tt;
+		struct tm tm;
+
+		if (sde != NULL && tg_parse_uint(sde, UINT32_MAX, &t) != 0) {
+			tg_warn("export: SOURCE_DATE_EPOCH '%s' is not a "
+				"time",
+				sde);
+			goto done;
+		}
+		tt = (time_t)t;
+		if (gmtime_r(&tt, &tm) == NULL ||
+		    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm) ==
+			0)
+			snprintf(stamp, sizeof(stamp), "%llu", t);
+		stamp_p = stamp;
+		serial = (uint32_t)t;
+	} else {
+		serial = 2166136261u;
+		serial = tg_fnv32(serial, o.format, strlen(o.format));
+		serial = tg_fnv32(serial, o.origin, strlen(o.origin));
+		for (i = 0; i < u; i++)
+			serial =
+			    tg_fnv32(serial, names[i], strlen(names[i]) + 1);
+		serial &= 0x7fffffffu;
+		if (serial == 0)
+			serial = 1;
+	}
+	if (o.serial_given)
+		serial = o.serial;
+	out = tg_export_open(o.output, tmp, sizeof(tmp));
+	if (out == NULL)
+		goto done;
+	if (out == stdout)
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	if (tg_export_write(out, &o, &iopts, list, conf_used, names, u, &ex,
+			    origin, serial, stamp_p) != 0) {
+		if (out != stdout) {
+			fclose(out);
+			unlink(tmp);
+		}
+		goto done;
+	}
+	if (out == stdout) {
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			tg_warn("write error: %s", strerror(errno));
+			goto done;
+		}
+	} else {
+		int bad =
+		    fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0;
+
+		if (fclose(out) != 0 || bad) {
+			tg_warn("export: writing %s: %s", tmp, strerror(errno));
+			unlink(tmp);
+			goto done;
+		}
+		if (rename(tmp, o.output) != 0) {
+			tg_warn("export: rename %s to %s: %s", tmp, o.output,
+				strerror(errno));
+			unlink(tmp);
+			goto done;
+		}
+		printf("%s: %zu lookalikes of %zu protected names (%s)\n",
+		       o.output, u, ex.n_protected, o.format);
+	}
+	status = TG_EXIT_OK;
+done:
+	free(names);
+	free(ex.buf);
+	free(ex.off);
+	tg_index_free(idx);
+	tg_list_free(list);
+done_origin:
+	ldns_rdf_deep_free(origin);
+	return status;
+}
+
 /* --------------------------------------------------------- check-conf */
 
 static int tg_cmd_check_conf(int argc, char **argv, const char *config)
@@ -752,6 +1523,10 @@ int main(int argc, char **argv)
 		return tg_cmd_score(argc - i, argv + i, 1, config);
 	if (strcmp(cmd, "check-conf") == 0)
 		return tg_cmd_check_conf(argc - i, argv + i, config);
+	if (strcmp(cmd, "audit") == 0)
+		return tg_audit_main(argc - i, argv + i, config);
+	if (strcmp(cmd, "export") == 0)
+		return tg_cmd_export(argc - i, argv + i, config);
 	if (strcmp(cmd, "help") == 0) {
 		tg_usage(stdout);
 		return TG_EXIT_OK;

@@ -251,6 +251,46 @@ int tg_score_wire(const tg_index *index, const uint8_t *wire, size_t len,
  */
 size_t tg_result_explain(const tg_result *res, char *buf, size_t len);
 
+/* ------------------------------------------------------------ enumeration */
+
+/**
+ * Called by tg_list_foreach() for each entry of one kind, in list order
+ * (duplicates merged).  Return non-zero to stop.
+ */
+typedef int (*tg_entry_fn)(const char *name, const char *source,
+			   unsigned long line, void *arg);
+
+/**
+ * Call \p fn for every entry of \p kind in \p list.  Returns TG_OK after
+ * all entries, TG_EINVAL for a bad argument, or the non-zero value with
+ * which \p fn stopped the walk.
+ */
+int tg_list_foreach(const tg_list *list, tg_list_kind kind, tg_entry_fn fn,
+		    void *arg);
+
+/**
+ * Called by tg_enumerate() once per lookalike: \p name is the candidate
+ * (lowercase, no trailing dot), \p res its score against the index.
+ * Return non-zero to stop.
+ */
+typedef int (*tg_enum_fn)(const char *name, const tg_result *res, void *arg);
+
+/**
+ * Enumerate lookalikes of \p protected_name with the core's own model, for
+ * `typoguard export` and `typoguard audit`: candidates of every class the
+ * scorer knows (TLD swaps from the curated table, dot shifts, embedding
+ * under confusable TLDs, missing dot, prefixes, hyphen for dot, one-edit
+ * typos, vowel swaps, bit flips, ASCII homoglyphs) are generated, scored
+ * against \p index, and those whose verdict is at least \p min_verdict,
+ * whose best match is \p protected_name, and that are neither allowlisted
+ * nor protected, are passed to \p fn: each once, in a deterministic order,
+ * at most \p limit of them (0: no limit).  Returns TG_OK, TG_ENAME, or
+ * TG_ENOMEM.
+ */
+int tg_enumerate(const tg_index *index, const char *protected_name,
+		 tg_verdict min_verdict, size_t limit, tg_enum_fn fn,
+		 void *arg);
+
 /* ----------------------------------------------------------- configuration */
 
 /** What the module does with a name at or above the block threshold. */

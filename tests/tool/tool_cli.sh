@@ -177,6 +177,59 @@ run 0 "score with --config after the command" "$TG" score \
 	--config "$T/good.conf" mail.army.mil
 expect out '^mail\.army\.mil pass ' "configuration allowlist applies"
 
+# --- export (issue 8): formats, determinism, config fallback, errors
+run 0 "export rpz" "$TG" export --format rpz -p "$T/protected.list" \
+	-a "$T/allow.list"
+expect out '^army\.ml\.rpz\.typoguard\.[[:space:]].*CNAME[[:space:]]*\.$' \
+	"export rpz: army.ml CNAME ."
+expect out '^\*\.army\.ml\.rpz\.typoguard\.[[:space:]].*CNAME' \
+	"export rpz: wildcard for subdomains"
+expect out '^rpz\.typoguard\.[[:space:]].*SOA' "export rpz: SOA at the apex"
+expect out "^; protected: $T/protected.list (3 entries)" \
+	"export header names the list and its entries"
+if grep -q '^army\.mil\.rpz' "$T/out"; then
+	fail "export rpz lists the protected name itself"
+else
+	ok "export rpz never lists a protected name"
+fi
+cp "$T/out" "$T/rpz1"
+"$TG" export --format rpz -p "$T/protected.list" -a "$T/allow.list" \
+	>"$T/rpz2" 2>/dev/null
+if cmp -s "$T/rpz1" "$T/rpz2"; then ok "export is deterministic"; else
+	fail "export: two runs differ"
+fi
+run 0 "export local-zone" "$TG" export --format local-zone \
+	-p "$T/protected.list"
+expect out '^local-zone: "army\.ml\." always_nxdomain$' \
+	"export local-zone line"
+expect out '^server:$' "export local-zone: server: clause"
+run 0 "export with the configuration's lists" "$TG" -c "$T/good.conf" \
+	export --format local-zone
+expect out '^local-zone: "armymil\.com\." always_nxdomain$' \
+	"export -c uses the configuration's lists"
+run 0 "export -o FILE" "$TG" export --format rpz -p "$T/protected.list" \
+	-a "$T/allow.list" -o "$T/rpz3"
+if cmp -s "$T/rpz1" "$T/rpz3"; then ok "export -o writes the same bytes"
+else fail "export -o differs from stdout"; fi
+run 0 "export --limit 1" "$TG" export --format local-zone --limit 1 \
+	-p "$T/protected.list"
+if test "$(grep -c '^local-zone:' "$T/out")" = 3; then
+	ok "export --limit 1: one name per protected entry"
+else
+	fail "export --limit 1: $(grep -c '^local-zone:' "$T/out") names"
+fi
+run 2 "export without --format" "$TG" export -p "$T/protected.list"
+expect err 'format' "export names the missing --format"
+run 2 "export bad --format" "$TG" export --format bind \
+	-p "$T/protected.list"
+run 2 "export bad --origin" "$TG" export --format rpz --origin 'a..b' \
+	-p "$T/protected.list"
+run 1 "export broken list" "$TG" export --format rpz \
+	-p "$T/broken.list"
+expect err "broken.list:2:" "export names the list file and line"
+run 1 "export unwritable -o" "$TG" export --format rpz \
+	-p "$T/protected.list" -o "$T/no/such/dir/x.rpz"
+
 echo "1..$n"
 if test $fails -ne 0; then
 	echo "FAIL: $fails of $n checks failed"
