@@ -4,8 +4,10 @@
 # Installs only what is missing; run as root on Debian bookworm.
 set -euo pipefail
 PKGS="build-essential autoconf automake libtool pkg-config
-	libldns-dev ldnsutils libcmocka-dev libidn2-dev publicsuffix
-	python3 dnstwist nsd jq binutils"
+	libldns-dev libunbound-dev ldnsutils libcmocka-dev libidn2-dev publicsuffix
+	python3 dnstwist nsd jq binutils
+	python3-jsonschema prometheus rsyslog postfix iproute2
+	unbound bind9-utils"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
@@ -17,8 +19,47 @@ if [ -n "$missing" ]; then
 		exit 1
 	fi
 	export DEBIAN_FRONTEND=noninteractive
+	# postfix: no debconf question, no system mail configuration (the
+	# tests run their own instance with a private config directory)
+	echo "postfix postfix/main_mailer_type select No configuration" |
+		debconf-set-selections
+	# unbound (stock, for the export tests; also nsd) would start a system
+	# resolver on port 53 at install: forbid service starts while apt runs
+	# (invoke-rc.d and deb-systemd-invoke honour a policy-rc.d exiting
+	# 101) and remove that policy again, unless it was there before (as
+	# in Docker images).
+	policy=/usr/sbin/policy-rc.d
+	own_policy=""
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\n# contrib/install-deps.sh: no service starts during apt\nexit 101\n' >"$policy"
+		chmod 755 "$policy"
+		own_policy=1
+		trap 'rm -f "$policy"' EXIT
+	fi
 	apt-get update -qq >&2 || { echo "install-deps: apt-get update failed" >&2; exit 1; }
 	apt-get install -y -qq --no-install-recommends $missing >&2
+	if [ -n "$own_policy" ]; then
+		rm -f "$policy"
+		trap - EXIT
+	fi
+	# the tests run their own unbound on free loopback ports: keep the
+	# packaged service from starting at the next boot, too
+	case " $missing " in
+	*" unbound "*)
+		if [ -d /run/systemd/system ]; then
+			systemctl disable --now unbound.service >/dev/null 2>&1 || true
+		fi
+		;;
+	esac
+	# prometheus is here for its promtool (alert rule tests): a server that
+	# the package just started under systemd is not wanted on a test box.
+	case " $missing " in
+	*" prometheus "*)
+		if [ -d /run/systemd/system ]; then
+			systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+		fi
+		;;
+	esac
 fi
 # Debian's nsd package starts a system nsd on port 53: the tests run their
 # own on free loopback ports and do not need it.

@@ -15,6 +15,7 @@ endif
 include tests/integration/local.mk
 include tests/eval/local.mk
 include tests/bench/local.mk
+include tests/fuzz/local.mk
 
 # How scripts run, and what they are told about the build.
 TEST_EXTENSIONS = .py .sh
@@ -25,4 +26,9 @@ AM_TESTS_ENVIRONMENT = \
 	UNBOUND='$(UNBOUND_BIN)'; NSD='$(NSD)'; PYTHON3='$(PYTHON3)'; \
 	TG_DATA_DIR="$${TG_DATA_DIR:-$(abs_top_srcdir)/../shared/data}"; \
 	PYTHONPATH='$(abs_top_srcdir)/tests/integration'; \
-	export TG_BUILDDIR TG_SRCDIR UNBOUND NSD PYTHON3 TG_DATA_DIR PYTHONPATH;
+	TG_PKGLIBDIR='$(pkglibdir)'; TG_BINDIR='$(bindir)'; \
+	TG_MANDIR='$(mandir)'; TG_SYSCONFDIR='$(sysconfdir)'; \
+	export TG_PKGLIBDIR TG_BINDIR TG_MANDIR TG_SYSCONFDIR; \
+	TG_SANITIZER_PRELOAD='$(TG_SANITIZER_PRELOAD)'; \
+	export TG_BUILDDIR TG_SRCDIR UNBOUND NSD PYTHON3 TG_DATA_DIR PYTHONPATH \
+		TG_SANITIZER_PRELOAD;

@@ -10,7 +10,18 @@ TG_INTEGRATION_TESTS = \
 	tests/integration/test_actions.py \
 	tests/integration/test_scope.py \
 	tests/integration/test_events.py \
-	tests/integration/test_reload.py
+	tests/integration/test_reload.py \
+	tests/integration/test_install.sh \
+	tests/integration/test_alerting.py \
+	tests/integration/test_postfix.py
 TESTS += $(TG_INTEGRATION_TESTS)
 EXTRA_DIST += $(TG_INTEGRATION_TESTS) tests/integration/tglab.py \
-	tests/lab/root.zone
+	tests/lab/root.zone tests/lab/mail.zone
+# typoguard audit (issue 9): libunbound against the lab Unbound
+TG_INTEGRATION_TESTS += tests/integration/test_audit.py
+EXTRA_DIST += tests/lab/audit.zone tests/bench/audit_bench.sh
+# typoguard export (issue 8): RPZ and local-zone output loaded into Debian's
+# stock unbound, and named-checkzone (bind9-utils)
+TG_INTEGRATION_TESTS += tests/integration/test_export.py
+# input and fault limits of the running resolver (issue 7, README "Limits")
+TG_INTEGRATION_TESTS += tests/integration/test_limits.py

@@ -159,6 +159,29 @@ class Unbound:
         self.tg_conf_path = os.path.join(self.dir, "typoguard.conf")
         self.env = dict(os.environ)
         self.env["TYPOGUARD_CONF"] = self.tg_conf_path
+        # configure --enable-sanitizers: typoguard.so is built with ASan,
+        # unbound is not, so the ASan runtime is preloaded into unbound
+        # alone (not into python or tgdig).  Reports go to files under
+        # tests/sanitizer/ of the build tree (LSan runs when unbound exits,
+        # after the test's checks); start() makes the test fail on any.
+        if os.environ.get("TG_SANITIZER_PRELOAD"):
+            self.san_dir = os.path.join(BUILDDIR, "tests", "sanitizer")
+            os.makedirs(self.san_dir, exist_ok=True)
+            self.san_prefix = os.path.join(self.san_dir, "%s.unbound" % (
+                os.path.splitext(os.path.basename(sys.argv[0]))[0]))
+            self.env["LD_PRELOAD"] = os.environ["TG_SANITIZER_PRELOAD"]
+            self.env["ASAN_OPTIONS"] = (
+                "detect_leaks=1:log_path=%s:halt_on_error=1:"
+                "detect_odr_violation=0:allocator_may_return_null=1"
+                % self.san_prefix)
+            self.env["UBSAN_OPTIONS"] = (
+                "print_stacktrace=1:halt_on_error=1:log_path=%s"
+                % self.san_prefix)
+            # tgdig and the tool, ASan-built too, run from this test with
+            # leak checks off: tgdig leaks its nameserver and qname rdfs at
+            # exit (tests/tgdig.c); the tool's leaks are checked by
+            # tests/tool/tool_cli.sh, which runs with them on.
+            os.environ["ASAN_OPTIONS"] = "detect_leaks=0"
         if env:
             self.env.update(env)
         for name, body in (lists or {"protected.list": "army.mil\nnavy.mil\naf.mil\ngmail.com\n"}).items():
@@ -220,8 +243,48 @@ dynlib:
     def start(self, wait=True, expect_fail=False):
         with open(self.conf, "w") as f:
             f.write(self.render())
+        cmd = [UNBOUND, "-d", "-c", self.conf]
+        import glob
+        if os.environ.get("TG_SANITIZER_PRELOAD") and \
+                not getattr(Unbound, "_san_hook", False):
+            # Once per test process, at exit: stop every server (so LSan
+            # has run in each unbound), then fail on any sanitizer report
+            # this test's unbounds wrote.
+            Unbound._san_hook = True
+            prefix = self.san_prefix
+
+            def san_check():
+                _cleanup()
+                bad = [p for p in glob.glob(prefix + ".*")
+                       if os.path.getsize(p) > 0]
+                for p in bad:
+                    with open(p, errors="replace") as f:
+                        print("---- %s\n%s" % (p, f.read()), file=sys.stderr)
+                if bad:
+                    print("FAIL: sanitizer reports from unbound (above)",
+                          file=sys.stderr)
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                    os._exit(1)
+            for p in glob.glob(prefix + ".*"):
+                os.unlink(p)
+            atexit.register(san_check)
+        if os.environ.get("TG_VALGRIND"):
+            # make memcheck (tests/soak/memcheck.sh): unbound under
+            # valgrind memcheck, one log per process in $TG_VALGRIND_DIR.
+            vdir = os.environ.get("TG_VALGRIND_DIR") or os.path.join(
+                BUILDDIR, "tests", "memcheck")
+            os.makedirs(vdir, exist_ok=True)
+            tag = os.path.splitext(os.path.basename(sys.argv[0]))[0]
+            cmd = ["valgrind", "--tool=memcheck", "--leak-check=full",
+                   "--errors-for-leak-kinds=definite",
+                   "--show-leak-kinds=definite,possible",
+                   "--num-callers=30", "--track-origins=yes",
+                   "--suppressions=" + os.path.join(SRCDIR, "tests",
+                                                    "valgrind.supp"),
+                   "--log-file=" + os.path.join(vdir, tag + ".%p.vg")] + cmd
         self.proc = subprocess.Popen(
-            [UNBOUND, "-d", "-c", self.conf], cwd=self.dir, env=self.env,
+            cmd, cwd=self.dir, env=self.env,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             start_new_session=True)
         if not wait:

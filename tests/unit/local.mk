@@ -36,3 +36,18 @@ TG_UNIT_TESTS += tests/unit/test_score
 tests_unit_test_score_SOURCES = tests/unit/test_score.c tests/unit/tg_unit.h
 tests_unit_test_score_CPPFLAGS = $(TG_TESTS_CPP)
 tests_unit_test_score_LDADD = $(TG_TESTS_LIBS) -lpthread
+
+# issue 7: input limits (README "Limits"); reads core/list_internal.h to
+# reach the entry cap without loading ten million names.
+TG_UNIT_TESTS += tests/unit/test_limits
+tests_unit_test_limits_SOURCES = tests/unit/test_limits.c tests/unit/tg_unit.h
+tests_unit_test_limits_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_limits_LDADD = $(TG_TESTS_LIBS)
+
+# issues 8/9: enumeration of lookalikes (tg_enumerate, tg_list_foreach),
+# the engine of `typoguard export` and `typoguard audit`.
+TG_UNIT_TESTS += tests/unit/test_enumerate
+tests_unit_test_enumerate_SOURCES = tests/unit/test_enumerate.c \
+	tests/unit/tg_unit.h
+tests_unit_test_enumerate_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_enumerate_LDADD = $(TG_TESTS_LIBS)
