@@ -46,6 +46,7 @@ if [ "${1:-}" = "--sanitizers" ]; then
 	# in-tree configured source dir refuses VPATH builds.  tar keeps the
 	# mtimes, so a rerun rebuilds only what changed.
 	git ls-files -z -co --exclude-standard |
+		while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
 		tar --null -T - -cf - | (cd "$bdir/src" && tar -xf -) ||
 		{ echo "test.sh: copying the sources failed" >&2; exit 1; }
 	if [ ! -x "$bdir/src/configure" ] || [ "$bdir/src/configure.ac" -nt "$bdir/src/configure" ] ||

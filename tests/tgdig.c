@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 	const char *server = "127.0.0.1", *source = NULL;
 	int port = 53, tcp = 0, cd = 0, timeout_ms = 3000, ch;
 	ldns_resolver *res;
-	ldns_rdf *ns, *src = NULL;
+	ldns_rdf *ns, *src = NULL, *qname;
 	ldns_pkt *q = NULL, *a = NULL;
 	ldns_rr_type type;
 	ldns_status st;
@@ -148,7 +148,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	res = ldns_resolver_new();
-	ldns_resolver_push_nameserver(res, ns);
+	ldns_resolver_push_nameserver(res, ns); /* copies ns */
+	ldns_rdf_deep_free(ns);
 	ldns_resolver_set_port(res, (uint16_t)port);
 	ldns_resolver_set_usevc(res, tcp);
 	ldns_resolver_set_retry(res, 1);
@@ -161,9 +162,14 @@ int main(int argc, char **argv)
 	if (src)
 		ldns_resolver_set_source(res, src);
 
-	st = ldns_resolver_prepare_query_pkt(
-	    &q, res, ldns_dname_new_frm_str(argv[optind]), type,
-	    LDNS_RR_CLASS_IN, LDNS_RD);
+	qname = ldns_dname_new_frm_str(argv[optind]);
+	if (!qname) {
+		fprintf(stderr, "tgdig: bad name %s\n", argv[optind]);
+		return 2;
+	}
+	st = ldns_resolver_prepare_query_pkt(&q, res, qname, type,
+					     LDNS_RR_CLASS_IN, LDNS_RD);
+	ldns_rdf_deep_free(qname); /* the query holds its own copy */
 	if (st != LDNS_STATUS_OK) {
 		fprintf(stderr, "tgdig: %s\n", ldns_get_errorstr_by_id(st));
 		return 2;
@@ -176,6 +182,8 @@ int main(int argc, char **argv)
 		printf("{\"error\":");
 		tg_json_str(ldns_get_errorstr_by_id(st));
 		printf("}\n");
+		ldns_pkt_free(q);
+		ldns_resolver_deep_free(res);
 		return 3;
 	}
 	rc = ldns_pkt_rcode2str(ldns_pkt_get_rcode(a));

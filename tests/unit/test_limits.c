@@ -58,18 +58,6 @@ static void tg_expect_msg(const tg_error *err, const char *want)
 	}
 }
 
-/*
- * A bug found by these tests in core/ (which another engineer owns): it is
- * reported, and fails the test only with TG_STRICT_LIMITS=1 until fixed.
- */
-static void tg_known_bug(const char *what)
-{
-	print_message("KNOWN BUG: %s\n", what);
-	const char *strict = getenv("TG_STRICT_LIMITS");
-	if (strict && strcmp(strict, "1") == 0)
-		fail();
-}
-
 /* ------------------------------------------------------------ entry cap */
 
 static void test_entry_cap(void **state)
@@ -155,19 +143,15 @@ static void test_300_byte_lines(void **state)
 	assert_int_equal(rc, TG_EPARSE);
 	assert_int_equal(err.line, 2);
 	tg_list_free(l);
-	/* ... also when it is the last line: core/list.c takes a syntax error
-	 * at end of file for the end of the zone and drops the line */
+	/* ... also when it is the last line (once taken for the end of the
+	 * zone and dropped; found by this test) */
 	path = tg_unit_write("last.zone", line);
 	l = tg_list_create();
 	memset(&err, 0, sizeof(err));
 	rc =
 	    tg_list_load_zone(l, TG_LIST_PROTECTED, path, "p.typoguard.", &err);
-	if (rc == TG_OK)
-		tg_known_bug("a syntax error on the last line of a zone file "
-			     "is ignored (core/list.c: feof && "
-			     "LDNS_STATUS_SYNTAX_ERR && !rr -> break)");
-	else
-		assert_int_equal(err.line, 2);
+	assert_int_equal(rc, TG_EPARSE);
+	assert_int_equal(err.line, 2);
 	assert_int_equal(tg_list_count(l, TG_LIST_PROTECTED), 0);
 	tg_list_free(l);
 
@@ -366,12 +350,9 @@ static void test_directory(void **state)
 	 * as an empty list */
 	assert_int_equal(tg_check_eio(dir, "", 0), 0);
 
-	/* The zone parser, in a child with a deadline: core/list.c's
-	 * tg_list_load_zone() loops `while (!feof(fp))`, and a read error
-	 * (EISDIR here, EIO on a failing disk) never sets EOF, so it spins
-	 * for ever (found by this test, reported in issue 7).  Until core is
-	 * fixed the hang is reported and the test skipped; TG_STRICT_LIMITS=1
-	 * makes it fail. */
+	/* The zone parser, in a child with a deadline: a read error (EISDIR
+	 * here, EIO on a failing disk) never sets EOF, and a loop on feof()
+	 * alone once spun for ever here (found by this test). */
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
@@ -386,12 +367,8 @@ static void test_directory(void **state)
 	int st = 0;
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	rmdir(dir);
-	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM) {
-		tg_known_bug("tg_list_load_zone() on a directory never "
-			     "returns (core/list.c: while (!feof(fp)) "
-			     "ignores ferror)");
-		skip();
-	}
+	if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+		fail_msg("tg_list_load_zone() on a directory never returns");
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
