@@ -683,6 +683,9 @@ static int tg_build_shift_tlds(tg_index *ix, tg_error *err)
 		if (u == 0 || ix->shift_tlds[u - 1] != ix->shift_tlds[i])
 			ix->shift_tlds[u++] = ix->shift_tlds[i];
 	ix->nshift_tlds = u;
+	for (size_t i = 0; i < u; i++)
+		ix->shift_bits[(ix->shift_tlds[i] >> 6) & 15] |=
+		    1ULL << (ix->shift_tlds[i] & 63);
 	return TG_OK;
 }
 
@@ -788,6 +791,7 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 			p->conf_hash = tg_hash_label_step(
 			    ix->seed, ix->seed, (const uint8_t *)p->conf,
 			    p->clen);
+			ix->pair_conf_bits |= 1ULL << (p->conf_hash & 63);
 		}
 	}
 	if (rc != TG_OK || (rc = tg_build_nset(ix, list, err)) != TG_OK ||

@@ -144,6 +144,11 @@ struct tg_index {
 	 *  dot-shift probes */
 	uint64_t *shift_tlds;
 	size_t nshift_tlds;
+	/** bit (h & 1023) set for each h in shift_tlds, and bit (h & 63)
+	 *  of pair_conf_bits for each pair's conf_hash: one bit test
+	 *  rules out most TLDs before the search */
+	uint64_t shift_bits[16];
+	uint64_t pair_conf_bits;
 	void *slab; /**< after the build: one allocation holding
 			 keys, home, t, arena, nset, rec and the
 			 PSL tables (they are not freed alone) */

@@ -22,6 +22,11 @@
  *   label minus www/mail/...       EXACT        missing dot / prefix
  *   each subdomain label           EXACT        target embedding
  *
+ * A key whose kind the probe does not evaluate, or whose 8-bit suffix tag
+ * cannot satisfy the rule (the query's own suffix or TLD, a curated partner
+ * TLD, for an embedding one of the labels right of the embedded one), is
+ * skipped before its target is read: at 100 k names most fingerprint
+ * matches are the same label under other suffixes.
  * Every hit is verified and scored 0..100 (a base per class, adjusted for
  * label length, position and registry), candidates are merged per target
  * and the best one is reported with all classes that reached the log
@@ -125,6 +130,10 @@ struct tg_ctx {
 					  have: the query's TLD and its
 					  curated partners */
 	size_t nttags;
+	/* tg_suffix_tag() of each label alone: the TLD an embedded
+	 * target can have is one of the labels right of the probe */
+	uint8_t ltags[TG_MAX_LABELS];
+	unsigned nltags; /* 0 until the first embedding hit needs them */
 	size_t qcl;
 	int restricted;
 	/* probe details for the evaluators */
@@ -666,6 +675,18 @@ static void tg_probe_var(struct tg_ctx *c, const struct tg_pq *p, char *buf)
 	}
 }
 
+/* The tag of each label alone (c->ltags), for embedding probes. */
+static void tg_label_tags(struct tg_ctx *c)
+{
+	for (unsigned i = 0; i < c->n; i++) {
+		size_t l;
+		const uint8_t *lab = tg_name_label(c->nm, i, &l);
+		c->ltags[i] = tg_suffix_tag(
+		    tg_hash_label_step(c->ix->seed, c->ix->seed, lab, l));
+	}
+	c->nltags = c->n;
+}
+
 /* Run one probe: scan its home group and evaluate every hit. */
 static void tg_probe_run(struct tg_ctx *c, const struct tg_pq *p)
 {
@@ -673,13 +694,43 @@ static void tg_probe_run(struct tg_ctx *c, const struct tg_pq *p)
 	uint32_t fp = tg_key_fp16(p->key);
 	char buf[TG_FOLD_MAX];
 	int var_ready = 0;
+	/* the key kinds this probe evaluates: hits of other kinds are
+	 * dropped before their target id (and the target) is read */
+	unsigned kinds;
+	switch (p->pk) {
+	case TG_P_GLYPH:
+		kinds = 1u << TG_K_GLYPH;
+		break;
+	case TG_P_BASE:
+		kinds = 1u << TG_K_EXACT | 1u << TG_K_DEL | 1u << TG_K_CONCAT;
+		break;
+	case TG_P_DEL:
+		kinds = 1u << TG_K_EXACT | 1u << TG_K_DEL;
+		if (c->q[p->arg] == '-')
+			kinds |= 1u << TG_K_CONCAT;
+		break;
+	default:
+		kinds = 1u << TG_K_EXACT;
+		break;
+	}
 	for (uint32_t k = p->lo; k < p->hi; k++) {
 		uint32_t v = ix->kfp[k];
-		if ((v & 0xFFFF0000u) != fp)
+		if ((v & 0xFFFF0000u) != fp || !(kinds & (1u << (v & 3u))))
 			continue;
 		unsigned kind = v & 3u;
 		uint8_t tag = (uint8_t)(v >> 8);
-		if (kind == TG_K_DEL) {
+		if (p->pk == TG_P_EMBED) {
+			/* the target's suffix must continue the query right
+			 * of the embedded label, so its TLD is one of the
+			 * labels there (tg_eval_embed()) */
+			if (!c->nltags)
+				tg_label_tags(c);
+			unsigned j = p->arg + 1u;
+			while (j < c->n && c->ltags[j] != tag)
+				j++;
+			if (j == c->n)
+				continue;
+		} else if (kind == TG_K_DEL) {
 			/* edits: the query's own public suffix */
 			if (tag != c->qtag)
 				continue;
@@ -759,6 +810,8 @@ static inline void tg_queue(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
 /* Is \p h (a TLD's suffix hash) one a dot shift can leave? */
 static int tg_is_shift_tld(const tg_index *ix, uint64_t h)
 {
+	if (!(ix->shift_bits[(h >> 6) & 15] >> (h & 63) & 1))
+		return 0; /* most TLDs: one bit test */
 	size_t lo = 0, hi = ix->nshift_tlds;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -953,9 +1006,12 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 	c.ttags[c.nttags++] = tg_suffix_tag(sh[nm->n - 1]);
 	size_t tl;
 	const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
-	for (size_t i = 0; i < ix->npairs && c.nttags < 8; i++)
-		if (ix->pairs[i].conf_hash == sh[nm->n - 1])
-			c.ttags[c.nttags++] = ix->pairs[i].prot_tag;
+	if (ix->pair_conf_bits >> (sh[nm->n - 1] & 63) & 1) {
+		for (size_t i = 0; i < ix->npairs && c.nttags < 8; i++)
+			if (ix->pairs[i].conf_hash == sh[nm->n - 1])
+				c.ttags[c.nttags++] = ix->pairs[i].prot_tag;
+	}
+	c.nltags = 0;
 	c.restricted = 0;
 	for (size_t i = 0; i < sizeof(tg_restricted) / sizeof(char *); i++)
 		if (tl == 3 && memcmp(tld, tg_restricted[i], 3) == 0)
