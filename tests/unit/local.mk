@@ -1,7 +1,7 @@
 # unit tests: add programs to TG_UNIT_TESTS
 
 TG_UNIT_TESTS += tests/unit/test_conf
-tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
+tests_unit_test_conf_SOURCES = tests/unit/test_conf.c tests/unit/tg_unit.h
 tests_unit_test_conf_CPPFLAGS = $(TG_TESTS_CPP)
 tests_unit_test_conf_LDADD = $(TG_TESTS_LIBS)
 
@@ -11,7 +11,8 @@ tests_unit_test_events_CPPFLAGS = $(TG_TESTS_CPP) -I$(top_srcdir)/module
 tests_unit_test_events_LDADD = $(TG_TESTS_LIBS) -lpthread
 
 TG_UNIT_TESTS += tests/unit/test_policy
-tests_unit_test_policy_SOURCES = tests/unit/test_policy.c module/tg_policy.c
+tests_unit_test_policy_SOURCES = tests/unit/test_policy.c tests/unit/tg_unit.h \
+	module/tg_policy.c
 tests_unit_test_policy_CPPFLAGS = $(TG_TESTS_CPP) -I$(top_srcdir)/module
 tests_unit_test_policy_LDADD = $(TG_TESTS_LIBS) -lpthread
 

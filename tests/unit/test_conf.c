@@ -16,37 +16,15 @@
 
 #include <cmocka.h>
 
+#include "tg_unit.h"
 #include "typoguard.h"
 
-static char tg_dir[256];
-
-static int tg_setup(void **state)
-{
-	(void)state;
-	snprintf(tg_dir, sizeof(tg_dir), "/tmp/tgconfXXXXXX");
-	return mkdtemp(tg_dir) ? 0 : -1;
-}
-
-static int tg_teardown(void **state)
-{
-	char cmd[300];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tg_dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-/** Write \p text to DIR/name and return the path (static buffer). */
+/** Write \p text to DIR/name; the path (static buffer). */
 static const char *tg_write(const char *name, const char *text)
 {
-	static char path[512];
-	FILE *f;
+	const char *path = tg_unit_write(name, text);
 
-	snprintf(path, sizeof(path), "%s/%s", tg_dir, name);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	assert_non_null(path);
 	return path;
 }
 
@@ -90,7 +68,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->n_lists, 1);
 	assert_int_equal(c->lists[0].kind, TG_LIST_PROTECTED);
 	/* relative list paths are taken from the configuration's folder */
-	snprintf(want, sizeof(want), "%s/p.list", tg_dir);
+	snprintf(want, sizeof(want), "%s/p.list", tg_unit_dir);
 	assert_string_equal(c->lists[0].path, want);
 	assert_int_equal(c->block_threshold, TG_DEFAULT_BLOCK_THRESHOLD);
 	assert_int_equal(c->log_threshold, TG_DEFAULT_LOG_THRESHOLD);
@@ -202,7 +180,7 @@ static void test_write_round_trip(void **state)
 
 	(void)state;
 	assert_int_equal(tg_conf_load(path, &a, &err), TG_OK);
-	snprintf(out, sizeof(out), "%s/written.conf", tg_dir);
+	snprintf(out, sizeof(out), "%s/written.conf", tg_unit_dir);
 	assert_int_equal(tg_conf_write(a, out, paths, &err), TG_OK);
 	if (tg_conf_load(out, &b, &err) != TG_OK)
 		fail_msg("written file does not load: %s:%lu: %s", err.file,
@@ -291,7 +269,7 @@ static void test_missing_file(void **state)
 	char path[300];
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/nope.conf", tg_dir);
+	snprintf(path, sizeof(path), "%s/nope.conf", tg_unit_dir);
 	assert_int_equal(tg_conf_load(path, &c, &err), TG_EIO);
 	assert_null(c);
 	assert_string_equal(err.file, path);
@@ -314,7 +292,7 @@ static void test_lists_all_or_nothing(void **state)
 	assert_int_equal(tg_conf_load(conf, &c, &err), TG_OK);
 	assert_int_not_equal(tg_conf_load_lists(c, &l, &err), TG_OK);
 	assert_null(l);
-	snprintf(want, sizeof(want), "%s/bad.list", tg_dir);
+	snprintf(want, sizeof(want), "%s/bad.list", tg_unit_dir);
 	assert_string_equal(err.file, want);
 	assert_int_equal(err.line, 2);
 	tg_conf_free(c);
@@ -338,6 +316,6 @@ int main(void)
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_lists_all_or_nothing),
 	};
-	return cmocka_run_group_tests_name("conf", tests, tg_setup,
-					   tg_teardown);
+	return cmocka_run_group_tests_name("conf", tests, tg_unit_setup,
+					   tg_unit_teardown);
 }

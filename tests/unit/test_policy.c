@@ -21,8 +21,8 @@
 #include <cmocka.h>
 
 #include "tg_policy.h"
+#include "tg_unit.h"
 
-static char tg_dir[256];
 static char tg_lastlog[1024];
 
 static void tg_log(int level, const char *line, void *arg)
@@ -32,29 +32,13 @@ static void tg_log(int level, const char *line, void *arg)
 	snprintf(tg_lastlog, sizeof(tg_lastlog), "%s", line);
 }
 
-static int tg_setup(void **state)
-{
-	(void)state;
-	snprintf(tg_dir, sizeof(tg_dir), "/tmp/tgpolXXXXXX");
-	return mkdtemp(tg_dir) ? 0 : -1;
-}
-
-static int tg_teardown(void **state)
-{
-	char cmd[300];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tg_dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 /** Replace DIR/name atomically with \p text. */
 static void tg_put(const char *name, const char *text)
 {
 	char path[512], tmp[520];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", tg_dir, name);
+	snprintf(path, sizeof(path), "%s/%s", tg_unit_dir, name);
 	snprintf(tmp, sizeof(tmp), "%s.new", path);
 	f = fopen(tmp, "w");
 	assert_non_null(f);
@@ -70,7 +54,7 @@ static tg_conf *tg_conf_with(const char *text)
 	tg_error err;
 
 	tg_put("t.conf", text);
-	snprintf(path, sizeof(path), "%s/t.conf", tg_dir);
+	snprintf(path, sizeof(path), "%s/t.conf", tg_unit_dir);
 	if (tg_conf_load(path, &c, &err) != TG_OK)
 		fail_msg("conf: %s", err.reason);
 	return c;
@@ -144,7 +128,8 @@ static void test_snapshot_fallback(void **state)
 			 TG_OK);
 	assert_false(tg_policy_from_snapshot(p));
 	tg_policy_free(p);
-	snprintf(manifest, sizeof(manifest), "%s/state/last-good.conf", tg_dir);
+	snprintf(manifest, sizeof(manifest), "%s/state/last-good.conf",
+		 tg_unit_dir);
 	assert_int_equal(access(manifest, R_OK), 0);
 
 	/* the lists break; a restart runs on the snapshot, loudly */
@@ -258,6 +243,6 @@ int main(void)
 	    cmocka_unit_test(test_no_policy_at_all),
 	    cmocka_unit_test(test_swap_under_readers),
 	};
-	return cmocka_run_group_tests_name("policy", tests, tg_setup,
-					   tg_teardown);
+	return cmocka_run_group_tests_name("policy", tests, tg_unit_setup,
+					   tg_unit_teardown);
 }
