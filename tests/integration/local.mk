@@ -1,5 +1,7 @@
 # Integration tests: a real Unbound with typoguard.so on loopback (tglab.py).
-check_PROGRAMS += tests/tgdig
+# the lab query client: built with everything, used by the tests and by
+# contrib/quickstart.sh
+noinst_PROGRAMS += tests/tgdig
 tests_tgdig_SOURCES = tests/tgdig.c
 tests_tgdig_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS)
 tests_tgdig_LDADD = $(LDNS_LIBS)
