@@ -2,12 +2,32 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # install-deps.sh — the Debian packages typoguard builds, runs and tests with.
 # Installs only what is missing; run as root on Debian bookworm.
+#
+#   install-deps.sh            build, run and the quick start
+#   install-deps.sh --tests    also what `make check` needs (NSD, dnstwist,
+#                              Postfix, rsyslog, promtool, stock unbound ...)
+#   install-deps.sh --bench    also what `make bench-resolver` needs
 set -euo pipefail
 PKGS="build-essential autoconf automake libtool pkg-config
-	libldns-dev libunbound-dev ldnsutils libcmocka-dev libidn2-dev publicsuffix
-	python3 dnstwist nsd jq binutils
-	python3-jsonschema prometheus rsyslog postfix iproute2
-	unbound bind9-utils"
+	libldns-dev libunbound-dev libcmocka-dev libidn2-dev publicsuffix
+	ldnsutils jq binutils"
+for arg in "$@"; do
+	case "$arg" in
+	--tests)
+		PKGS="$PKGS python3 dnstwist nsd iproute2
+			python3-jsonschema prometheus rsyslog postfix
+			unbound bind9-utils"
+		;;
+	--bench)
+		PKGS="$PKGS python3 dnstwist unbound dnsperf gnuplot-nox
+			python3-unbound"
+		;;
+	*)
+		echo "install-deps: unknown argument '$arg' (--tests, --bench)" >&2
+		exit 2
+		;;
+	esac
+done
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

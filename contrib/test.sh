@@ -37,7 +37,7 @@ tally() {
 if [ "${1:-}" = "--sanitizers" ]; then
 	bdir=${2:?usage: contrib/test.sh --sanitizers BUILDDIR [CONFIGURE-ARGS...]}
 	shift 2
-	bash contrib/install-deps.sh || { echo "test.sh: install-deps failed" >&2; exit 1; }
+	bash contrib/install-deps.sh --tests || { echo "test.sh: install-deps failed" >&2; exit 1; }
 	ub_args=$(bash contrib/build-unbound.sh --print-configure-args) ||
 		{ echo "test.sh: Unbound build failed" >&2; exit 1; }
 	mkdir -p "$bdir/src" "$bdir/build"
@@ -68,6 +68,7 @@ if [ "${1:-}" = "--sanitizers" ]; then
 	exit
 fi
 
+bash contrib/install-deps.sh --tests || { echo "test.sh: install-deps failed" >&2; exit 1; }
 bash contrib/build.sh "$@" || { echo "test.sh: build failed" >&2; exit 1; }
 make -j"$(nproc)" check
 tally . $?
