@@ -17,7 +17,7 @@ set -uo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(pwd)
 [ -f "$build/Makefile" ] || { echo "soak.sh: run it from a configured build directory" >&2; exit 2; }
-command -v dnsperf >/dev/null || { echo "soak.sh: apt-get install dnsperf" >&2; exit 2; }
+command -v dnsperf >/dev/null || { echo "soak.sh: needs dnsperf: bash contrib/install-deps.sh --bench" >&2; exit 2; }
 secs=${1:-600}
 qps=${2:-2000}
 ub=$(sed -n 's/^UNBOUND_BIN = //p' "$build/Makefile")
