@@ -683,19 +683,16 @@ static int tg_rrset_lookalike(const tg_index *index,
 	return 0;
 }
 
-/** First lookalike among the rrsets of \p rep, other than the qname. */
-static int tg_reply_lookalike(struct tg_mod *m, struct reply_info *rep,
+/** First lookalike among the first \p n rrsets of \p rep. */
+static int tg_reply_lookalike(const tg_index *index, struct reply_info *rep,
 			      size_t n, tg_result *res, char *via)
 {
-	unsigned tok;
-	const tg_index *index = tg_policy_acquire(m->policy, &tok);
 	size_t i;
-	int found = 0;
 
-	for (i = 0; !found && rep && i < n && i < rep->rrset_count; i++)
-		found = tg_rrset_lookalike(index, rep->rrsets[i], res, via);
-	tg_policy_release(m->policy, tok);
-	return found;
+	for (i = 0; rep && i < n && i < rep->rrset_count; i++)
+		if (tg_rrset_lookalike(index, rep->rrsets[i], res, via))
+			return 1;
+	return 0;
 }
 
 /**
@@ -707,13 +704,19 @@ static int tg_query_response(struct module_qstate *qstate,
 			     struct dns_msg *response, int id, void *cb_args)
 {
 	struct tg_mod *m = cb_args;
+	const tg_index *index;
 	tg_result res;
 	char via[LDNS_MAX_DOMAINLEN + 1];
+	unsigned tok;
+	int found;
 
 	if (!m || !response || !response->rep)
 		return 1;
-	if (!tg_reply_lookalike(m, response->rep, response->rep->rrset_count,
-				&res, via))
+	index = tg_policy_acquire(m->policy, &tok);
+	found = tg_reply_lookalike(index, response->rep,
+				   response->rep->rrset_count, &res, via);
+	tg_policy_release(m->policy, tok);
+	if (!found)
 		return 1;
 	(void)id;
 	qstate->no_cache_store = 1;
@@ -726,7 +729,8 @@ static int tg_query_response(struct module_qstate *qstate,
  * chain or MX targets lead into a lookalike, treat it like the lookalike
  * itself: never cached, and for an in-scope client the action applies.
  */
-static void tg_moddone(struct module_qstate *qstate, struct tg_mod *m)
+static void tg_moddone_index(struct module_qstate *qstate, struct tg_mod *m,
+			     const tg_index *index)
 {
 	struct reply_info *rep;
 	tg_result res;
@@ -735,8 +739,7 @@ static void tg_moddone(struct module_qstate *qstate, struct tg_mod *m)
 
 	if (!qstate->return_msg || !(rep = qstate->return_msg->rep))
 		return;
-	n = rep->an_numrrsets;
-	if (!tg_reply_lookalike(m, rep, n, &res, via))
+	if (!tg_reply_lookalike(index, rep, rep->an_numrrsets, &res, via))
 		return;
 	qstate->no_cache_store = 1;
 	/* The iterator may have stored it before we saw it. */
@@ -756,6 +759,17 @@ static void tg_moddone(struct module_qstate *qstate, struct tg_mod *m)
 	}
 	tg_decide(qstate, m, &res, TG_DECISION_BLOCK, via);
 	tg_answer(qstate, m, &res);
+}
+
+/** tg_moddone_index() with the index in force held throughout: the
+ *  result's source points into it. */
+static void tg_moddone(struct module_qstate *qstate, struct tg_mod *m)
+{
+	unsigned tok;
+	const tg_index *index = tg_policy_acquire(m->policy, &tok);
+
+	tg_moddone_index(qstate, m, index);
+	tg_policy_release(m->policy, tok);
 }
 
 TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
