@@ -184,6 +184,7 @@ int main(int argc, char **argv)
 		printf("}\n");
 		ldns_pkt_free(q);
 		ldns_resolver_deep_free(res);
+		ldns_rdf_deep_free(src); /* the resolver borrows it */
 		return 3;
 	}
 	rc = ldns_pkt_rcode2str(ldns_pkt_get_rcode(a));
@@ -213,5 +214,6 @@ int main(int argc, char **argv)
 	ldns_pkt_free(q);
 	ldns_pkt_free(a);
 	ldns_resolver_deep_free(res);
+	ldns_rdf_deep_free(src); /* the resolver borrows it */
 	return 0;
 }

@@ -177,11 +177,8 @@ class Unbound:
             self.env["UBSAN_OPTIONS"] = (
                 "print_stacktrace=1:halt_on_error=1:log_path=%s"
                 % self.san_prefix)
-            # tgdig and the tool, ASan-built too, run from this test with
-            # leak checks off: tgdig leaks its nameserver and qname rdfs at
-            # exit (tests/tgdig.c); the tool's leaks are checked by
-            # tests/tool/tool_cli.sh, which runs with them on.
-            os.environ["ASAN_OPTIONS"] = "detect_leaks=0"
+            # tgdig and the tool, ASan-built too, run from the tests with
+            # the default options: a leak or error there fails the query.
         if env:
             self.env.update(env)
         for name, body in (lists or {"protected.list": "army.mil\nnavy.mil\naf.mil\ngmail.com\n"}).items():
