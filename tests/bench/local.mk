@@ -13,3 +13,23 @@ bench: tests/bench/bench_score$(EXEEXT)
 		--data-dir "$${TG_DATA_DIR:-$(abs_top_srcdir)/../shared/data}" \
 		$(BENCH_FLAGS)
 .PHONY: bench
+
+# tests/bench/resolver_bench.py (issue 6): typoguard against the
+# alternatives, in real Unbound processes on loopback: cache-hit, cache-miss
+# (vs no module and vs Debian's unbound with a python pass-through module),
+# blocked path (vs local-zone), dnstwist "enumerate and block" as RPZ and
+# local-zones vs typoguard, and `make bench`.  Needs root, dnsperf,
+# dnstwist, gnuplot-nox, python3-unbound (contrib/install-deps.sh --bench),
+# about 20 minutes and, for the largest lists, ~16 GB of free memory (it keeps
+# --min-free-gb free and skips what would not fit).  Not part of
+# `make check`.  Figures: results.md/results.json in a /var/tmp directory it
+# prints; plots: tests/bench/plots/*.png.  Options:
+# make bench-resolver RESOLVER_BENCH_FLAGS="--parts hit,miss --seconds 5"
+EXTRA_DIST += tests/bench/resolver_bench.py
+bench-resolver: core/typoguard$(EXEEXT) module/typoguard.la
+	$(PYTHON3) $(srcdir)/tests/bench/resolver_bench.py \
+		--builddir "$(abs_top_builddir)" --srcdir "$(abs_top_srcdir)" \
+		--unbound "$(UNBOUND_BIN)" \
+		--data "$${TG_DATA_DIR:-$(abs_top_srcdir)/../shared/data}" \
+		$(RESOLVER_BENCH_FLAGS)
+.PHONY: bench-resolver
