@@ -64,6 +64,23 @@ signal.signal(signal.SIGALRM, _on_signal)
 signal.alarm(int(os.environ.get("TG_TEST_TIMEOUT", "300")))
 
 
+def stop_group(proc, grace=10):
+    """Stop a server started with start_new_session=True: SIGTERM to its
+    process group, SIGKILL after `grace` seconds; close its output pipe."""
+    if proc and proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=grace)
+        except (subprocess.TimeoutExpired, ProcessLookupError):
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            proc.wait(timeout=grace)
+    if proc and proc.stdout:
+        proc.stdout.close()
+
+
 def require_unbound():
     """Exit with automake's SKIP code when no test Unbound is configured."""
     if not UNBOUND or not os.access(UNBOUND, os.X_OK):
@@ -318,18 +335,7 @@ dynlib:
         return query(self.port, name, qtype, **kw)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            try:
-                os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=10)
-            except (subprocess.TimeoutExpired, ProcessLookupError):
-                try:
-                    os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                self.proc.wait(timeout=10)
-        if self.proc and self.proc.stdout:
-            self.proc.stdout.close()
+        stop_group(self.proc)
         if os.path.isdir(self.dir):
             if os.environ.get("TG_KEEP") and self.proc:
                 print("kept", self.dir, file=sys.stderr)
@@ -431,15 +437,7 @@ remote-control:
         raise RuntimeError("nsd did not start")
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
-        if self.proc and self.proc.stdout:
-            self.proc.stdout.close()
+        stop_group(self.proc)
         shutil.rmtree(self.dir, ignore_errors=True)
         if self in _live:
             _live.remove(self)
