@@ -77,30 +77,6 @@ static void tg_expect_has(const struct tg_got *g, const char *name)
 	}
 }
 
-static tg_index *tg_build(const char *const *prot, const char *const *allow,
-			  const char *const *pairs)
-{
-	tg_list *l = tg_list_create();
-	tg_error err;
-	assert_non_null(l);
-	for (size_t i = 0; prot && prot[i]; i++)
-		assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, prot[i],
-					     "test", i + 1, &err),
-				 TG_OK);
-	for (size_t i = 0; allow && allow[i]; i++)
-		assert_int_equal(tg_list_add(l, TG_LIST_ALLOW, allow[i],
-					     "test-allow", i + 1, &err),
-				 TG_OK);
-	for (size_t i = 0; pairs && pairs[i]; i += 2)
-		assert_int_equal(
-		    tg_list_add_tld_pair(l, pairs[i], pairs[i + 1], &err),
-		    TG_OK);
-	tg_index *ix = NULL;
-	assert_int_equal(tg_index_build(l, NULL, &ix, &err), TG_OK);
-	tg_list_free(l);
-	return ix;
-}
-
 static const char *const tg_prot[] = {"army.mil", "navy.mil", "gmail.com",
 				      "microsoft.com", NULL};
 
@@ -140,7 +116,7 @@ static void tg_check_rescore(const tg_index *ix, const struct tg_got *g,
 static void test_army_mil(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	struct tg_got *g = tg_run(ix, "army.mil", TG_VERDICT_BLOCK, 0);
 	tg_expect_has(g, "army.ml");
 	tg_expect_has(g, "army.il");
@@ -179,7 +155,7 @@ static void test_army_mil(void **state)
 static void test_every_class(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	struct tg_got *g = tg_run(ix, "gmail.com", TG_VERDICT_BLOCK, 0);
 	const char *want[] = {"gmail.co",      "gmail.cm",	"gmailc.om",
 			      "gmial.com",     "gmaill.com",	"gmai1.com",
@@ -273,7 +249,7 @@ static void test_recall(void **state)
 {
 	(void)state;
 	const char *prot[] = {"gmail.com", "microsoft.com", "google.com", NULL};
-	tg_index *ix = tg_build(prot, NULL, NULL);
+	tg_index *ix = tg_unit_index(prot, NULL, NULL);
 	for (size_t k = 0; prot[k]; k++) {
 		struct tg_got *g = tg_run(ix, prot[k], TG_VERDICT_BLOCK, 0);
 		char label[64];
@@ -298,7 +274,7 @@ static void test_allowlist_and_protected(void **state)
 	/* army.ml protected itself, armymil.com and *.il allowlisted */
 	const char *prot[] = {"army.mil", "army.ml", NULL};
 	const char *allow[] = {"armymil.com", "il", NULL};
-	tg_index *ix = tg_build(prot, allow, NULL);
+	tg_index *ix = tg_unit_index(prot, allow, NULL);
 	struct tg_got *g = tg_run(ix, "army.mil", TG_VERDICT_LOG, 0);
 	assert_false(tg_has(g, "army.ml"));
 	assert_false(tg_has(g, "armymil.com"));
@@ -328,8 +304,8 @@ static void test_deterministic(void **state)
 	(void)state;
 	const char *names[] = {"army.mil", "gmail.com", "microsoft.com", NULL};
 	/* two index builds: different hash seeds, same output */
-	tg_index *a = tg_build(tg_prot, NULL, NULL);
-	tg_index *b = tg_build(tg_prot, NULL, NULL);
+	tg_index *a = tg_unit_index(tg_prot, NULL, NULL);
+	tg_index *b = tg_unit_index(tg_prot, NULL, NULL);
 	for (size_t i = 0; names[i]; i++) {
 		for (int v = TG_VERDICT_LOG; v <= TG_VERDICT_BLOCK; v++) {
 			struct tg_got *g1 = tg_run(a, names[i], v, 0);
@@ -357,7 +333,7 @@ static void test_deterministic(void **state)
 static void test_limit_and_stop(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	struct tg_got *all = tg_run(ix, "gmail.com", TG_VERDICT_LOG, 0);
 	assert_true(all->n > 10);
 	for (size_t lim = 1; lim <= 10; lim += 3) {
@@ -389,7 +365,7 @@ static void test_entries_and_errors(void **state)
 	const char *prot[] = {"www.army.mil", "mil", "gmail.com",
 			      "xn--bcher-kva.de", NULL};
 	const char *pairs[] = {"mil", "mo", NULL};
-	tg_index *ix = tg_build(prot, NULL, pairs);
+	tg_index *ix = tg_unit_index(prot, NULL, pairs);
 	/* an entry below its registrable domain: lookalikes of army.mil */
 	struct tg_got *g = tg_run(ix, "www.army.mil", TG_VERDICT_BLOCK, 0);
 	tg_expect_has(g, "army.ml");
@@ -441,7 +417,7 @@ static void test_caps(void **state)
 	label[63] = 0;
 	snprintf(name, sizeof(name), "%s.com", label);
 	const char *prot[] = {name, NULL};
-	tg_index *ix = tg_build(prot, NULL, NULL);
+	tg_index *ix = tg_unit_index(prot, NULL, NULL);
 	struct tg_got *g = tg_run(ix, name, TG_VERDICT_LOG, 0);
 	assert_true(g->n > 500);
 	assert_true(g->n <= 16384);

@@ -18,26 +18,6 @@
 
 #include "tg_unit.h"
 
-/* Build an index over protected names (NULL-terminated) and allowlist. */
-static tg_index *tg_build(const char *const *prot, const char *const *allow)
-{
-	tg_list *l = tg_list_create();
-	tg_error err;
-	assert_non_null(l);
-	for (size_t i = 0; prot && prot[i]; i++)
-		assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, prot[i],
-					     "test", i + 1, &err),
-				 TG_OK);
-	for (size_t i = 0; allow && allow[i]; i++)
-		assert_int_equal(tg_list_add(l, TG_LIST_ALLOW, allow[i],
-					     "test-allow", i + 1, &err),
-				 TG_OK);
-	tg_index *ix = NULL;
-	assert_int_equal(tg_index_build(l, NULL, &ix, &err), TG_OK);
-	tg_list_free(l);
-	return ix;
-}
-
 static const char *const tg_prot[] = {
     "army.mil",	     "navy.mil",    "mail.army.mil", "gmail.com",
     "google.com",    "paypal.com",  "hotmail.co.uk", "outlook.com",
@@ -63,7 +43,7 @@ static void tg_expect(const tg_index *ix, const char *name, tg_verdict v,
 static void test_tld_swap(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	tg_expect(ix, "army.ml", TG_VERDICT_BLOCK, "army.mil", TG_C_TLD_SWAP);
 	tg_expect(ix, "army.il", TG_VERDICT_BLOCK, "army.mil", TG_C_TLD_SWAP);
 	tg_expect(ix, "mail.army.ml", TG_VERDICT_BLOCK, "army.mil",
@@ -107,7 +87,7 @@ static void test_tld_pair_extension(void **state)
 static void test_dot_shift(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	tg_expect(ix, "armym.il", TG_VERDICT_BLOCK, "army.mil", TG_C_DOT_SHIFT);
 	tg_expect(ix, "gmailc.om", TG_VERDICT_BLOCK, "gmail.com",
 		  TG_C_DOT_SHIFT);
@@ -117,7 +97,7 @@ static void test_dot_shift(void **state)
 static void test_embedding(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	tg_expect(ix, "army.mil.ml", TG_VERDICT_BLOCK, "army.mil",
 		  TG_C_EMBEDDING);
 	tg_expect(ix, "army.mil.example.com", TG_VERDICT_BLOCK, "army.mil",
@@ -132,7 +112,7 @@ static void test_embedding(void **state)
 static void test_missing_dot(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	tg_expect(ix, "armymil.com", TG_VERDICT_BLOCK, "army.mil",
 		  TG_C_MISSING_DOT);
 	tg_expect(ix, "paypalcom.com", TG_VERDICT_BLOCK, "paypal.com",
@@ -161,7 +141,7 @@ static void test_missing_dot(void **state)
 static void test_edits(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	tg_expect(ix, "paypall.com", TG_VERDICT_BLOCK, "paypal.com",
 		  TG_C_ADDITION);
 	tg_expect(ix, "paypl.com", TG_VERDICT_BLOCK, "paypal.com",
@@ -195,7 +175,7 @@ static void test_edits(void **state)
 static void test_homoglyphs(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	tg_expect(ix, "paypa1.com", TG_VERDICT_BLOCK, "paypal.com",
 		  TG_C_HOMOGLYPH);
 	tg_expect(ix, "g00gle.com", TG_VERDICT_BLOCK, "google.com",
@@ -225,7 +205,7 @@ static void test_protected_and_allow(void **state)
 {
 	(void)state;
 	const char *const allow[] = {"paypal.co", "allowed.paypal.om", NULL};
-	tg_index *ix = tg_build(tg_prot, allow);
+	tg_index *ix = tg_unit_index(tg_prot, allow, NULL);
 	tg_result r;
 	assert_int_equal(tg_score_name(ix, "army.mil", &r), TG_OK);
 	assert_int_equal(r.is_protected, 1);
@@ -251,7 +231,7 @@ static void test_protected_and_allow(void **state)
 static void test_restricted_registry(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	tg_result r;
 	/* arrny.mil: a homoglyph, but only the registry could create it */
 	assert_int_equal(tg_score_name(ix, "arrny.mil", &r), TG_OK);
@@ -268,7 +248,7 @@ static void test_restricted_registry(void **state)
 static void test_short_labels(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	/* army (4): no edit rules ... */
 	tg_expect(ix, "armyy.com", TG_VERDICT_PASS, NULL, 0);
 	tg_expect(ix, "arm.mil.ml", TG_VERDICT_PASS, NULL, 0);
@@ -285,7 +265,7 @@ static void test_tld_entry(void **state)
 {
 	(void)state;
 	const char *const prot[] = {"mil", "army.mil", "navy.mil", NULL};
-	tg_index *ix = tg_build(prot, NULL);
+	tg_index *ix = tg_unit_index(prot, NULL, NULL);
 	tg_expect(ix, "army.ml", TG_VERDICT_BLOCK, "army.mil", TG_C_TLD_SWAP);
 	tg_expect(ix, "navy.ml", TG_VERDICT_BLOCK, "navy.mil", TG_C_TLD_SWAP);
 	tg_expect(ix, "google.ml", TG_VERDICT_PASS, NULL, 0);
@@ -297,7 +277,7 @@ static void test_tld_entry(void **state)
 	/* with the TLD entry the swap scores higher than without */
 	tg_result r2;
 	assert_int_equal(tg_score_name(ix, "army.ml", &r), TG_OK);
-	tg_index *ix2 = tg_build(prot + 1, NULL);
+	tg_index *ix2 = tg_unit_index(prot + 1, NULL, NULL);
 	assert_int_equal(tg_score_name(ix2, "army.ml", &r2), TG_OK);
 	assert_true(r.score > r2.score);
 	tg_index_free(ix2);
@@ -370,7 +350,7 @@ static void test_thresholds(void **state)
 static void test_wire_and_errors(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	tg_result r;
 	static const uint8_t wire[] = {4, 'A', 'r', 'M', 'y', 2, 'm', 'l', 0};
 	assert_int_equal(tg_score_wire(ix, wire, sizeof(wire), &r), TG_OK);
@@ -401,7 +381,7 @@ static void test_wire_and_errors(void **state)
 static void test_explain_and_names(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	tg_result r;
 	char buf[512];
 	assert_int_equal(tg_score_name(ix, "army.ml", &r), TG_OK);
@@ -462,7 +442,7 @@ static void *tg_mt_run(void *arg)
 static void test_threads(void **state)
 {
 	(void)state;
-	tg_index *ix = tg_build(tg_prot, NULL);
+	tg_index *ix = tg_unit_index(tg_prot, NULL, NULL);
 	struct tg_mt m[4];
 	for (size_t i = 0; tg_mt_names[i]; i++) {
 		tg_result r;

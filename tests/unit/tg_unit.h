@@ -75,4 +75,35 @@ __attribute__((unused)) static const char *tg_unit_src(const char *rel)
 	return path;
 }
 
+/**
+ * Build an index over NULL-terminated arrays of protected names, allowlist
+ * entries and TLD pairs (protected, confusable, ...); any may be NULL.
+ * Entries are sourced "test" / "test-allow" with 1-based lines.  The caller
+ * frees the index.
+ */
+__attribute__((unused)) static tg_index *tg_unit_index(const char *const *prot,
+						       const char *const *allow,
+						       const char *const *pairs)
+{
+	tg_list *l = tg_list_create();
+	tg_error err;
+	assert_non_null(l);
+	for (size_t i = 0; prot && prot[i]; i++)
+		assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, prot[i],
+					     "test", i + 1, &err),
+				 TG_OK);
+	for (size_t i = 0; allow && allow[i]; i++)
+		assert_int_equal(tg_list_add(l, TG_LIST_ALLOW, allow[i],
+					     "test-allow", i + 1, &err),
+				 TG_OK);
+	for (size_t i = 0; pairs && pairs[i]; i += 2)
+		assert_int_equal(
+		    tg_list_add_tld_pair(l, pairs[i], pairs[i + 1], &err),
+		    TG_OK);
+	tg_index *ix = NULL;
+	assert_int_equal(tg_index_build(l, NULL, &ix, &err), TG_OK);
+	tg_list_free(l);
+	return ix;
+}
+
 #endif /* TG_UNIT_H */
