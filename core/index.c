@@ -7,9 +7,9 @@
  * protected and allowlist name, for subtree checks), the targets (distinct
  * registrable domains of the protected names, through the Public Suffix
  * List) and the key table (symmetric-delete keys over the targets' folded
- * labels).  Tables are sized once from exact counts (the key table is
- * filled by a counting sort on the home slot, the name set at load 0.5), so
- * nothing is rehashed and no per-entry allocation happens.  Hash seeds are
+ * labels).  Tables are sized once from exact counts (the key table about
+ * 92 % full, grown by an eighth only if a cuckoo walk fails; the name set
+ * at load 0.5), and no per-entry allocation happens.  Hash seeds are
  * drawn per build, so table collisions cannot be precomputed by an
  * attacker.
  */
@@ -62,11 +62,9 @@ void tg_index_free(tg_index *ix)
 		tg_psl_free(&ix->psl);
 		tg_arena_free(&ix->arena);
 		free(ix->t);
-		free(ix->home);
 		free(ix->kfp);
 		free(ix->kval);
-		free(ix->hoff);
-		free(ix->hbase);
+		free(ix->post);
 		free(ix->nset);
 		free(ix->rec);
 	}
@@ -90,11 +88,9 @@ size_t tg_index_memory(const tg_index *ix)
 		return m + ix->slab_len;
 	return m + tg_psl_memory(&ix->psl) + ix->arena.cap +
 	       ix->nt * sizeof(*ix->t) +
-	       ix->nkeys * (sizeof(*ix->kfp) + sizeof(*ix->kval)) +
-	       (ix->hoff
-		    ? (ix->nhomes + 1) * sizeof(*ix->hoff) +
-			  ((ix->nhomes >> ix->hshift) + 2) * sizeof(*ix->hbase)
-		    : 0) +
+	       ix->nbuckets * TG_BUCKET *
+		   (sizeof(*ix->kfp) + sizeof(*ix->kval)) +
+	       (ix->post ? (ix->npost + 1) * sizeof(*ix->post) : 0) +
 	       ix->nnset * sizeof(*ix->nset) + ix->nrec * sizeof(*ix->rec);
 }
 
@@ -108,13 +104,10 @@ static void tg_index_compact(tg_index *ix)
 		void **p;
 		size_t len;
 	} part[] = {
-	    {(void **)&ix->kfp, ix->nkeys * sizeof(*ix->kfp)},
-	    {(void **)&ix->kval, ix->nkeys * sizeof(*ix->kval)},
-	    {(void **)&ix->hoff,
-	     ix->hoff ? (ix->nhomes + 1) * sizeof(*ix->hoff) : 0},
-	    {(void **)&ix->hbase,
-	     ix->hoff ? ((ix->nhomes >> ix->hshift) + 2) * sizeof(*ix->hbase)
-		      : 0},
+	    {(void **)&ix->kfp, ix->nbuckets * TG_BUCKET * sizeof(*ix->kfp)},
+	    {(void **)&ix->kval, ix->nbuckets * TG_BUCKET * sizeof(*ix->kval)},
+	    {(void **)&ix->post,
+	     ix->post ? (ix->npost + 1) * sizeof(*ix->post) : 0},
 	    {(void **)&ix->t, ix->nt * sizeof(*ix->t)},
 	    {(void **)&ix->arena.data, ix->arena.len},
 	    {(void **)&ix->nset, ix->nnset * sizeof(*ix->nset)},
@@ -457,41 +450,38 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 	return n;
 }
 
-/* Suffix tags of a target: 8 bits of the hash of its public suffix, and
- * of its TLD alone (see tg_suffix_tag()). */
-static void tg_target_tags(const tg_index *ix, const struct tg_target *t,
-			   uint8_t *suffix_tag, uint8_t *tld_tag)
+/* The tag of a target's TLD (see tg_suffix_tag()). */
+static uint8_t tg_target_tld_tag(const tg_index *ix, const struct tg_target *t)
 {
 	size_t len;
 	const uint8_t *w = tg_target_suffix(ix, t, &len);
 	tg_name nm;
-	*suffix_tag = *tld_tag = 0;
 	if (tg_name_from_wire(&nm, w, len, NULL, 0) != TG_OK || nm.n == 0)
-		return;
-	uint64_t h = ix->seed;
-	for (unsigned i = nm.n; i-- > 0;) {
-		size_t l;
-		const uint8_t *lab = tg_name_label(&nm, i, &l);
-		h = tg_hash_label_step(ix->seed, h, lab, l);
-		if (i == nm.n - 1)
-			*tld_tag = tg_suffix_tag(h);
-	}
-	*suffix_tag = tg_suffix_tag(h);
+		return 0;
+	size_t l;
+	const uint8_t *lab = tg_name_label(&nm, nm.n - 1, &l);
+	return tg_suffix_tag(tg_hash_label_step(ix->seed, ix->seed, lab, l));
 }
 
-/* A key while building: its home and its slot value. */
+/* A (key, target) pair while building. */
+struct tg_kref {
+	uint64_t key;
+	uint32_t tid;
+	uint32_t kind;
+};
+
 struct tg_kb {
-	uint64_t *home_of; /* the home of each key */
-	uint64_t *vals;	   /* its tg_slot_value() */
+	struct tg_kref *r;
 	size_t n;
 };
 
-static void tg_key_insert(tg_index *ix, struct tg_kb *kb, uint64_t key,
-			  unsigned kind, size_t tid, uint8_t tag)
+static void tg_key_insert(struct tg_kb *kb, uint64_t key, unsigned kind,
+			  size_t tid)
 {
-	kb->home_of[kb->n] = tg_slot(key, ix->nhomes);
-	kb->vals[kb->n] = tg_slot_value(key, tag, kind, (uint32_t)tid);
-	kb->n++;
+	struct tg_kref *r = &kb->r[kb->n++];
+	r->key = key;
+	r->tid = (uint32_t)tid;
+	r->kind = kind;
 }
 
 /* Tables of 2 MiB or more go on 2 MiB boundaries so that the kernel can
@@ -518,6 +508,199 @@ static void tg_advise_huge(void *p, size_t bytes)
 #endif
 }
 
+/* --- the key table: a bucketed cuckoo hash (index_internal.h) -------- */
+
+#define TG_CU_NONE  UINT32_MAX
+#define TG_CU_KICKS 500
+
+/* Build-time state: per slot the full key and the first of its refs
+ * (chained through next[]), TG_CU_NONE when empty. */
+struct tg_cu {
+	const struct tg_kref *r;
+	uint32_t *next; /* per ref: the next ref of the same slot */
+	uint64_t *key;	/* per slot */
+	uint32_t *head; /* per slot */
+	size_t nb;
+	uint64_t rng;
+};
+
+static uint64_t tg_cu_rand(struct tg_cu *cu)
+{
+	cu->rng ^= cu->rng << 13;
+	cu->rng ^= cu->rng >> 7;
+	cu->rng ^= cu->rng << 17;
+	return cu->rng;
+}
+
+/* The slot of (key, kind) if it is in the table, else TG_CU_NONE. */
+static uint32_t tg_cu_find(const struct tg_cu *cu, uint64_t key, unsigned kind)
+{
+	size_t b[2] = {tg_bucket1(key, cu->nb), tg_bucket2(key, cu->nb)};
+	for (int j = 0; j < 2; j++)
+		for (size_t s = b[j] * TG_BUCKET; s < (b[j] + 1) * TG_BUCKET;
+		     s++)
+			if (cu->key[s] == key && cu->head[s] != TG_CU_NONE &&
+			    cu->r[cu->head[s]].kind == kind)
+				return (uint32_t)s;
+	return TG_CU_NONE;
+}
+
+static int tg_cu_free_slot(const struct tg_cu *cu, size_t b, size_t *slot)
+{
+	for (size_t s = b * TG_BUCKET; s < (b + 1) * TG_BUCKET; s++)
+		if (cu->head[s] == TG_CU_NONE) {
+			*slot = s;
+			return 1;
+		}
+	return 0;
+}
+
+/* Insert a new slot content (key, head), moving others to their other
+ * bucket as needed; 0 when the walk gives up (the caller grows the
+ * table and starts again). */
+static int tg_cu_insert(struct tg_cu *cu, uint64_t key, uint32_t head)
+{
+	size_t from = SIZE_MAX;
+	for (int kick = 0; kick < TG_CU_KICKS; kick++) {
+		size_t b1 = tg_bucket1(key, cu->nb),
+		       b2 = tg_bucket2(key, cu->nb);
+		size_t s;
+		if (tg_cu_free_slot(cu, b1, &s) ||
+		    tg_cu_free_slot(cu, b2, &s)) {
+			cu->key[s] = key;
+			cu->head[s] = head;
+			return 1;
+		}
+		size_t b = from == b1		  ? b2
+			   : from == b2		  ? b1
+			   : (tg_cu_rand(cu) & 1) ? b2
+						  : b1;
+		s = b * TG_BUCKET + (size_t)(tg_cu_rand(cu) % TG_BUCKET);
+		uint64_t vk = cu->key[s];
+		uint32_t vh = cu->head[s];
+		cu->key[s] = key;
+		cu->head[s] = head;
+		key = vk;
+		head = vh;
+		from = b;
+	}
+	return 0;
+}
+
+/* Place every ref, merging refs of the same (key, kind) into one slot;
+ * TG_OK, TG_ENOMEM, or TG_ELIMIT if no table size works. */
+static int tg_cu_fill(struct tg_cu *cu, size_t n, size_t *used)
+{
+	*used = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct tg_kref *r = &cu->r[i];
+		uint32_t s = tg_cu_find(cu, r->key, r->kind);
+		if (s != TG_CU_NONE) {
+			cu->next[i] = cu->head[s];
+			cu->head[s] = (uint32_t)i;
+			continue;
+		}
+		cu->next[i] = TG_CU_NONE;
+		if (!tg_cu_insert(cu, r->key, (uint32_t)i))
+			return TG_ELIMIT;
+		(*used)++;
+	}
+	return TG_OK;
+}
+
+static int tg_cuckoo_build(tg_index *ix, const struct tg_kref *r, size_t n)
+{
+	struct tg_cu cu = {.r = r};
+	size_t used = 0;
+	int rc = TG_ELIMIT;
+	cu.next = malloc((n + 1) * sizeof(*cu.next));
+	if (!cu.next)
+		return TG_ENOMEM;
+	/* about 92 % full if no key is shared; once the number of distinct
+	 * keys is known, once more at that size if it is much smaller; grow
+	 * by 1/8 whenever a walk fails */
+	size_t nb = n * 100 / (TG_BUCKET * 92) + 1;
+	int resized = 0;
+	for (int attempt = 0; attempt < 10; attempt++) {
+		cu.nb = nb;
+		free(cu.key);
+		free(cu.head);
+		cu.key = malloc(nb * TG_BUCKET * sizeof(*cu.key));
+		cu.head = malloc(nb * TG_BUCKET * sizeof(*cu.head));
+		if (!cu.key || !cu.head) {
+			rc = TG_ENOMEM;
+			break;
+		}
+		memset(cu.head, 0xFF, nb * TG_BUCKET * sizeof(*cu.head));
+		memset(cu.key, 0, nb * TG_BUCKET * sizeof(*cu.key));
+		cu.rng = (ix->seed ^ (uint64_t)attempt) | 1;
+		rc = tg_cu_fill(&cu, n, &used);
+		if (rc == TG_OK && !resized &&
+		    used * 100 < nb * TG_BUCKET * 80) {
+			resized = 1;
+			nb = used * 100 / (TG_BUCKET * 92) + 1;
+			continue;
+		}
+		if (rc != TG_ELIMIT)
+			break;
+		nb += nb / 8 + 1;
+	}
+	size_t nslots = cu.nb * TG_BUCKET, npost = 0;
+	if (rc == TG_OK) {
+		for (size_t s = 0; s < nslots; s++) {
+			uint32_t h = cu.head[s];
+			if (h == TG_CU_NONE || cu.next[h] == TG_CU_NONE)
+				continue;
+			npost++;
+			for (; h != TG_CU_NONE; h = cu.next[h])
+				npost++;
+		}
+		ix->kfp = tg_alloc_table(nslots * sizeof(*ix->kfp));
+		ix->kval = malloc(nslots * sizeof(*ix->kval));
+		ix->post = malloc((npost + 1) * sizeof(*ix->post));
+		if (!ix->kfp || !ix->kval || !ix->post)
+			rc = TG_ENOMEM;
+	}
+	if (rc == TG_OK) {
+		size_t off = 0;
+		for (size_t s = 0; s < nslots; s++) {
+			uint32_t h = cu.head[s];
+			if (h == TG_CU_NONE) {
+				ix->kfp[s] = 0;
+				ix->kval[s] = 0;
+				continue;
+			}
+			const struct tg_kref *k = &r[h];
+			if (cu.next[h] == TG_CU_NONE) {
+				ix->kfp[s] = tg_kfp_word(k->key, k->kind);
+				ix->kval[s] = k->tid;
+				continue;
+			}
+			/* shared: the refs in build (target) order; the chain
+			 * runs newest first */
+			size_t cnt = 0;
+			for (uint32_t j = h; j != TG_CU_NONE; j = cu.next[j])
+				cnt++;
+			ix->kfp[s] = (uint16_t)(tg_kfp_word(k->key, k->kind) |
+						TG_KF_MULTI);
+			ix->kval[s] = (uint32_t)off;
+			ix->post[off] = (uint32_t)cnt;
+			size_t p = off + cnt;
+			for (uint32_t j = h; j != TG_CU_NONE; j = cu.next[j])
+				ix->post[p--] = r[j].tid;
+			off += cnt + 1;
+		}
+		ix->nbuckets = cu.nb;
+		ix->nkeys = used;
+		ix->nrefs = n;
+		ix->npost = npost;
+	}
+	free(cu.next);
+	free(cu.key);
+	free(cu.head);
+	return rc;
+}
+
 static int tg_build_keys(tg_index *ix, tg_error *err)
 {
 	size_t count = 0;
@@ -532,48 +715,39 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 		for (size_t d = 0; t->skel_len >= 5 && d < t->skel_len; d++)
 			count += d == 0 || sk[d] != sk[d - 1];
 	}
-	ix->nkeys = count;
-	ix->nhomes = count / TG_KEYS_PER_HOME + 1;
-	if (ix->nhomes >= UINT32_MAX || count >= UINT32_MAX)
+	if (count >= UINT32_MAX / 2)
 		return tg_error_set(err, TG_ELIMIT, NULL, 0, "index too large");
 	struct tg_kb kb = {0};
-	uint64_t *tmp = malloc((count + 1) * sizeof(*tmp));
-	kb.home_of = malloc((count + 1) * sizeof(*kb.home_of));
-	ix->home = calloc(ix->nhomes + 1, sizeof(*ix->home));
-	if (!tmp || !kb.home_of || !ix->home) {
-		free(tmp);
-		free(kb.home_of);
+	kb.r = malloc((count + 1) * sizeof(*kb.r));
+	if (!kb.r)
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
-	}
-	kb.vals = tmp;
 	for (size_t i = 0; i < ix->nt; i++) {
 		const struct tg_target *t = &ix->t[i];
-		uint8_t tag, ttag;
-		tg_target_tags(ix, t, &tag, &ttag);
+		uint8_t ttag = tg_target_tld_tag(ix, t);
 		const char *sk = tg_target_skel(ix, t);
 		size_t n = t->skel_len;
 		uint64_t h = tg_poly_extend(ix, 0, sk, n);
 		if (t->flags & TG_T_SUB) {
-			tg_key_insert(ix, &kb, tg_label_key(ix, h, n),
-				      TG_K_CONCAT, i, tag);
+			tg_key_insert(&kb, tg_label_key(ix, h, n, TG_UNTAGGED),
+				      TG_K_CONCAT, i);
 			continue;
 		}
-		tg_key_insert(ix, &kb, tg_label_key(ix, h, n), TG_K_EXACT, i,
-			      ttag);
+		tg_key_insert(&kb, tg_label_key(ix, h, n, ttag), TG_K_EXACT, i);
 		char canon[TG_FOLD_MAX];
 		size_t cl = tg_glyph_canon(sk, n, canon, 0);
-		tg_key_insert(
-		    ix, &kb,
-		    tg_label_key(ix, tg_poly_extend(ix, 0, canon, cl), cl),
-		    TG_K_GLYPH, i, ttag);
+		tg_key_insert(&kb,
+			      tg_label_key(ix, tg_poly_extend(ix, 0, canon, cl),
+					   cl, ttag),
+			      TG_K_GLYPH, i);
 		/* CONCAT: label + first suffix label */
 		const uint8_t *w = tg_target_wire(ix, t);
 		const uint8_t *s1 = w + 1 + w[0];
 		if (s1[0] && n + s1[0] < TG_FOLD_MAX) {
 			uint64_t hc =
 			    tg_poly_extend(ix, h, (const char *)s1 + 1, s1[0]);
-			tg_key_insert(ix, &kb, tg_label_key(ix, hc, n + s1[0]),
-				      TG_K_CONCAT, i, tag);
+			tg_key_insert(
+			    &kb, tg_label_key(ix, hc, n + s1[0], TG_UNTAGGED),
+			    TG_K_CONCAT, i);
 		}
 		if (n < 5)
 			continue;
@@ -583,73 +757,19 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 			if (d == 0 || sk[d] != sk[d - 1]) {
 				uint64_t hd = tg_poly_extend(
 				    ix, pre, sk + d + 1, n - d - 1);
-				tg_key_insert(ix, &kb,
-					      tg_label_key(ix, hd, n - 1),
-					      TG_K_DEL, i, tag);
+				tg_key_insert(&kb,
+					      tg_label_key(ix, hd, n - 1, ttag),
+					      TG_K_DEL, i);
 			}
 			pre = tg_poly_extend(ix, pre, sk + d, 1);
 		}
 	}
-	/* counting sort by home */
-	for (size_t i = 0; i < kb.n; i++)
-		ix->home[kb.home_of[i] + 1]++;
-	for (size_t h = 0; h < ix->nhomes; h++)
-		ix->home[h + 1] += ix->home[h];
-	ix->nkeys = kb.n;
-	ix->kfp = malloc((kb.n + 1) * sizeof(*ix->kfp));
-	ix->kval = malloc((kb.n + 1) * sizeof(*ix->kval));
-	if (!ix->kfp || !ix->kval) {
-		free(tmp);
-		free(kb.home_of);
-		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
-	}
-	for (size_t i = kb.n; i-- > 0;) {
-		/* the end of group h counts down to its start as it fills */
-		size_t pos = --ix->home[kb.home_of[i] + 1];
-		uint64_t v = tmp[i];
-		ix->kfp[pos] = ((tg_slot_fp(v) & 0xFFFFu) << 16) |
-			       ((uint32_t)tg_slot_tag(v) << 8) |
-			       ((uint32_t)(v >> 30) & 3u);
-		ix->kval[pos] = (uint32_t)v & 0x3FFFFFFFu;
-	}
-	/* now home[h + 1] holds the start of group h: shift back */
-	for (size_t h = 0; h < ix->nhomes; h++)
-		ix->home[h] = ix->home[h + 1];
-	ix->home[ix->nhomes] = (uint32_t)kb.n;
-	/* compress the group starts: 16-bit offsets from a base per block of
-	 * 2^hshift homes; halve the block while any offset does not fit
-	 * (only heavy duplicate keys can cause that) */
-	for (ix->hshift = 8;; ix->hshift--) {
-		size_t nb = (ix->nhomes >> ix->hshift) + 2, h;
-		for (h = 0; h <= ix->nhomes; h++)
-			if (ix->home[h] -
-				ix->home[(h >> ix->hshift) << ix->hshift] >
-			    UINT16_MAX)
-				break;
-		if (h <= ix->nhomes && ix->hshift > 0)
-			continue;
-		ix->hbase = malloc(nb * sizeof(*ix->hbase));
-		ix->hoff = malloc((ix->nhomes + 1) * sizeof(*ix->hoff));
-		if (!ix->hbase || !ix->hoff) {
-			free(tmp);
-			free(kb.home_of);
-			return tg_error_set(err, TG_ENOMEM, NULL, 0,
-					    "out of memory");
-		}
-		for (size_t b = 0; b < nb; b++) {
-			size_t first = b << ix->hshift;
-			ix->hbase[b] =
-			    ix->home[first <= ix->nhomes ? first : ix->nhomes];
-		}
-		for (h = 0; h <= ix->nhomes; h++)
-			ix->hoff[h] = (uint16_t)(ix->home[h] -
-						 ix->hbase[h >> ix->hshift]);
-		break;
-	}
-	free(ix->home);
-	ix->home = NULL;
-	free(tmp);
-	free(kb.home_of);
+	int rc = tg_cuckoo_build(ix, kb.r, kb.n);
+	free(kb.r);
+	if (rc != TG_OK)
+		return tg_error_set(err, rc, NULL, 0,
+				    rc == TG_ENOMEM ? "out of memory"
+						    : "index too large");
 	return TG_OK;
 }
 

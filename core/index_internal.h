@@ -5,10 +5,8 @@
  * scorer (score.c).
  *
  * Targets are the distinct registrable domains (eTLD+1) of the protected
- * entries.  Each target puts a few 64-bit keys into one table (8-byte
- * slots: fingerprint, suffix tag, key kind, target id), stored grouped by
- * home (a static hash table in compressed-row form: no empty slots, one
- * offset per two keys):
+ * entries.  Each target puts a few 64-bit keys, each of one kind, into
+ * one table:
  *  - EXACT:  the skeleton of its registrable label ("army", "gmail");
  *  - DEL:    that skeleton with one character deleted (symmetric-delete
  *            keys; only for labels of 5 or more characters, since shorter
@@ -21,14 +19,30 @@
  *            e->c, ...; see tg_glyph_canon()).
  * A query probes its own skeleton, its one-deletion variants and a few
  * rule-specific variants: O(label length) probes whatever the list size.
- * Every hit is verified against the target's stored bytes, so the 24-bit
- * fingerprints only have to be good, not perfect; an 8-bit suffix tag in
- * each slot lets most probes skip targets under an irrelevant suffix
- * without touching them.  A probe reads its home offset and then its
- * group (about two slots); the scorer prefetches both for all its probes
- * before it evaluates any, so it waits for memory about twice per name.
- * After the build all tables move into one 2 MiB-aligned slab advised for
- * huge pages.
+ *
+ * Each key also carries 8 bits of the TLD its rules need (none for
+ * CONCAT; see tg_suffix_tag()), and a query probes with the tags its
+ * rules accept:
+ * the same label under an irrelevant suffix ("army" under 300 TLDs) is a
+ * different key, so a probe's matches are nearly all worth evaluating and
+ * nothing is read for the others.
+ *
+ * The key table is a bucketed cuckoo hash: each distinct (key, kind)
+ * appears once, in one of two buckets of eight 16-bit slot words (16
+ * bytes) chosen from two independent parts of the key, so a probe reads
+ * two places it knows from the key alone.  A slot word holds a 13-bit
+ * fingerprint, a flag and the kind: 2 bytes a key, so the part every
+ * probe reads stays small enough for the caches even at 100 k names (about
+ * 2 MB).  The parallel value word (4 bytes, read only on a match) is the
+ * target id, or (TG_KF_MULTI) the offset of a postings list when several
+ * targets share the key (one deletion of "county1" and of "county2"), so
+ * no bucket overflows.  The scorer requests both buckets of every probe as
+ * soon as it has the key, matches them after the other per-name work,
+ * requests the value words and then the targets of all matches, and only
+ * then evaluates them: a few short waits per name, not one per probe.
+ * Every hit is verified against the target's stored bytes, so
+ * fingerprints only have to be good, not perfect.  After the build all
+ * tables move into one 2 MiB-aligned slab advised for huge pages.
  *
  * A second small table (the name set) holds every protected and allowlist
  * entry by suffix hash, for the "never flag a protected name, its subtree,
@@ -46,8 +60,12 @@
 #include "typoguard.h"
 #include "util_internal.h"
 
-/** Mean keys per home group of the key table. */
-#define TG_KEYS_PER_HOME 2
+/** Slots per bucket of the key table (8 x 2 bytes: a quarter line). */
+#define TG_BUCKET 8
+
+/** Slot word: fingerprint << 3 | TG_KF_MULTI | kind; 0 when empty. */
+#define TG_KF_FP    0xFFF8u
+#define TG_KF_MULTI 4u
 
 enum tg_key_kind {
 	TG_K_EXACT = 0,
@@ -113,23 +131,17 @@ struct tg_index {
 	tg_arena arena;
 	struct tg_target *t; /**< targets, owned */
 	size_t nt;
-	/** key table, grouped by home (the keys of home h are slots
-	 *  start(h)..start(h+1)): no empty slots, and a probe reads only its
-	 *  own group, about TG_KEYS_PER_HOME slots.  Split in two parallel
-	 *  arrays so that the one every probe reads is half the size:
-	 *  kfp = fingerprint16 << 16 | suffix tag << 8 | kind, and kval =
-	 *  target id, read only on a fingerprint match. */
-	uint32_t *kfp;
+	/** key table: nbuckets * TG_BUCKET slot words (kfp, TG_KF_*), and
+	 *  their value words (kval), read only on a match: the target id,
+	 *  or with TG_KF_MULTI the offset in post */
+	uint16_t *kfp;
 	uint32_t *kval;
-	size_t nkeys;	/**< keys */
-	uint32_t *home; /**< during the build: nhomes + 1 group starts */
-	size_t nhomes;
-	/** group starts, compressed: start(h) = hbase[h >> hshift] +
-	 *  hoff[h]; 2 bytes a home instead of 4, so the first stage of a
-	 *  probe mostly hits the cache */
-	uint16_t *hoff;	 /**< nhomes + 1 */
-	uint32_t *hbase; /**< (nhomes >> hshift) + 2 */
-	unsigned hshift;
+	size_t nbuckets;
+	size_t nkeys; /**< used slots (distinct keys) */
+	size_t nrefs; /**< (key, target) pairs, before merging */
+	/** postings of shared keys: a count, then that many target ids */
+	uint32_t *post;
+	size_t npost;
 	uint64_t *nset;	     /**< name set: fp << 32 | record index */
 	size_t nnset;	     /**< slots */
 	struct tg_nrec *rec; /**< records, owned */
@@ -150,7 +162,7 @@ struct tg_index {
 	uint64_t shift_bits[16];
 	uint64_t pair_conf_bits;
 	void *slab; /**< after the build: one allocation holding
-			 keys, home, t, arena, nset, rec and the
+			 keys, post, t, arena, nset, rec and the
 			 PSL tables (they are not freed alone) */
 	size_t slab_len;
 };
@@ -184,11 +196,16 @@ static inline uint64_t tg_poly_extend(const struct tg_index *ix, uint64_t h,
 	return h;
 }
 
-/** Table key of a string with polynomial hash \p poly and length \p len. */
+/** The tag value of keys that hold for any suffix (CONCAT). */
+#define TG_UNTAGGED 256u
+
+/** Table key of a string with polynomial hash \p poly and length \p len
+ *  under suffix tag \p tag (0..255, or TG_UNTAGGED). */
 static inline uint64_t tg_label_key(const struct tg_index *ix, uint64_t poly,
-				    size_t len)
+				    size_t len, unsigned tag)
 {
-	return tg_mix64(poly + len * 0x9E3779B97F4A7C15ULL + ix->seed);
+	return tg_mix64(poly + len * 0x9E3779B97F4A7C15ULL +
+			(uint64_t)(tag + 1) * 0xC2B2AE3D27D4EB4FULL + ix->seed);
 }
 
 /** Slot of a 64-bit key in a table of \p slots (fast range reduction). */
@@ -202,51 +219,39 @@ static inline uint32_t tg_fp(uint64_t key)
 	return (uint32_t)key | 1u;
 }
 
-/** 8 bits of a suffix hash, kept in key slots so that probes skip
- *  targets under an irrelevant suffix without touching them: DEL and
- *  CONCAT keys carry the tag of the whole public suffix (edit rules need
- *  the query's own), EXACT and GLYPH keys the tag of the TLD alone (TLD
- *  swaps need the same TLD or a curated partner of it). */
+/** 8 bits of the suffix hash of a TLD, part of each key so that a probe
+ *  finds only targets under a TLD its rule can use: edits need the
+ *  query's own, TLD swaps the same or a curated partner of it; CONCAT
+ *  keys carry none (TG_UNTAGGED). */
 static inline uint8_t tg_suffix_tag(uint64_t suffix_hash)
 {
 	return (uint8_t)(suffix_hash >> 56);
 }
 
-/** A key-table slot: 24-bit fingerprint (never 0), suffix tag, kind and
- *  target id. */
-static inline uint64_t tg_slot_value(uint64_t key, uint8_t tag, unsigned kind,
-				     uint32_t tid)
+/** The slot word of a key as the scorer compares it (flag and kind
+ *  masked off): 13 bits, never 0. */
+static inline uint16_t tg_key_fp13(uint64_t key)
 {
-	return ((uint64_t)(((uint32_t)key & 0xFFFFFFu) | 1u) << 40) |
-	       ((uint64_t)tag << 32) | ((uint64_t)kind << 30) | tid;
+	return (uint16_t)((((uint32_t)key & 0x1FFFu) | 1u) << 3);
 }
 
-static inline uint32_t tg_key_fp(uint64_t key)
+/** The slot word of a key of \p kind. */
+static inline uint16_t tg_kfp_word(uint64_t key, unsigned kind)
 {
-	return ((uint32_t)key & 0xFFFFFFu) | 1u;
+	return (uint16_t)(tg_key_fp13(key) | (kind & 3u));
 }
 
-/** The kfp word of a key as the scorer compares it (tag and kind
- *  masked off). */
-static inline uint32_t tg_key_fp16(uint64_t key)
+/** The two buckets of a key: from its top 32 bits and from bits 16..47
+ *  (the fingerprint is bits 0..12), so they are independent. */
+static inline size_t tg_bucket1(uint64_t key, size_t nbuckets)
 {
-	return (tg_key_fp(key) & 0xFFFFu) << 16;
+	return (size_t)(((key >> 32) * (uint64_t)nbuckets) >> 32);
 }
 
-static inline uint32_t tg_slot_fp(uint64_t v)
+static inline size_t tg_bucket2(uint64_t key, size_t nbuckets)
 {
-	return (uint32_t)(v >> 40);
-}
-
-static inline uint8_t tg_slot_tag(uint64_t v)
-{
-	return (uint8_t)(v >> 32);
-}
-
-/** Start of the key group of home \p h. */
-static inline uint32_t tg_home_start(const struct tg_index *ix, size_t h)
-{
-	return ix->hbase[h >> ix->hshift] + ix->hoff[h];
+	return (size_t)((((key >> 16) & 0xFFFFFFFFu) * (uint64_t)nbuckets) >>
+			32);
 }
 
 /** Target's wire name and its suffix (after the registrable label). */

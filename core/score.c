@@ -44,8 +44,12 @@
  */
 #include "tg_config.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "index_internal.h"
 #include "name_internal.h"
@@ -95,6 +99,12 @@ static const struct {
     {"portal", 6, TG_C_PREFIX, 70},   {"vpn", 3, TG_C_PREFIX, 70},
 };
 
+/** Bit (c - 'a') set for each first letter of a prefix above. */
+#define TG_PREFIX_FIRST                                                        \
+	(1u << ('w' - 'a') | 1u << ('m' - 'a') | 1u << ('e' - 'a') |           \
+	 1u << ('s' - 'a') | 1u << ('l' - 'a') | 1u << ('o' - 'a') |           \
+	 1u << ('p' - 'a') | 1u << ('v' - 'a'))
+
 static const char *const tg_restricted[] = {"mil", "gov", "edu", "int"};
 
 enum tg_probe_kind {
@@ -124,7 +134,6 @@ struct tg_ctx {
 	unsigned qflags;	       /* TG_FOLD_* */
 	uint64_t pre[TG_FOLD_MAX + 1]; /* prefix polynomial hashes of q */
 	char qcanon[TG_FOLD_MAX];      /* look-alike skeleton of q */
-	uint8_t qtag;		       /* tg_suffix_tag() of the suffix */
 	uint64_t tld_hash;	       /* suffix hash of the TLD alone */
 	uint8_t ttags[8];	       /* TLD tags an EXACT/GLYPH hit may
 					  have: the query's TLD and its
@@ -133,7 +142,7 @@ struct tg_ctx {
 	/* tg_suffix_tag() of each label alone: the TLD an embedded
 	 * target can have is one of the labels right of the probe */
 	uint8_t ltags[TG_MAX_LABELS];
-	unsigned nltags; /* 0 until the first embedding hit needs them */
+	unsigned nltags; /* 0 until the first embedding probe needs them */
 	size_t qcl;
 	int restricted;
 	/* probe details for the evaluators */
@@ -632,15 +641,19 @@ static void tg_eval_var(struct tg_ctx *c, enum tg_probe_kind pk, uint32_t tid)
 /** One queued probe: its table key and what produced it. */
 struct tg_pq {
 	uint64_t key;
-	uint32_t lo, hi; /* its group: keys[lo..hi), set by the pipeline */
+	uint32_t b1, b2; /* its two buckets */
 	uint8_t pk;	 /* tg_probe_kind */
 	uint8_t len;	 /* length of the probed string */
 	uint8_t arg;	 /* deletion position, shift, prefix or label index */
+	uint8_t kinds;	 /* bit per key kind it evaluates */
 };
 
-/** Most probes per query: 1 + 63 deletions + glyph + 2 shifts + prefixes
- *  + one per subdomain label. */
-#define TG_MAX_PROBES 224
+/** Most probes per query: the label under each TLD tag (query's, curated
+ *  partners: at most 8) + untagged, 63 deletions under two tags + one
+ *  untagged each for a '-', glyph under each TLD tag, 2 shifts, prefixes,
+ *  and one per subdomain label and tag right of it (the queue stops
+ *  there; real names need a few dozen). */
+#define TG_MAX_PROBES 512
 
 /* Set the variant string of a probe for the evaluators; \p buf holds a
  * deletion variant when one is needed. */
@@ -687,103 +700,177 @@ static void tg_label_tags(struct tg_ctx *c)
 	c->nltags = c->n;
 }
 
-/* Run one probe: scan its home group and evaluate every hit. */
-static void tg_probe_run(struct tg_ctx *c, const struct tg_pq *p)
+/* Bit 2i set for each slot i of a bucket whose slot word has the
+ * fingerprint \p fp (flag and kind masked off); empty slots (0) never
+ * match. */
+static inline unsigned tg_bucket_match(const uint16_t *b, uint16_t fp)
 {
-	const tg_index *ix = c->ix;
-	uint32_t fp = tg_key_fp16(p->key);
-	char buf[TG_FOLD_MAX];
-	int var_ready = 0;
-	/* the key kinds this probe evaluates: hits of other kinds are
-	 * dropped before their target id (and the target) is read */
-	unsigned kinds;
+#if defined(__SSE2__)
+	__m128i x = _mm_load_si128((const __m128i *)(const void *)b);
+	x = _mm_and_si128(x, _mm_set1_epi16((short)TG_KF_FP));
+	x = _mm_cmpeq_epi16(x, _mm_set1_epi16((short)fp));
+	return (unsigned)_mm_movemask_epi8(x) & 0x5555u;
+#else
+	unsigned m = 0;
+	for (unsigned i = 0; i < TG_BUCKET; i++)
+		m |= (unsigned)((b[i] & TG_KF_FP) == fp) << (2 * i);
+	return m;
+#endif
+}
+
+/* Evaluate one hit of a probe on target \p tid. */
+static void tg_probe_hit(struct tg_ctx *c, const struct tg_pq *p, unsigned kind,
+			 uint32_t tid, char *buf, int *var_ready)
+{
+	if (!*var_ready) {
+		tg_probe_var(c, p, buf);
+		*var_ready = 1;
+	}
 	switch (p->pk) {
 	case TG_P_GLYPH:
-		kinds = 1u << TG_K_GLYPH;
+		if (kind == TG_K_GLYPH)
+			tg_eval_glyph(c, tid);
 		break;
 	case TG_P_BASE:
-		kinds = 1u << TG_K_EXACT | 1u << TG_K_DEL | 1u << TG_K_CONCAT;
+		if (kind == TG_K_EXACT)
+			tg_eval_exact(c, tid);
+		else if (kind == TG_K_DEL)
+			tg_eval_edit(c, tid);
+		else if (kind == TG_K_CONCAT)
+			tg_eval_concat(c, tid, c->q, c->m, TG_C_MISSING_DOT,
+				       85);
 		break;
 	case TG_P_DEL:
-		kinds = 1u << TG_K_EXACT | 1u << TG_K_DEL;
-		if (c->q[p->arg] == '-')
-			kinds |= 1u << TG_K_CONCAT;
+		if (kind == TG_K_EXACT || kind == TG_K_DEL)
+			tg_eval_edit(c, tid);
+		else if (kind == TG_K_CONCAT && c->q[p->arg] == '-')
+			tg_eval_concat(c, tid, c->var, c->varlen,
+				       TG_C_HYPHEN_DOT, 85);
 		break;
 	default:
-		kinds = 1u << TG_K_EXACT;
+		if (kind == TG_K_EXACT) {
+			const struct tg_target *t = &c->ix->t[tid];
+			if (t->skel_len == c->varlen &&
+			    memcmp(tg_tskel(c, t), c->var, c->varlen) == 0)
+				tg_eval_var(c, p->pk, tid);
+		}
 		break;
 	}
-	for (uint32_t k = p->lo; k < p->hi; k++) {
-		uint32_t v = ix->kfp[k];
-		if ((v & 0xFFFF0000u) != fp || !(kinds & (1u << (v & 3u))))
+}
+
+/* A fingerprint match waiting for its value word, and a hit that passed
+ * the tag check waiting for its target.  Both are handled in batches so
+ * that their memory is requested before it is read. */
+struct tg_hit {
+	uint32_t slot;	/* in kfp/kval */
+	uint16_t probe; /* in the probe queue */
+	uint8_t kind;
+};
+
+struct tg_evq {
+	uint32_t tid;
+	uint16_t probe;
+	uint8_t kind;
+};
+
+#define TG_BATCH 128
+
+struct tg_batch {
+	const struct tg_pq *pq;
+	struct tg_hit hit[TG_BATCH];
+	size_t nhit;
+	struct tg_evq ev[TG_BATCH];
+	size_t nev;
+};
+
+/* Evaluate the queued hits, in order. */
+static void tg_batch_eval(struct tg_ctx *c, struct tg_batch *bt)
+{
+	char buf[TG_FOLD_MAX];
+	int var_ready = 0;
+	unsigned cur = UINT_MAX;
+	for (size_t i = 0; i < bt->nev; i++) {
+		const struct tg_evq *e = &bt->ev[i];
+		if (e->probe != cur) {
+			cur = e->probe;
+			var_ready = 0;
+		}
+		tg_probe_hit(c, &bt->pq[cur], e->kind, e->tid, buf, &var_ready);
+	}
+	bt->nev = 0;
+}
+
+static void tg_batch_target(struct tg_ctx *c, struct tg_batch *bt,
+			    const struct tg_hit *h, uint32_t tid)
+{
+	if (bt->nev == TG_BATCH)
+		tg_batch_eval(c, bt);
+	struct tg_evq *e = &bt->ev[bt->nev++];
+	e->tid = tid;
+	e->probe = h->probe;
+	e->kind = h->kind;
+	__builtin_prefetch(&c->ix->t[e->tid]);
+}
+
+/* Read the value words of the queued matches (requested when queued),
+ * queue their targets for evaluation (requesting them) and evaluate
+ * them. */
+static void tg_batch_settle(struct tg_ctx *c, struct tg_batch *bt)
+{
+	const tg_index *ix = c->ix;
+	for (size_t i = 0; i < bt->nhit; i++) {
+		const struct tg_hit *h = &bt->hit[i];
+		uint32_t v = ix->kval[h->slot];
+		if (!(ix->kfp[h->slot] & TG_KF_MULTI)) {
+			tg_batch_target(c, bt, h, v);
 			continue;
-		unsigned kind = v & 3u;
-		uint8_t tag = (uint8_t)(v >> 8);
-		if (p->pk == TG_P_EMBED) {
-			/* the target's suffix must continue the query right
-			 * of the embedded label, so its TLD is one of the
-			 * labels there (tg_eval_embed()) */
-			if (!c->nltags)
-				tg_label_tags(c);
-			unsigned j = p->arg + 1u;
-			while (j < c->n && c->ltags[j] != tag)
-				j++;
-			if (j == c->n)
-				continue;
-		} else if (kind == TG_K_DEL) {
-			/* edits: the query's own public suffix */
-			if (tag != c->qtag)
-				continue;
-		} else if ((kind == TG_K_EXACT && p->pk == TG_P_BASE) ||
-			   kind == TG_K_GLYPH) {
-			/* same label: the same TLD or a curated partner */
-			size_t j = 0;
-			while (j < c->nttags && c->ttags[j] != tag)
-				j++;
-			if (j == c->nttags)
-				continue;
-		} else if (kind == TG_K_EXACT &&
-			   (p->pk == TG_P_DEL || p->pk == TG_P_PREFIX)) {
-			if (tag != c->ttags[0]) /* the query's own TLD */
-				continue;
 		}
-		uint32_t tid = ix->kval[k];
-		if (!var_ready) {
-			tg_probe_var(c, p, buf);
-			var_ready = 1;
-		}
-		switch (p->pk) {
-		case TG_P_GLYPH:
-			if (kind == TG_K_GLYPH)
-				tg_eval_glyph(c, tid);
-			break;
-		case TG_P_BASE:
-			if (kind == TG_K_EXACT)
-				tg_eval_exact(c, tid);
-			else if (kind == TG_K_DEL)
-				tg_eval_edit(c, tid);
-			else if (kind == TG_K_CONCAT)
-				tg_eval_concat(c, tid, c->q, c->m,
-					       TG_C_MISSING_DOT, 85);
-			break;
-		case TG_P_DEL:
-			if (kind == TG_K_EXACT || kind == TG_K_DEL)
-				tg_eval_edit(c, tid);
-			else if (kind == TG_K_CONCAT && c->q[p->arg] == '-')
-				tg_eval_concat(c, tid, c->var, c->varlen,
-					       TG_C_HYPHEN_DOT, 85);
-			break;
-		default:
-			if (kind == TG_K_EXACT) {
-				const struct tg_target *t = &ix->t[tid];
-				if (t->skel_len == c->varlen &&
-				    memcmp(tg_tskel(c, t), c->var, c->varlen) ==
-					0)
-					tg_eval_var(c, p->pk, tid);
-			}
-			break;
+		/* a key shared by several targets */
+		const uint32_t *post = ix->post + v;
+		for (uint32_t k = 1; k <= post[0]; k++)
+			tg_batch_target(c, bt, h, post[k]);
+	}
+	bt->nhit = 0;
+	tg_batch_eval(c, bt);
+}
+
+/* Match every probe against its two buckets and evaluate the hits. */
+static void tg_probe_all(struct tg_ctx *c, const struct tg_pq *pq, size_t npq)
+{
+	const tg_index *ix = c->ix;
+	struct tg_batch bt;
+	bt.pq = pq;
+	bt.nhit = 0;
+	bt.nev = 0;
+	for (size_t i = 0; i < npq; i++) {
+		const struct tg_pq *p = &pq[i];
+		uint16_t fp = tg_key_fp13(p->key);
+		unsigned kinds = p->kinds;
+		/* bits 0..15: the first bucket, 16..31: the second (none
+		 * when both are the same) */
+		unsigned m = tg_bucket_match(ix->kfp + p->b1 * TG_BUCKET, fp);
+		if (p->b2 != p->b1)
+			m |= tg_bucket_match(ix->kfp + p->b2 * TG_BUCKET, fp)
+			     << 16;
+		for (; m; m &= m - 1) {
+			unsigned bit = (unsigned)__builtin_ctz(m);
+			size_t slot =
+			    (bit < 16 ? (size_t)p->b1 : (size_t)p->b2) *
+				TG_BUCKET +
+			    ((bit & 15) >> 1);
+			unsigned kind = ix->kfp[slot] & 3u;
+			if (!(kinds & (1u << kind)))
+				continue;
+			if (bt.nhit == TG_BATCH)
+				tg_batch_settle(c, &bt);
+			struct tg_hit *h = &bt.hit[bt.nhit++];
+			h->slot = (uint32_t)slot;
+			h->probe = (uint16_t)i;
+			h->kind = (uint8_t)kind;
+			__builtin_prefetch(ix->kval + slot);
 		}
 	}
+	tg_batch_settle(c, &bt);
 }
 
 /* Polynomial hash of q[a..b). */
@@ -794,17 +881,43 @@ static uint64_t tg_qhash(const struct tg_ctx *c, size_t a, size_t b)
 
 static inline void tg_queue(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
 			    uint64_t poly, size_t len, enum tg_probe_kind pk,
-			    size_t arg)
+			    size_t arg, unsigned tag, unsigned kinds)
 {
 	if (*n >= TG_MAX_PROBES)
 		return;
 	struct tg_pq *p = &q[(*n)++];
-	p->key = tg_label_key(c->ix, poly, len);
+	p->key = tg_label_key(c->ix, poly, len, tag);
 	p->pk = (uint8_t)pk;
 	p->len = (uint8_t)len;
 	p->arg = (uint8_t)arg;
-	p->lo = (uint32_t)tg_slot(p->key, c->ix->nhomes); /* home, for now */
-	__builtin_prefetch(c->ix->hoff + p->lo);
+	p->kinds = (uint8_t)kinds;
+	p->b1 = (uint32_t)tg_bucket1(p->key, c->ix->nbuckets);
+	p->b2 = (uint32_t)tg_bucket2(p->key, c->ix->nbuckets);
+	__builtin_prefetch(c->ix->kfp + (size_t)p->b1 * TG_BUCKET);
+	__builtin_prefetch(c->ix->kfp + (size_t)p->b2 * TG_BUCKET);
+}
+
+/* Is \p t among tags[0..n)? */
+static int tg_has_tag(const uint8_t *tags, size_t n, unsigned t)
+{
+	for (size_t i = 0; i < n; i++)
+		if (tags[i] == t)
+			return 1;
+	return 0;
+}
+
+/* Queue the probes of a label variant for EXACT keys under the first
+ * \p nexact TLD tags (the query's TLD, then its curated partners) and
+ * for DEL keys under the query's TLD: one probe per distinct tag. */
+static void tg_queue_edit(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			  uint64_t poly, size_t len, enum tg_probe_kind pk,
+			  size_t arg, size_t nexact)
+{
+	for (size_t i = 0; i < nexact; i++)
+		if (i == 0 || !tg_has_tag(c->ttags, i, c->ttags[i]))
+			tg_queue(c, q, n, poly, len, pk, arg, c->ttags[i],
+				 1u << TG_K_EXACT |
+				     (i == 0 ? 1u << TG_K_DEL : 0));
 }
 
 /* Is \p h (a TLD's suffix hash) one a dot shift can leave? */
@@ -834,7 +947,9 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 	for (size_t i = 0; i < m; i++)
 		c->pre[i + 1] = tg_addmod(tg_mulmod(c->pre[i], ix->base),
 					  (uint8_t)c->q[i] + 1u);
-	tg_queue(c, q, n, c->pre[m], m, TG_P_BASE, 0);
+	tg_queue_edit(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags);
+	tg_queue(c, q, n, c->pre[m], m, TG_P_BASE, 0, TG_UNTAGGED,
+		 1u << TG_K_CONCAT);
 	/* one deletion each (edits, hyphen for dot) */
 	if (m >= 4) {
 		for (size_t d = 0; d < m; d++) {
@@ -843,26 +958,49 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 			uint64_t h =
 			    tg_addmod(tg_mulmod(c->pre[d], ix->pw[m - d - 1]),
 				      tg_qhash(c, d + 1, m));
-			tg_queue(c, q, n, h, m - 1, TG_P_DEL, d);
+			tg_queue_edit(c, q, n, h, m - 1, TG_P_DEL, d, 1);
+			if (c->q[d] == '-') /* hyphen for dot */
+				tg_queue(c, q, n, h, m - 1, TG_P_DEL, d,
+					 TG_UNTAGGED, 1u << TG_K_CONCAT);
 		}
 	}
 	/* ASCII look-alikes (rn/m, 0/o, 1/l, e/c ...), any number of them */
 	c->qcl = tg_glyph_canon(c->q, m, c->qcanon, 0);
-	tg_queue(c, q, n, tg_poly_extend(ix, 0, c->qcanon, c->qcl), c->qcl,
-		 TG_P_GLYPH, 0);
+	uint64_t hg = tg_poly_extend(ix, 0, c->qcanon, c->qcl);
+	for (size_t i = 0; i < c->nttags; i++)
+		if (!tg_has_tag(c->ttags, i, c->ttags[i]))
+			tg_queue(c, q, n, hg, c->qcl, TG_P_GLYPH, 0,
+				 c->ttags[i], 1u << TG_K_GLYPH);
 	/* dot shift: the last 1-2 characters belong to the TLD */
 	if (c->ps == 1 && tg_is_shift_tld(ix, c->tld_hash)) {
-		for (size_t j = 1; j <= 2 && j + 2 <= m; j++)
-			tg_queue(c, q, n, c->pre[m - j], m - j, TG_P_SHIFT, j);
+		size_t tl;
+		const uint8_t *tld = tg_name_label(c->nm, c->n - 1, &tl);
+		for (size_t j = 1; j <= 2 && j + 2 <= m; j++) {
+			/* the target's TLD: the last j characters + ours */
+			uint8_t t[TG_FOLD_MAX + 2];
+			if (j + tl > TG_FOLD_MAX)
+				break;
+			memcpy(t, c->q + m - j, j);
+			memcpy(t + j, tld, tl);
+			uint64_t th =
+			    tg_hash_label_step(ix->seed, ix->seed, t, j + tl);
+			tg_queue(c, q, n, c->pre[m - j], m - j, TG_P_SHIFT, j,
+				 tg_suffix_tag(th), 1u << TG_K_EXACT);
+		}
 	}
-	/* doppelganger prefixes: wwwarmy, mailarmy */
+	/* doppelganger prefixes: wwwarmy, mailarmy (most labels start with
+	 * a letter no prefix starts with) */
+	unsigned char q0 = (unsigned char)c->q[0];
+	if (q0 < 'a' || q0 > 'z' || !(TG_PREFIX_FIRST >> (q0 - 'a') & 1))
+		return;
 	for (size_t p = 0; p < sizeof(tg_prefixes) / sizeof(tg_prefixes[0]);
 	     p++) {
 		size_t pl = tg_prefixes[p].len;
 		if (c->q[0] != tg_prefixes[p].p[0] || m < pl + 4 ||
 		    memcmp(c->q, tg_prefixes[p].p, pl) != 0)
 			continue;
-		tg_queue(c, q, n, tg_qhash(c, pl, m), m - pl, TG_P_PREFIX, p);
+		tg_queue(c, q, n, tg_qhash(c, pl, m), m - pl, TG_P_PREFIX, p,
+			 c->ttags[0], 1u << TG_K_EXACT);
 	}
 }
 
@@ -877,8 +1015,16 @@ static void tg_queue_embedding(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		int sl = tg_fold_label(lab, l, sk, &fl);
 		if (sl < 2)
 			continue;
-		tg_queue(c, q, n, tg_poly_extend(c->ix, 0, sk, (size_t)sl),
-			 (size_t)sl, TG_P_EMBED, i);
+		/* the target's suffix continues the query right of the
+		 * embedded label, so its TLD is one of the labels there */
+		if (!c->nltags)
+			tg_label_tags(c);
+		uint64_t h = tg_poly_extend(c->ix, 0, sk, (size_t)sl);
+		for (unsigned j = i + 1; j < c->n; j++)
+			if (!tg_has_tag(c->ltags + i + 1, j - i - 1,
+					c->ltags[j]))
+				tg_queue(c, q, n, h, (size_t)sl, TG_P_EMBED, i,
+					 c->ltags[j], 1u << TG_K_EXACT);
 	}
 }
 
@@ -911,6 +1057,15 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	const uint8_t *lab = tg_name_label(nm, c->r, &l);
 	int sl = tg_fold_label(lab, l, c->q, &c->qflags);
 	c->m = sl > 0 ? (size_t)sl : 0;
+	/* the tags the rules accept: the query's TLD (edits and TLD swaps)
+	 * and the TLD's curated partners (TLD swaps) */
+	c->nttags = 0;
+	c->ttags[c->nttags++] = tg_suffix_tag(sh[nm->n - 1]);
+	if (ix->pair_conf_bits >> (sh[nm->n - 1] & 63) & 1) {
+		for (size_t i = 0; i < ix->npairs && c->nttags < 8; i++)
+			if (ix->pairs[i].conf_hash == sh[nm->n - 1])
+				c->ttags[c->nttags++] = ix->pairs[i].prot_tag;
+	}
 	if (!ix->nkeys)
 		return;
 	if (sl > 0)
@@ -921,11 +1076,11 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 /*
  * The steps are ordered as a prefetch pipeline: the name-set and PSL slots
  * of every suffix are requested first; the probe keys are computed (for
- * the guess that the public suffix is the TLD) and their home offsets
+ * the guess that the public suffix is the TLD) and both buckets of each
  * requested while those arrive; the PSL walk confirms the guess (or the
- * probes are redone); the key groups are requested, and the subtree checks
- * and per-query setup run while they arrive.  A query thus waits for
- * memory two or three times, not once per probe.
+ * probes are redone), and the subtree checks and per-query setup run while
+ * the buckets arrive.  A query thus waits for memory about once, not once
+ * per probe.
  */
 static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 			   tg_result *out)
@@ -952,33 +1107,18 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 	c.n = nm->n;
 	c.nc = 0;
 	c.m = 0;
+	c.nltags = 0;
 	struct tg_pq pq[TG_MAX_PROBES];
 	size_t npq = 0;
-	/* Speculate that the public suffix is the TLD alone (true for most
-	 * names) and queue the probes before the PSL walk, whose slots are
-	 * still on their way; requeue if the walk disagrees. */
-	unsigned guess = nm->n >= 2 ? 1 : nm->n;
-	if (guess < nm->n)
-		tg_queue_all(&c, sh, guess, pq, &npq);
 	c.ps = tg_psl_suffix_labels(&ix->psl, sh, nm->n);
-	if (c.ps != guess) {
-		npq = 0;
-		if (c.ps < nm->n)
-			tg_queue_all(&c, sh, c.ps, pq, &npq);
-	}
+	if (c.ps < nm->n)
+		tg_queue_all(&c, sh, c.ps, pq, &npq);
 	if (c.ps >= nm->n) { /* a public suffix itself */
 		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 		return TG_OK;
 	}
-	/* second stage of the prefetch pipeline: the groups themselves;
-	 * the subtree checks below run while they arrive */
-	for (size_t i = 0; i < npq; i++) {
-		size_t h = pq[i].lo;
-		pq[i].lo = tg_home_start(ix, h);
-		pq[i].hi = tg_home_start(ix, h + 1);
-		__builtin_prefetch(ix->kfp + pq[i].lo);
-		__builtin_prefetch(ix->kfp + pq[i].hi); /* may span two */
-	}
+	/* the probes' buckets are on their way: the subtree checks and the
+	 * per-query setup below run while they arrive */
 	/* protected names and allowlisted subtrees never match */
 	for (unsigned i = 0; i < nm->n; i++) {
 		const struct tg_nrec *r =
@@ -1001,24 +1141,15 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 		return TG_OK; /* ... or a public suffix itself */
 	}
-	c.qtag = tg_suffix_tag(sh[c.r + 1]);
-	c.nttags = 0;
-	c.ttags[c.nttags++] = tg_suffix_tag(sh[nm->n - 1]);
 	size_t tl;
 	const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
-	if (ix->pair_conf_bits >> (sh[nm->n - 1] & 63) & 1) {
-		for (size_t i = 0; i < ix->npairs && c.nttags < 8; i++)
-			if (ix->pairs[i].conf_hash == sh[nm->n - 1])
-				c.ttags[c.nttags++] = ix->pairs[i].prot_tag;
-	}
-	c.nltags = 0;
 	c.restricted = 0;
-	for (size_t i = 0; i < sizeof(tg_restricted) / sizeof(char *); i++)
-		if (tl == 3 && memcmp(tld, tg_restricted[i], 3) == 0)
+	for (size_t i = 0;
+	     tl == 3 && i < sizeof(tg_restricted) / sizeof(char *); i++)
+		if (memcmp(tld, tg_restricted[i], 3) == 0)
 			c.restricted = 1;
 	tg_name_to_text(nm, 0, out->name, sizeof(out->name));
-	for (size_t i = 0; i < npq; i++)
-		tg_probe_run(&c, &pq[i]);
+	tg_probe_all(&c, pq, npq);
 	const struct tg_cand *best = NULL;
 	for (size_t i = 0; i < c.nc; i++)
 		if (!best || c.c[i].score > best->score)

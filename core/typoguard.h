@@ -45,12 +45,12 @@ extern "C" {
 /** Error codes.  TG_OK is 0, errors are negative. */
 enum tg_errcode {
 	TG_OK = 0,
-	TG_ENOMEM = -1,   /**< out of memory */
-	TG_EINVAL = -2,   /**< invalid argument (API misuse) */
-	TG_EIO = -3,      /**< a file could not be opened or read */
-	TG_EPARSE = -4,   /**< malformed input (list line, config line) */
-	TG_ENAME = -5,    /**< not a valid DNS name */
-	TG_ELIMIT = -6,   /**< a cap was exceeded (line, name, entry count) */
+	TG_ENOMEM = -1,	  /**< out of memory */
+	TG_EINVAL = -2,	  /**< invalid argument (API misuse) */
+	TG_EIO = -3,	  /**< a file could not be opened or read */
+	TG_EPARSE = -4,	  /**< malformed input (list line, config line) */
+	TG_ENAME = -5,	  /**< not a valid DNS name */
+	TG_ELIMIT = -6,	  /**< a cap was exceeded (line, name, entry count) */
 	TG_ENOTFOUND = -7 /**< a required item is missing */
 };
 
@@ -60,7 +60,7 @@ const char *tg_strerror(int code);
 /** Maximum length of a presentation name we produce, with NUL. */
 #define TG_NAME_BUF 256
 /** Caps applied to every list: longest line, most entries per list. */
-#define TG_MAX_LINE 1024
+#define TG_MAX_LINE    1024
 #define TG_MAX_ENTRIES 10000000UL
 
 /**
@@ -69,10 +69,10 @@ const char *tg_strerror(int code);
  * line applies.
  */
 typedef struct tg_error {
-	int code;                /**< the TG_E* code also returned */
-	unsigned long line;      /**< 1-based line, 0 if none */
-	char file[TG_NAME_BUF];  /**< file the error is in, "" if none */
-	char reason[TG_NAME_BUF];/**< human-readable reason */
+	int code;		  /**< the TG_E* code also returned */
+	unsigned long line;	  /**< 1-based line, 0 if none */
+	char file[TG_NAME_BUF];	  /**< file the error is in, "" if none */
+	char reason[TG_NAME_BUF]; /**< human-readable reason */
 } tg_error;
 
 /**
@@ -85,24 +85,25 @@ char *tg_error_format(const tg_error *err, char *buf, size_t len);
 
 /** Typo classes; a match carries a bitmask of these. */
 enum tg_class {
-	TG_C_TLD_SWAP = 1u << 0,      /**< army.ml for army.mil (curated pairs) */
-	TG_C_DOT_SHIFT = 1u << 1,     /**< armym.il, gmailc.om */
-	TG_C_EMBEDDING = 1u << 2,     /**< army.mil.ml, army.mil.example.com */
-	TG_C_MISSING_DOT = 1u << 3,   /**< armymil.com, wwwarmy.mil */
-	TG_C_HYPHEN_DOT = 1u << 4,    /**< army-mil.com */
-	TG_C_ADDITION = 1u << 5,      /**< character appended */
-	TG_C_OMISSION = 1u << 6,      /**< character dropped */
-	TG_C_INSERTION = 1u << 7,     /**< keyboard neighbour inserted */
-	TG_C_REPETITION = 1u << 8,    /**< character doubled */
-	TG_C_REPLACEMENT = 1u << 9,   /**< one character replaced */
-	TG_C_TRANSPOSITION = 1u << 10,/**< adjacent characters swapped */
-	TG_C_VOWEL_SWAP = 1u << 11,   /**< one vowel replaced by another */
-	TG_C_BITFLIP = 1u << 12,      /**< one bit flipped */
-	TG_C_HOMOGLYPH = 1u << 13,    /**< ASCII look-alikes: rn/m, 0/o, 1/l */
-	TG_C_IDN_HOMOGLYPH = 1u << 14,/**< Unicode confusable (UTS #39 skeleton) */
-	TG_C_CYRILLIC = 1u << 15,     /**< whole label in Cyrillic look-alikes */
-	TG_C_HYPHENATION = 1u << 16,  /**< hyphen inserted in a label */
-	TG_C_PREFIX = 1u << 17        /**< doppelganger prefix: mailarmy.mil */
+	TG_C_TLD_SWAP = 1u << 0,    /**< army.ml for army.mil (curated pairs) */
+	TG_C_DOT_SHIFT = 1u << 1,   /**< armym.il, gmailc.om */
+	TG_C_EMBEDDING = 1u << 2,   /**< army.mil.ml, army.mil.example.com */
+	TG_C_MISSING_DOT = 1u << 3, /**< armymil.com, wwwarmy.mil */
+	TG_C_HYPHEN_DOT = 1u << 4,  /**< army-mil.com */
+	TG_C_ADDITION = 1u << 5,    /**< character appended */
+	TG_C_OMISSION = 1u << 6,    /**< character dropped */
+	TG_C_INSERTION = 1u << 7,   /**< keyboard neighbour inserted */
+	TG_C_REPETITION = 1u << 8,  /**< character doubled */
+	TG_C_REPLACEMENT = 1u << 9, /**< one character replaced */
+	TG_C_TRANSPOSITION = 1u << 10, /**< adjacent characters swapped */
+	TG_C_VOWEL_SWAP = 1u << 11,    /**< one vowel replaced by another */
+	TG_C_BITFLIP = 1u << 12,       /**< one bit flipped */
+	TG_C_HOMOGLYPH = 1u << 13,     /**< ASCII look-alikes: rn/m, 0/o, 1/l */
+	TG_C_IDN_HOMOGLYPH =
+	    1u << 14,		  /**< Unicode confusable (UTS #39 skeleton) */
+	TG_C_CYRILLIC = 1u << 15, /**< whole label in Cyrillic look-alikes */
+	TG_C_HYPHENATION = 1u << 16, /**< hyphen inserted in a label */
+	TG_C_PREFIX = 1u << 17	     /**< doppelganger prefix: mailarmy.mil */
 };
 #define TG_C_COUNT 18
 
@@ -173,7 +174,7 @@ size_t tg_list_count(const tg_list *list, tg_list_kind kind);
 
 /** Default verdict thresholds (scores are 0..100). */
 #define TG_DEFAULT_BLOCK_THRESHOLD 80
-#define TG_DEFAULT_LOG_THRESHOLD 50
+#define TG_DEFAULT_LOG_THRESHOLD   50
 
 /** Options for building an index; tg_index_options_init() sets defaults. */
 typedef struct tg_index_options {
@@ -219,7 +220,7 @@ const char *tg_verdict_name(tg_verdict v);
 /** The outcome of scoring one name. */
 typedef struct tg_result {
 	tg_verdict verdict; /**< from the index's thresholds */
-	int score;          /**< 0..100 of the best match, 0 if none */
+	int score;	    /**< 0..100 of the best match, 0 if none */
 	unsigned classes;   /**< TG_C_* bits that apply to the best match */
 	int allowlisted;    /**< 1: name is on (or under) an allowlist entry */
 	int is_protected;   /**< 1: name is a protected entry or under one */
@@ -303,24 +304,28 @@ typedef enum tg_action {
 } tg_action;
 
 /** Event log line format. */
-typedef enum tg_event_format { TG_EVENT_JSON = 0, TG_EVENT_KV } tg_event_format;
+typedef enum tg_event_format {
+	TG_EVENT_JSON = 0,
+	TG_EVENT_KV
+} tg_event_format;
 
 /** A client prefix from `clients:`. */
 typedef struct tg_prefix {
-	int family;         /**< AF_INET or AF_INET6 */
-	uint8_t addr[16];   /**< network address, masked */
-	unsigned bits;      /**< prefix length */
+	int family;	  /**< AF_INET or AF_INET6 */
+	uint8_t addr[16]; /**< network address, masked */
+	unsigned bits;	  /**< prefix length */
 } tg_prefix;
 
 /** Caps on configuration sizes. */
-#define TG_CONF_MAX_LISTS 64
+#define TG_CONF_MAX_LISTS   64
 #define TG_CONF_MAX_CLIENTS 256
 
 /** One list source named in the configuration. */
 typedef struct tg_conf_list {
 	tg_list_kind kind;
 	char path[TG_NAME_BUF];
-	/** Zone origin for `protected-zone:`/`allow-zone:`, "" for plain lists. */
+	/** Zone origin for `protected-zone:`/`allow-zone:`, "" for plain lists.
+	 */
 	char origin[TG_NAME_BUF];
 	unsigned long line; /**< line of the configuration that names it */
 } tg_conf_list;
@@ -330,23 +335,23 @@ typedef struct tg_conf_list {
  * values are validated by tg_conf_load().
  */
 typedef struct tg_conf {
-	char path[TG_NAME_BUF];       /**< the file this was read from */
+	char path[TG_NAME_BUF]; /**< the file this was read from */
 	size_t n_lists;
 	tg_conf_list lists[TG_CONF_MAX_LISTS];
 	int block_threshold;
 	int log_threshold;
-	uint16_t qtypes[16];          /**< query types in scope */
+	uint16_t qtypes[16]; /**< query types in scope */
 	size_t n_qtypes;
-	size_t n_clients;             /**< 0: every client is in scope */
+	size_t n_clients; /**< 0: every client is in scope */
 	tg_prefix clients[TG_CONF_MAX_CLIENTS];
 	tg_action action;
 	int has_sinkhole_a, has_sinkhole_aaaa;
 	uint8_t sinkhole_a[4];
 	uint8_t sinkhole_aaaa[16];
-	char sinkhole_mx[TG_NAME_BUF];/**< "" if unset */
-	uint32_t answer_ttl;          /**< TTL of synthesised answers */
-	char ede_text[TG_NAME_BUF];   /**< "" : a default naming the entry */
-	char event_log[TG_NAME_BUF];  /**< "" none, "syslog", or a file path */
+	char sinkhole_mx[TG_NAME_BUF]; /**< "" if unset */
+	uint32_t answer_ttl;	       /**< TTL of synthesised answers */
+	char ede_text[TG_NAME_BUF];    /**< "" : a default naming the entry */
+	char event_log[TG_NAME_BUF];   /**< "" none, "syslog", or a file path */
 	tg_event_format event_format;
 	char stats_file[TG_NAME_BUF]; /**< "" none */
 	unsigned stats_interval;      /**< seconds */
@@ -354,9 +359,9 @@ typedef struct tg_conf {
 	char identity[TG_NAME_BUF];   /**< resolver identity in events */
 	char psl_file[TG_NAME_BUF];   /**< "" : system Public Suffix List */
 	size_t n_tld_pairs;
-	char tld_pairs[64][2][64];    /**< `tld-pair: mil ml` extensions */
-	unsigned reload_interval;     /**< seconds between list checks, 0 off */
-	char state_dir[TG_NAME_BUF];  /**< last-good snapshot, "" none */
+	char tld_pairs[64][2][64];   /**< `tld-pair: mil ml` extensions */
+	unsigned reload_interval;    /**< seconds between list checks, 0 off */
+	char state_dir[TG_NAME_BUF]; /**< last-good snapshot, "" none */
 } tg_conf;
 
 /** Compiled-in default configuration path (under sysconfdir). */

@@ -439,6 +439,53 @@ static void *tg_mt_run(void *arg)
 	return NULL;
 }
 
+/* Keys shared by many targets: one deletion of 36 names that differ only
+ * in their last character, and one label under 40 TLDs.  Each must still
+ * lead to its own target, and a tie goes to the first entry. */
+static void test_shared_keys(void **state)
+{
+	(void)state;
+	static const char tail[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	static const char *const tlds[] = {
+	    "com", "net", "org", "de", "fr", "nl", "se", "no", "fi", "dk",
+	    "pl",  "cz",  "sk",	 "at", "ch", "be", "es", "pt", "ie", "is",
+	    "lt",  "lv",  "ee",	 "hu", "ro", "bg", "gr", "si", "hr", "rs",
+	    "jp",  "kr",  "tw",	 "br", "ar", "cl", "mx", "za", "nz", "ca"};
+	enum {
+		NT = sizeof(tail) - 1,
+		NL = sizeof(tlds) / sizeof(tlds[0])
+	};
+	char buf[NT + NL][64];
+	const char *prot[NT + NL + 1];
+	for (size_t i = 0; i < NT; i++) {
+		snprintf(buf[i], sizeof(buf[i]), "northwind%c.com", tail[i]);
+		prot[i] = buf[i];
+	}
+	for (size_t i = 0; i < NL; i++) {
+		snprintf(buf[NT + i], sizeof(buf[0]), "samelabel.%s", tlds[i]);
+		prot[NT + i] = buf[NT + i];
+	}
+	prot[NT + NL] = NULL;
+	tg_index *ix = tg_unit_index(prot, NULL, NULL);
+	char q[64], want[64];
+	for (size_t i = 0; i < NT; i++) {
+		snprintf(q, sizeof(q), "northwiind%c.com", tail[i]);
+		snprintf(want, sizeof(want), "northwind%c.com", tail[i]);
+		tg_expect(ix, q, TG_VERDICT_BLOCK, want, TG_C_REPETITION);
+	}
+	/* one character short of all 36: the first entry wins the tie */
+	tg_expect(ix, "northwind.com", TG_VERDICT_BLOCK, "northwinda.com",
+		  TG_C_OMISSION);
+	for (size_t i = 0; i < NL; i++) {
+		snprintf(q, sizeof(q), "samelabl.%s", tlds[i]);
+		snprintf(want, sizeof(want), "samelabel.%s", tlds[i]);
+		tg_expect(ix, q, TG_VERDICT_BLOCK, want, TG_C_OMISSION);
+	}
+	/* ... and none of them under a TLD that has no such entry */
+	tg_expect(ix, "samelabl.it", TG_VERDICT_PASS, NULL, 0);
+	tg_index_free(ix);
+}
+
 static void test_threads(void **state)
 {
 	(void)state;
@@ -482,6 +529,7 @@ int main(void)
 	    cmocka_unit_test(test_thresholds),
 	    cmocka_unit_test(test_wire_and_errors),
 	    cmocka_unit_test(test_explain_and_names),
+	    cmocka_unit_test(test_shared_keys),
 	    cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, tg_unit_setup, tg_unit_teardown);
