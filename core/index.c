@@ -159,13 +159,13 @@ const struct tg_nrec *tg_nset_find(const struct tg_index *ix, uint64_t h,
 	if (!ix->nnset)
 		return NULL;
 	size_t s = tg_slot(h, ix->nnset);
-	uint32_t fp = tg_fp(h);
+	uint32_t fp = tg_nset_fp(h);
 	for (;;) {
-		uint64_t v = ix->nset[s];
+		uint32_t v = ix->nset[s];
 		if (!v)
 			return NULL;
-		if ((uint32_t)(v >> 32) == fp) {
-			const struct tg_nrec *r = &ix->rec[(uint32_t)v];
+		if ((v & ~TG_NSET_IDX) == fp) {
+			const struct tg_nrec *r = &ix->rec[v & TG_NSET_IDX];
 			if (r->wire_len == len &&
 			    memcmp(ix->arena.data + r->wire_off, w, len) == 0)
 				return r;
@@ -177,6 +177,10 @@ const struct tg_nrec *tg_nset_find(const struct tg_index *ix, uint64_t h,
 
 static int tg_build_nset(tg_index *ix, const tg_list *list, tg_error *err)
 {
+	if (list->n > TG_NSET_IDX)
+		return tg_error_set(err, TG_ELIMIT, NULL, 0,
+				    "more than %lu names in one index",
+				    (unsigned long)TG_NSET_IDX);
 	ix->nnset = list->n * 2 + 16; /* load 0.5: short probe runs */
 	ix->nset = calloc(ix->nnset, sizeof(*ix->nset));
 	ix->rec = malloc((list->n + 1) * sizeof(*ix->rec));
@@ -193,14 +197,14 @@ static int tg_build_nset(tg_index *ix, const tg_list *list, tg_error *err)
 		uint8_t kind =
 		    en->kind == TG_LIST_PROTECTED ? TG_N_PROT : TG_N_ALLOW;
 		size_t s = tg_slot(sh[0], ix->nnset);
-		uint32_t fp = tg_fp(sh[0]);
+		uint32_t fp = tg_nset_fp(sh[0]);
 		struct tg_nrec *found = NULL;
 		for (;;) {
-			uint64_t v = ix->nset[s];
+			uint32_t v = ix->nset[s];
 			if (!v)
 				break;
-			struct tg_nrec *r = &ix->rec[(uint32_t)v];
-			if ((uint32_t)(v >> 32) == fp &&
+			struct tg_nrec *r = &ix->rec[v & TG_NSET_IDX];
+			if ((v & ~TG_NSET_IDX) == fp &&
 			    r->wire_len == nm.wire_len &&
 			    memcmp(ix->arena.data + r->wire_off, nm.wire,
 				   nm.wire_len) == 0) {
@@ -231,7 +235,7 @@ static int tg_build_nset(tg_index *ix, const tg_list *list, tg_error *err)
 		r->src = en->src;
 		r->line =
 		    en->line > UINT32_MAX ? UINT32_MAX : (uint32_t)en->line;
-		ix->nset[s] = ((uint64_t)fp << 32) | (uint32_t)ix->nrec;
+		ix->nset[s] = fp | (uint32_t)ix->nrec;
 		ix->nrec++;
 	}
 	return TG_OK;

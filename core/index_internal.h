@@ -142,7 +142,7 @@ struct tg_index {
 	/** postings of shared keys: a count, then that many target ids */
 	uint32_t *post;
 	size_t npost;
-	uint64_t *nset;	     /**< name set: fp << 32 | record index */
+	uint32_t *nset;	     /**< name set: tg_nset_fp() | record index */
 	size_t nnset;	     /**< slots */
 	struct tg_nrec *rec; /**< records, owned */
 	size_t nrec;
@@ -214,9 +214,14 @@ static inline size_t tg_slot(uint64_t key, size_t slots)
 	return (size_t)(((key >> 32) * (uint64_t)slots) >> 32);
 }
 
-static inline uint32_t tg_fp(uint64_t key)
+/** Name-set slots: an 8-bit fingerprint (never 0) over a 24-bit record
+ *  index; 0 is an empty slot. */
+#define TG_NSET_IDX 0xFFFFFFu
+
+static inline uint32_t tg_nset_fp(uint64_t h)
 {
-	return (uint32_t)key | 1u;
+	uint32_t fp = (uint32_t)(h >> 24) & 0xFFu;
+	return (fp + !fp) << 24;
 }
 
 /** 8 bits of the suffix hash of a TLD, part of each key so that a probe

@@ -147,8 +147,8 @@ int tg_psl_load(tg_psl *psl, const char *path, uint64_t seed, tg_error *err)
 		free(vec.v);
 		return rc;
 	}
-	size_t size = 1024;
-	while (size < vec.n * 2)
+	size_t size = 1024; /* at most 3/4 full */
+	while (size * 3 < vec.n * 4)
 		size *= 2;
 	psl->keys = calloc(size, sizeof(*psl->keys));
 	psl->flags = calloc(size, 1);
