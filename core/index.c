@@ -65,6 +65,7 @@ void tg_index_free(tg_index *ix)
 		free(ix->kfp);
 		free(ix->kval);
 		free(ix->post);
+		free(ix->spill);
 		free(ix->nset);
 		free(ix->rec);
 	}
@@ -91,6 +92,7 @@ size_t tg_index_memory(const tg_index *ix)
 	       ix->nbuckets * TG_BUCKET *
 		   (sizeof(*ix->kfp) + sizeof(*ix->kval)) +
 	       (ix->post ? (ix->npost + 1) * sizeof(*ix->post) : 0) +
+	       (ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0) +
 	       ix->nnset * sizeof(*ix->nset) + ix->nrec * sizeof(*ix->rec);
 }
 
@@ -108,6 +110,8 @@ static void tg_index_compact(tg_index *ix)
 	    {(void **)&ix->kval, ix->nbuckets * TG_BUCKET * sizeof(*ix->kval)},
 	    {(void **)&ix->post,
 	     ix->post ? (ix->npost + 1) * sizeof(*ix->post) : 0},
+	    {(void **)&ix->spill,
+	     ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0},
 	    {(void **)&ix->t, ix->nt * sizeof(*ix->t)},
 	    {(void **)&ix->arena.data, ix->arena.len},
 	    {(void **)&ix->nset, ix->nnset * sizeof(*ix->nset)},
@@ -651,6 +655,31 @@ static int tg_cuckoo_build(tg_index *ix, const struct tg_kref *r, size_t n)
 	}
 	size_t nslots = cu.nb * TG_BUCKET, npost = 0;
 	if (rc == TG_OK) {
+		/* keys in their second bucket whose first has room move back,
+		 * then each first bucket that still has a key elsewhere is
+		 * marked: only a probe of a marked bucket reads its second */
+		for (size_t s = 0; s < nslots; s++) {
+			if (cu.head[s] == TG_CU_NONE)
+				continue;
+			size_t b1 = tg_bucket1(cu.key[s], cu.nb), t;
+			if (s / TG_BUCKET != b1 && tg_cu_free_slot(&cu, b1, &t)) {
+				cu.key[t] = cu.key[s];
+				cu.head[t] = cu.head[s];
+				cu.head[s] = TG_CU_NONE;
+			}
+		}
+		ix->spill = calloc(cu.nb / 64 + 1, sizeof(*ix->spill));
+		if (!ix->spill)
+			rc = TG_ENOMEM;
+	}
+	if (rc == TG_OK) {
+		for (size_t s = 0; s < nslots; s++) {
+			if (cu.head[s] == TG_CU_NONE)
+				continue;
+			size_t b1 = tg_bucket1(cu.key[s], cu.nb);
+			if (s / TG_BUCKET != b1)
+				ix->spill[b1 / 64] |= 1ull << (b1 % 64);
+		}
 		for (size_t s = 0; s < nslots; s++) {
 			uint32_t h = cu.head[s];
 			if (h == TG_CU_NONE || cu.next[h] == TG_CU_NONE)

@@ -30,7 +30,10 @@
  * The key table is a bucketed cuckoo hash: each distinct (key, kind)
  * appears once, in one of two buckets of eight 16-bit slot words (16
  * bytes) chosen from two independent parts of the key, so a probe reads
- * two places it knows from the key alone.  A slot word holds a 13-bit
+ * at most two places it knows from the key alone.  Keys go to their
+ * first bucket when it has room, and a bitmap (one bit a bucket: small
+ * enough to stay in cache) marks the first buckets some of whose keys
+ * had to go to their second, so most probes read one bucket.  A slot word holds a 13-bit
  * fingerprint, a flag and the kind: 2 bytes a key, so the part every
  * probe reads stays small enough for the caches even at 100 k names (about
  * 2 MB).  The parallel value word (4 bytes, read only on a match) is the
@@ -139,6 +142,9 @@ struct tg_index {
 	size_t nbuckets;
 	size_t nkeys; /**< used slots (distinct keys) */
 	size_t nrefs; /**< (key, target) pairs, before merging */
+	/** bit b set when a key whose first bucket is b lives in its
+	 *  second: a probe reads the second bucket only then */
+	uint64_t *spill;
 	/** postings of shared keys: a count, then that many target ids */
 	uint32_t *post;
 	size_t npost;
@@ -162,7 +168,7 @@ struct tg_index {
 	uint64_t shift_bits[16];
 	uint64_t pair_conf_bits;
 	void *slab; /**< after the build: one allocation holding
-			 keys, post, t, arena, nset, rec and the
+			 keys, post, spill, t, arena, nset, rec and the
 			 PSL tables (they are not freed alone) */
 	size_t slab_len;
 };
