@@ -58,6 +58,9 @@
 
 #define TG_EXPORT __attribute__((visibility("default")))
 
+/** Slots of the repeat filter of Unbound's log lines (32 KiB). */
+#define TG_LOGSEEN 4096
+
 /**
  * Module-wide data.  Immutable after init() except the counters (atomic)
  * and the policy, which swaps its index in place (tg_policy.h).
@@ -69,6 +72,10 @@ struct tg_mod {
 	tg_stats stats;		/**< atomic counters */
 	struct module_env *env; /**< the daemon's env (shared caches) */
 	int cb_registered;	/**< inplace callback registered */
+	/** Recent decision log lines: hash tag << 32 | second, by hash;
+	 *  a repeat within event-interval is not logged again (racing
+	 *  threads may both log it, which is harmless). */
+	_Atomic uint64_t logseen[TG_LOGSEEN];
 };
 
 #define TG_INC(m, field)                                                       \
@@ -503,6 +510,40 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 	return 1;
 }
 
+/** FNV-1a over a string, continuing \p h. */
+static uint64_t tg_fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/**
+ * Should this decision get a line in Unbound's log?  Once per client
+ * address, name, type and decision (as the event log aggregates) and
+ * event-interval: a mail server retrying a blocked name every second, or
+ * a flood, must not turn the resolver's log (and its worker threads'
+ * time) into a stream of identical lines.  The counters and the event
+ * log count every one.
+ */
+static int tg_log_wanted(struct tg_mod *m, const tg_event *ev)
+{
+	uint64_t h = tg_fnv(0xcbf29ce484222325ULL, ev->client);
+	h = tg_fnv(h * 31 + ev->qtype, ev->qname);
+	h = tg_fnv(h * 31 + (uint64_t)ev->decision, ev->via);
+	h ^= h >> 29;
+	_Atomic uint64_t *slot = &m->logseen[h & (TG_LOGSEEN - 1)];
+	uint64_t tag = (h >> 32) | 1u;
+	uint32_t now = (uint32_t)ev->when.tv_sec;
+	uint64_t v = atomic_load_explicit(slot, memory_order_relaxed);
+	if ((v >> 32) == tag && now - (uint32_t)v < m->conf->event_interval)
+		return 0;
+	atomic_store_explicit(slot, tag << 32 | now, memory_order_relaxed);
+	return 1;
+}
+
 /** Count, log one concise line and queue one event for a decision. */
 static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
 		      const tg_result *res, tg_decision decision,
@@ -556,6 +597,8 @@ static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
 		snprintf(ev.via, sizeof(ev.via), "%s", via);
 	tg_events_submit(m->events, &ev);
 
+	if (!tg_log_wanted(m, &ev))
+		return;
 	tg_classes_format(res->classes, ",", classes, sizeof(classes));
 	sldns_wire2str_type_buf(qstate->qinfo.qtype, type, sizeof(type));
 	log_info("typoguard: %s %s %s from %s: %s%slookalike of %s score %d "

@@ -146,6 +146,17 @@ def query(port, name, qtype, server="127.0.0.1", source=None, cd=False,
     return json.loads(out.stdout)
 
 
+def cache_hits(ub):
+    """Unbound's total.num.cachehits (unbound-control stats_noreset)."""
+    st = ub.control("stats_noreset")
+    if st.returncode != 0:
+        raise AssertionError("unbound-control stats_noreset: " + st.stderr)
+    for line in st.stdout.splitlines():
+        if line.startswith("total.num.cachehits="):
+            return int(line.split("=", 1)[1])
+    raise AssertionError("no total.num.cachehits in: " + st.stdout[:500])
+
+
 def rdata(rrs, rtype=None):
     """The rdata strings of presentation-format RRs (optionally one type)."""
     res = []
