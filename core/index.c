@@ -662,7 +662,8 @@ static int tg_cuckoo_build(tg_index *ix, const struct tg_kref *r, size_t n)
 			if (cu.head[s] == TG_CU_NONE)
 				continue;
 			size_t b1 = tg_bucket1(cu.key[s], cu.nb), t;
-			if (s / TG_BUCKET != b1 && tg_cu_free_slot(&cu, b1, &t)) {
+			if (s / TG_BUCKET != b1 &&
+			    tg_cu_free_slot(&cu, b1, &t)) {
 				cu.key[t] = cu.key[s];
 				cu.head[t] = cu.head[s];
 				cu.head[s] = TG_CU_NONE;

@@ -33,8 +33,8 @@
  * at most two places it knows from the key alone.  Keys go to their
  * first bucket when it has room, and a bitmap (one bit a bucket: small
  * enough to stay in cache) marks the first buckets some of whose keys
- * had to go to their second, so most probes read one bucket.  A slot word holds a 13-bit
- * fingerprint, a flag and the kind: 2 bytes a key, so the part every
+ * had to go to their second, so most probes read one bucket.  A slot word holds
+ * a 13-bit fingerprint, a flag and the kind: 2 bytes a key, so the part every
  * probe reads stays small enough for the caches even at 100 k names (about
  * 2 MB).  The parallel value word (4 bytes, read only on a match) is the
  * target id, or (TG_KF_MULTI) the offset of a postings list when several
