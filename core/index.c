@@ -198,6 +198,8 @@ static int tg_build_nset(tg_index *ix, const tg_list *list, tg_error *err)
 			continue;
 		uint64_t sh[TG_MAX_LABELS + 1];
 		tg_suffix_hashes(ix, &nm, sh);
+		if (nm.n > ix->max_labels)
+			ix->max_labels = nm.n;
 		uint8_t kind =
 		    en->kind == TG_LIST_PROTECTED ? TG_N_PROT : TG_N_ALLOW;
 		size_t s = tg_slot(sh[0], ix->nnset);
@@ -288,6 +290,8 @@ static int tg_add_target(tg_index *ix, struct tg_dedup *dd, uint64_t h,
 	t->wire_len = (uint8_t)wlen;
 	t->skel_len = (uint8_t)sl;
 	t->suf_labels = (uint8_t)ps;
+	if (ps > ix->max_suf)
+		ix->max_suf = ps;
 	t->flags = flags;
 	t->src = en->src;
 	t->line = en->line > UINT32_MAX ? UINT32_MAX : (uint32_t)en->line;

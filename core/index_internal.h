@@ -30,22 +30,26 @@
  * The key table is a bucketed cuckoo hash: each distinct (key, kind)
  * appears once, in one of two buckets of eight 16-bit slot words (16
  * bytes) chosen from two independent parts of the key, so a probe reads
- * at most two places it knows from the key alone.  Keys go to their
- * first bucket when it has room, and a bitmap (one bit a bucket: small
- * enough to stay in cache) marks the first buckets some of whose keys
- * had to go to their second, so most probes read one bucket.  A slot word holds
- * a 13-bit fingerprint, a flag and the kind: 2 bytes a key, so the part every
- * probe reads stays small enough for the caches even at 100 k names (about
- * 2 MB).  The parallel value word (4 bytes, read only on a match) is the
- * target id, or (TG_KF_MULTI) the offset of a postings list when several
- * targets share the key (one deletion of "county1" and of "county2"), so
- * no bucket overflows.  The scorer requests both buckets of every probe as
- * soon as it has the key, matches them after the other per-name work,
- * requests the value words and then the targets of all matches, and only
- * then evaluates them: a few short waits per name, not one per probe.
- * Every hit is verified against the target's stored bytes, so
- * fingerprints only have to be good, not perfect.  After the build all
- * tables move into one 2 MiB-aligned slab advised for huge pages.
+ * at most two places it knows from the key alone.  Keys go to their first
+ * bucket when it has room, and a bitmap (one bit a bucket) marks the
+ * first buckets some of whose keys had to go to their second: only for
+ * those (about a third) is the second bucket matched.  A slot word holds a
+ * 13-bit fingerprint, a flag and the kind: 2 bytes a key, so the part
+ * every probe reads stays small (about 2 MB at 100 k names).  The
+ * parallel value word (4 bytes, read only on a match) is the target id,
+ * or (TG_KF_MULTI) the offset of a postings list when several targets
+ * share the key (one deletion of "county1" and of "county2"), so no
+ * bucket overflows.
+ *
+ * The scorer computes every probe's key while the name-set and PSL slots
+ * it asked for first are on their way (guessing that the public suffix is
+ * the TLD), requests both buckets and the bitmap word at once, matches
+ * them after the other per-name work, requests the value words and then
+ * the targets of all matches, and only then evaluates them: a few waits
+ * per name, each for many lines at once, not one per probe.  Every hit is
+ * verified against the target's stored bytes, so fingerprints only have
+ * to be good, not perfect.  After the build all tables move into one
+ * 2 MiB-aligned slab advised for huge pages.
  *
  * A second small table (the name set) holds every protected and allowlist
  * entry by suffix hash, for the "never flag a protected name, its subtree,
@@ -156,7 +160,12 @@ struct tg_index {
 	size_t nsources;
 	struct tg_index_pair *pairs; /**< owned */
 	size_t npairs;
-	size_t nprotected; /**< protected entries */
+	size_t nprotected;   /**< protected entries */
+	unsigned max_labels; /**< most labels of a name-set entry: deeper
+				  suffixes of a query need no lookup */
+	unsigned max_suf;    /**< most public-suffix labels of a target:
+				  an embedded target's TLD is at most this
+				  far right of its label */
 	/** suffix hashes of the TLDs a dot shift can leave (il and l for
 	 *  mil, om and m for com), sorted; queries under other TLDs skip the
 	 *  dot-shift probes */

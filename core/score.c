@@ -851,7 +851,10 @@ static void tg_probe_all(struct tg_ctx *c, const struct tg_pq *pq, size_t npq)
 		 * are the same) */
 		unsigned m = tg_bucket_match(ix->kfp + p->b1 * TG_BUCKET, fp);
 		unsigned m2 = tg_bucket_match(ix->kfp + p->b2 * TG_BUCKET, fp);
-		m |= (m2 & (0u - (unsigned)(p->b2 != p->b1))) << 16;
+		unsigned use2 =
+		    (unsigned)(ix->spill[p->b1 / 64] >> (p->b1 % 64) & 1) &
+		    (unsigned)(p->b2 != p->b1);
+		m |= (m2 & (0u - use2)) << 16;
 		for (; m; m &= m - 1) {
 			unsigned bit = (unsigned)__builtin_ctz(m);
 			size_t slot =
@@ -891,16 +894,16 @@ static inline void tg_queue(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
 	p->len = (uint8_t)len;
 	p->arg = (uint8_t)arg;
 	p->kinds = (uint8_t)kinds;
-	/* the second bucket only if the first is marked; without a branch
-	 * (it would be mispredicted a third of the time) */
 	size_t b1 = tg_bucket1(p->key, c->ix->nbuckets);
 	size_t b2 = tg_bucket2(p->key, c->ix->nbuckets);
-	size_t use2 = (size_t)(c->ix->spill[b1 / 64] >> (b1 % 64) & 1);
-	b2 = b1 ^ ((b1 ^ b2) & (0 - use2));
 	p->b1 = (uint32_t)b1;
 	p->b2 = (uint32_t)b2;
+	/* both buckets and the spill bit are requested now, so that they
+	 * arrive together; whether the second counts is decided when the
+	 * probe is matched (deciding here would wait for the bit) */
 	__builtin_prefetch(c->ix->kfp + b1 * TG_BUCKET);
 	__builtin_prefetch(c->ix->kfp + b2 * TG_BUCKET);
+	__builtin_prefetch(c->ix->spill + b1 / 64);
 }
 
 /* Is \p t among tags[0..n)? */
@@ -1022,11 +1025,14 @@ static void tg_queue_embedding(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		if (sl < 2)
 			continue;
 		/* the target's suffix continues the query right of the
-		 * embedded label, so its TLD is one of the labels there */
+		 * embedded label, so its TLD is one of the (at most max_suf)
+		 * labels there */
 		if (!c->nltags)
 			tg_label_tags(c);
 		uint64_t h = tg_poly_extend(c->ix, 0, sk, (size_t)sl);
-		for (unsigned j = i + 1; j < c->n; j++)
+		unsigned last =
+		    i + c->ix->max_suf < c->n ? i + c->ix->max_suf : c->n - 1;
+		for (unsigned j = i + 1; j <= last; j++)
 			if (!tg_has_tag(c->ltags + i + 1, j - i - 1,
 					c->ltags[j]))
 				tg_queue(c, q, n, h, (size_t)sl, TG_P_EMBED, i,
@@ -1101,11 +1107,14 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 		size_t l;
 		const uint8_t *lab = tg_name_label(nm, i, &l);
 		sh[i] = tg_hash_label_step(ix->seed, sh[i + 1], lab, l);
-		if (ix->nnset)
+		/* only suffixes that can be in the name set, and the two
+		 * the PSL walk nearly always reads */
+		if (ix->nnset && nm->n - i <= ix->max_labels)
 			__builtin_prefetch(ix->nset +
 					   tg_slot(sh[i], ix->nnset));
-		__builtin_prefetch(ix->psl.keys +
-				   ((size_t)(sh[i] | 1) & ix->psl.mask));
+		if (nm->n - i <= 2)
+			__builtin_prefetch(ix->psl.keys + ((size_t)(sh[i] | 1) &
+							   ix->psl.mask));
 	}
 	struct tg_ctx c;
 	c.ix = ix;
@@ -1116,17 +1125,30 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 	c.nltags = 0;
 	struct tg_pq pq[TG_MAX_PROBES];
 	size_t npq = 0;
+	/* Speculate that the public suffix is the TLD alone (true for most
+	 * names) and queue the probes, requesting their buckets, before the
+	 * PSL walk, whose slots are still on their way: in a busy resolver
+	 * every one of them is a cache miss, and this way they overlap.
+	 * Requeue if the walk disagrees. */
+	unsigned guess = nm->n >= 2 ? 1 : nm->n;
+	if (guess < nm->n)
+		tg_queue_all(&c, sh, guess, pq, &npq);
 	c.ps = tg_psl_suffix_labels(&ix->psl, sh, nm->n);
-	if (c.ps < nm->n)
-		tg_queue_all(&c, sh, c.ps, pq, &npq);
+	if (c.ps != guess) {
+		npq = 0;
+		if (c.ps < nm->n)
+			tg_queue_all(&c, sh, c.ps, pq, &npq);
+	}
 	if (c.ps >= nm->n) { /* a public suffix itself */
 		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 		return TG_OK;
 	}
 	/* the probes' buckets are on their way: the subtree checks and the
 	 * per-query setup below run while they arrive */
-	/* protected names and allowlisted subtrees never match */
-	for (unsigned i = 0; i < nm->n; i++) {
+	/* protected names and allowlisted subtrees never match (no entry
+	 * has more than max_labels labels) */
+	for (unsigned i = nm->n > ix->max_labels ? nm->n - ix->max_labels : 0;
+	     i < nm->n; i++) {
 		const struct tg_nrec *r =
 		    tg_nset_find(ix, sh[i], nm->wire + nm->off[i],
 				 nm->wire_len - nm->off[i]);

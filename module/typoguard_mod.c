@@ -76,6 +76,9 @@ struct tg_mod {
 	 *  a repeat within event-interval is not logged again (racing
 	 *  threads may both log it, which is harmless). */
 	_Atomic uint64_t logseen[TG_LOGSEEN];
+	/** Bumped before each post-swap cache purge: a query name that
+	 *  passed under an older generation is scored again. */
+	atomic_uint gen;
 };
 
 #define TG_INC(m, field)                                                       \
@@ -170,6 +173,8 @@ static void tg_purge_cache(const tg_index *index, void *arg)
 	struct tg_mod *m = arg;
 	struct tg_purge *pg;
 	size_t i, total = 0, rounds = 0;
+
+	atomic_fetch_add_explicit(&m->gen, 1, memory_order_acq_rel);
 
 	if (!m->env || !m->env->msg_cache)
 		return;
@@ -621,13 +626,28 @@ static int tg_in_scope(struct module_qstate *qstate, const struct tg_mod *m)
 	       tg_addr_in_scope(m->conf, ss);
 }
 
-/** minfo[id] of a query whose name itself scored log or block. */
+/** minfo[id] of a query whose name itself scored log or block (an even
+ *  address). */
 #define TG_DECIDED ((void *)&tg_decided_marker)
-static const char tg_decided_marker;
+static const int tg_decided_marker;
+
+/** minfo[id] of a client query whose name passed under generation \p g
+ *  of the lists (odd, so never TG_DECIDED): its answer's owner names
+ *  equal to it need no second scoring while the generation holds. */
+#define TG_PASSED(g) ((void *)(((uintptr_t)(g) << 1) | 1u))
+
+/** The query name if it passed under the lists in force, else NULL. */
+static uint8_t *tg_passed_name(struct module_qstate *qstate, struct tg_mod *m,
+			       int id)
+{
+	unsigned g = atomic_load_explicit(&m->gen, memory_order_acquire);
+
+	return qstate->minfo[id] == TG_PASSED(g) ? qstate->qinfo.qname : NULL;
+}
 
 /** Policy decision for a new query; 1 if it was answered here. */
 static int tg_decide_query(struct module_qstate *qstate, struct tg_mod *m,
-			   const tg_index *index, int id)
+			   const tg_index *index, unsigned gen, int id)
 {
 	struct sockaddr_storage *ss;
 	socklen_t sslen;
@@ -649,6 +669,7 @@ static int tg_decide_query(struct module_qstate *qstate, struct tg_mod *m,
 		TG_INC(m, allowlisted);
 	if (res.verdict == TG_VERDICT_PASS) {
 		TG_INC(m, passed);
+		qstate->minfo[id] = TG_PASSED(gen);
 		return 0;
 	}
 	/* Decided on the query name: the answer needs no second look. */
@@ -677,27 +698,31 @@ static int tg_apply_policy(struct module_qstate *qstate, struct tg_mod *m,
 			   int id)
 {
 	unsigned tok;
+	/* the generation before the index: never newer than the index */
+	unsigned gen = atomic_load_explicit(&m->gen, memory_order_acquire);
 	const tg_index *index = tg_policy_acquire(m->policy, &tok);
-	int done = tg_decide_query(qstate, m, index, id);
+	int done = tg_decide_query(qstate, m, index, gen, id);
 
 	tg_policy_release(m->policy, tok);
 	return done;
 }
 
 /**
- * Score the names an rrset leads to: its owner and, for CNAME, DNAME and
- * MX, its targets.  Returns 1 and fills \p res and \p via (presentation)
- * at the first one at or above the block threshold.
+ * Score the names an rrset leads to: its owner (unless it is \p passed, a
+ * query name that already passed) and, for CNAME, DNAME and MX, its
+ * targets.  Returns 1 and fills \p res and \p via (presentation) at the
+ * first one at or above the block threshold.
  */
 static int tg_rrset_lookalike(const tg_index *index,
-			      struct ub_packed_rrset_key *k, tg_result *res,
-			      char *via)
+			      struct ub_packed_rrset_key *k, uint8_t *passed,
+			      tg_result *res, char *via)
 {
 	struct packed_rrset_data *d = k->entry.data;
 	uint16_t t = ntohs(k->rk.type);
 	size_t i, off;
 
-	if (tg_score_wire(index, k->rk.dname, k->rk.dname_len, res) == TG_OK &&
+	if ((!passed || query_dname_compare(k->rk.dname, passed) != 0) &&
+	    tg_score_wire(index, k->rk.dname, k->rk.dname_len, res) == TG_OK &&
 	    res->verdict == TG_VERDICT_BLOCK) {
 		dname_str(k->rk.dname, via);
 		return 1;
@@ -728,12 +753,13 @@ static int tg_rrset_lookalike(const tg_index *index,
 
 /** First lookalike among the first \p n rrsets of \p rep. */
 static int tg_reply_lookalike(const tg_index *index, struct reply_info *rep,
-			      size_t n, tg_result *res, char *via)
+			      size_t n, uint8_t *passed, tg_result *res,
+			      char *via)
 {
 	size_t i;
 
 	for (i = 0; rep && i < n && i < rep->rrset_count; i++)
-		if (tg_rrset_lookalike(index, rep->rrsets[i], res, via))
+		if (tg_rrset_lookalike(index, rep->rrsets[i], passed, res, via))
 			return 1;
 	return 0;
 }
@@ -756,12 +782,12 @@ static int tg_query_response(struct module_qstate *qstate,
 	if (!m || !response || !response->rep)
 		return 1;
 	index = tg_policy_acquire(m->policy, &tok);
-	found = tg_reply_lookalike(index, response->rep,
-				   response->rep->rrset_count, &res, via);
+	found =
+	    tg_reply_lookalike(index, response->rep, response->rep->rrset_count,
+			       tg_passed_name(qstate, m, id), &res, via);
 	tg_policy_release(m->policy, tok);
 	if (!found)
 		return 1;
-	(void)id;
 	qstate->no_cache_store = 1;
 	verbose(VERB_ALGO, "typoguard: not caching a response holding %s", via);
 	return 1;
@@ -773,7 +799,7 @@ static int tg_query_response(struct module_qstate *qstate,
  * itself: never cached, and for an in-scope client the action applies.
  */
 static void tg_moddone_index(struct module_qstate *qstate, struct tg_mod *m,
-			     const tg_index *index)
+			     const tg_index *index, int id)
 {
 	struct reply_info *rep;
 	tg_result res;
@@ -782,7 +808,8 @@ static void tg_moddone_index(struct module_qstate *qstate, struct tg_mod *m,
 
 	if (!qstate->return_msg || !(rep = qstate->return_msg->rep))
 		return;
-	if (!tg_reply_lookalike(index, rep, rep->an_numrrsets, &res, via))
+	if (!tg_reply_lookalike(index, rep, rep->an_numrrsets,
+				tg_passed_name(qstate, m, id), &res, via))
 		return;
 	qstate->no_cache_store = 1;
 	/* The iterator may have stored it before we saw it. */
@@ -806,12 +833,12 @@ static void tg_moddone_index(struct module_qstate *qstate, struct tg_mod *m,
 
 /** tg_moddone_index() with the index in force held throughout: the
  *  result's source points into it. */
-static void tg_moddone(struct module_qstate *qstate, struct tg_mod *m)
+static void tg_moddone(struct module_qstate *qstate, struct tg_mod *m, int id)
 {
 	unsigned tok;
 	const tg_index *index = tg_policy_acquire(m->policy, &tok);
 
-	tg_moddone_index(qstate, m, index);
+	tg_moddone_index(qstate, m, index, id);
 	tg_policy_release(m->policy, tok);
 }
 
@@ -832,7 +859,7 @@ TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
 	if (event == module_event_moddone) {
 		if (m && qstate->qinfo.qclass == LDNS_RR_CLASS_IN &&
 		    qstate->minfo[id] != TG_DECIDED)
-			tg_moddone(qstate, m);
+			tg_moddone(qstate, m, id);
 		qstate->ext_state[id] = module_finished;
 		return;
 	}
