@@ -475,25 +475,24 @@ static uint8_t tg_target_tld_tag(const tg_index *ix, const struct tg_target *t)
 	return tg_suffix_tag(tg_hash_label_step(ix->seed, ix->seed, lab, l));
 }
 
-/* A (key, target) pair while building. */
-struct tg_kref {
-	uint64_t key;
-	uint32_t tid;
-	uint32_t kind;
-};
-
+/* The (key, target) pairs while building, in two arrays (12 bytes a
+ * pair: they are the largest thing the build holds): the key, and the
+ * target id << 2 | kind. */
 struct tg_kb {
-	struct tg_kref *r;
+	uint64_t *key;
+	uint32_t *tk;
 	size_t n;
 };
+
+#define TG_TK_TID(tk)  ((tk) >> 2)
+#define TG_TK_KIND(tk) ((tk)&3u)
 
 static void tg_key_insert(struct tg_kb *kb, uint64_t key, unsigned kind,
 			  size_t tid)
 {
-	struct tg_kref *r = &kb->r[kb->n++];
-	r->key = key;
-	r->tid = (uint32_t)tid;
-	r->kind = kind;
+	kb->key[kb->n] = key;
+	kb->tk[kb->n] = (uint32_t)tid << 2 | kind;
+	kb->n++;
 }
 
 /* Tables of 2 MiB or more go on 2 MiB boundaries so that the kernel can
@@ -528,10 +527,11 @@ static void tg_advise_huge(void *p, size_t bytes)
 /* Build-time state: per slot the full key and the first of its refs
  * (chained through next[]), TG_CU_NONE when empty. */
 struct tg_cu {
-	const struct tg_kref *r;
-	uint32_t *next; /* per ref: the next ref of the same slot */
-	uint64_t *key;	/* per slot */
-	uint32_t *head; /* per slot */
+	const uint64_t *rkey; /* per ref */
+	const uint32_t *rtk;  /* per ref */
+	uint32_t *next;	      /* per ref: the next ref of the same slot */
+	uint64_t *key;	      /* per slot */
+	uint32_t *head;	      /* per slot */
 	size_t nb;
 	uint64_t rng;
 };
@@ -552,7 +552,7 @@ static uint32_t tg_cu_find(const struct tg_cu *cu, uint64_t key, unsigned kind)
 		for (size_t s = b[j] * TG_BUCKET; s < (b[j] + 1) * TG_BUCKET;
 		     s++)
 			if (cu->key[s] == key && cu->head[s] != TG_CU_NONE &&
-			    cu->r[cu->head[s]].kind == kind)
+			    TG_TK_KIND(cu->rtk[cu->head[s]]) == kind)
 				return (uint32_t)s;
 	return TG_CU_NONE;
 }
@@ -605,24 +605,25 @@ static int tg_cu_fill(struct tg_cu *cu, size_t n, size_t *used)
 {
 	*used = 0;
 	for (size_t i = 0; i < n; i++) {
-		const struct tg_kref *r = &cu->r[i];
-		uint32_t s = tg_cu_find(cu, r->key, r->kind);
+		uint64_t key = cu->rkey[i];
+		uint32_t s = tg_cu_find(cu, key, TG_TK_KIND(cu->rtk[i]));
 		if (s != TG_CU_NONE) {
 			cu->next[i] = cu->head[s];
 			cu->head[s] = (uint32_t)i;
 			continue;
 		}
 		cu->next[i] = TG_CU_NONE;
-		if (!tg_cu_insert(cu, r->key, (uint32_t)i))
+		if (!tg_cu_insert(cu, key, (uint32_t)i))
 			return TG_ELIMIT;
 		(*used)++;
 	}
 	return TG_OK;
 }
 
-static int tg_cuckoo_build(tg_index *ix, const struct tg_kref *r, size_t n)
+static int tg_cuckoo_build(tg_index *ix, const struct tg_kb *kb)
 {
-	struct tg_cu cu = {.r = r};
+	struct tg_cu cu = {.rkey = kb->key, .rtk = kb->tk};
+	size_t n = kb->n;
 	size_t used = 0;
 	int rc = TG_ELIMIT;
 	cu.next = malloc((n + 1) * sizeof(*cu.next));
@@ -685,6 +686,9 @@ static int tg_cuckoo_build(tg_index *ix, const struct tg_kref *r, size_t n)
 			if (s / TG_BUCKET != b1)
 				ix->spill[b1 / 64] |= 1ull << (b1 % 64);
 		}
+		/* not needed any more: free it before the tables are made */
+		free(cu.key);
+		cu.key = NULL;
 		for (size_t s = 0; s < nslots; s++) {
 			uint32_t h = cu.head[s];
 			if (h == TG_CU_NONE || cu.next[h] == TG_CU_NONE)
@@ -708,10 +712,11 @@ static int tg_cuckoo_build(tg_index *ix, const struct tg_kref *r, size_t n)
 				ix->kval[s] = 0;
 				continue;
 			}
-			const struct tg_kref *k = &r[h];
+			uint64_t key = kb->key[h];
+			unsigned kind = TG_TK_KIND(kb->tk[h]);
 			if (cu.next[h] == TG_CU_NONE) {
-				ix->kfp[s] = tg_kfp_word(k->key, k->kind);
-				ix->kval[s] = k->tid;
+				ix->kfp[s] = tg_kfp_word(key, kind);
+				ix->kval[s] = TG_TK_TID(kb->tk[h]);
 				continue;
 			}
 			/* shared: the refs in build (target) order; the chain
@@ -719,13 +724,13 @@ static int tg_cuckoo_build(tg_index *ix, const struct tg_kref *r, size_t n)
 			size_t cnt = 0;
 			for (uint32_t j = h; j != TG_CU_NONE; j = cu.next[j])
 				cnt++;
-			ix->kfp[s] = (uint16_t)(tg_kfp_word(k->key, k->kind) |
-						TG_KF_MULTI);
+			ix->kfp[s] =
+			    (uint16_t)(tg_kfp_word(key, kind) | TG_KF_MULTI);
 			ix->kval[s] = (uint32_t)off;
 			ix->post[off] = (uint32_t)cnt;
 			size_t p = off + cnt;
 			for (uint32_t j = h; j != TG_CU_NONE; j = cu.next[j])
-				ix->post[p--] = r[j].tid;
+				ix->post[p--] = TG_TK_TID(kb->tk[j]);
 			off += cnt + 1;
 		}
 		ix->nbuckets = cu.nb;
@@ -753,12 +758,16 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 		for (size_t d = 0; t->skel_len >= 5 && d < t->skel_len; d++)
 			count += d == 0 || sk[d] != sk[d - 1];
 	}
-	if (count >= UINT32_MAX / 2)
+	if (count >= UINT32_MAX / 2 || ix->nt >= (1u << 30))
 		return tg_error_set(err, TG_ELIMIT, NULL, 0, "index too large");
 	struct tg_kb kb = {0};
-	kb.r = malloc((count + 1) * sizeof(*kb.r));
-	if (!kb.r)
+	kb.key = malloc((count + 1) * sizeof(*kb.key));
+	kb.tk = malloc((count + 1) * sizeof(*kb.tk));
+	if (!kb.key || !kb.tk) {
+		free(kb.key);
+		free(kb.tk);
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	}
 	for (size_t i = 0; i < ix->nt; i++) {
 		const struct tg_target *t = &ix->t[i];
 		uint8_t ttag = tg_target_tld_tag(ix, t);
@@ -802,8 +811,9 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 			pre = tg_poly_extend(ix, pre, sk + d, 1);
 		}
 	}
-	int rc = tg_cuckoo_build(ix, kb.r, kb.n);
-	free(kb.r);
+	int rc = tg_cuckoo_build(ix, &kb);
+	free(kb.key);
+	free(kb.tk);
 	if (rc != TG_OK)
 		return tg_error_set(err, rc, NULL, 0,
 				    rc == TG_ENOMEM ? "out of memory"

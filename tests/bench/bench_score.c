@@ -17,10 +17,10 @@
  * 70 % odd-ranked (never protected) Tranco names, some with a www./mail.
  * prefix.  Each round scores the whole stream once per size, sizes
  * interleaved (1k 10k 100k 1k 10k 100k ...) because the machine is noisy;
- * the median over rounds is reported.  A naive linear scan (normalise, then
- * an edit-distance-1 test against every protected name) is timed in the
- * same rounds over a small sample of the stream and extrapolated; it is
- * labelled as such.
+ * the median over rounds (default 9) is reported.  A naive linear scan
+ * (normalise, then an edit-distance-1 test against every protected name) is
+ * timed in the same rounds over a small sample of the stream and extrapolated;
+ * it is labelled as such.
  *
  * Targets: <= 500 ns/name at 100 k, <= 1.3x between 1 k and 100 k,
  * <= 200 bytes of index per protected name, 100 k names loaded and indexed
@@ -474,7 +474,7 @@ static void bench_usage(void)
 int main(int argc, char **argv)
 {
 	const char *dir = getenv("TG_DATA_DIR");
-	size_t rounds = 5, nstream = (size_t)1 << 20;
+	size_t rounds = 9, nstream = (size_t)1 << 20;
 	bench_names pool = {0}, tranco = {0}, stream = {0}, tmp = {0};
 	bench_set seen = {0};
 	bench_size sz[BENCH_SIZES];
