@@ -456,12 +456,7 @@ static int tg_enum_split(const tg_index *ix, const tg_name *nm,
 			 struct tg_enum_parts *pt)
 {
 	uint64_t sh[TG_MAX_LABELS + 1];
-	sh[nm->n] = ix->seed;
-	for (unsigned i = nm->n; i-- > 0;) {
-		size_t l;
-		const uint8_t *lab = tg_name_label(nm, i, &l);
-		sh[i] = tg_hash_label_step(ix->seed, sh[i + 1], lab, l);
-	}
+	tg_suffix_hashes(ix, nm, sh);
 	unsigned ps = tg_psl_suffix_labels(&ix->psl, sh, nm->n);
 	if (ps == 0 || ps >= nm->n)
 		return -1;

@@ -145,38 +145,38 @@ size_t tg_index_protected_count(const tg_index *ix)
 	return ix ? ix->nprotected : 0;
 }
 
-/* Suffix hashes of a wire name: sh[i] = hash of labels i..n-1. */
-static void tg_suffix_hashes(const tg_index *ix, const tg_name *nm,
-			     uint64_t *sh)
+/* Look wire name \p w (suffix hash \p h) up in the name set: its record
+ * index, or UINT32_MAX with \p *slot the empty slot where it would go. */
+static uint32_t tg_nset_probe(const struct tg_index *ix, uint64_t h,
+			      const uint8_t *w, size_t len, size_t *slot)
 {
-	sh[nm->n] = ix->seed;
-	for (unsigned i = nm->n; i-- > 0;) {
-		size_t l;
-		const uint8_t *lab = tg_name_label(nm, i, &l);
-		sh[i] = tg_hash_label_step(ix->seed, sh[i + 1], lab, l);
+	size_t s = tg_slot(h, ix->nnset);
+	uint32_t fp = tg_nset_fp(h);
+	for (;;) {
+		uint32_t v = ix->nset[s];
+		if (!v) {
+			*slot = s;
+			return UINT32_MAX;
+		}
+		if ((v & ~TG_NSET_IDX) == fp) {
+			const struct tg_nrec *r = &ix->rec[v & TG_NSET_IDX];
+			if (r->wire_len == len &&
+			    memcmp(ix->arena.data + r->wire_off, w, len) == 0)
+				return v & TG_NSET_IDX;
+		}
+		if (++s == ix->nnset)
+			s = 0;
 	}
 }
 
 const struct tg_nrec *tg_nset_find(const struct tg_index *ix, uint64_t h,
 				   const uint8_t *w, size_t len)
 {
+	size_t s;
 	if (!ix->nnset)
 		return NULL;
-	size_t s = tg_slot(h, ix->nnset);
-	uint32_t fp = tg_nset_fp(h);
-	for (;;) {
-		uint32_t v = ix->nset[s];
-		if (!v)
-			return NULL;
-		if ((v & ~TG_NSET_IDX) == fp) {
-			const struct tg_nrec *r = &ix->rec[v & TG_NSET_IDX];
-			if (r->wire_len == len &&
-			    memcmp(ix->arena.data + r->wire_off, w, len) == 0)
-				return r;
-		}
-		if (++s == ix->nnset)
-			s = 0;
-	}
+	uint32_t i = tg_nset_probe(ix, h, w, len, &s);
+	return i == UINT32_MAX ? NULL : &ix->rec[i];
 }
 
 static int tg_build_nset(tg_index *ix, const tg_list *list, tg_error *err)
@@ -202,24 +202,10 @@ static int tg_build_nset(tg_index *ix, const tg_list *list, tg_error *err)
 			ix->max_labels = nm.n;
 		uint8_t kind =
 		    en->kind == TG_LIST_PROTECTED ? TG_N_PROT : TG_N_ALLOW;
-		size_t s = tg_slot(sh[0], ix->nnset);
-		uint32_t fp = tg_nset_fp(sh[0]);
-		struct tg_nrec *found = NULL;
-		for (;;) {
-			uint32_t v = ix->nset[s];
-			if (!v)
-				break;
-			struct tg_nrec *r = &ix->rec[v & TG_NSET_IDX];
-			if ((v & ~TG_NSET_IDX) == fp &&
-			    r->wire_len == nm.wire_len &&
-			    memcmp(ix->arena.data + r->wire_off, nm.wire,
-				   nm.wire_len) == 0) {
-				found = r;
-				break;
-			}
-			if (++s == ix->nnset)
-				s = 0;
-		}
+		size_t s;
+		uint32_t at =
+		    tg_nset_probe(ix, sh[0], nm.wire, nm.wire_len, &s);
+		struct tg_nrec *found = at == UINT32_MAX ? NULL : &ix->rec[at];
 		if (found) {
 			if (kind == TG_N_PROT && !(found->kind & TG_N_PROT)) {
 				found->src = en->src;
@@ -241,7 +227,7 @@ static int tg_build_nset(tg_index *ix, const tg_list *list, tg_error *err)
 		r->src = en->src;
 		r->line =
 		    en->line > UINT32_MAX ? UINT32_MAX : (uint32_t)en->line;
-		ix->nset[s] = fp | (uint32_t)ix->nrec;
+		ix->nset[s] = tg_nset_fp(sh[0]) | (uint32_t)ix->nrec;
 		ix->nrec++;
 	}
 	return TG_OK;

@@ -63,6 +63,7 @@
 #include <stdint.h>
 
 #include "fold_internal.h"
+#include "name_internal.h"
 #include "psl_internal.h"
 #include "typoguard.h"
 #include "util_internal.h"
@@ -311,6 +312,19 @@ static inline const uint8_t *tg_target_suffix(const struct tg_index *ix,
  * weaker ones dnstwist uses (c/e, b/d, g/q, m/n/r, u/v, 3/8, 6/9, lc/k...).
  */
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only);
+
+/** Suffix hashes of a parsed name: sh[i] = hash of labels i..n-1,
+ *  sh[n] = the seed (\p sh holds n + 1). */
+static inline void tg_suffix_hashes(const struct tg_index *ix,
+				    const tg_name *nm, uint64_t *sh)
+{
+	sh[nm->n] = ix->seed;
+	for (unsigned i = nm->n; i-- > 0;) {
+		size_t l;
+		const uint8_t *lab = tg_name_label(nm, i, &l);
+		sh[i] = tg_hash_label_step(ix->seed, sh[i + 1], lab, l);
+	}
+}
 
 /** Find the name-set record for wire suffix \p w (\p len bytes, root
  *  included) with suffix hash \p h; NULL if absent. */

@@ -142,7 +142,6 @@ struct tg_ctx {
 	/* tg_suffix_tag() of each label alone: the TLD an embedded
 	 * target can have is one of the labels right of the probe */
 	uint8_t ltags[TG_MAX_LABELS];
-	unsigned nltags; /* 0 until the first embedding probe needs them */
 	size_t qcl;
 	int restricted;
 	/* probe details for the evaluators */
@@ -688,18 +687,6 @@ static void tg_probe_var(struct tg_ctx *c, const struct tg_pq *p, char *buf)
 	}
 }
 
-/* The tag of each label alone (c->ltags), for embedding probes. */
-static void tg_label_tags(struct tg_ctx *c)
-{
-	for (unsigned i = 0; i < c->n; i++) {
-		size_t l;
-		const uint8_t *lab = tg_name_label(c->nm, i, &l);
-		c->ltags[i] = tg_suffix_tag(
-		    tg_hash_label_step(c->ix->seed, c->ix->seed, lab, l));
-	}
-	c->nltags = c->n;
-}
-
 /* Bit 2i set for each slot i of a bucket whose slot word has the
  * fingerprint \p fp (flag and kind masked off); empty slots (0) never
  * match. */
@@ -1027,8 +1014,6 @@ static void tg_queue_embedding(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		/* the target's suffix continues the query right of the
 		 * embedded label, so its TLD is one of the (at most max_suf)
 		 * labels there */
-		if (!c->nltags)
-			tg_label_tags(c);
 		uint64_t h = tg_poly_extend(c->ix, 0, sk, (size_t)sl);
 		unsigned last =
 		    i + c->ix->max_suf < c->n ? i + c->ix->max_suf : c->n - 1;
@@ -1101,12 +1086,16 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 		return TG_OK;
 	}
+	struct tg_ctx c;
 	uint64_t sh[TG_MAX_LABELS + 1];
 	sh[nm->n] = ix->seed;
 	for (unsigned i = nm->n; i-- > 0;) {
 		size_t l;
 		const uint8_t *lab = tg_name_label(nm, i, &l);
-		sh[i] = tg_hash_label_step(ix->seed, sh[i + 1], lab, l);
+		uint64_t lh = tg_hash_bytes(ix->seed, lab, l);
+		sh[i] = tg_hash_label_join(sh[i + 1], lh);
+		/* the label alone as a TLD, from the same byte hash */
+		c.ltags[i] = tg_suffix_tag(tg_hash_label_join(ix->seed, lh));
 		/* only suffixes that can be in the name set, and the two
 		 * the PSL walk nearly always reads */
 		if (ix->nnset && nm->n - i <= ix->max_labels)
@@ -1116,13 +1105,11 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 			__builtin_prefetch(ix->psl.keys + ((size_t)(sh[i] | 1) &
 							   ix->psl.mask));
 	}
-	struct tg_ctx c;
 	c.ix = ix;
 	c.nm = nm;
 	c.n = nm->n;
 	c.nc = 0;
 	c.m = 0;
-	c.nltags = 0;
 	struct tg_pq pq[TG_MAX_PROBES];
 	size_t npq = 0;
 	/* Speculate that the public suffix is the TLD alone (true for most

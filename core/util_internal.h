@@ -65,10 +65,17 @@ static inline uint64_t tg_hash_bytes(uint64_t seed, const uint8_t *p,
 	return tg_mix64(h);
 }
 
+/** One step of a suffix hash: the hash of a label (tg_hash_bytes) joined
+ *  to the hash \p parent of the labels right of it. */
+static inline uint64_t tg_hash_label_join(uint64_t parent, uint64_t label)
+{
+	return tg_mix64(parent * 31 ^ label);
+}
+
 static inline uint64_t tg_hash_label_step(uint64_t seed, uint64_t parent,
 					  const uint8_t *label, size_t len)
 {
-	return tg_mix64(parent * 31 ^ tg_hash_bytes(seed, label, len));
+	return tg_hash_label_join(parent, tg_hash_bytes(seed, label, len));
 }
 
 /** A growable byte arena; offsets stay valid across growth. */
