@@ -825,21 +825,20 @@ static void tg_emit(tg_events *ev, const tg_event *e, unsigned long count)
 
 /* ------------------------------------------------------------ aggregation */
 
-static uint32_t tg_hash(const char *client, const char *qname, uint16_t qtype,
-			tg_decision d)
+uint64_t tg_event_key_hash(const tg_event *e)
 {
-	uint32_t h = 2166136261u;
+	uint64_t h = 0xcbf29ce484222325ULL;
 	const unsigned char *p;
 
-	for (p = (const unsigned char *)client; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	h = (h ^ 0xff) * 16777619u;
-	for (p = (const unsigned char *)qname; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	h = (h ^ (qtype & 0xff)) * 16777619u;
-	h = (h ^ (qtype >> 8)) * 16777619u;
-	h = (h ^ (unsigned)d) * 16777619u;
-	return h;
+	for (p = (const unsigned char *)e->client; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	h = (h ^ 0xff) * 0x100000001b3ULL;
+	for (p = (const unsigned char *)e->qname; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	h = (h ^ (e->qtype & 0xff)) * 0x100000001b3ULL;
+	h = (h ^ (e->qtype >> 8)) * 0x100000001b3ULL;
+	h = (h ^ (unsigned)e->decision) * 0x100000001b3ULL;
+	return h ^ h >> 32;
 }
 
 static void tg_fifo_unlink(tg_events *ev, tg_agg *a)
@@ -921,7 +920,7 @@ static void tg_handle(tg_events *ev, const tg_event *e, uint64_t now)
 		tg_emit(ev, e, 1);
 		return;
 	}
-	h = tg_hash(e->client, e->qname, e->qtype, e->decision);
+	h = (uint32_t)tg_event_key_hash(e);
 	for (a = ev->buckets[h & (TG_AGG_BUCKETS - 1)]; a; a = a->hnext)
 		if (a->hash == h && a->qtype == e->qtype &&
 		    a->decision == e->decision && !strcmp(a->key, e->client) &&

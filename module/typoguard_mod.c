@@ -515,16 +515,6 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 	return 1;
 }
 
-/** FNV-1a over a string, continuing \p h. */
-static uint64_t tg_fnv(uint64_t h, const char *s)
-{
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /**
  * Should this decision get a line in Unbound's log?  Once per client
  * address, name, type and decision (as the event log aggregates) and
@@ -535,10 +525,7 @@ static uint64_t tg_fnv(uint64_t h, const char *s)
  */
 static int tg_log_wanted(struct tg_mod *m, const tg_event *ev)
 {
-	uint64_t h = tg_fnv(0xcbf29ce484222325ULL, ev->client);
-	h = tg_fnv(h * 31 + ev->qtype, ev->qname);
-	h = tg_fnv(h * 31 + (uint64_t)ev->decision, ev->via);
-	h ^= h >> 29;
+	uint64_t h = tg_event_key_hash(ev);
 	_Atomic uint64_t *slot = &m->logseen[h & (TG_LOGSEEN - 1)];
 	uint64_t tag = (h >> 32) | 1u;
 	uint32_t now = (uint32_t)ev->when.tv_sec;
