@@ -55,40 +55,7 @@ class StockUnbound(tglab.Unbound):
     RPZ, or plain local-zones; the lab root zone as an auth-zone."""
 
     def __init__(self, policy=""):
-        super().__init__()
-        self.policy = policy
-
-    def render(self):
-        ifs = "    interface: 127.0.0.1@%d\n" % self.port
-        root = os.path.join(tglab.LAB, "root.zone")
-        return f"""server:
-{ifs}    port: {self.port}
-    do-daemonize: no
-    chroot: ""
-    username: ""
-    directory: "{self.dir}"
-    pidfile: "{self.dir}/unbound.pid"
-    logfile: "{self.logfile}"
-    use-syslog: no
-    verbosity: 1
-    num-threads: 1
-    access-control: 127.0.0.0/8 allow
-    do-not-query-localhost: no
-    do-ip6: no
-    module-config: "respip iterator"
-    so-reuseport: no
-    qname-minimisation: no
-    outgoing-range: 64
-    num-queries-per-thread: 64
-auth-zone:
-    name: "."
-    zonefile: "{root}"
-    for-upstream: yes
-    for-downstream: no
-    fallback-enabled: no
-remote-control:
-    control-enable: no
-{self.policy}"""
+        super().__init__(modules="respip iterator", ipv6=False, tail=policy)
 
     def start(self, wait=True, expect_fail=False):
         saved = tglab.UNBOUND

@@ -171,12 +171,15 @@ class Unbound:
     """A real unbound with typoguard loaded, on a free loopback port."""
 
     def __init__(self, tg_conf="", threads=1, extra="", ede=True,
-                 lists=None, zones=None, ipv6=None, env=None):
+                 lists=None, zones=None, ipv6=None, env=None,
+                 modules="dynlib validator iterator", tail=""):
         self.dir = tempfile.mkdtemp(prefix="tglab-")
         self.port = free_port()
         self.cport = free_port()
         self.threads = threads
         self.extra = extra
+        self.tail = tail          # clauses after the server: (rpz: ...)
+        self.modules = modules    # without "dynlib": no typoguard
         self.ede = ede
         self.ipv6 = have_ipv6_loopback() if ipv6 is None else ipv6
         self.zones = zones if zones is not None else [
@@ -232,6 +235,8 @@ class Unbound:
             zones += ("auth-zone:\n    name: \"%s\"\n    zonefile: \"%s\"\n"
                       "    for-upstream: yes\n    for-downstream: no\n"
                       "    fallback-enabled: no\n" % (name, zfile))
+        dynlib = ('dynlib:\n    dynlib-file: "%s"\n' % MODULE
+                  if "dynlib" in self.modules else "")
         return f"""server:
 {ifs}    port: {self.port}
     do-daemonize: no
@@ -247,7 +252,7 @@ class Unbound:
     access-control: 127.0.0.0/8 allow
     access-control: ::1/128 allow
     do-not-query-localhost: no
-    module-config: "dynlib validator iterator"
+    module-config: "{self.modules}"
     ede: {"yes" if self.ede else "no"}
     msg-cache-size: 4m
     rrset-cache-size: 8m
@@ -261,9 +266,7 @@ remote-control:
     control-interface: 127.0.0.1
     control-port: {self.cport}
     control-use-cert: no
-dynlib:
-    dynlib-file: "{MODULE}"
-{zones}"""
+{dynlib}{zones}{self.tail}"""
 
     def start(self, wait=True, expect_fail=False):
         with open(self.conf, "w") as f:
