@@ -179,6 +179,29 @@ done:
 	return TG_OK;
 }
 
+/* Lowercase A-Z in w[0..n), eight bytes a step.  Label length bytes
+ * (0..63) are never in 'A'..'Z' and stay as they are. */
+static void tg_lower_wire(uint8_t *w, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, w + i, 8);
+		/* per byte, without carries between bytes: high bit of
+		 * (b & 0x7f) + (0x7f - 'Z') set iff b & 0x7f > 'Z', of
+		 * (b & 0x7f) + (0x80 - 'A') set iff b & 0x7f >= 'A' */
+		uint64_t lo = x & ~high;
+		uint64_t gt_z = lo + ones * (0x7f - 'Z');
+		uint64_t ge_a = lo + ones * (0x80 - 'A');
+		uint64_t up = ge_a & ~gt_z & ~x & high;
+		x |= up >> 2; /* 0x80 >> 2 = 0x20 */
+		memcpy(w + i, &x, 8);
+	}
+	for (; i < n; i++)
+		w[i] = tg_lower(w[i]);
+}
+
 int tg_name_from_wire(tg_name *nm, const uint8_t *w, size_t len, char *why,
 		      size_t whylen)
 {
@@ -204,12 +227,10 @@ int tg_name_from_wire(tg_name *nm, const uint8_t *w, size_t len, char *why,
 			return tg_name_fail(why, whylen, "too many labels", -1,
 					    0);
 		nm->off[nm->n++] = (uint8_t)p;
-		nm->wire[p] = l;
-		for (size_t i = 1; i <= l; i++)
-			nm->wire[p + i] = tg_lower(w[p + i]);
 		p += 1 + (size_t)l;
 	}
-	nm->wire[p] = 0;
+	memcpy(nm->wire, w, p + 1);
+	tg_lower_wire(nm->wire, p + 1);
 	nm->wire_len = p + 1;
 	return TG_OK;
 }

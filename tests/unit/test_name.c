@@ -130,6 +130,30 @@ static void test_wire(void **state)
 			 TG_OK);
 	tg_name_to_text(&nm, 0, buf, 4);
 	assert_int_equal(strlen(buf), 3);
+	/* lowercasing, eight bytes a step: every byte value at every
+	 * position of a 16-byte label and of the 3-byte tail after it;
+	 * only A-Z change, the length bytes never */
+	for (unsigned b = 0; b < 256; b++)
+		for (size_t pos = 0; pos < 19; pos++) {
+			uint8_t w[22] = {16};
+			memset(w + 1, 'Q', 16);
+			w[17] = 3;
+			memset(w + 18, 'Z', 3);
+			w[21] = 0;
+			size_t at = pos < 16 ? 1 + pos : 2 + pos;
+			w[at] = (uint8_t)b;
+			assert_int_equal(
+			    tg_name_from_wire(&nm, w, sizeof(w), NULL, 0),
+			    TG_OK);
+			for (size_t i = 0; i < sizeof(w); i++) {
+				uint8_t want = w[i];
+				if (i != 0 && i != 17 && want >= 'A' &&
+				    want <= 'Z')
+					want = (uint8_t)(want + 'a' - 'A');
+				assert_int_equal(nm.wire[i], want);
+			}
+			assert_int_equal(nm.wire_len, sizeof(w));
+		}
 }
 
 static void test_punycode(void **state)
