@@ -15,6 +15,7 @@
  */
 #include "tg_config.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -878,6 +879,9 @@ static int tg_build_pairs(tg_index *ix, const tg_list *list, tg_error *err)
 	return TG_OK;
 }
 
+/** Serial of the last index built (tg_index.serial). */
+static _Atomic uint64_t tg_index_serials;
+
 static uint64_t tg_random_seed(void)
 {
 	uint64_t s = 0;
@@ -914,6 +918,7 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 	ix->block_threshold = opts->block_threshold;
 	ix->log_threshold = opts->log_threshold;
 	ix->seed = tg_random_seed();
+	ix->serial = atomic_fetch_add(&tg_index_serials, 1) + 1;
 	ix->base = tg_mix64(ix->seed ^ 0x5bd1e995) | 0x101; /* odd, > 256 */
 	ix->pw[0] = 1;
 	for (size_t i = 1; i < sizeof(ix->pw) / sizeof(ix->pw[0]); i++)

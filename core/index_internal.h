@@ -131,8 +131,10 @@ struct tg_index_pair {
 };
 
 struct tg_index {
-	uint64_t seed; /**< suffix-hash seed (random per build) */
-	uint64_t base; /**< polynomial base for label keys */
+	uint64_t seed;	 /**< suffix-hash seed (random per build) */
+	uint64_t serial; /**< unique per index built in this process: a
+			      tg_memo filled for another index is reset */
+	uint64_t base;	 /**< polynomial base for label keys */
 	uint64_t pw[TG_FOLD_MAX + 2]; /**< base^k mod 2^64 */
 	int block_threshold, log_threshold;
 	tg_psl psl;

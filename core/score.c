@@ -40,12 +40,14 @@
  * implausible suffix (sfgov.org) or built on a one- or two-letter label
  * (flgov.com) is only logged.
  *
- * No state outside the caller's stack is written: scoring is thread-safe.
+ * No state outside the caller's stack is written, except the caller's
+ * tg_memo: scoring is thread-safe.
  */
 #include "tg_config.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -122,6 +124,22 @@ struct tg_cand {
 	unsigned classes;
 };
 
+/** Registrable domains a memo holds (a power of two), and the longest
+ *  one (wire bytes, root included) it holds. */
+#define TG_MEMO_SLOTS 512
+#define TG_MEMO_WIRE  48
+
+struct tg_memo_slot {
+	uint64_t hash; /* suffix hash of the registrable domain */
+	uint8_t len;   /* wire bytes; 0: empty */
+	uint8_t wire[TG_MEMO_WIRE];
+};
+
+struct tg_memo {
+	uint64_t serial; /* index the slots were filled for */
+	struct tg_memo_slot s[TG_MEMO_SLOTS];
+};
+
 /** Per-query scratch state, on the caller's stack. */
 struct tg_ctx {
 	const tg_index *ix;
@@ -144,6 +162,10 @@ struct tg_ctx {
 	uint8_t ltags[TG_MAX_LABELS];
 	size_t qcl;
 	int restricted;
+	/* the memo's slot for the registrable domain; hit: the label's
+	 * probes are known to match nothing and were not queued */
+	struct tg_memo_slot *memo_slot;
+	int memo_hit;
 	/* probe details for the evaluators */
 	const char *var;
 	size_t varlen, arg;
@@ -1006,6 +1028,8 @@ static void tg_queue_embedding(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 	for (unsigned i = 0; i < c->r; i++) {
 		size_t l;
 		const uint8_t *lab = tg_name_label(c->nm, i, &l);
+		if (l < 2) /* folding never lengthens a label */
+			continue;
 		char sk[TG_FOLD_MAX];
 		unsigned fl;
 		int sl = tg_fold_label(lab, l, sk, &fl);
@@ -1039,9 +1063,10 @@ static void tg_result_init(tg_result *out)
 }
 
 /* Set up the context for public suffix length \p ps and queue all probes
- * of the name. */
+ * of the name; with \p memo, not those of a registrable label it knows
+ * matches nothing. */
 static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
-			 struct tg_pq *pq, size_t *npq)
+			 struct tg_memo *memo, struct tg_pq *pq, size_t *npq)
 {
 	const tg_name *nm = c->nm;
 	const tg_index *ix = c->ix;
@@ -1050,10 +1075,25 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	c->suf = nm->wire + nm->off[c->r + 1];
 	c->suf_len = nm->wire_len - nm->off[c->r + 1];
 	c->tld_hash = sh[nm->n - 1];
-	size_t l;
-	const uint8_t *lab = tg_name_label(nm, c->r, &l);
-	int sl = tg_fold_label(lab, l, c->q, &c->qflags);
-	c->m = sl > 0 ? (size_t)sl : 0;
+	c->memo_slot = NULL;
+	c->memo_hit = 0;
+	size_t dl = nm->wire_len - nm->off[c->r];
+	if (memo && dl <= TG_MEMO_WIRE) {
+		struct tg_memo_slot *ms =
+		    &memo->s[sh[c->r] & (TG_MEMO_SLOTS - 1)];
+		c->memo_slot = ms;
+		c->memo_hit =
+		    ms->len == dl && ms->hash == sh[c->r] &&
+		    memcmp(ms->wire, nm->wire + nm->off[c->r], dl) == 0;
+	}
+	c->m = 0;
+	int sl = 0;
+	if (!c->memo_hit) {
+		size_t l;
+		const uint8_t *lab = tg_name_label(nm, c->r, &l);
+		sl = tg_fold_label(lab, l, c->q, &c->qflags);
+		c->m = sl > 0 ? (size_t)sl : 0;
+	}
 	/* the tags the rules accept: the query's TLD (edits and TLD swaps)
 	 * and the TLD's curated partners (TLD swaps) */
 	c->nttags = 0;
@@ -1070,6 +1110,21 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	tg_queue_embedding(c, pq, npq);
 }
 
+/* Remember that the registrable label of a scored name matched nothing,
+ * when all its probes ran and nothing at all matched. */
+static void tg_memo_note(const struct tg_ctx *c, const uint64_t *sh, size_t npq)
+{
+	struct tg_memo_slot *ms = c->memo_slot;
+	if (!ms || c->memo_hit || c->m == 0 || c->nc != 0 ||
+	    npq >= TG_MAX_PROBES)
+		return;
+	const tg_name *nm = c->nm;
+	size_t dl = nm->wire_len - nm->off[c->r];
+	ms->hash = sh[c->r];
+	ms->len = (uint8_t)dl;
+	memcpy(ms->wire, nm->wire + nm->off[c->r], dl);
+}
+
 /*
  * The steps are ordered as a prefetch pipeline: the name-set and PSL slots
  * of every suffix are requested first; the probe keys are computed (for
@@ -1079,13 +1134,11 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
  * the buckets arrive.  A query thus waits for memory about once, not once
  * per probe.
  */
-static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
-			   tg_result *out)
+static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
+			    const tg_name *nm, tg_result *out)
 {
-	if (nm->n == 0) {
-		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
-		return TG_OK;
-	}
+	if (nm->n == 0)
+		return;
 	struct tg_ctx c;
 	uint64_t sh[TG_MAX_LABELS + 1];
 	sh[nm->n] = ix->seed;
@@ -1105,6 +1158,9 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 			__builtin_prefetch(ix->psl.keys + ((size_t)(sh[i] | 1) &
 							   ix->psl.mask));
 	}
+	if (memo && nm->n >= 2)
+		__builtin_prefetch(
+		    &memo->s[sh[nm->n - 2] & (TG_MEMO_SLOTS - 1)]);
 	c.ix = ix;
 	c.nm = nm;
 	c.n = nm->n;
@@ -1119,23 +1175,23 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 	 * Requeue if the walk disagrees. */
 	unsigned guess = nm->n >= 2 ? 1 : nm->n;
 	if (guess < nm->n)
-		tg_queue_all(&c, sh, guess, pq, &npq);
+		tg_queue_all(&c, sh, guess, memo, pq, &npq);
 	c.ps = tg_psl_suffix_labels(&ix->psl, sh, nm->n);
 	if (c.ps != guess) {
 		npq = 0;
 		if (c.ps < nm->n)
-			tg_queue_all(&c, sh, c.ps, pq, &npq);
+			tg_queue_all(&c, sh, c.ps, memo, pq, &npq);
 	}
-	if (c.ps >= nm->n) { /* a public suffix itself */
-		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
-		return TG_OK;
-	}
+	if (c.ps >= nm->n) /* a public suffix itself */
+		return;
 	/* the probes' buckets are on their way: the subtree checks and the
 	 * per-query setup below run while they arrive */
 	/* protected names and allowlisted subtrees never match (no entry
-	 * has more than max_labels labels) */
+	 * has more than max_labels labels); a registrable domain in the memo
+	 * has no entry at or above it */
+	unsigned nend = c.memo_hit ? c.r : nm->n;
 	for (unsigned i = nm->n > ix->max_labels ? nm->n - ix->max_labels : 0;
-	     i < nm->n; i++) {
+	     i < nend; i++) {
 		const struct tg_nrec *r =
 		    tg_nset_find(ix, sh[i], nm->wire + nm->off[i],
 				 nm->wire_len - nm->off[i]);
@@ -1152,10 +1208,8 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 		if (r->kind & TG_N_ALLOW)
 			out->allowlisted = 1;
 	}
-	if (out->is_protected || out->allowlisted) {
-		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
-		return TG_OK; /* ... or a public suffix itself */
-	}
+	if (out->is_protected || out->allowlisted)
+		return;
 	size_t tl;
 	const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
 	c.restricted = 0;
@@ -1163,14 +1217,14 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 	     tl == 3 && i < sizeof(tg_restricted) / sizeof(char *); i++)
 		if (memcmp(tld, tg_restricted[i], 3) == 0)
 			c.restricted = 1;
-	tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 	tg_probe_all(&c, pq, npq);
+	tg_memo_note(&c, sh, npq);
 	const struct tg_cand *best = NULL;
 	for (size_t i = 0; i < c.nc; i++)
 		if (!best || c.c[i].score > best->score)
 			best = &c.c[i];
 	if (!best)
-		return TG_OK;
+		return;
 	const struct tg_target *t = &ix->t[best->tid];
 	out->score = best->score;
 	out->classes = best->classes;
@@ -1182,7 +1236,6 @@ static int tg_score_parsed(const tg_index *ix, const tg_name *nm,
 		out->verdict = TG_VERDICT_BLOCK;
 	else if (out->score >= ix->log_threshold)
 		out->verdict = TG_VERDICT_LOG;
-	return TG_OK;
 }
 
 int tg_score_name(const tg_index *ix, const char *name, tg_result *out)
@@ -1197,7 +1250,9 @@ int tg_score_name(const tg_index *ix, const char *name, tg_result *out)
 			 (int)(len > 200 ? 200 : len), name);
 		return TG_ENAME;
 	}
-	return tg_score_parsed(ix, &nm, out);
+	tg_score_parsed(ix, NULL, &nm, out);
+	tg_name_to_text(&nm, 0, out->name, sizeof(out->name));
+	return TG_OK;
 }
 
 int tg_score_wire(const tg_index *ix, const uint8_t *wire, size_t len,
@@ -1209,7 +1264,41 @@ int tg_score_wire(const tg_index *ix, const uint8_t *wire, size_t len,
 	tg_name nm;
 	if (tg_name_from_wire(&nm, wire, len, NULL, 0) != TG_OK)
 		return TG_ENAME;
-	return tg_score_parsed(ix, &nm, out);
+	tg_score_parsed(ix, NULL, &nm, out);
+	tg_name_to_text(&nm, 0, out->name, sizeof(out->name));
+	return TG_OK;
+}
+
+tg_memo *tg_memo_create(void)
+{
+	/* calloc: every slot empty, serial 0 matches no index */
+	return calloc(1, sizeof(struct tg_memo));
+}
+
+void tg_memo_free(tg_memo *memo)
+{
+	free(memo);
+}
+
+int tg_score_wire_memo(const tg_index *ix, tg_memo *memo, const uint8_t *wire,
+		       size_t len, tg_result *out)
+{
+	if (!ix || !wire || !out)
+		return TG_EINVAL;
+	tg_result_init(out);
+	tg_name nm;
+	if (tg_name_from_wire(&nm, wire, len, NULL, 0) != TG_OK)
+		return TG_ENAME;
+	if (memo && memo->serial != ix->serial) {
+		for (size_t i = 0; i < TG_MEMO_SLOTS; i++)
+			memo->s[i].len = 0;
+		memo->serial = ix->serial;
+	}
+	tg_score_parsed(ix, memo, &nm, out);
+	if (out->verdict != TG_VERDICT_PASS || out->is_protected ||
+	    out->allowlisted)
+		tg_name_to_text(&nm, 0, out->name, sizeof(out->name));
+	return TG_OK;
 }
 
 /* ------------------------------------------------------------ explain */

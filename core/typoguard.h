@@ -247,6 +247,34 @@ int tg_score_wire(const tg_index *index, const uint8_t *wire, size_t len,
 		  tg_result *out);
 
 /**
+ * A scorer's memo for one thread: up to 512 registrable domains (wire of
+ * at most 48 bytes) whose own label matched nothing in a given index.
+ * A name under one of them skips the probes of that label; the result is
+ * the same as without the memo (the label's probes depend on nothing
+ * outside the registrable domain).  Filled and read by
+ * tg_score_wire_memo(); reset by itself when used with another index.
+ * Not thread-safe: one memo per thread.  About 32 KB.
+ */
+typedef struct tg_memo tg_memo;
+
+/** Create an empty memo; NULL when out of memory.  Free with
+ *  tg_memo_free(). */
+tg_memo *tg_memo_create(void);
+
+/** Free a memo.  NULL is a no-op. */
+void tg_memo_free(tg_memo *memo);
+
+/**
+ * tg_score_wire() for a resolver's query path: with \p memo (the calling
+ * thread's, or NULL), and out->name left "" for a name that passes and is
+ * neither protected nor allowlisted (no presentation form is made for
+ * the common case; the caller has the wire name).  All other fields are
+ * as tg_score_wire() sets them.
+ */
+int tg_score_wire_memo(const tg_index *index, tg_memo *memo,
+		       const uint8_t *wire, size_t len, tg_result *out);
+
+/**
  * Explain a result in plain words ("army.ml looks like army.mil: the TLD
  * .ml is one letter from .mil ..."), into \p buf, always NUL-terminated.
  */

@@ -486,6 +486,140 @@ static void test_shared_keys(void **state)
 	tg_index_free(ix);
 }
 
+/* Presentation name to wire, for the wire-format entry points. */
+static size_t tg_to_wire(const char *name, uint8_t *w)
+{
+	size_t o = 0;
+	while (*name) {
+		const char *d = strchr(name, '.');
+		size_t l = d ? (size_t)(d - name) : strlen(name);
+		assert_true(l > 0 && l < 64 && o + l + 2 <= 255);
+		w[o++] = (uint8_t)l;
+		memcpy(w + o, name, l);
+		o += l;
+		name += l + (d ? 1 : 0);
+	}
+	w[o++] = 0;
+	return o;
+}
+
+/* Score \p name with \p memo and without; both must agree, and the memo
+ * variant leaves the name empty only for a plain pass.  Returns the
+ * verdict. */
+static tg_verdict tg_memo_same(const tg_index *ix, tg_memo *memo,
+			       const char *name)
+{
+	uint8_t w[256];
+	size_t wl = tg_to_wire(name, w);
+	tg_result a, b;
+	assert_int_equal(tg_score_wire(ix, w, wl, &a), TG_OK);
+	assert_int_equal(tg_score_wire_memo(ix, memo, w, wl, &b), TG_OK);
+	if (a.verdict != b.verdict || a.score != b.score ||
+	    a.classes != b.classes || a.is_protected != b.is_protected ||
+	    a.allowlisted != b.allowlisted ||
+	    strcmp(a.protected_name, b.protected_name) != 0) {
+		print_error("%s: %s %d ~%s without the memo, %s %d ~%s with\n",
+			    name, tg_verdict_name(a.verdict), a.score,
+			    a.protected_name, tg_verdict_name(b.verdict),
+			    b.score, b.protected_name);
+		fail();
+	}
+	if (a.verdict != TG_VERDICT_PASS || a.is_protected || a.allowlisted)
+		assert_string_equal(b.name, a.name);
+	else
+		assert_string_equal(b.name, "");
+	return b.verdict;
+}
+
+struct tg_memo_names {
+	char (*names)[TG_NAME_BUF];
+	size_t n, cap;
+};
+
+static int tg_memo_collect(const char *name, const tg_result *res, void *arg)
+{
+	struct tg_memo_names *mn = arg;
+	(void)res;
+	if (mn->n < mn->cap)
+		snprintf(mn->names[mn->n++], TG_NAME_BUF, "%s", name);
+	return 0;
+}
+
+/* The memo of registrable domains changes no result: a domain it holds
+ * still gets its subdomain labels checked (embedding), a lookalike is
+ * never remembered, and a memo used with another index starts over. */
+static void test_memo(void **state)
+{
+	(void)state;
+	tg_index *ix =
+	    tg_unit_index(tg_prot, (const char *const[]){"ok.tk", NULL}, NULL);
+	tg_memo *memo = tg_memo_create();
+	assert_non_null(memo);
+
+	/* a passing registrable domain, then a target embedded under it */
+	assert_int_equal(tg_memo_same(ix, memo, "www.example.com"),
+			 TG_VERDICT_PASS);
+	assert_int_equal(tg_memo_same(ix, memo, "mx.example.com"),
+			 TG_VERDICT_PASS);
+	assert_int_equal(tg_memo_same(ix, memo, "army.mil.example.com"),
+			 TG_VERDICT_BLOCK);
+	assert_int_equal(tg_memo_same(ix, memo, "paypal.com.example.com"),
+			 TG_VERDICT_BLOCK);
+	/* a lookalike registrable domain blocks every time, with and
+	 * without subdomains */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(tg_memo_same(ix, memo, "paypa1.com"),
+				 TG_VERDICT_BLOCK);
+		assert_int_equal(tg_memo_same(ix, memo, "www.paypa1.com"),
+				 TG_VERDICT_BLOCK);
+		assert_int_equal(tg_memo_same(ix, memo, "a.b.army.ml"),
+				 TG_VERDICT_BLOCK);
+	}
+	/* protected and allowlisted names keep their flags and name */
+	assert_int_equal(tg_memo_same(ix, memo, "www.army.mil"),
+			 TG_VERDICT_PASS);
+	assert_int_equal(tg_memo_same(ix, memo, "x.ok.tk"), TG_VERDICT_PASS);
+
+	/* every lookalike the model enumerates, alone and under prefixes,
+	 * twice, interleaved with passing names under the same domains */
+	struct tg_memo_names mn = {calloc(4096, TG_NAME_BUF), 0, 4096};
+	assert_non_null(mn.names);
+	for (size_t i = 0; tg_prot[i]; i++)
+		assert_int_equal(tg_enumerate(ix, tg_prot[i], TG_VERDICT_LOG,
+					      300, tg_memo_collect, &mn),
+				 TG_OK);
+	assert_true(mn.n > 1000);
+	static const char *const pre[] = {"", "www.", "a.b.", "army.mil."};
+	size_t blocked = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < mn.n; i++)
+			for (size_t p = 0; p < 4; p++) {
+				char q[2 * TG_NAME_BUF];
+				snprintf(q, sizeof(q), "%s%s", pre[p],
+					 mn.names[i]);
+				if (strlen(q) > 200)
+					continue;
+				blocked += tg_memo_same(ix, memo, q) ==
+					   TG_VERDICT_BLOCK;
+			}
+	assert_true(blocked > mn.n);
+	free(mn.names);
+
+	/* another index: what the memo learnt no longer holds */
+	assert_int_equal(tg_memo_same(ix, memo, "x.northwimd.com"),
+			 TG_VERDICT_PASS);
+	tg_index *ix2 = tg_unit_index(
+	    (const char *const[]){"northwind.com", NULL}, NULL, NULL);
+	assert_int_equal(tg_memo_same(ix2, memo, "x.northwimd.com"),
+			 TG_VERDICT_BLOCK);
+	assert_int_equal(tg_memo_same(ix2, memo, "x.northwimd.com"),
+			 TG_VERDICT_BLOCK);
+	tg_index_free(ix2);
+	tg_memo_free(memo);
+	tg_memo_free(NULL);
+	tg_index_free(ix);
+}
+
 static void test_threads(void **state)
 {
 	(void)state;
@@ -530,6 +664,7 @@ int main(void)
 	    cmocka_unit_test(test_wire_and_errors),
 	    cmocka_unit_test(test_explain_and_names),
 	    cmocka_unit_test(test_shared_keys),
+	    cmocka_unit_test(test_memo),
 	    cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, tg_unit_setup, tg_unit_teardown);
