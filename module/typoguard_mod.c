@@ -24,16 +24,20 @@
  * Threads: init() runs once on the main thread; all workers share the
  * module data.  Everything reachable from struct tg_mod is immutable after
  * init(), except the counters, which are atomic.  Per-query work uses only
- * the query's region and the stack.
+ * the query's region, the stack and the thread's own scorer memo
+ * (tg_memo: registrable domains whose label matched nothing, which spares
+ * most of the scoring of further names under them).
  *
  * Only the six dynlib entry points are exported (see module/local.mk).
  */
 #include "config.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dynlibmod/dynlibmod.h"
 #include "services/cache/dns.h"
@@ -61,6 +65,10 @@
 /** Slots of the repeat filter of Unbound's log lines (32 KiB). */
 #define TG_LOGSEEN 4096
 
+/** Most scorer memos (one per worker thread that scored a name, ~32 KiB
+ *  each); threads beyond score without one. */
+#define TG_MAX_MEMOS 256
+
 /**
  * Module-wide data.  Immutable after init() except the counters (atomic)
  * and the policy, which swaps its index in place (tg_policy.h).
@@ -79,7 +87,19 @@ struct tg_mod {
 	/** Bumped before each post-swap cache purge: a query name that
 	 *  passed under an older generation is scored again. */
 	atomic_uint gen;
+	/** This instance, apart from those before a reload (a thread's
+	 *  memo pointer is only used with the instance that made it). */
+	uint64_t id;
+	/** The worker threads' scorer memos, owned; each is used by its
+	 *  thread only (tg_thread_memo) and freed with the module. */
+	pthread_mutex_t memo_lock;
+	tg_memo *memos[TG_MAX_MEMOS];
+	size_t nmemos;
 };
+
+/** The calling thread's memo and the module instance it belongs to. */
+static _Thread_local tg_memo *tg_tls_memo;
+static _Thread_local uint64_t tg_tls_memo_of;
 
 #define TG_INC(m, field)                                                       \
 	atomic_fetch_add_explicit(&(m)->stats.field, 1, memory_order_relaxed)
@@ -108,7 +128,27 @@ static void tg_mod_free(struct tg_mod *m)
 	tg_policy_free(m->policy);
 	tg_events_free(m->events);
 	tg_conf_free(m->conf);
+	for (size_t i = 0; i < m->nmemos; i++)
+		tg_memo_free(m->memos[i]);
+	pthread_mutex_destroy(&m->memo_lock);
 	free(m);
+}
+
+/** The calling worker thread's scorer memo, made on its first use; NULL
+ *  (score without) when out of memory or past TG_MAX_MEMOS threads. */
+static tg_memo *tg_thread_memo(struct tg_mod *m)
+{
+	tg_memo *memo = NULL;
+
+	if (tg_tls_memo_of == m->id)
+		return tg_tls_memo;
+	pthread_mutex_lock(&m->memo_lock);
+	if (m->nmemos < TG_MAX_MEMOS && (memo = tg_memo_create()))
+		m->memos[m->nmemos++] = memo;
+	pthread_mutex_unlock(&m->memo_lock);
+	tg_tls_memo = memo;
+	tg_tls_memo_of = m->id;
+	return memo;
 }
 
 /** The policy's log lines go to Unbound's log. */
@@ -216,6 +256,16 @@ static struct tg_mod *tg_mod_load(const char *path, struct module_env *env)
 		return NULL;
 	}
 	m->env = env;
+	pthread_mutex_init(&m->memo_lock, NULL);
+	{
+		/* distinct from the instance before a reload, never 0 */
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		m->id =
+		    ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) |
+		    1u;
+	}
 	rc = tg_conf_load(path, &m->conf, &err);
 	if (rc != TG_OK) {
 		log_err("typoguard: %s",
@@ -648,8 +698,8 @@ static int tg_decide_query(struct module_qstate *qstate, struct tg_mod *m,
 		return 0;
 	if (qstate->qinfo.qclass != LDNS_RR_CLASS_IN)
 		return 0;
-	if (tg_score_wire(index, qstate->qinfo.qname, qstate->qinfo.qname_len,
-			  &res) != TG_OK)
+	if (tg_score_wire_memo(index, tg_thread_memo(m), qstate->qinfo.qname,
+			       qstate->qinfo.qname_len, &res) != TG_OK)
 		return 0;
 	TG_INC(m, scored);
 	if (res.allowlisted)
@@ -694,22 +744,34 @@ static int tg_apply_policy(struct module_qstate *qstate, struct tg_mod *m,
 	return done;
 }
 
+/** Is \p d (\p len bytes) the query name \p passed (\p plen bytes)?
+ *  Answers nearly always repeat the query's bytes: memcmp first. */
+static int tg_is_passed(const uint8_t *d, size_t len, const uint8_t *passed,
+			size_t plen)
+{
+	return passed && len == plen &&
+	       (memcmp(d, passed, len) == 0 ||
+		query_dname_compare((uint8_t *)d, (uint8_t *)passed) == 0);
+}
+
 /**
  * Score the names an rrset leads to: its owner (unless it is \p passed, a
- * query name that already passed) and, for CNAME, DNAME and MX, its
- * targets.  Returns 1 and fills \p res and \p via (presentation) at the
- * first one at or above the block threshold.
+ * query name of \p plen bytes that already passed) and, for CNAME, DNAME
+ * and MX, its targets.  Returns 1 and fills \p res and \p via
+ * (presentation) at the first one at or above the block threshold.
  */
-static int tg_rrset_lookalike(const tg_index *index,
-			      struct ub_packed_rrset_key *k, uint8_t *passed,
+static int tg_rrset_lookalike(struct tg_mod *m, const tg_index *index,
+			      struct ub_packed_rrset_key *k,
+			      const uint8_t *passed, size_t plen,
 			      tg_result *res, char *via)
 {
 	struct packed_rrset_data *d = k->entry.data;
 	uint16_t t = ntohs(k->rk.type);
 	size_t i, off;
 
-	if ((!passed || query_dname_compare(k->rk.dname, passed) != 0) &&
-	    tg_score_wire(index, k->rk.dname, k->rk.dname_len, res) == TG_OK &&
+	if (!tg_is_passed(k->rk.dname, k->rk.dname_len, passed, plen) &&
+	    tg_score_wire_memo(index, tg_thread_memo(m), k->rk.dname,
+			       k->rk.dname_len, res) == TG_OK &&
 	    res->verdict == TG_VERDICT_BLOCK) {
 		dname_str(k->rk.dname, via);
 		return 1;
@@ -729,7 +791,8 @@ static int tg_rrset_lookalike(const tg_index *index,
 		/* Packed rdata dnames are uncompressed; check the length. */
 		if (dname_valid(rd + off, len - off) == 0)
 			continue;
-		if (tg_score_wire(index, rd + off, len - off, res) == TG_OK &&
+		if (tg_score_wire_memo(index, tg_thread_memo(m), rd + off,
+				       len - off, res) == TG_OK &&
 		    res->verdict == TG_VERDICT_BLOCK) {
 			dname_str(rd + off, via);
 			return 1;
@@ -738,15 +801,19 @@ static int tg_rrset_lookalike(const tg_index *index,
 	return 0;
 }
 
-/** First lookalike among the first \p n rrsets of \p rep. */
-static int tg_reply_lookalike(const tg_index *index, struct reply_info *rep,
-			      size_t n, uint8_t *passed, tg_result *res,
+/** First lookalike among the first \p n rrsets of \p rep; \p qstate's
+ *  query name is skipped if it passed (tg_passed_name()). */
+static int tg_reply_lookalike(struct tg_mod *m, const tg_index *index,
+			      struct module_qstate *qstate, int id,
+			      struct reply_info *rep, size_t n, tg_result *res,
 			      char *via)
 {
+	const uint8_t *passed = tg_passed_name(qstate, m, id);
 	size_t i;
 
 	for (i = 0; rep && i < n && i < rep->rrset_count; i++)
-		if (tg_rrset_lookalike(index, rep->rrsets[i], passed, res, via))
+		if (tg_rrset_lookalike(m, index, rep->rrsets[i], passed,
+				       qstate->qinfo.qname_len, res, via))
 			return 1;
 	return 0;
 }
@@ -769,9 +836,8 @@ static int tg_query_response(struct module_qstate *qstate,
 	if (!m || !response || !response->rep)
 		return 1;
 	index = tg_policy_acquire(m->policy, &tok);
-	found =
-	    tg_reply_lookalike(index, response->rep, response->rep->rrset_count,
-			       tg_passed_name(qstate, m, id), &res, via);
+	found = tg_reply_lookalike(m, index, qstate, id, response->rep,
+				   response->rep->rrset_count, &res, via);
 	tg_policy_release(m->policy, tok);
 	if (!found)
 		return 1;
@@ -795,8 +861,8 @@ static void tg_moddone_index(struct module_qstate *qstate, struct tg_mod *m,
 
 	if (!qstate->return_msg || !(rep = qstate->return_msg->rep))
 		return;
-	if (!tg_reply_lookalike(index, rep, rep->an_numrrsets,
-				tg_passed_name(qstate, m, id), &res, via))
+	if (!tg_reply_lookalike(m, index, qstate, id, rep, rep->an_numrrsets,
+				&res, via))
 		return;
 	qstate->no_cache_store = 1;
 	/* The iterator may have stored it before we saw it. */
