@@ -24,9 +24,12 @@ starts and stops itself:
   score    the scorer microbenchmark (`make bench`)
 
 Variants are interleaved (A B A B ...), each run on a freshly started
-server; medians over --rounds.  Unbound's own CPU time per query (utime +
-stime from /proc/PID/stat over the dnsperf run) is recorded beside qps,
-because dnsperf can saturate its own core before Unbound does.
+server; medians over --rounds.  With two or more CPUs, Unbound (one
+thread) is pinned to the last CPU and dnsperf to the others (taskset), so
+the two never take turns on one core (--no-pin turns this off).  Unbound's
+own CPU time per query (utime + stime from /proc/PID/stat over the dnsperf
+run) is recorded beside qps, because dnsperf can saturate its own core
+before Unbound does.
 
 Results go to --out (results.json, results.md); plots (gnuplot, PNG) to
 --plots.  Generated data (query files, zones, enumerations) stay under
@@ -231,7 +234,8 @@ remote-control:
         if self.tg:
             env["TYPOGUARD_CONF"] = self.tg
         t0 = time.monotonic()
-        self.proc = subprocess.Popen([self.binary, "-d", "-c", conf],
+        self.proc = subprocess.Popen(pin_cmd(self.args, "server") +
+                                     [self.binary, "-d", "-c", conf],
                                      cwd=self.dir, env=env,
                                      stdout=subprocess.DEVNULL,
                                      stderr=open(os.path.join(self.dir, "stderr"), "w"),
@@ -325,9 +329,19 @@ def probe(port, name, qtype=1):
 
 # ------------------------------------------------------------ dnsperf
 
+def pin_cmd(args, who):
+    """taskset prefix: the server on the last CPU, the client on the rest
+    (nothing when --no-pin, on one CPU, or without taskset)."""
+    n = os.cpu_count() or 1
+    if not args.pin or n < 2 or not shutil.which("taskset"):
+        return []
+    cpus = str(n - 1) if who == "server" else "0-%d" % (n - 2)
+    return ["taskset", "-c", cpus]
+
+
 def dnsperf(args, srv, qfile, seconds=None, passes=None):
     """Run dnsperf against srv; return a dict of figures."""
-    cmd = ["dnsperf", "-s", "127.0.0.1", "-p", str(srv.port), "-d", qfile,
+    cmd = pin_cmd(args, "client") + ["dnsperf", "-s", "127.0.0.1", "-p", str(srv.port), "-d", qfile,
            "-c", str(args.clients), "-T", "1", "-q", str(args.outstanding),
            "-t", "5"]
     if passes:
@@ -1121,6 +1135,8 @@ def main():
     ap.add_argument("--out", default=None)
     ap.add_argument("--plots", default=None)
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--no-pin", dest="pin", action="store_false",
+                    help="do not pin Unbound and dnsperf to separate CPUs")
     args = ap.parse_args()
     args.data = args.data or os.path.join(args.srcdir, "..", "shared", "data")
     args.module = os.path.join(args.builddir, "module", ".libs", "typoguard.so")
