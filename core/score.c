@@ -1134,11 +1134,16 @@ static void tg_memo_note(const struct tg_ctx *c, const uint64_t *sh, size_t npq)
  * the buckets arrive.  A query thus waits for memory about once, not once
  * per probe.
  */
+/* With \p text, out->name is rendered too: while the probes' buckets
+ * arrive, where it costs no waiting. */
 static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
-			    const tg_name *nm, tg_result *out)
+			    const tg_name *nm, tg_result *out, int text)
 {
-	if (nm->n == 0)
+	if (nm->n == 0) {
+		if (text)
+			tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 		return;
+	}
 	struct tg_ctx c;
 	uint64_t sh[TG_MAX_LABELS + 1];
 	sh[nm->n] = ix->seed;
@@ -1182,8 +1187,11 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 		if (c.ps < nm->n)
 			tg_queue_all(&c, sh, c.ps, memo, pq, &npq);
 	}
-	if (c.ps >= nm->n) /* a public suffix itself */
+	if (c.ps >= nm->n) { /* a public suffix itself */
+		if (text)
+			tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 		return;
+	}
 	/* the probes' buckets are on their way: the subtree checks and the
 	 * per-query setup below run while they arrive */
 	/* protected names and allowlisted subtrees never match (no entry
@@ -1208,8 +1216,11 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 		if (r->kind & TG_N_ALLOW)
 			out->allowlisted = 1;
 	}
-	if (out->is_protected || out->allowlisted)
+	if (out->is_protected || out->allowlisted) {
+		if (text)
+			tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 		return;
+	}
 	size_t tl;
 	const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
 	c.restricted = 0;
@@ -1217,6 +1228,8 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	     tl == 3 && i < sizeof(tg_restricted) / sizeof(char *); i++)
 		if (memcmp(tld, tg_restricted[i], 3) == 0)
 			c.restricted = 1;
+	if (text)
+		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 	tg_probe_all(&c, pq, npq);
 	tg_memo_note(&c, sh, npq);
 	const struct tg_cand *best = NULL;
@@ -1250,8 +1263,7 @@ int tg_score_name(const tg_index *ix, const char *name, tg_result *out)
 			 (int)(len > 200 ? 200 : len), name);
 		return TG_ENAME;
 	}
-	tg_score_parsed(ix, NULL, &nm, out);
-	tg_name_to_text(&nm, 0, out->name, sizeof(out->name));
+	tg_score_parsed(ix, NULL, &nm, out, 1);
 	return TG_OK;
 }
 
@@ -1264,8 +1276,7 @@ int tg_score_wire(const tg_index *ix, const uint8_t *wire, size_t len,
 	tg_name nm;
 	if (tg_name_from_wire(&nm, wire, len, NULL, 0) != TG_OK)
 		return TG_ENAME;
-	tg_score_parsed(ix, NULL, &nm, out);
-	tg_name_to_text(&nm, 0, out->name, sizeof(out->name));
+	tg_score_parsed(ix, NULL, &nm, out, 1);
 	return TG_OK;
 }
 
@@ -1278,6 +1289,11 @@ tg_memo *tg_memo_create(void)
 void tg_memo_free(tg_memo *memo)
 {
 	free(memo);
+}
+
+size_t tg_memo_memory(const tg_memo *memo)
+{
+	return memo ? sizeof(*memo) : 0;
 }
 
 int tg_score_wire_memo(const tg_index *ix, tg_memo *memo, const uint8_t *wire,
@@ -1294,7 +1310,7 @@ int tg_score_wire_memo(const tg_index *ix, tg_memo *memo, const uint8_t *wire,
 			memo->s[i].len = 0;
 		memo->serial = ix->serial;
 	}
-	tg_score_parsed(ix, memo, &nm, out);
+	tg_score_parsed(ix, memo, &nm, out, 0);
 	if (out->verdict != TG_VERDICT_PASS || out->is_protected ||
 	    out->allowlisted)
 		tg_name_to_text(&nm, 0, out->name, sizeof(out->name));

@@ -264,6 +264,9 @@ tg_memo *tg_memo_create(void);
 /** Free a memo.  NULL is a no-op. */
 void tg_memo_free(tg_memo *memo);
 
+/** Bytes a memo holds (0 for NULL). */
+size_t tg_memo_memory(const tg_memo *memo);
+
 /**
  * tg_score_wire() for a resolver's query path: with \p memo (the calling
  * thread's, or NULL), and out->name left "" for a name that passes and is
