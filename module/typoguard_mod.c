@@ -23,7 +23,8 @@
  *
  * Threads: init() runs once on the main thread; all workers share the
  * module data.  Everything reachable from struct tg_mod is immutable after
- * init(), except the counters, which are atomic.  Per-query work uses only
+ * init(), except the counters, which are atomic, and the list of the
+ * threads' memos, which a mutex guards.  Per-query work uses only
  * the query's region, the stack and the thread's own scorer memo
  * (tg_memo: registrable domains whose label matched nothing, which spares
  * most of the scoring of further names under them).
@@ -70,8 +71,9 @@
 #define TG_MAX_MEMOS 256
 
 /**
- * Module-wide data.  Immutable after init() except the counters (atomic)
- * and the policy, which swaps its index in place (tg_policy.h).
+ * Module-wide data.  Immutable after init() except the counters (atomic),
+ * the policy, which swaps its index in place (tg_policy.h), and the memo
+ * list (memo_lock).
  */
 struct tg_mod {
 	tg_conf *conf;		/**< owned */
@@ -936,7 +938,13 @@ TG_EXPORT void clear(struct module_qstate *qstate, int id)
 TG_EXPORT size_t get_mem(struct module_env *env, int id)
 {
 	struct tg_mod *m = tg_mod_get(env, id);
+	size_t n = 0, i;
 
-	return m ? sizeof(*m) + sizeof(tg_conf) + tg_policy_memory(m->policy)
-		 : 0;
+	if (!m)
+		return 0;
+	pthread_mutex_lock(&m->memo_lock);
+	for (i = 0; i < m->nmemos; i++)
+		n += tg_memo_memory(m->memos[i]);
+	pthread_mutex_unlock(&m->memo_lock);
+	return sizeof(*m) + sizeof(tg_conf) + tg_policy_memory(m->policy) + n;
 }
