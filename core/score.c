@@ -1267,8 +1267,11 @@ int tg_score_name(const tg_index *ix, const char *name, tg_result *out)
 	return TG_OK;
 }
 
-int tg_score_wire(const tg_index *ix, const uint8_t *wire, size_t len,
-		  tg_result *out)
+/* The wire entry points; with \p text the name is always rendered, else
+ * only for a result other than a plain pass. */
+static int tg_score_wire_as(const tg_index *ix, tg_memo *memo,
+			    const uint8_t *wire, size_t len, tg_result *out,
+			    int text)
 {
 	if (!ix || !wire || !out)
 		return TG_EINVAL;
@@ -1276,8 +1279,22 @@ int tg_score_wire(const tg_index *ix, const uint8_t *wire, size_t len,
 	tg_name nm;
 	if (tg_name_from_wire(&nm, wire, len, NULL, 0) != TG_OK)
 		return TG_ENAME;
-	tg_score_parsed(ix, NULL, &nm, out, 1);
+	if (memo && memo->serial != ix->serial) {
+		for (size_t i = 0; i < TG_MEMO_SLOTS; i++)
+			memo->s[i].len = 0;
+		memo->serial = ix->serial;
+	}
+	tg_score_parsed(ix, memo, &nm, out, text);
+	if (!text && (out->verdict != TG_VERDICT_PASS || out->is_protected ||
+		      out->allowlisted))
+		tg_name_to_text(&nm, 0, out->name, sizeof(out->name));
 	return TG_OK;
+}
+
+int tg_score_wire(const tg_index *ix, const uint8_t *wire, size_t len,
+		  tg_result *out)
+{
+	return tg_score_wire_as(ix, NULL, wire, len, out, 1);
 }
 
 tg_memo *tg_memo_create(void)
@@ -1299,22 +1316,7 @@ size_t tg_memo_memory(const tg_memo *memo)
 int tg_score_wire_memo(const tg_index *ix, tg_memo *memo, const uint8_t *wire,
 		       size_t len, tg_result *out)
 {
-	if (!ix || !wire || !out)
-		return TG_EINVAL;
-	tg_result_init(out);
-	tg_name nm;
-	if (tg_name_from_wire(&nm, wire, len, NULL, 0) != TG_OK)
-		return TG_ENAME;
-	if (memo && memo->serial != ix->serial) {
-		for (size_t i = 0; i < TG_MEMO_SLOTS; i++)
-			memo->s[i].len = 0;
-		memo->serial = ix->serial;
-	}
-	tg_score_parsed(ix, memo, &nm, out, 0);
-	if (out->verdict != TG_VERDICT_PASS || out->is_protected ||
-	    out->allowlisted)
-		tg_name_to_text(&nm, 0, out->name, sizeof(out->name));
-	return TG_OK;
+	return tg_score_wire_as(ix, memo, wire, len, out, 0);
 }
 
 /* ------------------------------------------------------------ explain */
