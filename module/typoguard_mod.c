@@ -746,6 +746,31 @@ static int tg_apply_policy(struct module_qstate *qstate, struct tg_mod *m,
 	return done;
 }
 
+/**
+ * The index in force, acquired when a name is first scored and held until
+ * tg_hold_release(): a result's source points into it.  Answers whose
+ * only owner is the query name that passed need no index at all.
+ */
+struct tg_hold {
+	struct tg_mod *m;
+	const tg_index *index; /**< NULL until acquired */
+	unsigned tok;
+};
+
+static const tg_index *tg_hold_index(struct tg_hold *h)
+{
+	if (!h->index)
+		h->index = tg_policy_acquire(h->m->policy, &h->tok);
+	return h->index;
+}
+
+static void tg_hold_release(struct tg_hold *h)
+{
+	if (h->index)
+		tg_policy_release(h->m->policy, h->tok);
+	h->index = NULL;
+}
+
 /** Is \p d (\p len bytes) the query name \p passed (\p plen bytes)?
  *  Answers nearly always repeat the query's bytes: memcmp first. */
 static int tg_is_passed(const uint8_t *d, size_t len, const uint8_t *passed,
@@ -762,8 +787,7 @@ static int tg_is_passed(const uint8_t *d, size_t len, const uint8_t *passed,
  * and MX, its targets.  Returns 1 and fills \p res and \p via
  * (presentation) at the first one at or above the block threshold.
  */
-static int tg_rrset_lookalike(struct tg_mod *m, const tg_index *index,
-			      struct ub_packed_rrset_key *k,
+static int tg_rrset_lookalike(struct tg_hold *h, struct ub_packed_rrset_key *k,
 			      const uint8_t *passed, size_t plen,
 			      tg_result *res, char *via)
 {
@@ -772,8 +796,8 @@ static int tg_rrset_lookalike(struct tg_mod *m, const tg_index *index,
 	size_t i, off;
 
 	if (!tg_is_passed(k->rk.dname, k->rk.dname_len, passed, plen) &&
-	    tg_score_wire_memo(index, tg_thread_memo(m), k->rk.dname,
-			       k->rk.dname_len, res) == TG_OK &&
+	    tg_score_wire_memo(tg_hold_index(h), tg_thread_memo(h->m),
+			       k->rk.dname, k->rk.dname_len, res) == TG_OK &&
 	    res->verdict == TG_VERDICT_BLOCK) {
 		dname_str(k->rk.dname, via);
 		return 1;
@@ -793,8 +817,8 @@ static int tg_rrset_lookalike(struct tg_mod *m, const tg_index *index,
 		/* Packed rdata dnames are uncompressed; check the length. */
 		if (dname_valid(rd + off, len - off) == 0)
 			continue;
-		if (tg_score_wire_memo(index, tg_thread_memo(m), rd + off,
-				       len - off, res) == TG_OK &&
+		if (tg_score_wire_memo(tg_hold_index(h), tg_thread_memo(h->m),
+				       rd + off, len - off, res) == TG_OK &&
 		    res->verdict == TG_VERDICT_BLOCK) {
 			dname_str(rd + off, via);
 			return 1;
@@ -805,16 +829,15 @@ static int tg_rrset_lookalike(struct tg_mod *m, const tg_index *index,
 
 /** First lookalike among the first \p n rrsets of \p rep; \p qstate's
  *  query name is skipped if it passed (tg_passed_name()). */
-static int tg_reply_lookalike(struct tg_mod *m, const tg_index *index,
-			      struct module_qstate *qstate, int id,
-			      struct reply_info *rep, size_t n, tg_result *res,
-			      char *via)
+static int tg_reply_lookalike(struct tg_hold *h, struct module_qstate *qstate,
+			      int id, struct reply_info *rep, size_t n,
+			      tg_result *res, char *via)
 {
-	const uint8_t *passed = tg_passed_name(qstate, m, id);
+	const uint8_t *passed = tg_passed_name(qstate, h->m, id);
 	size_t i;
 
 	for (i = 0; rep && i < n && i < rep->rrset_count; i++)
-		if (tg_rrset_lookalike(m, index, rep->rrsets[i], passed,
+		if (tg_rrset_lookalike(h, rep->rrsets[i], passed,
 				       qstate->qinfo.qname_len, res, via))
 			return 1;
 	return 0;
@@ -828,19 +851,16 @@ static int tg_reply_lookalike(struct tg_mod *m, const tg_index *index,
 static int tg_query_response(struct module_qstate *qstate,
 			     struct dns_msg *response, int id, void *cb_args)
 {
-	struct tg_mod *m = cb_args;
-	const tg_index *index;
+	struct tg_hold h = {cb_args, NULL, 0};
 	tg_result res;
 	char via[LDNS_MAX_DOMAINLEN + 1];
-	unsigned tok;
 	int found;
 
-	if (!m || !response || !response->rep)
+	if (!h.m || !response || !response->rep)
 		return 1;
-	index = tg_policy_acquire(m->policy, &tok);
-	found = tg_reply_lookalike(m, index, qstate, id, response->rep,
+	found = tg_reply_lookalike(&h, qstate, id, response->rep,
 				   response->rep->rrset_count, &res, via);
-	tg_policy_release(m->policy, tok);
+	tg_hold_release(&h);
 	if (!found)
 		return 1;
 	qstate->no_cache_store = 1;
@@ -853,9 +873,10 @@ static int tg_query_response(struct module_qstate *qstate,
  * chain or MX targets lead into a lookalike, treat it like the lookalike
  * itself: never cached, and for an in-scope client the action applies.
  */
-static void tg_moddone_index(struct module_qstate *qstate, struct tg_mod *m,
-			     const tg_index *index, int id)
+static void tg_moddone_hold(struct module_qstate *qstate, struct tg_hold *h,
+			    int id)
 {
+	struct tg_mod *m = h->m;
 	struct reply_info *rep;
 	tg_result res;
 	char via[LDNS_MAX_DOMAINLEN + 1];
@@ -863,8 +884,8 @@ static void tg_moddone_index(struct module_qstate *qstate, struct tg_mod *m,
 
 	if (!qstate->return_msg || !(rep = qstate->return_msg->rep))
 		return;
-	if (!tg_reply_lookalike(m, index, qstate, id, rep, rep->an_numrrsets,
-				&res, via))
+	if (!tg_reply_lookalike(h, qstate, id, rep, rep->an_numrrsets, &res,
+				via))
 		return;
 	qstate->no_cache_store = 1;
 	/* The iterator may have stored it before we saw it. */
@@ -886,15 +907,14 @@ static void tg_moddone_index(struct module_qstate *qstate, struct tg_mod *m,
 	tg_answer(qstate, m, &res);
 }
 
-/** tg_moddone_index() with the index in force held throughout: the
- *  result's source points into it. */
+/** tg_moddone_hold() with the index, once acquired, held throughout:
+ *  the result's source points into it. */
 static void tg_moddone(struct module_qstate *qstate, struct tg_mod *m, int id)
 {
-	unsigned tok;
-	const tg_index *index = tg_policy_acquire(m->policy, &tok);
+	struct tg_hold h = {m, NULL, 0};
 
-	tg_moddone_index(qstate, m, index, id);
-	tg_policy_release(m->policy, tok);
+	tg_moddone_hold(qstate, &h, id);
+	tg_hold_release(&h);
 }
 
 TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
