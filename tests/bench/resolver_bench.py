@@ -13,6 +13,10 @@ starts and stops itself:
            module stack and the iterator): typoguard with 100 k protected
            names vs no module (test binary), and Debian's stock unbound
            with a pass-through python module vs its own no-module baseline
+  distinct cache-miss qps when every query is under a new registrable
+           domain (`mN.lab`, a `*.lab` wildcard): the names share nothing
+           a resolver thread's scorer memo could reuse; typoguard with
+           100 k names vs no module
   blocked  qps for lookalikes typoguard blocks vs the same names as
            local-zone always_nxdomain (no module)
   enum     "enumerate and block": dnstwist permutations of N protected
@@ -38,7 +42,7 @@ on error and on SIGTERM/SIGINT.  Before a large list is loaded the free
 memory is checked (--min-free-gb must stay free, also while loading).
 
 Usage (from the build tree, as root):
-  tests/bench/resolver_bench.py [--parts hit,miss,blocked,score,enum]
+  tests/bench/resolver_bench.py [--parts hit,miss,distinct,blocked,score,enum]
       [--seconds 10] [--rounds 3] [--enum-n 100,1000,3000,10000] ...
 `make bench-resolver` runs it with the defaults.
 """
@@ -61,6 +65,8 @@ HZ = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 LIVE = []            # servers to kill on exit
 WILDCARD = "w.bench.lab"   # lab zone with a wildcard (not under test.)
+DISTINCT = "lab"           # a wildcard right under the TLD: every name
+                           # is its own registrable domain
 
 
 def log(*a):
@@ -608,6 +614,7 @@ def setup(args):
         z = f.read()
     z += "\n; resolver_bench: fresh names for the cache-miss path\n"
     z += "*.%s. IN A 192.0.2.99\n" % WILDCARD
+    z += "*.%s. IN A 192.0.2.98\n" % DISTINCT
     with open(args.rootzone, "w") as f:
         f.write(z)
     log("building the protected list (100 k, as bench_score.c)")
@@ -628,6 +635,10 @@ def setup(args):
         for i in range(n_miss):
             f.write("m%d.%s A\n" % (i, WILDCARD))
     args.n_miss = n_miss
+    args.qdistinct = os.path.join(args.work, "distinct.txt")
+    with open(args.qdistinct, "w") as f:
+        for i in range(n_miss):
+            f.write("d%d.%s A\n" % (i, DISTINCT))
 
 
 def tg_conf(args, tag, lists):
@@ -663,7 +674,8 @@ def run_variants(args, part, variants, qfile, seconds, prime=None):
                 if m:
                     d["tg_names"], d["tg_bytes"] = int(m.group(1)), int(m.group(2))
             srv.stop()
-            if d["sent"] and qfile == args.qmiss and d["sent"] >= args.n_miss:
+            if (d["sent"] and qfile in (args.qmiss, args.qdistinct)
+                    and d["sent"] >= args.n_miss):
                 log("WARNING: %s sent %d >= %d unique names: the file "
                     "wrapped around" % (name, d["sent"], args.n_miss))
             log("%-8s round %d %-28s %9.0f qps  %6.2f us/q  lost %s  load %.2fs"
@@ -707,6 +719,18 @@ def part_miss(args):
                                              tag="miss-stock")),
     ]
     return run_variants(args, "miss", variants, args.qmiss, args.seconds)
+
+
+def part_distinct(args):
+    B = args.unbound
+    variants = [
+        ("typoguard (100k)", lambda: Unbound(args, B, "dynlib validator iterator",
+                                             tg=args.tgconf100k, tag="dist-tg")),
+        ("no module", lambda: Unbound(args, B, "validator iterator",
+                                      tag="dist-none")),
+    ]
+    return run_variants(args, "distinct", variants, args.qdistinct,
+                        args.seconds)
 
 
 def part_blocked(args):
@@ -942,12 +966,13 @@ def ratio(a, b):
 def report(args, res):
     L = []
     P = L.append
-    if "hit" in res or "miss" in res or "blocked" in res:
+    if any(p in res for p in ("hit", "miss", "distinct", "blocked")):
         P("| path | variant | qps (median) | ratio | Unbound CPU µs/query | ratio | runs (qps) |")
         P("|---|---|---:|---:|---:|---:|---|")
         for part, base_of in (("hit", {"typoguard (100k)": "no module"}),
                               ("miss", {"typoguard (100k)": "no module",
                                         "stock: python pass-through": "stock: no module"}),
+                              ("distinct", {"typoguard (100k)": "no module"}),
                               ("blocked", {"typoguard (100k)": "local-zone always_nxdomain"})):
             if part not in res:
                 continue
@@ -963,7 +988,7 @@ def report(args, res):
                     ("%.3f×" % ru) if ru else "1",
                     " ".join(str(x) for x in v["qps_all"])))
         lt = {"typoguard (100k)": [], "no module": []}
-        for part in ("hit", "miss", "blocked"):
+        for part in ("hit", "miss", "distinct", "blocked"):
             for name in lt:
                 for d in res.get(part, {}).get("runs", {}).get(name, []):
                     lt[name].append((d["load_s"], d["rss_start"]))
@@ -1079,6 +1104,7 @@ def plots(args, res):
     # qps per path
     bars = []
     for part, label in (("hit", "cache hit"), ("miss", "cache miss"),
+                        ("distinct", "miss, new domains"),
                         ("blocked", "blocked")):
         if part in res:
             for name, v in res[part]["summary"].items():
@@ -1116,7 +1142,7 @@ def main():
     ap.add_argument("--unbound", default=os.environ.get(
         "UNBOUND", "/var/cache/typoguard/unbound-1.17.1-2+deb12u4/prefix/sbin/unbound"))
     ap.add_argument("--stock-unbound", default="/usr/sbin/unbound")
-    ap.add_argument("--parts", default="hit,miss,blocked,score,enum")
+    ap.add_argument("--parts", default="hit,miss,distinct,blocked,score,enum")
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--enum-seconds", type=float, default=5)
     ap.add_argument("--rounds", type=int, default=3)
@@ -1173,6 +1199,7 @@ def main():
     try:
         setup(args)
         for part, fn in (("hit", part_hit), ("miss", part_miss),
+                         ("distinct", part_distinct),
                          ("blocked", part_blocked)):
             if part in parts:
                 log("=== %s" % part)
