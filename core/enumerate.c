@@ -224,8 +224,7 @@ static int tg_enum_is_tld(const tg_index *ix, const char *t, size_t len)
 	const tg_psl *psl = &ix->psl;
 	if (!psl->keys || len == 0)
 		return 0;
-	uint64_t h =
-	    tg_hash_label_step(ix->seed, ix->seed, (const uint8_t *)t, len) | 1;
+	uint64_t h = tg_tld_hash(ix, (const uint8_t *)t, len) | 1;
 	size_t s = (size_t)h & psl->mask;
 	while (psl->keys[s]) {
 		if (psl->keys[s] == h)

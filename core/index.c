@@ -459,7 +459,7 @@ static uint8_t tg_target_tld_tag(const tg_index *ix, const struct tg_target *t)
 		return 0;
 	size_t l;
 	const uint8_t *lab = tg_name_label(&nm, nm.n - 1, &l);
-	return tg_suffix_tag(tg_hash_label_step(ix->seed, ix->seed, lab, l));
+	return tg_suffix_tag(tg_tld_hash(ix, lab, l));
 }
 
 /* The (key, target) pairs while building, in two arrays (12 bytes a
@@ -829,8 +829,8 @@ static int tg_build_shift_tlds(tg_index *ix, tg_error *err)
 		size_t len;
 		const uint8_t *s = tg_target_suffix(ix, t, &len);
 		for (size_t j = 1; j <= 2 && j < s[0]; j++)
-			ix->shift_tlds[n++] = tg_hash_label_step(
-			    ix->seed, ix->seed, s + 1 + j, s[0] - j);
+			ix->shift_tlds[n++] =
+			    tg_tld_hash(ix, s + 1 + j, s[0] - j);
 	}
 	qsort(ix->shift_tlds, n, sizeof(uint64_t), tg_cmp_u64);
 	size_t u = 0;
@@ -944,12 +944,10 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 	if ((rc = tg_build_pairs(ix, list, err)) == TG_OK) {
 		for (size_t i = 0; i < ix->npairs; i++) {
 			struct tg_index_pair *p = &ix->pairs[i];
-			p->prot_tag = tg_suffix_tag(tg_hash_label_step(
-			    ix->seed, ix->seed, (const uint8_t *)p->prot,
-			    p->plen));
-			p->conf_hash = tg_hash_label_step(
-			    ix->seed, ix->seed, (const uint8_t *)p->conf,
-			    p->clen);
+			p->prot_tag = tg_suffix_tag(
+			    tg_tld_hash(ix, (const uint8_t *)p->prot, p->plen));
+			p->conf_hash =
+			    tg_tld_hash(ix, (const uint8_t *)p->conf, p->clen);
 			ix->pair_conf_bits |= 1ULL << (p->conf_hash & 63);
 		}
 	}

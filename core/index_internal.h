@@ -328,6 +328,14 @@ static inline void tg_suffix_hashes(const struct tg_index *ix,
 	}
 }
 
+/** Suffix hash of one label standing alone as a TLD (a TLD's tag is
+ *  tg_suffix_tag() of it). */
+static inline uint64_t tg_tld_hash(const struct tg_index *ix,
+				   const uint8_t *label, size_t len)
+{
+	return tg_hash_label_step(ix->seed, ix->seed, label, len);
+}
+
 /** Find the name-set record for wire suffix \p w (\p len bytes, root
  *  included) with suffix hash \p h; NULL if absent. */
 const struct tg_nrec *tg_nset_find(const struct tg_index *ix, uint64_t h,

@@ -924,18 +924,18 @@ static int tg_has_tag(const uint8_t *tags, size_t n, unsigned t)
 	return 0;
 }
 
-/* Queue the probes of a label variant for EXACT keys under the first
- * \p nexact TLD tags (the query's TLD, then its curated partners) and
- * for DEL keys under the query's TLD: one probe per distinct tag. */
-static void tg_queue_edit(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
+/* Queue the probes of a label variant under the first \p ntags TLD tags
+ * (the query's TLD, then its curated partners), one per distinct tag:
+ * for key kinds \p kinds, and under the query's own TLD also \p own. */
+static void tg_queue_tags(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
 			  uint64_t poly, size_t len, enum tg_probe_kind pk,
-			  size_t arg, size_t nexact)
+			  size_t arg, size_t ntags, unsigned kinds,
+			  unsigned own)
 {
-	for (size_t i = 0; i < nexact; i++)
-		if (i == 0 || !tg_has_tag(c->ttags, i, c->ttags[i]))
+	for (size_t i = 0; i < ntags; i++)
+		if (!tg_has_tag(c->ttags, i, c->ttags[i]))
 			tg_queue(c, q, n, poly, len, pk, arg, c->ttags[i],
-				 1u << TG_K_EXACT |
-				     (i == 0 ? 1u << TG_K_DEL : 0));
+				 kinds | (i == 0 ? own : 0));
 }
 
 /* Is \p h (a TLD's suffix hash) one a dot shift can leave? */
@@ -965,7 +965,9 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 	for (size_t i = 0; i < m; i++)
 		c->pre[i + 1] = tg_addmod(tg_mulmod(c->pre[i], ix->base),
 					  (uint8_t)c->q[i] + 1u);
-	tg_queue_edit(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags);
+	/* edits under the query's TLD, TLD swaps under it and its partners */
+	tg_queue_tags(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags,
+		      1u << TG_K_EXACT, 1u << TG_K_DEL);
 	tg_queue(c, q, n, c->pre[m], m, TG_P_BASE, 0, TG_UNTAGGED,
 		 1u << TG_K_CONCAT);
 	/* one deletion each (edits, hyphen for dot) */
@@ -976,7 +978,8 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 			uint64_t h =
 			    tg_addmod(tg_mulmod(c->pre[d], ix->pw[m - d - 1]),
 				      tg_qhash(c, d + 1, m));
-			tg_queue_edit(c, q, n, h, m - 1, TG_P_DEL, d, 1);
+			tg_queue_tags(c, q, n, h, m - 1, TG_P_DEL, d, 1,
+				      1u << TG_K_EXACT, 1u << TG_K_DEL);
 			if (c->q[d] == '-') /* hyphen for dot */
 				tg_queue(c, q, n, h, m - 1, TG_P_DEL, d,
 					 TG_UNTAGGED, 1u << TG_K_CONCAT);
@@ -984,11 +987,8 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 	}
 	/* ASCII look-alikes (rn/m, 0/o, 1/l, e/c ...), any number of them */
 	c->qcl = tg_glyph_canon(c->q, m, c->qcanon, 0);
-	uint64_t hg = tg_poly_extend(ix, 0, c->qcanon, c->qcl);
-	for (size_t i = 0; i < c->nttags; i++)
-		if (!tg_has_tag(c->ttags, i, c->ttags[i]))
-			tg_queue(c, q, n, hg, c->qcl, TG_P_GLYPH, 0,
-				 c->ttags[i], 1u << TG_K_GLYPH);
+	tg_queue_tags(c, q, n, tg_poly_extend(ix, 0, c->qcanon, c->qcl), c->qcl,
+		      TG_P_GLYPH, 0, c->nttags, 1u << TG_K_GLYPH, 0);
 	/* dot shift: the last 1-2 characters belong to the TLD */
 	if (c->ps == 1 && tg_is_shift_tld(ix, c->tld_hash)) {
 		size_t tl;
@@ -1000,10 +1000,9 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 				break;
 			memcpy(t, c->q + m - j, j);
 			memcpy(t + j, tld, tl);
-			uint64_t th =
-			    tg_hash_label_step(ix->seed, ix->seed, t, j + tl);
 			tg_queue(c, q, n, c->pre[m - j], m - j, TG_P_SHIFT, j,
-				 tg_suffix_tag(th), 1u << TG_K_EXACT);
+				 tg_suffix_tag(tg_tld_hash(ix, t, j + tl)),
+				 1u << TG_K_EXACT);
 		}
 	}
 	/* doppelganger prefixes: wwwarmy, mailarmy (most labels start with
@@ -1132,10 +1131,8 @@ static void tg_memo_note(const struct tg_ctx *c, const uint64_t *sh, size_t npq)
  * requested while those arrive; the PSL walk confirms the guess (or the
  * probes are redone), and the subtree checks and per-query setup run while
  * the buckets arrive.  A query thus waits for memory about once, not once
- * per probe.
+ * per probe.  With \p text, out->name is rendered too, in that same wait.
  */
-/* With \p text, out->name is rendered too: while the probes' buckets
- * arrive, where it costs no waiting. */
 static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 			    const tg_name *nm, tg_result *out, int text)
 {
