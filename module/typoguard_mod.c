@@ -684,10 +684,37 @@ static uint8_t *tg_passed_name(struct module_qstate *qstate, struct tg_mod *m,
 	return qstate->minfo[id] == TG_PASSED(g) ? qstate->qinfo.qname : NULL;
 }
 
-/** Policy decision for a new query; 1 if it was answered here. */
-static int tg_decide_query(struct module_qstate *qstate, struct tg_mod *m,
-			   const tg_index *index, unsigned gen, int id)
+/**
+ * The index in force, acquired when a name is first scored and held until
+ * tg_hold_release(): a result's source points into it.  Internal
+ * subqueries, and answers whose only owner is the query name that
+ * passed, need no index at all.
+ */
+struct tg_hold {
+	struct tg_mod *m;
+	const tg_index *index; /**< NULL until acquired */
+	unsigned tok;
+};
+
+static const tg_index *tg_hold_index(struct tg_hold *h)
 {
+	if (!h->index)
+		h->index = tg_policy_acquire(h->m->policy, &h->tok);
+	return h->index;
+}
+
+static void tg_hold_release(struct tg_hold *h)
+{
+	if (h->index)
+		tg_policy_release(h->m->policy, h->tok);
+	h->index = NULL;
+}
+
+/** Policy decision for a new query; 1 if it was answered here. */
+static int tg_decide_query(struct module_qstate *qstate, struct tg_hold *h,
+			   unsigned gen, int id)
+{
+	struct tg_mod *m = h->m;
 	struct sockaddr_storage *ss;
 	socklen_t sslen;
 	tg_result res;
@@ -700,8 +727,9 @@ static int tg_decide_query(struct module_qstate *qstate, struct tg_mod *m,
 		return 0;
 	if (qstate->qinfo.qclass != LDNS_RR_CLASS_IN)
 		return 0;
-	if (tg_score_wire_memo(index, tg_thread_memo(m), qstate->qinfo.qname,
-			       qstate->qinfo.qname_len, &res) != TG_OK)
+	if (tg_score_wire_memo(tg_hold_index(h), tg_thread_memo(m),
+			       qstate->qinfo.qname, qstate->qinfo.qname_len,
+			       &res) != TG_OK)
 		return 0;
 	TG_INC(m, scored);
 	if (res.allowlisted)
@@ -732,43 +760,18 @@ static int tg_decide_query(struct module_qstate *qstate, struct tg_mod *m,
 	return tg_answer(qstate, m, &res);
 }
 
-/** tg_decide_query() with the index in force held for its duration. */
+/** tg_decide_query() with the index, once acquired, held for its
+ *  duration. */
 static int tg_apply_policy(struct module_qstate *qstate, struct tg_mod *m,
 			   int id)
 {
-	unsigned tok;
+	struct tg_hold h = {m, NULL, 0};
 	/* the generation before the index: never newer than the index */
 	unsigned gen = atomic_load_explicit(&m->gen, memory_order_acquire);
-	const tg_index *index = tg_policy_acquire(m->policy, &tok);
-	int done = tg_decide_query(qstate, m, index, gen, id);
+	int done = tg_decide_query(qstate, &h, gen, id);
 
-	tg_policy_release(m->policy, tok);
+	tg_hold_release(&h);
 	return done;
-}
-
-/**
- * The index in force, acquired when a name is first scored and held until
- * tg_hold_release(): a result's source points into it.  Answers whose
- * only owner is the query name that passed need no index at all.
- */
-struct tg_hold {
-	struct tg_mod *m;
-	const tg_index *index; /**< NULL until acquired */
-	unsigned tok;
-};
-
-static const tg_index *tg_hold_index(struct tg_hold *h)
-{
-	if (!h->index)
-		h->index = tg_policy_acquire(h->m->policy, &h->tok);
-	return h->index;
-}
-
-static void tg_hold_release(struct tg_hold *h)
-{
-	if (h->index)
-		tg_policy_release(h->m->policy, h->tok);
-	h->index = NULL;
 }
 
 /** Is \p d (\p len bytes) the query name \p passed (\p plen bytes)?
@@ -779,6 +782,19 @@ static int tg_is_passed(const uint8_t *d, size_t len, const uint8_t *passed,
 	return passed && len == plen &&
 	       (memcmp(d, passed, len) == 0 ||
 		query_dname_compare((uint8_t *)d, (uint8_t *)passed) == 0);
+}
+
+/** Score \p d (\p len bytes, uncompressed); 1 with \p res and \p via
+ *  (presentation) filled if it blocks. */
+static int tg_name_blocks(struct tg_hold *h, const uint8_t *d, size_t len,
+			  tg_result *res, char *via)
+{
+	if (tg_score_wire_memo(tg_hold_index(h), tg_thread_memo(h->m), d, len,
+			       res) != TG_OK ||
+	    res->verdict != TG_VERDICT_BLOCK)
+		return 0;
+	dname_str((uint8_t *)d, via);
+	return 1;
 }
 
 /**
@@ -796,12 +812,8 @@ static int tg_rrset_lookalike(struct tg_hold *h, struct ub_packed_rrset_key *k,
 	size_t i, off;
 
 	if (!tg_is_passed(k->rk.dname, k->rk.dname_len, passed, plen) &&
-	    tg_score_wire_memo(tg_hold_index(h), tg_thread_memo(h->m),
-			       k->rk.dname, k->rk.dname_len, res) == TG_OK &&
-	    res->verdict == TG_VERDICT_BLOCK) {
-		dname_str(k->rk.dname, via);
+	    tg_name_blocks(h, k->rk.dname, k->rk.dname_len, res, via))
 		return 1;
-	}
 	if (t == LDNS_RR_TYPE_CNAME || t == LDNS_RR_TYPE_DNAME)
 		off = 2;
 	else if (t == LDNS_RR_TYPE_MX)
@@ -817,12 +829,8 @@ static int tg_rrset_lookalike(struct tg_hold *h, struct ub_packed_rrset_key *k,
 		/* Packed rdata dnames are uncompressed; check the length. */
 		if (dname_valid(rd + off, len - off) == 0)
 			continue;
-		if (tg_score_wire_memo(tg_hold_index(h), tg_thread_memo(h->m),
-				       rd + off, len - off, res) == TG_OK &&
-		    res->verdict == TG_VERDICT_BLOCK) {
-			dname_str(rd + off, via);
+		if (tg_name_blocks(h, rd + off, len - off, res, via))
 			return 1;
-		}
 	}
 	return 0;
 }
