@@ -14,7 +14,7 @@ starts and stops itself:
            names vs no module (test binary), and Debian's stock unbound
            with a pass-through python module vs its own no-module baseline
   distinct cache-miss qps when every query is under a new registrable
-           domain (`mN.lab`, a `*.lab` wildcard): the names share nothing
+           domain (`dN.lab`, a `*.lab` wildcard): the names share nothing
            a resolver thread's scorer memo could reuse; typoguard with
            100 k names vs no module
   blocked  qps for lookalikes typoguard blocks vs the same names as
@@ -696,23 +696,26 @@ def summarise(runs):
     return s
 
 
-def part_hit(args):
+def tg_and_base(args, tag):
+    """The pair most parts compare: typoguard with the 100 k list and no
+    module, both on the test Unbound."""
     B = args.unbound
-    variants = [
+    return [
         ("typoguard (100k)", lambda: Unbound(args, B, "dynlib validator iterator",
-                                             tg=args.tgconf100k, tag="hit-tg")),
-        ("no module", lambda: Unbound(args, B, "validator iterator", tag="hit-none")),
+                                             tg=args.tgconf100k, tag=tag + "-tg")),
+        ("no module", lambda: Unbound(args, B, "validator iterator",
+                                      tag=tag + "-none")),
     ]
-    return run_variants(args, "hit", variants, args.qhit, args.seconds,
-                        prime=args.qhit)
+
+
+def part_hit(args):
+    return run_variants(args, "hit", tg_and_base(args, "hit"), args.qhit,
+                        args.seconds, prime=args.qhit)
 
 
 def part_miss(args):
-    B, D = args.unbound, args.stock_unbound
-    variants = [
-        ("typoguard (100k)", lambda: Unbound(args, B, "dynlib validator iterator",
-                                             tg=args.tgconf100k, tag="miss-tg")),
-        ("no module", lambda: Unbound(args, B, "validator iterator", tag="miss-none")),
+    D = args.stock_unbound
+    variants = tg_and_base(args, "miss") + [
         ("stock: python pass-through", lambda: Unbound(
             args, D, "python validator iterator", python=True, tag="miss-py")),
         ("stock: no module", lambda: Unbound(args, D, "validator iterator",
@@ -722,15 +725,8 @@ def part_miss(args):
 
 
 def part_distinct(args):
-    B = args.unbound
-    variants = [
-        ("typoguard (100k)", lambda: Unbound(args, B, "dynlib validator iterator",
-                                             tg=args.tgconf100k, tag="dist-tg")),
-        ("no module", lambda: Unbound(args, B, "validator iterator",
-                                      tag="dist-none")),
-    ]
-    return run_variants(args, "distinct", variants, args.qdistinct,
-                        args.seconds)
+    return run_variants(args, "distinct", tg_and_base(args, "dist"),
+                        args.qdistinct, args.seconds)
 
 
 def part_blocked(args):
