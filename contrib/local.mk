@@ -1,5 +1,6 @@
 EXTRA_DIST += contrib/README contrib/build-unbound.sh contrib/install-deps.sh \
 	contrib/build.sh contrib/quickstart.sh contrib/test.sh \
+	contrib/gen-infrastructure.py \
 	contrib/policy-zone.md \
 	contrib/debian/README contrib/debian/build-debs.sh \
 	contrib/alerting/README contrib/alerting/event.schema.json \

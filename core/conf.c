@@ -187,6 +187,7 @@ static void tg_conf_defaults(tg_conf *c)
 	c->block_threshold = TG_DEFAULT_BLOCK_THRESHOLD;
 	c->log_threshold = TG_DEFAULT_LOG_THRESHOLD;
 	c->action = TG_ACTION_NXDOMAIN;
+	c->answer_check = TG_ANSWER_BLOCK;
 	c->answer_ttl = TG_DEFAULT_ANSWER_TTL;
 	c->event_format = TG_EVENT_JSON;
 	c->stats_interval = TG_DEFAULT_STATS_INTERVAL;
@@ -253,8 +254,28 @@ enum {
 	TG_SEEN_IDENT = 1u << 14,
 	TG_SEEN_PSL = 1u << 15,
 	TG_SEEN_RELOAD = 1u << 16,
-	TG_SEEN_STATE = 1u << 17
+	TG_SEEN_STATE = 1u << 17,
+	TG_SEEN_ANSWER = 1u << 18
 };
+
+/** The list keys, by tg_list_kind: plain and zone form. */
+static const char *const tg_list_keys[TG_LIST_KINDS][2] = {
+    [TG_LIST_PROTECTED] = {"protected", "protected-zone"},
+    [TG_LIST_ALLOW] = {"allow", "allow-zone"},
+    [TG_LIST_INFRA] = {"infrastructure", "infrastructure-zone"},
+};
+
+const char *tg_answer_check_name(tg_answer_check a)
+{
+	switch (a) {
+	case TG_ANSWER_LOG:
+		return "log";
+	case TG_ANSWER_OFF:
+		return "off";
+	default:
+		return "block";
+	}
+}
 
 /** Parse one `key: value` pair; \p val is unquoted and trimmed. */
 static int tg_conf_pair(tg_conf *c, const char *key, char *val,
@@ -282,6 +303,7 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 	    {"event-interval", TG_SEEN_EINT},
 	    {"identity", TG_SEEN_IDENT},
 	    {"psl-file", TG_SEEN_PSL},
+	    {"answer-check", TG_SEEN_ANSWER},
 	};
 	size_t i;
 
@@ -297,12 +319,14 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 		return tg_conf_fail(err, TG_EPARSE, f, ln, "'%s' needs a value",
 				    key);
 
-	if (!strcmp(key, "protected") || !strcmp(key, "allow") ||
-	    !strcmp(key, "protected-zone") || !strcmp(key, "allow-zone")) {
+	for (i = TG_LIST_PROTECTED; i < TG_LIST_KINDS; i++) {
 		tg_conf_list *l;
 		char *w[3];
-		int zone = strstr(key, "-zone") != NULL;
+		int zone = !strcmp(key, tg_list_keys[i][1]);
 		size_t n = 1;
+
+		if (!zone && strcmp(key, tg_list_keys[i][0]) != 0)
+			continue;
 
 		/* A plain list is one path (it may hold spaces when
 		 * quoted); a zone list is "FILE ORIGIN". */
@@ -321,7 +345,7 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 			    zone ? "a zone file and its origin" : "one file");
 		l = &c->lists[c->n_lists];
 		memset(l, 0, sizeof(*l));
-		l->kind = key[0] == 'p' ? TG_LIST_PROTECTED : TG_LIST_ALLOW;
+		l->kind = (tg_list_kind)i;
 		l->line = ln;
 		if (tg_conf_path(c->path, w[0], l->path, sizeof(l->path)))
 			return tg_conf_fail(err, TG_ELIMIT, f, ln,
@@ -388,6 +412,19 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 			c->n_clients++;
 		}
 		return TG_OK;
+	}
+	if (!strcmp(key, "answer-check")) {
+		for (i = TG_ANSWER_BLOCK; i <= TG_ANSWER_OFF; i++) {
+			if (!strcmp(val,
+				    tg_answer_check_name((tg_answer_check)i))) {
+				c->answer_check = (tg_answer_check)i;
+				return TG_OK;
+			}
+		}
+		return tg_conf_fail(err, TG_EPARSE, f, ln,
+				    "answer-check '%s': expected block, log "
+				    "or off",
+				    val);
 	}
 	if (!strcmp(key, "action")) {
 		static const tg_action all[] = {
@@ -708,8 +745,6 @@ static void tg_conf_put(FILE *fp, const char *key, const char *s)
 int tg_conf_write(const tg_conf *c, const char *path,
 		  const char *const *list_paths, tg_error *err)
 {
-	static const char *kinds[2][2] = {{"protected", "protected-zone"},
-					  {"allow", "allow-zone"}};
 	char tmp[TG_NAME_BUF + 8];
 	FILE *fp;
 	size_t i;
@@ -726,8 +761,7 @@ int tg_conf_write(const tg_conf *c, const char *path,
 		const tg_conf_list *l = &c->lists[i];
 		const char *lp =
 		    list_paths && list_paths[i] ? list_paths[i] : l->path;
-		const char *k =
-		    kinds[l->kind == TG_LIST_ALLOW][l->origin[0] != 0];
+		const char *k = tg_list_keys[l->kind][l->origin[0] != 0];
 
 		if (l->origin[0])
 			fprintf(fp, "%s: %s %s\n", k, lp, l->origin);
@@ -769,6 +803,8 @@ int tg_conf_write(const tg_conf *c, const char *path,
 	if (c->sinkhole_mx[0])
 		fprintf(fp, "sinkhole-mx: %s\n", c->sinkhole_mx);
 	fprintf(fp, "answer-ttl: %u\n", (unsigned)c->answer_ttl);
+	fprintf(fp, "answer-check: %s\n",
+		tg_answer_check_name(c->answer_check));
 	if (c->ede_text[0])
 		tg_conf_put(fp, "ede-text", c->ede_text);
 	if (c->event_log[0])

@@ -201,8 +201,9 @@ static int tg_build_nset(tg_index *ix, const tg_list *list, tg_error *err)
 		tg_suffix_hashes(ix, &nm, sh);
 		if (nm.n > ix->max_labels)
 			ix->max_labels = nm.n;
-		uint8_t kind =
-		    en->kind == TG_LIST_PROTECTED ? TG_N_PROT : TG_N_ALLOW;
+		uint8_t kind = en->kind == TG_LIST_PROTECTED ? TG_N_PROT
+			       : en->kind == TG_LIST_ALLOW   ? TG_N_ALLOW
+							     : TG_N_INFRA;
 		size_t s;
 		uint32_t at =
 		    tg_nset_probe(ix, sh[0], nm.wire, nm.wire_len, &s);

@@ -45,7 +45,7 @@ struct tg_list {
 	size_t nsources, sources_cap;
 	struct tg_tld_pair pairs[TG_MAX_TLD_PAIRS];
 	size_t npairs;
-	size_t count[3]; /**< per kind */
+	size_t count[TG_LIST_KINDS]; /**< per kind */
 };
 
 #endif /* TG_LIST_INTERNAL_H */

@@ -80,6 +80,8 @@ typedef struct tg_tool_opts {
 	size_t n_protected;
 	const char *allow_files[TG_TOOL_MAX_FILES];
 	size_t n_allow;
+	const char *infra_files[TG_TOOL_MAX_FILES];
+	size_t n_infra;
 	char pairs[TG_TOOL_MAX_PAIRS][2][64];
 	size_t n_pairs;
 	int block_threshold; /**< -1: from config or default */
@@ -125,6 +127,11 @@ static void tg_usage(FILE *out)
 	    "(repeatable)\n"
 	    "  -a, --allow FILE         allowlist, one per line "
 	    "(repeatable)\n"
+	    "  -i, --infrastructure FILE  CDN/cloud/proxy domains, one per "
+	    "line: a\n"
+	    "                           protected name inside their names "
+	    "is no\n"
+	    "                           embedding (repeatable)\n"
 	    "  -t, --tld-pair P:C       extra TLD confusion pair, e.g. "
 	    "mil:ml\n"
 	    "  -b, --block-threshold N  block at score >= N (0..100)\n"
@@ -222,6 +229,7 @@ static const struct option tg_score_longopts[] = {
     {"config", required_argument, NULL, 'c'},
     {"protected", required_argument, NULL, 'p'},
     {"allow", required_argument, NULL, 'a'},
+    {"infrastructure", required_argument, NULL, 'i'},
     {"tld-pair", required_argument, NULL, 't'},
     {"block-threshold", required_argument, NULL, 'b'},
     {"log-threshold", required_argument, NULL, 'l'},
@@ -235,6 +243,7 @@ static const struct option tg_export_longopts[] = {
     {"config", required_argument, NULL, 'c'},
     {"protected", required_argument, NULL, 'p'},
     {"allow", required_argument, NULL, 'a'},
+    {"infrastructure", required_argument, NULL, 'i'},
     {"tld-pair", required_argument, NULL, 't'},
     {"block-threshold", required_argument, NULL, 'b'},
     {"log-threshold", required_argument, NULL, 'l'},
@@ -335,7 +344,7 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
 	opterr = 0;
 	while ((c = getopt_long(
 		    argc, argv,
-		    o->export_mode ? "c:p:a:t:b:l:o:h" : "c:p:a:t:b:l:jh",
+		    o->export_mode ? "c:p:a:i:t:b:l:o:h" : "c:p:a:i:t:b:l:jh",
 		    o->export_mode ? tg_export_longopts : tg_score_longopts,
 		    NULL)) != -1) {
 		switch (c) {
@@ -345,17 +354,22 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
 			break;
 		case 'p':
 		case 'a':
-			if ((c == 'p' ? o->n_protected : o->n_allow) >=
-			    TG_TOOL_MAX_FILES) {
+		case 'i': {
+			const char **files = c == 'p'	? o->protected_files
+					     : c == 'a' ? o->allow_files
+							: o->infra_files;
+			size_t *n = c == 'p'   ? &o->n_protected
+				    : c == 'a' ? &o->n_allow
+					       : &o->n_infra;
+
+			if (*n >= TG_TOOL_MAX_FILES) {
 				tg_warn("too many list files (at most %d)",
 					TG_TOOL_MAX_FILES);
 				return TG_EXIT_USAGE;
 			}
-			if (c == 'p')
-				o->protected_files[o->n_protected++] = optarg;
-			else
-				o->allow_files[o->n_allow++] = optarg;
+			files[(*n)++] = optarg;
 			break;
+		}
 		case 't':
 			if (o->n_pairs >= TG_TOOL_MAX_PAIRS) {
 				tg_warn("too many --tld-pair (at most %d)",
@@ -495,6 +509,9 @@ static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
 				       o->protected_files[i], &err);
 	for (i = 0; rc == TG_OK && i < o->n_allow; i++)
 		rc = tg_list_load_file(list, TG_LIST_ALLOW, o->allow_files[i],
+				       &err);
+	for (i = 0; rc == TG_OK && i < o->n_infra; i++)
+		rc = tg_list_load_file(list, TG_LIST_INFRA, o->infra_files[i],
 				       &err);
 	for (i = 0; rc == TG_OK && i < o->n_pairs; i++)
 		rc = tg_list_add_tld_pair(list, o->pairs[i][0], o->pairs[i][1],
@@ -676,9 +693,12 @@ static void tg_print_result(FILE *out, const tg_result *r, const char *input,
 	} else {
 		fputs("null,\"line\":null", out);
 	}
-	fprintf(out, ",\"allowlisted\":%s,\"is_protected\":%s",
+	fprintf(out,
+		",\"allowlisted\":%s,\"is_protected\":%s,"
+		"\"infrastructure\":%s",
 		r->allowlisted ? "true" : "false",
-		r->is_protected ? "true" : "false");
+		r->is_protected ? "true" : "false",
+		r->infrastructure ? "true" : "false");
 	if (!valid) {
 		fputs(",\"error\":", out);
 		tg_json_string(out, "not a valid DNS name");
@@ -1437,7 +1457,7 @@ static int tg_cmd_check_conf(int argc, char **argv, const char *config)
 	tg_index *idx = NULL;
 	tg_index_options iopts;
 	tg_error err;
-	size_t prot, allow, mem;
+	size_t prot, allow, infra, mem;
 	int rc;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1])) {
@@ -1466,12 +1486,14 @@ static int tg_cmd_check_conf(int argc, char **argv, const char *config)
 	}
 	prot = tg_list_count(list, TG_LIST_PROTECTED);
 	allow = tg_list_count(list, TG_LIST_ALLOW);
+	infra = tg_list_count(list, TG_LIST_INFRA);
 	mem = tg_index_memory(idx);
-	printf("%s: ok: %zu list%s, %zu protected, %zu allowed, %zu tld "
+	printf("%s: ok: %zu list%s, %zu protected, %zu allowed, %zu "
+	       "infrastructure, %zu tld "
 	       "pair%s, block %d, log %d, action %s, index %zu bytes "
 	       "(%zu B/name)\n",
 	       path, conf->n_lists, conf->n_lists == 1 ? "" : "s", prot, allow,
-	       conf->n_tld_pairs, conf->n_tld_pairs == 1 ? "" : "s",
+	       infra, conf->n_tld_pairs, conf->n_tld_pairs == 1 ? "" : "s",
 	       iopts.block_threshold, iopts.log_threshold,
 	       tg_action_name(conf->action), mem, prot ? mem / prot : mem);
 	tg_index_free(idx);

@@ -121,8 +121,15 @@ size_t tg_classes_format(unsigned mask, const char *sep, char *buf, size_t len);
 /** What a list entry means. */
 typedef enum tg_list_kind {
 	TG_LIST_PROTECTED = 1, /**< a name to protect; lookalikes are flagged */
-	TG_LIST_ALLOW = 2      /**< never flagged: the name and its subtree */
+	TG_LIST_ALLOW = 2,     /**< never flagged: the name and its subtree */
+	/** CDN, cloud or proxy infrastructure (akadns.net, edgekey.net,
+	 *  mcas.ms): names under it carry their customers' host names
+	 *  (www.army.mil.edgekey.net), so a protected name inside one is
+	 *  not an embedding.  Every other class still applies. */
+	TG_LIST_INFRA = 3
 } tg_list_kind;
+/** Number of list kinds + 1 (kinds are 1-based). */
+#define TG_LIST_KINDS 4
 
 typedef struct tg_list tg_list;
 
@@ -224,6 +231,9 @@ typedef struct tg_result {
 	unsigned classes;   /**< TG_C_* bits that apply to the best match */
 	int allowlisted;    /**< 1: name is on (or under) an allowlist entry */
 	int is_protected;   /**< 1: name is a protected entry or under one */
+	/** 1: name is under an infrastructure entry (TG_LIST_INFRA), so a
+	 *  protected name embedded in it did not count */
+	int infrastructure;
 	/** Normalised query name (lowercase, no trailing dot). */
 	char name[TG_NAME_BUF];
 	/** The protected entry imitated, "" if none. */
@@ -334,6 +344,16 @@ typedef enum tg_action {
 	TG_ACTION_LOG_ONLY
 } tg_action;
 
+/** What the module does when an answer (a CNAME/DNAME chain, an MX
+ *  target) leads into a lookalike; `answer-check:`. */
+typedef enum tg_answer_check {
+	/** the action, except for a target that is only an embedding (a
+	 *  CDN name carrying its customer's host name), which is logged */
+	TG_ANSWER_BLOCK = 0,
+	TG_ANSWER_LOG, /**< logged, answered as it is */
+	TG_ANSWER_OFF  /**< not looked at (still never cached) */
+} tg_answer_check;
+
 /** Event log line format. */
 typedef enum tg_event_format {
 	TG_EVENT_JSON = 0,
@@ -355,8 +375,8 @@ typedef struct tg_prefix {
 typedef struct tg_conf_list {
 	tg_list_kind kind;
 	char path[TG_NAME_BUF];
-	/** Zone origin for `protected-zone:`/`allow-zone:`, "" for plain lists.
-	 */
+	/** Zone origin for `protected-zone:`, `allow-zone:` and
+	 *  `infrastructure-zone:`, "" for plain lists. */
 	char origin[TG_NAME_BUF];
 	unsigned long line; /**< line of the configuration that names it */
 } tg_conf_list;
@@ -390,9 +410,10 @@ typedef struct tg_conf {
 	char identity[TG_NAME_BUF];   /**< resolver identity in events */
 	char psl_file[TG_NAME_BUF];   /**< "" : system Public Suffix List */
 	size_t n_tld_pairs;
-	char tld_pairs[64][2][64];   /**< `tld-pair: mil ml` extensions */
-	unsigned reload_interval;    /**< seconds between list checks, 0 off */
-	char state_dir[TG_NAME_BUF]; /**< last-good snapshot, "" none */
+	char tld_pairs[64][2][64];    /**< `tld-pair: mil ml` extensions */
+	unsigned reload_interval;     /**< seconds between list checks, 0 off */
+	char state_dir[TG_NAME_BUF];  /**< last-good snapshot, "" none */
+	tg_answer_check answer_check; /**< `answer-check:` */
 } tg_conf;
 
 /** Compiled-in default configuration path (under sysconfdir). */
@@ -426,6 +447,9 @@ int tg_conf_write(const tg_conf *conf, const char *path,
 
 /** Index options as the configuration sets them. */
 void tg_conf_index_options(const tg_conf *conf, tg_index_options *opts);
+
+/** "block", "log", "off". */
+const char *tg_answer_check_name(tg_answer_check a);
 
 /** "nxdomain", "nodata", "refuse", "sinkhole", "log-only". */
 const char *tg_action_name(tg_action a);

@@ -73,6 +73,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->block_threshold, TG_DEFAULT_BLOCK_THRESHOLD);
 	assert_int_equal(c->log_threshold, TG_DEFAULT_LOG_THRESHOLD);
 	assert_int_equal(c->action, TG_ACTION_NXDOMAIN);
+	assert_int_equal(c->answer_check, TG_ANSWER_BLOCK);
 	assert_int_equal(c->n_qtypes, 3);
 	assert_true(tg_conf_qtype_in_scope(c, 15));  /* MX */
 	assert_true(tg_conf_qtype_in_scope(c, 1));   /* A */
@@ -172,8 +173,9 @@ static void test_write_round_trip(void **state)
 		       "sinkhole-a: 192.0.2.1\nsinkhole-mx: sink.example\n"
 		       "qtypes: MX TXT\nede-text: \"no # mail\"\n"
 		       "tld-pair: uk ul\nevent-log: ev.jsonl\n"
-		       "reload-interval: 9\nblock-threshold: 77\n");
-	const char *paths[2] = {"/snap/0.list", NULL};
+		       "reload-interval: 9\nblock-threshold: 77\n"
+		       "infrastructure: i.list\nanswer-check: log\n");
+	const char *paths[3] = {"/snap/0.list", NULL, "/snap/2.list"};
 	char out[512];
 	tg_conf *a = NULL, *b = NULL;
 	tg_error err;
@@ -201,6 +203,11 @@ static void test_write_round_trip(void **state)
 	assert_int_equal(b->reload_interval, 9);
 	assert_int_equal(b->block_threshold, 77);
 	assert_string_equal(b->tld_pairs[0][0], "uk");
+	assert_int_equal(b->n_lists, 3);
+	assert_int_equal(b->lists[2].kind, TG_LIST_INFRA);
+	assert_string_equal(b->lists[2].path, "/snap/2.list");
+	assert_int_equal(a->answer_check, TG_ANSWER_LOG);
+	assert_int_equal(b->answer_check, TG_ANSWER_LOG);
 	tg_conf_free(a);
 	tg_conf_free(b);
 }
@@ -237,6 +244,13 @@ static void test_errors(void **state)
 	tg_expect_error("protected: p\nprotected-zone: only.zone\n", 2,
 			"zone file and its origin");
 	tg_expect_error("protected: p\nallow:\n", 2, "needs a value");
+	tg_expect_error("protected: p\ninfrastructure:\n", 2, "needs a value");
+	tg_expect_error("protected: p\ninfrastructure-zone: i.zone\n", 2,
+			"zone file and its origin");
+	tg_expect_error("protected: p\nanswer-check: drop\n", 2,
+			"expected block, log or off");
+	tg_expect_error("protected: p\nanswer-check: log\nanswer-check: off\n",
+			3, "given twice");
 	tg_expect_error("protected: p\njust words\n", 2, "key: value");
 	tg_expect_error("protected: p\nede-text: \"open\n", 2,
 			"unterminated quote");
