@@ -11,6 +11,7 @@ TG_INTEGRATION_TESTS = \
 	tests/integration/test_skeleton.py \
 	tests/integration/test_actions.py \
 	tests/integration/test_scope.py \
+	tests/integration/test_cdn.py \
 	tests/integration/test_events.py \
 	tests/integration/test_reload.py \
 	tests/integration/test_install.sh \
