@@ -7,6 +7,7 @@
 #   install-deps.sh --tests    also what `make check` needs (NSD, dnstwist,
 #                              Postfix, rsyslog, promtool, stock unbound ...)
 #   install-deps.sh --bench    also what `make bench-resolver` needs
+#   install-deps.sh --instr    also what `make bench-instr` needs (valgrind)
 set -euo pipefail
 PKGS="build-essential autoconf automake libtool pkg-config
 	libldns-dev libunbound-dev libcmocka-dev libidn2-dev publicsuffix
@@ -20,10 +21,13 @@ for arg in "$@"; do
 		;;
 	--bench)
 		PKGS="$PKGS python3 dnstwist unbound dnsperf gnuplot-nox
-			python3-unbound"
+			python3-unbound valgrind"
+		;;
+	--instr)
+		PKGS="$PKGS python3 valgrind"
 		;;
 	*)
-		echo "install-deps: unknown argument '$arg' (--tests, --bench)" >&2
+		echo "install-deps: unknown argument '$arg' (--tests, --bench, --instr)" >&2
 		exit 2
 		;;
 	esac

@@ -154,7 +154,7 @@ class Unbound:
     """One Unbound on a free loopback port, started in the foreground."""
 
     def __init__(self, args, binary, modcfg, extra="", rpz=None, tg=None,
-                 python=False, tag="unbound"):
+                 python=False, tag="unbound", wrap=None):
         self.args = args
         self.binary = binary
         self.dir = tempfile.mkdtemp(prefix="rb-%s-" % tag, dir=args.work)
@@ -164,6 +164,7 @@ class Unbound:
         self.rpz = rpz
         self.tg = tg          # path of typoguard.conf or None
         self.python = python
+        self.wrap = wrap      # command prefix (valgrind); None: pin_cmd
         self.proc = None
         self.logfile = os.path.join(self.dir, "unbound.log")
         self.load_s = None
@@ -240,7 +241,9 @@ remote-control:
         if self.tg:
             env["TYPOGUARD_CONF"] = self.tg
         t0 = time.monotonic()
-        self.proc = subprocess.Popen(pin_cmd(self.args, "server") +
+        prefix = pin_cmd(self.args, "server") if self.wrap is None \
+            else self.wrap
+        self.proc = subprocess.Popen(prefix +
                                      [self.binary, "-d", "-c", conf],
                                      cwd=self.dir, env=env,
                                      stdout=subprocess.DEVNULL,
