@@ -17,8 +17,9 @@ list, which ranks the names resolvers answer, CDN targets included):
 
 It never looks at a protected list, so it is not tuned to one.  The
 result replaces the lines between '# BEGIN DERIVED' and '# END DERIVED' of
-the list file; the curated part above is kept.  Operators extend the list
-like an allowlist (`infrastructure:` in typoguard.conf(5)).
+the list file; the curated part above is kept.  The list is compiled into
+typoguard (`infrastructure-builtin:` in typoguard.conf(5)); operators add
+their own in files named by `infrastructure:`.
 
 usage:
   contrib/gen-infrastructure.py --psl public_suffix_list.dat[.gz] \\
