@@ -15,7 +15,9 @@ module does by default.  Names that are protected or below a protected
 name are removed first.  At most 0.01 % of each set may reach block; every
 blocked name is printed, and the names at log level.  For the Umbrella half
 the figure without the infrastructure list is printed too (not asserted):
-it shows what that list is for.
+it shows what that list is for.  Every entry of that list must be under a
+domain that Tranco or the Umbrella half ranks (registered, so no attacker
+can take it).
 """
 
 import os
@@ -58,6 +60,26 @@ def run_set(args, work, title, names, files, protected, builtin=True,
     return ok
 
 
+def check_infrastructure_ranked(args, src, umbrella):
+    """Every entry of the built-in infrastructure list is under a domain
+    that a public ranking knows (Tranco, or the Umbrella half): an
+    unregistered domain there would be one an attacker could register and
+    fill with embeddings.  (Registrable domain approximated by the last
+    two labels; every entry is under a one-label public suffix.)"""
+    ranked = set(tgeval.tranco(args.data_dir))
+    for n in umbrella:
+        ranked.add(".".join(n.split(".")[-2:]))
+    entries = tgeval.list_file_names(
+        os.path.join(src, "conf", "infrastructure.list"))
+    bad = [e for e in entries if ".".join(e.split(".")[-2:]) not in ranked]
+    print(f"== built-in infrastructure list: {len(entries)} entries, "
+          f"{len(entries) - len(bad)} under a ranked domain")
+    for e in bad:
+        print(f"  NOT RANKED {e}")
+    print("infrastructure entries ranked:", "PASS" if not bad else "FAIL")
+    return not bad
+
+
 def main():
     args = tgeval.parse_args(__doc__.splitlines()[0])
     work = tgeval.tmpdir(args.keep)
@@ -78,7 +100,7 @@ def main():
           f"{len(mil)} .mil, {len(mail)} mail) or the sample list "
           f"({len(sample_set)} names); the built-in infrastructure list")
     umbrella = tgeval.umbrella(args.data_dir)
-    ok = True
+    ok = check_infrastructure_ranked(args, src, umbrella)
     ok &= run_set(args, work, "Tranco top 100k, 17 k list",
                   tgeval.tranco(args.data_dir), big, big_set)
     ok &= run_set(args, work, "UK public sector + US federal non-.gov, "
