@@ -13,12 +13,16 @@ list, which ranks the names resolvers answer, CDN targets included):
   akadns.net and cdn.cloudflare.net count as the operator's domain) is
   infrastructure when at least --min-names names of the ranking under D
   carry, left of D, a registrable domain that is itself ranked (a
-  customer: qq.com.w.alikunlun.net carries qq.com).
+  customer: qq.com.w.alikunlun.net carries qq.com), and the PSL's PRIVATE
+  section lists no suffix under D (those are hosting platforms whose
+  customers choose their own names, S3 buckets with dots included: an
+  attacker could put paypal.com there; such a domain can only be curated).
 
 It never looks at a protected list, so it is not tuned to one.  The
 result replaces the lines between '# BEGIN DERIVED' and '# END DERIVED' of
-the list file; the curated part above is kept.  Operators extend the list
-like an allowlist (`infrastructure:` in typoguard.conf(5)).
+the list file; the curated part above is kept.  The list is compiled into
+typoguard (`infrastructure-builtin:` in typoguard.conf(5)); operators add
+their own in files named by `infrastructure:`.
 
 usage:
   contrib/gen-infrastructure.py --psl public_suffix_list.dat[.gz] \\
@@ -56,11 +60,13 @@ def read_names(path):
 
 
 class PSL:
-    """The ICANN section of the Public Suffix List."""
+    """The ICANN section of the Public Suffix List (and, apart, the
+    domains under which the PRIVATE section lists suffixes)."""
 
     def __init__(self, path):
         self.rules, self.exc, self.wild = set(), set(), set()
-        icann = False
+        self.private = set()  # every parent of a PRIVATE-section rule
+        icann = private = False
         raw = gzip.open(path, "rb") if path.endswith(".gz") else open(path, "rb")
         with io.TextIOWrapper(raw, encoding="utf-8") as f:
             for line in f:
@@ -69,7 +75,18 @@ class PSL:
                     icann = True
                 elif "===END ICANN DOMAINS===" in line:
                     icann = False
-                if not icann or not line or line.startswith("//"):
+                elif "===BEGIN PRIVATE DOMAINS===" in line:
+                    private = True
+                elif "===END PRIVATE DOMAINS===" in line:
+                    private = False
+                if not line or line.startswith("//"):
+                    continue
+                if private:
+                    labels = line.split()[0].lower().lstrip("!*.").split(".")
+                    for i in range(len(labels) - 1):
+                        self.private.add(".".join(labels[i:]))
+                    continue
+                if not icann:
                     continue
                 rule = line.split()[0].lower()
                 if rule.startswith("!"):
@@ -120,7 +137,8 @@ def derive(psl, ranking, known, min_names):
                 customers[dom].add(cust)
                 break
     return {d: (len(n), len(customers[d]))
-            for d, n in names.items() if len(n) >= min_names}
+            for d, n in names.items()
+            if len(n) >= min_names and d not in psl.private}
 
 
 def main():

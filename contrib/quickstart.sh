@@ -32,8 +32,7 @@ unbound="$ub_prefix/sbin/unbound"
 stop
 mkdir -p "$demo"
 # The samples as shipped, with lists next to the configuration.
-cp "$top/conf/typoguard.conf" "$top/conf/protected.list" "$top/conf/allow.list" \
-	"$top/conf/infrastructure.list" "$demo/"
+cp "$top/conf/typoguard.conf" "$top/conf/protected.list" "$top/conf/allow.list" "$demo/"
 cat >"$demo/unbound.conf" <<CONF
 # Demo resolver: typoguard on loopback, lab zones, no network needed.
 server:

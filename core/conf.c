@@ -188,6 +188,7 @@ static void tg_conf_defaults(tg_conf *c)
 	c->log_threshold = TG_DEFAULT_LOG_THRESHOLD;
 	c->action = TG_ACTION_NXDOMAIN;
 	c->answer_check = TG_ANSWER_BLOCK;
+	c->builtin_infrastructure = 1;
 	c->answer_ttl = TG_DEFAULT_ANSWER_TTL;
 	c->event_format = TG_EVENT_JSON;
 	c->stats_interval = TG_DEFAULT_STATS_INTERVAL;
@@ -255,7 +256,8 @@ enum {
 	TG_SEEN_PSL = 1u << 15,
 	TG_SEEN_RELOAD = 1u << 16,
 	TG_SEEN_STATE = 1u << 17,
-	TG_SEEN_ANSWER = 1u << 18
+	TG_SEEN_ANSWER = 1u << 18,
+	TG_SEEN_IBUILTIN = 1u << 19
 };
 
 /** The list keys, by tg_list_kind: plain and zone form. */
@@ -304,6 +306,7 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 	    {"identity", TG_SEEN_IDENT},
 	    {"psl-file", TG_SEEN_PSL},
 	    {"answer-check", TG_SEEN_ANSWER},
+	    {"infrastructure-builtin", TG_SEEN_IBUILTIN},
 	};
 	size_t i;
 
@@ -411,6 +414,15 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 				    w[k]);
 			c->n_clients++;
 		}
+		return TG_OK;
+	}
+	if (!strcmp(key, "infrastructure-builtin")) {
+		if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0)
+			return tg_conf_fail(err, TG_EPARSE, f, ln,
+					    "infrastructure-builtin '%s': "
+					    "expected yes or no",
+					    val);
+		c->builtin_infrastructure = val[0] == 'y';
 		return TG_OK;
 	}
 	if (!strcmp(key, "answer-check")) {
@@ -734,6 +746,7 @@ void tg_conf_index_options(const tg_conf *conf, tg_index_options *opts)
 	opts->log_threshold = conf->log_threshold;
 	if (conf->psl_file[0])
 		opts->psl_file = conf->psl_file;
+	opts->builtin_infrastructure = conf->builtin_infrastructure;
 }
 
 /** Write \p s double-quoted (the parser strips the quotes). */
@@ -805,6 +818,8 @@ int tg_conf_write(const tg_conf *c, const char *path,
 	fprintf(fp, "answer-ttl: %u\n", (unsigned)c->answer_ttl);
 	fprintf(fp, "answer-check: %s\n",
 		tg_answer_check_name(c->answer_check));
+	fprintf(fp, "infrastructure-builtin: %s\n",
+		c->builtin_infrastructure ? "yes" : "no");
 	if (c->ede_text[0])
 		tg_conf_put(fp, "ede-text", c->ede_text);
 	if (c->event_log[0])

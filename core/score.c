@@ -1400,11 +1400,12 @@ size_t tg_result_explain(const tg_result *res, char *buf, size_t len)
 		TG_PUT("%s is protected (entry %s)", res->name,
 		       res->protected_name);
 	} else if (!res->classes) {
-		TG_PUT("%s looks like no protected name", res->name);
-		if (res->infrastructure)
-			TG_PUT(" (it is under an infrastructure entry: a "
-			       "protected name inside it is a CDN or proxy "
-			       "host name, not an embedding)");
+		TG_PUT("%s looks like no protected name%s", res->name,
+		       res->infrastructure
+			   ? " (it is under an infrastructure entry: a "
+			     "protected name inside it is a CDN or proxy host "
+			     "name, not an embedding)"
+			   : "");
 	} else {
 		TG_PUT("%s looks like %s:", res->name, res->protected_name);
 		const char *sep = " ";

@@ -88,6 +88,7 @@ typedef struct tg_tool_opts {
 	int log_threshold;   /**< -1: from config or default */
 	const char *psl_file;
 	int json;
+	int no_builtin_infra; /**< --no-builtin-infrastructure */
 	/* export only (see tg_cmd_export) */
 	int export_mode;    /**< parse the export options, not --json */
 	const char *format; /**< "rpz" or "local-zone" */
@@ -137,6 +138,8 @@ static void tg_usage(FILE *out)
 	    "  -b, --block-threshold N  block at score >= N (0..100)\n"
 	    "  -l, --log-threshold N    log at score >= N (0..100)\n"
 	    "      --psl FILE           Public Suffix List file\n"
+	    "      --no-builtin-infrastructure  without the built-in "
+	    "infrastructure list\n"
 	    "  -j, --json               one JSON object per name\n"
 	    "\n"
 	    "options of export (and the list options above):\n"
@@ -217,6 +220,7 @@ static int tg_parse_pair(const char *s, char pair[2][64])
 
 enum {
 	TG_OPT_PSL = 256,
+	TG_OPT_NO_BUILTIN_INFRA,
 	TG_OPT_FORMAT,
 	TG_OPT_LIMIT,
 	TG_OPT_ORIGIN,
@@ -234,6 +238,7 @@ static const struct option tg_score_longopts[] = {
     {"block-threshold", required_argument, NULL, 'b'},
     {"log-threshold", required_argument, NULL, 'l'},
     {"psl", required_argument, NULL, TG_OPT_PSL},
+    {"no-builtin-infrastructure", no_argument, NULL, TG_OPT_NO_BUILTIN_INFRA},
     {"json", no_argument, NULL, 'j'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -248,6 +253,7 @@ static const struct option tg_export_longopts[] = {
     {"block-threshold", required_argument, NULL, 'b'},
     {"log-threshold", required_argument, NULL, 'l'},
     {"psl", required_argument, NULL, TG_OPT_PSL},
+    {"no-builtin-infrastructure", no_argument, NULL, TG_OPT_NO_BUILTIN_INFRA},
     {"format", required_argument, NULL, TG_OPT_FORMAT},
     {"limit", required_argument, NULL, TG_OPT_LIMIT},
     {"origin", required_argument, NULL, TG_OPT_ORIGIN},
@@ -400,6 +406,9 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
 				o->log_threshold = v;
 			break;
 		}
+		case TG_OPT_NO_BUILTIN_INFRA:
+			o->no_builtin_infra = 1;
+			break;
 		case TG_OPT_PSL:
 			o->psl_file = optarg;
 			break;
@@ -528,6 +537,8 @@ static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
 		iopts.log_threshold = iopts.block_threshold; /* only -b given */
 	if (o->psl_file != NULL)
 		iopts.psl_file = o->psl_file;
+	if (o->no_builtin_infra)
+		iopts.builtin_infrastructure = 0;
 	if (iopts.log_threshold > iopts.block_threshold) {
 		tg_warn("log threshold %d is above block threshold %d",
 			iopts.log_threshold, iopts.block_threshold);
@@ -1487,6 +1498,11 @@ static int tg_cmd_check_conf(int argc, char **argv, const char *config)
 	prot = tg_list_count(list, TG_LIST_PROTECTED);
 	allow = tg_list_count(list, TG_LIST_ALLOW);
 	infra = tg_list_count(list, TG_LIST_INFRA);
+	if (iopts.builtin_infrastructure) {
+		size_t nb;
+		tg_infrastructure_builtin(&nb);
+		infra += nb;
+	}
 	mem = tg_index_memory(idx);
 	printf("%s: ok: %zu list%s, %zu protected, %zu allowed, %zu "
 	       "infrastructure, %zu tld "

@@ -190,7 +190,18 @@ typedef struct tg_index_options {
 	/** Public Suffix List file; NULL: the system copy
 	 *  (/usr/share/publicsuffix/public_suffix_list.dat). */
 	const char *psl_file;
+	/** 1 (default): the built-in infrastructure list (CDN, cloud and
+	 *  proxy domains, tg_infrastructure_builtin()) is added to the
+	 *  list's TG_LIST_INFRA entries; 0: only the list's own. */
+	int builtin_infrastructure;
 } tg_index_options;
+
+/**
+ * The built-in infrastructure list: a NULL-terminated array of domains
+ * (static storage), generated from the source tree's
+ * conf/infrastructure.list.  \p count, if not NULL, receives its length.
+ */
+const char *const *tg_infrastructure_builtin(size_t *count);
 
 /** Fill \p opts with the defaults. */
 void tg_index_options_init(tg_index_options *opts);
@@ -414,6 +425,7 @@ typedef struct tg_conf {
 	unsigned reload_interval;     /**< seconds between list checks, 0 off */
 	char state_dir[TG_NAME_BUF];  /**< last-good snapshot, "" none */
 	tg_answer_check answer_check; /**< `answer-check:` */
+	int builtin_infrastructure;   /**< `infrastructure-builtin:` */
 } tg_conf;
 
 /** Compiled-in default configuration path (under sysconfdir). */

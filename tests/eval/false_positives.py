@@ -10,12 +10,14 @@ Three sets of names, none of them a lookalike:
 Protected: every registered .gov domain, the distinct registered .mil
 domains and the webmail provider domains (the "17 k list"); the Umbrella
 half is also scored with the sample list conf/protected.list.  Every run
-uses the shipped infrastructure list (conf/infrastructure.list), as the
-sample configuration does.  Names that are protected or below a protected
+uses the built-in infrastructure list (conf/infrastructure.list), as the
+module does by default.  Names that are protected or below a protected
 name are removed first.  At most 0.01 % of each set may reach block; every
 blocked name is printed, and the names at log level.  For the Umbrella half
 the figure without the infrastructure list is printed too (not asserted):
-it shows what that list is for.
+it shows what that list is for.  Every entry of that list must be under a
+domain that Tranco or the Umbrella half ranks (registered, so no attacker
+can take it).
 """
 
 import os
@@ -28,12 +30,12 @@ MAX_BLOCK_FRACTION = 0.0001  # 0.01 %
 SHOW_LOG = 40
 
 
-def run_set(args, work, title, names, files, protected, infra,
+def run_set(args, work, title, names, files, protected, builtin=True,
             assert_it=True):
     """Score the names of one set; print the figures; True if within the
     limit (or not asserted)."""
     names = [n for n in names if not tgeval.under(n, protected)]
-    extra = ["--infrastructure", infra] if infra else []
+    extra = [] if builtin else ["--no-builtin-infrastructure"]
     results = tgeval.score(args.tool, files, names, work, extra)
     block = [r for r in results if r["verdict"] == "block"]
     log = [r for r in results if r["verdict"] == "log"]
@@ -58,12 +60,31 @@ def run_set(args, work, title, names, files, protected, infra,
     return ok
 
 
+def check_infrastructure_ranked(args, src, umbrella):
+    """Every entry of the built-in infrastructure list is under a domain
+    that a public ranking knows (Tranco, or the Umbrella half): an
+    unregistered domain there would be one an attacker could register and
+    fill with embeddings.  (Registrable domain approximated by the last
+    two labels; every entry is under a one-label public suffix.)"""
+    ranked = set(tgeval.tranco(args.data_dir))
+    for n in umbrella:
+        ranked.add(".".join(n.split(".")[-2:]))
+    entries = tgeval.list_file_names(
+        os.path.join(src, "conf", "infrastructure.list"))
+    bad = [e for e in entries if ".".join(e.split(".")[-2:]) not in ranked]
+    print(f"== built-in infrastructure list: {len(entries)} entries, "
+          f"{len(entries) - len(bad)} under a ranked domain")
+    for e in bad:
+        print(f"  NOT RANKED {e}")
+    print("infrastructure entries ranked:", "PASS" if not bad else "FAIL")
+    return not bad
+
+
 def main():
     args = tgeval.parse_args(__doc__.splitlines()[0])
     work = tgeval.tmpdir(args.keep)
     src = os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))))
-    infra = os.path.join(src, "conf", "infrastructure.list")
     sample = os.path.join(src, "conf", "protected.list")
     gov = tgeval.gov_domains(args.data_dir)
     mil = tgeval.mil_registered(args.data_dir)
@@ -77,23 +98,23 @@ def main():
     sample_set = set(tgeval.list_file_names(sample))
     print(f"protected: the 17 k list ({len(big_set)} names: {len(gov)} .gov, "
           f"{len(mil)} .mil, {len(mail)} mail) or the sample list "
-          f"({len(sample_set)} names); infrastructure: {infra}")
+          f"({len(sample_set)} names); the built-in infrastructure list")
     umbrella = tgeval.umbrella(args.data_dir)
-    ok = True
+    ok = check_infrastructure_ranked(args, src, umbrella)
     ok &= run_set(args, work, "Tranco top 100k, 17 k list",
-                  tgeval.tranco(args.data_dir), big, big_set, infra)
+                  tgeval.tranco(args.data_dir), big, big_set)
     ok &= run_set(args, work, "UK public sector + US federal non-.gov, "
                   "17 k list",
                   tgeval.uk_gov_domains(args.data_dir) +
                   tgeval.federal_non_gov(args.data_dir),
-                  big, big_set, infra)
+                  big, big_set)
     ok &= run_set(args, work, "Umbrella half a, 17 k list",
-                  umbrella, big, big_set, infra)
+                  umbrella, big, big_set)
     ok &= run_set(args, work, "Umbrella half a, sample list",
-                  umbrella, [sample], sample_set, infra)
+                  umbrella, [sample], sample_set)
     run_set(args, work, "Umbrella half a, 17 k list, "
             "without the infrastructure list",
-            umbrella, big, big_set, None, assert_it=False)
+            umbrella, big, big_set, builtin=False, assert_it=False)
     print("result:", "PASS" if ok else "FAIL")
     return 0 if ok else 1
 

@@ -181,16 +181,12 @@ def main():
             if fuzzer.startswith("homoglyph/"):
                 rows.append((orig, "homoglyph", perm, e2ld))
     uniq = tgeval.unique([r[2] for r in rows])
-    # as the sample configuration runs: with the shipped infrastructure list
-    infra = ["--infrastructure", os.path.join(os.path.dirname(os.path.dirname(
-        os.path.dirname(os.path.abspath(__file__)))), "conf",
-        "infrastructure.list")]
-    results = tgeval.score(args.tool, [prot_file], uniq, work, infra)
+    results = tgeval.score(args.tool, [prot_file], uniq, work)
     by_name = dict(zip(uniq, results))
     mil_file = tgeval.write_list(os.path.join(work, "mil.list"), mil_sample,
                                  ".mil sample")
     mil_results = dict(zip(MUST_BLOCK, tgeval.score(
-        args.tool, [mil_file], list(MUST_BLOCK), work, infra)))
+        args.tool, [mil_file], list(MUST_BLOCK), work)))
     protected = set(names)
 
     print(f"recall vs dnstwist: {len(names)} protected names "

@@ -7,8 +7,8 @@ e1234.dscb.akamaiedge.net (Akamai), imap.mail.me.com CNAME
 p27-imap.mail.me.com.akadns.net, pbs.yahoo.com CNAME
 pbs.yahoo.com.cdn.cloudflare.net, officeapps.live.com.mcas.ms (Defender
 for Cloud Apps proxy).  The lab root zone gets these patterns for .mil and
-for the mail providers, and a real Unbound with typoguard, the shipped
-sample configuration's infrastructure list and
+for the mail providers, and a real Unbound with typoguard (the built-in
+infrastructure list on, as by default) and
 
   - the sample list conf/protected.list, and
   - the 17 k list (every .gov, the registered .mil domains, the mail
@@ -20,6 +20,7 @@ nasa.gov.com) are answered NXDOMAIN with EDE 15.  A chain that starts at a
 protected name is never blocked for where it leads (checked without the
 infrastructure list, and with a target that is a lookalike by another
 class), and what it led to is still not cached for a direct query.
+An operator's own `infrastructure:` file is picked up without a restart.
 `answer-check:` block (default: an embedding-only target is logged),
 log and off are checked on chains that start elsewhere.
 """
@@ -68,6 +69,8 @@ www.army.mil.mcas.ms.      IN A     192.0.2.90
 ; blocked when asked for directly
 portal.af.mil.             IN CNAME armymil.com.
 mx2.af.mil.                IN CNAME mx.army.ml.
+; an operator's own edge provider, not on the built-in list
+www.army.mil.edge.example-cdn.net. IN A 192.0.2.91
 ; chains that start elsewhere (answer-check)
 embed-alias.example.net.   IN CNAME army.mil.ml.
 """
@@ -119,12 +122,12 @@ def list_17k():
 
 
 def start(protected, conf_extra="", infra=True):
-    with open(os.path.join(CONF, "infrastructure.list")) as f:
-        infra_text = f.read()
-    lists = {"protected.list": protected, "infrastructure.list": infra_text}
+    """Unbound with typoguard; infra: the built-in infrastructure list is
+    on (the default, as the sample configuration leaves it)."""
+    lists = {"protected.list": protected}
     conf = "protected: protected.list\n" + conf_extra
-    if infra:
-        conf += "infrastructure: infrastructure.list\n"
+    if not infra:
+        conf += "infrastructure-builtin: no\n"
     ub = tglab.Unbound(tg_conf=conf, lists=lists)
     ub.zones = [(".", lab_zone(ub.dir))]
     return ub.start()
@@ -189,6 +192,28 @@ class Cdn(unittest.TestCase):
         self.blocks(ub, "armymil.com", "A")
         self.blocks(ub, "mx.army.ml", "A")
         self.assertNotIn("blocked portal.af.mil", ub.log())
+
+    def test_own_infrastructure_file(self):
+        """A domain added to an `infrastructure:` file of the operator's
+        own is in force at the next list check, without a restart."""
+        name = "www.army.mil.edge.example-cdn.net"
+        ub = tglab.Unbound(
+            tg_conf="protected: protected.list\n"
+                    "infrastructure: my-cdns.list\nreload-interval: 1\n",
+            lists={"protected.list": "army.mil\n",
+                   "my-cdns.list": "# our CDN\n"})
+        ub.zones = [(".", lab_zone(ub.dir))]
+        ub.start()
+        self.blocks(ub, name, "A")
+        tmp = ub.path("my-cdns.list.tmp")
+        with open(tmp, "w") as f:
+            f.write("# our CDN\nexample-cdn.net\n")
+        os.replace(tmp, ub.path("my-cdns.list"))
+        self.assertTrue(tglab.wait_for(
+            lambda: ub.q(name, "A")["rcode"] == "NOERROR", timeout=15),
+            ub.log())
+        self.resolves(ub, name, "A")
+        self.blocks(ub, "army.ml", "A")
 
     def test_answer_check(self):
         prot = "army.mil\nnavy.mil\naf.mil\n"

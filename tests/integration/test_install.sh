@@ -46,8 +46,7 @@ conf="$root$sysconfdir/typoguard/typoguard.conf"
 for f in "$so" "$tool" "$root$mandir/man1/typoguard.1" \
 	"$root$mandir/man5/typoguard.conf.5" "$conf" \
 	"$root$sysconfdir/typoguard/protected.list" \
-	"$root$sysconfdir/typoguard/allow.list" \
-	"$root$sysconfdir/typoguard/infrastructure.list"; do
+	"$root$sysconfdir/typoguard/allow.list"; do
 	[ -f "$f" ] || fail "not installed: ${f#"$root"}"
 	echo "installed: ${f#"$root"}"
 done

@@ -74,6 +74,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->log_threshold, TG_DEFAULT_LOG_THRESHOLD);
 	assert_int_equal(c->action, TG_ACTION_NXDOMAIN);
 	assert_int_equal(c->answer_check, TG_ANSWER_BLOCK);
+	assert_int_equal(c->builtin_infrastructure, 1);
 	assert_int_equal(c->n_qtypes, 3);
 	assert_true(tg_conf_qtype_in_scope(c, 15));  /* MX */
 	assert_true(tg_conf_qtype_in_scope(c, 1));   /* A */
@@ -174,7 +175,8 @@ static void test_write_round_trip(void **state)
 		       "qtypes: MX TXT\nede-text: \"no # mail\"\n"
 		       "tld-pair: uk ul\nevent-log: ev.jsonl\n"
 		       "reload-interval: 9\nblock-threshold: 77\n"
-		       "infrastructure: i.list\nanswer-check: log\n");
+		       "infrastructure: i.list\nanswer-check: log\n"
+		       "infrastructure-builtin: no\n");
 	const char *paths[3] = {"/snap/0.list", NULL, "/snap/2.list"};
 	char out[512];
 	tg_conf *a = NULL, *b = NULL;
@@ -208,6 +210,7 @@ static void test_write_round_trip(void **state)
 	assert_string_equal(b->lists[2].path, "/snap/2.list");
 	assert_int_equal(a->answer_check, TG_ANSWER_LOG);
 	assert_int_equal(b->answer_check, TG_ANSWER_LOG);
+	assert_int_equal(b->builtin_infrastructure, 0);
 	tg_conf_free(a);
 	tg_conf_free(b);
 }
@@ -247,6 +250,8 @@ static void test_errors(void **state)
 	tg_expect_error("protected: p\ninfrastructure:\n", 2, "needs a value");
 	tg_expect_error("protected: p\ninfrastructure-zone: i.zone\n", 2,
 			"zone file and its origin");
+	tg_expect_error("protected: p\ninfrastructure-builtin: maybe\n", 2,
+			"expected yes or no");
 	tg_expect_error("protected: p\nanswer-check: drop\n", 2,
 			"expected block, log or off");
 	tg_expect_error("protected: p\nanswer-check: log\nanswer-check: off\n",

@@ -646,8 +646,9 @@ static void test_threads(void **state)
 }
 
 /* CDN, cloud and proxy names carry their customers' host names: under an
- * infrastructure entry a protected name is no embedding, with and without
- * the memo; outside one, and for every other class, nothing changes. */
+ * infrastructure entry (the built-in list's or a list's own) a protected
+ * name is no embedding, with and without the memo; outside one, and for
+ * every other class, nothing changes. */
 static void test_infrastructure(void **state)
 {
 	(void)state;
@@ -663,9 +664,44 @@ static void test_infrastructure(void **state)
 	    "army.mil.cdn.example.net",
 	    NULL,
 	};
-	tg_index *plain = tg_unit_index(prot, NULL, NULL);
+	tg_index_options o;
+	tg_index_options_init(&o);
+	assert_int_equal(o.builtin_infrastructure, 1);
+	o.builtin_infrastructure = 0;
 	tg_list *l = tg_list_create();
 	tg_error err;
+	assert_non_null(l);
+	for (size_t i = 0; prot[i]; i++)
+		assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, prot[i],
+					     "test", i + 1, &err),
+				 TG_OK);
+	tg_index *plain = NULL;
+	assert_int_equal(tg_index_build(l, &o, &plain, &err), TG_OK);
+	tg_list_free(l);
+	/* the built-in list is on by default: the real CDN names pass, the
+	 * made-up one does not */
+	tg_index *def = tg_unit_index(prot, NULL, NULL);
+	for (size_t i = 0; cdn[i]; i++)
+		tg_expect(def, cdn[i],
+			  strstr(cdn[i], "example") ? TG_VERDICT_BLOCK
+						    : TG_VERDICT_PASS,
+			  NULL, 0);
+	size_t nb = 0;
+	const char *const *b = tg_infrastructure_builtin(&nb);
+	assert_true(nb > 100);
+	assert_null(b[nb]);
+	for (size_t i = 0; i < nb; i++) {
+		tg_result r;
+		char q[TG_NAME_BUF];
+		snprintf(q, sizeof(q), "www.army.mil.%s", b[i]);
+		assert_int_equal(tg_score_name(def, q, &r), TG_OK);
+		if (!r.infrastructure || r.verdict != TG_VERDICT_PASS)
+			fail_msg("%s: not passed as infrastructure", q);
+	}
+	tg_index_free(def);
+
+	/* only the list's own entries */
+	l = tg_list_create();
 	assert_non_null(l);
 	for (size_t i = 0; prot[i]; i++)
 		assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, prot[i],
@@ -677,7 +713,7 @@ static void test_infrastructure(void **state)
 				 TG_OK);
 	assert_int_equal(tg_list_count(l, TG_LIST_INFRA), 3);
 	tg_index *ix = NULL;
-	assert_int_equal(tg_index_build(l, NULL, &ix, &err), TG_OK);
+	assert_int_equal(tg_index_build(l, &o, &ix, &err), TG_OK);
 	tg_list_free(l);
 
 	tg_memo *memo = tg_memo_create();
