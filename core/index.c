@@ -67,6 +67,12 @@ const char *const *tg_infrastructure_builtin(size_t *count)
 static void *tg_alloc_table(size_t bytes);
 static void tg_advise_huge(void *p, size_t bytes);
 
+/* Bytes of the key filter (0 before tg_build_kfilter()). */
+static size_t tg_kfilter_bytes(const tg_index *ix)
+{
+	return ix->kfilter ? ((size_t)1 << (64 - ix->kf_shift)) / 8 : 0;
+}
+
 void tg_index_free(tg_index *ix)
 {
 	if (!ix)
@@ -81,6 +87,7 @@ void tg_index_free(tg_index *ix)
 		free(ix->kval);
 		free(ix->post);
 		free(ix->spill);
+		free(ix->kfilter);
 		free(ix->nset);
 		free(ix->rec);
 	}
@@ -108,7 +115,8 @@ size_t tg_index_memory(const tg_index *ix)
 		   (sizeof(*ix->kfp) + sizeof(*ix->kval)) +
 	       (ix->post ? (ix->npost + 1) * sizeof(*ix->post) : 0) +
 	       (ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0) +
-	       ix->nnset * sizeof(*ix->nset) + ix->nrec * sizeof(*ix->rec);
+	       tg_kfilter_bytes(ix) + ix->nnset * sizeof(*ix->nset) +
+	       ix->nrec * sizeof(*ix->rec);
 }
 
 /* Move the read-only tables into one allocation, 2 MiB aligned and
@@ -127,6 +135,7 @@ static void tg_index_compact(tg_index *ix)
 	     ix->post ? (ix->npost + 1) * sizeof(*ix->post) : 0},
 	    {(void **)&ix->spill,
 	     ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0},
+	    {(void **)&ix->kfilter, tg_kfilter_bytes(ix)},
 	    {(void **)&ix->t, ix->nt * sizeof(*ix->t)},
 	    {(void **)&ix->arena.data, ix->arena.len},
 	    {(void **)&ix->nset, ix->nnset * sizeof(*ix->nset)},
@@ -779,6 +788,41 @@ static int tg_cuckoo_build(tg_index *ix, const struct tg_kb *kb)
 	return rc;
 }
 
+/* The inverse of an odd number mod 2^64 (Newton's iteration). */
+static uint64_t tg_inv_odd(uint64_t a)
+{
+	uint64_t x = a; /* correct to 3 bits; each step doubles them */
+	for (int i = 0; i < 5; i++)
+		x *= 2 - a * x;
+	return x;
+}
+
+/* The key filter (tg_index.kfilter): the table holds mixed keys, the
+ * filter is indexed by the value before tg_mix64(), which is undone. */
+static int tg_build_kfilter(tg_index *ix, const struct tg_kb *kb)
+{
+	const uint64_t i1 = tg_inv_odd(0xff51afd7ed558ccdULL);
+	const uint64_t i2 = tg_inv_odd(0xc4ceb93fe53a87b5ULL);
+	unsigned lg = 9; /* at least 512 bits */
+	while (lg < 40 && ((size_t)1 << lg) < kb->n * 8)
+		lg++;
+	ix->kf_shift = 64 - lg;
+	ix->kfilter = calloc(((size_t)1 << lg) / 64, sizeof(uint64_t));
+	if (!ix->kfilter)
+		return TG_ENOMEM;
+	for (size_t i = 0; i < kb->n; i++) {
+		uint64_t h = kb->key[i];
+		h ^= h >> 33;
+		h *= i2;
+		h ^= h >> 33;
+		h *= i1;
+		h ^= h >> 33;
+		uint64_t b = (h * 0xD6E8FEB86659FD93ULL) >> ix->kf_shift;
+		ix->kfilter[b >> 6] |= 1ULL << (b & 63);
+	}
+	return TG_OK;
+}
+
 static int tg_build_keys(tg_index *ix, tg_error *err)
 {
 	size_t count = 0;
@@ -847,6 +891,8 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 		}
 	}
 	int rc = tg_cuckoo_build(ix, &kb);
+	if (rc == TG_OK)
+		rc = tg_build_kfilter(ix, &kb);
 	free(kb.key);
 	free(kb.tk);
 	if (rc != TG_OK)
@@ -996,7 +1042,8 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 			    tg_tld_hash(ix, (const uint8_t *)p->prot, p->plen));
 			p->conf_hash =
 			    tg_tld_hash(ix, (const uint8_t *)p->conf, p->clen);
-			ix->pair_conf_bits |= 1ULL << (p->conf_hash & 63);
+			ix->pair_conf_bits[(p->conf_hash >> 6) & 15] |=
+			    1ULL << (p->conf_hash & 63);
 		}
 	}
 	if (rc != TG_OK ||

@@ -166,6 +166,9 @@ struct tg_ctx {
 	 * probes are known to match nothing and were not queued */
 	struct tg_memo_slot *memo_slot;
 	int memo_hit;
+	/* probes made, queued or not (the key filter drops most): at
+	 * TG_MAX_PROBES the rest are not made */
+	size_t nprobes;
 	/* probe details for the evaluators */
 	const char *var;
 	size_t varlen, arg;
@@ -891,14 +894,19 @@ static uint64_t tg_qhash(const struct tg_ctx *c, size_t a, size_t b)
 	return tg_submod(c->pre[b], tg_mulmod(c->pre[a], c->ix->pw[b - a]));
 }
 
-static inline void tg_queue(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
+static inline void tg_queue(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 			    uint64_t poly, size_t len, enum tg_probe_kind pk,
 			    size_t arg, unsigned tag, unsigned kinds)
 {
-	if (*n >= TG_MAX_PROBES)
+	if (c->nprobes >= TG_MAX_PROBES)
+		return;
+	c->nprobes++;
+	/* most probes of most names have no key: stop at the filter */
+	uint64_t pre = tg_label_pre(c->ix, poly, len, tag);
+	if (!tg_kfilter_maybe(c->ix, pre))
 		return;
 	struct tg_pq *p = &q[(*n)++];
-	p->key = tg_label_key(c->ix, poly, len, tag);
+	p->key = tg_mix64(pre);
 	p->pk = (uint8_t)pk;
 	p->len = (uint8_t)len;
 	p->arg = (uint8_t)arg;
@@ -927,7 +935,7 @@ static int tg_has_tag(const uint8_t *tags, size_t n, unsigned t)
 /* Queue the probes of a label variant under the first \p ntags TLD tags
  * (the query's TLD, then its curated partners), one per distinct tag:
  * for key kinds \p kinds, and under the query's own TLD also \p own. */
-static void tg_queue_tags(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
+static void tg_queue_tags(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 			  uint64_t poly, size_t len, enum tg_probe_kind pk,
 			  size_t arg, size_t ntags, unsigned kinds,
 			  unsigned own)
@@ -1077,6 +1085,7 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	c->tld_hash = sh[nm->n - 1];
 	c->memo_slot = NULL;
 	c->memo_hit = 0;
+	c->nprobes = 0;
 	size_t dl = nm->wire_len - nm->off[c->r];
 	if (memo && dl <= TG_MEMO_WIRE) {
 		struct tg_memo_slot *ms =
@@ -1098,7 +1107,8 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	 * and the TLD's curated partners (TLD swaps) */
 	c->nttags = 0;
 	c->ttags[c->nttags++] = tg_suffix_tag(sh[nm->n - 1]);
-	if (ix->pair_conf_bits >> (sh[nm->n - 1] & 63) & 1) {
+	uint64_t th = sh[nm->n - 1];
+	if (ix->pair_conf_bits[(th >> 6) & 15] >> (th & 63) & 1) {
 		for (size_t i = 0; i < ix->npairs && c->nttags < 8; i++)
 			if (ix->pairs[i].conf_hash == sh[nm->n - 1])
 				c->ttags[c->nttags++] = ix->pairs[i].prot_tag;
@@ -1112,11 +1122,11 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 
 /* Remember that the registrable label of a scored name matched nothing,
  * when all its probes ran and nothing at all matched. */
-static void tg_memo_note(const struct tg_ctx *c, const uint64_t *sh, size_t npq)
+static void tg_memo_note(const struct tg_ctx *c, const uint64_t *sh)
 {
 	struct tg_memo_slot *ms = c->memo_slot;
 	if (!ms || c->memo_hit || c->m == 0 || c->nc != 0 ||
-	    npq >= TG_MAX_PROBES)
+	    c->nprobes >= TG_MAX_PROBES)
 		return;
 	const tg_name *nm = c->nm;
 	size_t dl = nm->wire_len - nm->off[c->r];
@@ -1169,6 +1179,7 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	c.n = nm->n;
 	c.nc = 0;
 	c.m = 0;
+	c.nprobes = 0;
 	struct tg_pq pq[TG_MAX_PROBES];
 	size_t npq = 0;
 	/* Speculate that the public suffix is the TLD alone (true for most
@@ -1243,7 +1254,7 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	}
 	tg_probe_all(&c, pq, npq);
 	if (!out->infrastructure)
-		tg_memo_note(&c, sh, npq);
+		tg_memo_note(&c, sh);
 	const struct tg_cand *best = NULL;
 	for (size_t i = 0; i < c.nc; i++)
 		if (!best || c.c[i].score > best->score)

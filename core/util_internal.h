@@ -42,6 +42,16 @@ static inline uint64_t tg_mix64(uint64_t h)
 	return h;
 }
 
+/** A 32-bit word loaded with memcpy, as little-endian. */
+static inline uint32_t tg_le32(uint32_t v)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	return __builtin_bswap32(v);
+#else
+	return v;
+#endif
+}
+
 /** Hash of one byte string, seeded: eight bytes per multiplication
  *  (labels are short, so this is one or two steps), then mixed.  Byte
  *  order is the host's: hashes live in memory only. */
@@ -56,9 +66,21 @@ static inline uint64_t tg_hash_bytes(uint64_t seed, const uint8_t *p,
 		h ^= h >> 29;
 	}
 	if (len) {
-		uint64_t w = 0;
-		for (size_t i = 0; i < len; i++)
-			w |= (uint64_t)p[i] << (8 * i);
+		/* the 1..7 bytes left, little-endian, in two or three
+		 * overlapping loads (overlapping bytes are equal, so OR
+		 * joins them); never read past p + len */
+		uint64_t w;
+		if (len >= 4) {
+			uint32_t lo, hi;
+			memcpy(&lo, p, 4);
+			memcpy(&hi, p + len - 4, 4);
+			w = tg_le32(lo) | (uint64_t)tg_le32(hi)
+					      << (8 * (len - 4));
+		} else {
+			w = (uint64_t)p[0] |
+			    (uint64_t)p[len / 2] << (8 * (len / 2)) |
+			    (uint64_t)p[len - 1] << (8 * (len - 1));
+		}
 		h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
 		h ^= h >> 29;
 	}
