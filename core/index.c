@@ -429,6 +429,11 @@ static inline char tg_glyph_one(char c, int strong_only)
 	return r ? r : c;
 }
 
+/* Bit (c - 'b') for each character the weak steps treat specially. */
+#define TG_GLYPH_STEP                                                          \
+	(1u << ('b' - 'b') | 1u << ('l' - 'b') | 1u << ('m' - 'b') |           \
+	 1u << ('u' - 'b'))
+
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 {
 	if (m > TG_FOLD_MAX)
@@ -471,6 +476,13 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 		a[na++] = c;
 	}
 	for (size_t i = 0; i < na;) {
+		/* most characters are none of l, b, m, u, which the steps
+		 * below look at: copied as they are */
+		unsigned k = (unsigned char)a[i] - (unsigned)'b';
+		if (k > (unsigned)('u' - 'b') || !(TG_GLYPH_STEP >> k & 1)) {
+			out[n++] = a[i++];
+			continue;
+		}
 		if (a[i] == 'l' || a[i] == 'b') {
 			size_t j = i, nb = 0;
 			while (j < na && (a[j] == 'l' || a[j] == 'b'))

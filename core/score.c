@@ -894,15 +894,15 @@ static uint64_t tg_qhash(const struct tg_ctx *c, size_t a, size_t b)
 	return tg_submod(c->pre[b], tg_mulmod(c->pre[a], c->ix->pw[b - a]));
 }
 
-static inline void tg_queue(struct tg_ctx *c, struct tg_pq *q, size_t *n,
-			    uint64_t poly, size_t len, enum tg_probe_kind pk,
-			    size_t arg, unsigned tag, unsigned kinds)
+/* Queue a probe whose unmixed key value (tg_label_pre()) is \p pre. */
+static inline void tg_queue_pre(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+				uint64_t pre, size_t len, enum tg_probe_kind pk,
+				size_t arg, unsigned kinds)
 {
 	if (c->nprobes >= TG_MAX_PROBES)
 		return;
 	c->nprobes++;
 	/* most probes of most names have no key: stop at the filter */
-	uint64_t pre = tg_label_pre(c->ix, poly, len, tag);
 	if (!tg_kfilter_maybe(c->ix, pre))
 		return;
 	struct tg_pq *p = &q[(*n)++];
@@ -921,6 +921,14 @@ static inline void tg_queue(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 	__builtin_prefetch(c->ix->kfp + b1 * TG_BUCKET);
 	__builtin_prefetch(c->ix->kfp + b2 * TG_BUCKET);
 	__builtin_prefetch(c->ix->spill + b1 / 64);
+}
+
+static inline void tg_queue(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			    uint64_t poly, size_t len, enum tg_probe_kind pk,
+			    size_t arg, unsigned tag, unsigned kinds)
+{
+	tg_queue_pre(c, q, n, tg_label_pre(c->ix, poly, len, tag), len, pk, arg,
+		     kinds);
 }
 
 /* Is \p t among tags[0..n)? */
@@ -980,14 +988,17 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		 1u << TG_K_CONCAT);
 	/* one deletion each (edits, hyphen for dot) */
 	if (m >= 4) {
+		/* under the query's TLD only: the key value of a deletion
+		 * is its hash plus a part common to all of them */
+		const uint64_t k0 = tg_label_pre(ix, 0, m - 1, c->ttags[0]);
 		for (size_t d = 0; d < m; d++) {
 			if (d > 0 && c->q[d] == c->q[d - 1])
 				continue;
 			uint64_t h =
 			    tg_addmod(tg_mulmod(c->pre[d], ix->pw[m - d - 1]),
 				      tg_qhash(c, d + 1, m));
-			tg_queue_tags(c, q, n, h, m - 1, TG_P_DEL, d, 1,
-				      1u << TG_K_EXACT, 1u << TG_K_DEL);
+			tg_queue_pre(c, q, n, h + k0, m - 1, TG_P_DEL, d,
+				     1u << TG_K_EXACT | 1u << TG_K_DEL);
 			if (c->q[d] == '-') /* hyphen for dot */
 				tg_queue(c, q, n, h, m - 1, TG_P_DEL, d,
 					 TG_UNTAGGED, 1u << TG_K_CONCAT);
