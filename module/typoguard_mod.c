@@ -97,7 +97,13 @@ struct tg_mod {
 	pthread_mutex_t memo_lock;
 	tg_memo *memos[TG_MAX_MEMOS];
 	size_t nmemos;
+	/** The answer template: the synthetic SOA's RDATA for answer-ttl
+	 *  (tg_soa_rdata()), made at load. */
+	uint8_t soa_rd[80];
+	size_t soa_rdlen;
 };
+
+static size_t tg_soa_rdata(uint8_t *rd, uint32_t ttl);
 
 /** The calling thread's memo and the module instance it belongs to. */
 static _Thread_local tg_memo *tg_tls_memo;
@@ -275,6 +281,7 @@ static struct tg_mod *tg_mod_load(const char *path, struct module_env *env)
 		tg_mod_free(m);
 		return NULL;
 	}
+	m->soa_rdlen = tg_soa_rdata(m->soa_rd, m->conf->answer_ttl);
 	msg[0] = '\0';
 	rc = tg_events_create(m->conf, &m->stats, &m->events, msg, sizeof(msg));
 	if (rc != TG_OK) {
@@ -399,6 +406,42 @@ static int tg_addr_in_scope(const tg_conf *conf, struct sockaddr_storage *ss)
 	return conf->n_clients == 0;
 }
 
+/** strlcpy: \p src into \p dst of \p cap (> 0) bytes, cut and always
+ *  NUL-terminated (snprintf "%s" without the format machinery). */
+static void tg_copy(char *dst, const char *src, size_t cap)
+{
+	size_t n = strnlen(src, cap - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/** The client address as addr_to_str() writes it; IPv4 without
+ *  inet_ntop()'s sprintf (the same text). */
+static void tg_client_text(struct sockaddr_storage *ss, socklen_t len,
+			   char *buf, size_t cap)
+{
+	const uint8_t *a;
+	char *p = buf;
+	int i;
+
+	if (ss->ss_family != AF_INET || cap < 16) {
+		addr_to_str(ss, len, buf, cap);
+		return;
+	}
+	a = (const uint8_t *)&((struct sockaddr_in *)ss)->sin_addr;
+	for (i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+}
+
 /**
  * Make a one-RR rrset in \p region.  \p rdata is the RDATA without its
  * length; TTLs are relative (the mesh encodes region messages with now=0).
@@ -407,19 +450,25 @@ static struct ub_packed_rrset_key *
 tg_rrset(struct regional *region, const uint8_t *owner, size_t ownerlen,
 	 uint16_t type, uint32_t ttl, const uint8_t *rdata, size_t rdlen)
 {
+	/* one allocation: key, data with its one-entry arrays, the RR, the
+	 * owner (regional memory is 8-aligned; the parts are rounded) */
+	const size_t ks = (sizeof(struct ub_packed_rrset_key) + 7) & ~(size_t)7;
+	const size_t ds = (sizeof(struct packed_rrset_data) + sizeof(size_t) +
+			   sizeof(uint8_t *) + sizeof(time_t) + 7) &
+			  ~(size_t)7;
+	uint8_t *mem = regional_alloc(region, ks + ds + rdlen + 2 + ownerlen);
 	struct ub_packed_rrset_key *k;
 	struct packed_rrset_data *d;
 	uint8_t *rr;
 
-	k = regional_alloc_zero(region, sizeof(*k));
-	d = regional_alloc_zero(region, sizeof(*d) + sizeof(size_t) +
-					    sizeof(uint8_t *) + sizeof(time_t));
-	rr = regional_alloc(region, rdlen + 2);
-	if (!k || !d || !rr)
+	if (!mem)
 		return NULL;
-	k->rk.dname = regional_alloc_init(region, owner, ownerlen);
-	if (!k->rk.dname)
-		return NULL;
+	memset(mem, 0, ks + ds);
+	k = (struct ub_packed_rrset_key *)(void *)mem;
+	d = (struct packed_rrset_data *)(void *)(mem + ks);
+	rr = mem + ks + ds;
+	k->rk.dname = rr + rdlen + 2;
+	memcpy(k->rk.dname, owner, ownerlen);
 	k->rk.dname_len = ownerlen;
 	k->rk.type = htons(type);
 	k->rk.rrset_class = htons(LDNS_RR_CLASS_IN);
@@ -441,13 +490,12 @@ tg_rrset(struct regional *region, const uint8_t *owner, size_t ownerlen,
 	return k;
 }
 
-/** The synthetic SOA (owner: the query name) for negative answers. */
-static struct ub_packed_rrset_key *tg_soa(struct module_qstate *qstate,
-					  uint32_t ttl)
+/** The RDATA of the synthetic SOA of negative answers, made once (at
+ *  load) for the configured answer-ttl; returns its length. */
+static size_t tg_soa_rdata(uint8_t *rd, uint32_t ttl)
 {
 	static const uint8_t names[] = "\x09typoguard\x07invalid\x00"
 				       "\x0ahostmaster\x09typoguard\x07invalid";
-	uint8_t rd[sizeof(names) + 20];
 	const uint32_t v[5] = {1, 3600, 600, 86400, ttl};
 	size_t n = sizeof(names), i;
 
@@ -458,8 +506,16 @@ static struct ub_packed_rrset_key *tg_soa(struct module_qstate *qstate,
 		rd[n++] = (uint8_t)(v[i] >> 8);
 		rd[n++] = (uint8_t)v[i];
 	}
+	return n;
+}
+
+/** The synthetic SOA (owner: the query name) for negative answers. */
+static struct ub_packed_rrset_key *tg_soa(struct module_qstate *qstate,
+					  const struct tg_mod *m)
+{
 	return tg_rrset(qstate->region, qstate->qinfo.qname,
-			qstate->qinfo.qname_len, LDNS_RR_TYPE_SOA, ttl, rd, n);
+			qstate->qinfo.qname_len, LDNS_RR_TYPE_SOA,
+			m->conf->answer_ttl, m->soa_rd, m->soa_rdlen);
 }
 
 /** The sinkhole answer rrset for this query type, NULL if none is set. */
@@ -529,7 +585,7 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 		    dns_msg_create(qstate->qinfo.qname, qstate->qinfo.qname_len,
 				   qstate->qinfo.qtype, qstate->qinfo.qclass,
 				   qstate->region, 2);
-		soa = ans ? NULL : tg_soa(qstate, conf->answer_ttl);
+		soa = ans ? NULL : tg_soa(qstate, m);
 		if (!msg || (!ans && !soa)) {
 			log_err("typoguard: out of memory answering a "
 				"blocked query");
@@ -555,14 +611,17 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 		qstate->return_rcode = LDNS_RCODE_NOERROR;
 	}
 	if (qstate->env->cfg->ede) {
-		if (conf->ede_text[0])
-			snprintf(text, sizeof(text), "%s", conf->ede_text);
-		else
-			snprintf(text, sizeof(text),
-				 "typoguard: lookalike of %s",
-				 res->protected_name);
+		static const char pre[] = "typoguard: lookalike of ";
+		const char *t = conf->ede_text;
+
+		if (!t[0]) {
+			memcpy(text, pre, sizeof(pre) - 1);
+			tg_copy(text + sizeof(pre) - 1, res->protected_name,
+				sizeof(res->protected_name));
+			t = text;
+		}
 		edns_opt_list_append_ede(&qstate->edns_opts_front_out,
-					 qstate->region, ede, text);
+					 qstate->region, ede, (char *)t);
 	}
 	return 1;
 }
@@ -614,7 +673,7 @@ static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
 	clock_gettime(CLOCK_REALTIME, &ev.when);
 	strcpy(ev.client, "internal");
 	if (tg_client_of(qstate, &ss, &sslen)) {
-		addr_to_str(ss, sslen, ev.client, sizeof(ev.client));
+		tg_client_text(ss, sslen, ev.client, sizeof(ev.client));
 		if (ss->ss_family == AF_INET)
 			ev.client_port =
 			    ntohs(((struct sockaddr_in *)ss)->sin_port);
@@ -634,11 +693,10 @@ static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
 	ev.score = res->score;
 	ev.classes = res->classes;
 	memcpy(ev.protected_name, res->protected_name, TG_NAME_BUF);
-	snprintf(ev.source, sizeof(ev.source), "%s",
-		 res->source ? res->source : "");
+	tg_copy(ev.source, res->source ? res->source : "", sizeof(ev.source));
 	ev.source_line = res->source_line;
 	if (via)
-		snprintf(ev.via, sizeof(ev.via), "%s", via);
+		tg_copy(ev.via, via, sizeof(ev.via));
 	tg_events_submit(m->events, &ev);
 
 	if (!tg_log_wanted(m, &ev))
