@@ -205,9 +205,10 @@ def callgrind_costs(path, mine):
 
 # ------------------------------------------------------------ runs
 
-def run_one(args, variant, tgconf, warm, names, tag):
+def run_one(args, variant, tgconf, warm, names, tag, extra=""):
     """One Unbound under callgrind: warm-up, then names; returns the
-    total Ir and the callgrind file."""
+    total Ir and the callgrind file.  extra: server options (a
+    local-zone include)."""
     out = os.path.join(args.out, "callgrind.%s.out" % tag)
     wrap = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
             "--dump-instr=no", "--compress-strings=yes"]
@@ -216,7 +217,7 @@ def run_one(args, variant, tgconf, warm, names, tag):
                          tg=tgconf, tag="instr-tg", wrap=wrap)
     else:
         srv = rb.Unbound(args, args.unbound, "validator iterator",
-                         tag="instr-none", wrap=wrap)
+                         extra=extra, tag="instr-none", wrap=wrap)
     t0 = time.monotonic()
     srv.start(timeout=args.start_timeout)
     if srv.killed:
@@ -251,6 +252,9 @@ def main():
     ap.add_argument("--queries", type=int, default=20000)
     ap.add_argument("--warmup", type=int, default=200)
     ap.add_argument("--seed", type=int, default=18)
+    ap.add_argument("--blocked", action="store_true",
+                    help="also blocked answers vs local-zone always_nxdomain "
+                    "(with the first list)")
     ap.add_argument("--top", type=int, default=25,
                     help="functions shown in the typoguard profile")
     ap.add_argument("--start-timeout", type=float, default=900)
@@ -340,6 +344,9 @@ def main():
                     s, lname, fmtk(row_none), fmtk(per), per / row_none,
                     100 * (per / row_none - 1)))
                 save(args, res)
+        if args.blocked:
+            res["blocked"] = part_blocked(args, confs[lists[0]], lists[0])
+            save(args, res)
     finally:
         rb.cleanup()
         res["seconds"] = time.time() - t_start
@@ -353,6 +360,48 @@ def main():
         if not args.keep:
             shutil.rmtree(args.work, ignore_errors=True)
     return 0
+
+
+def part_blocked(args, conf, lname):
+    """Blocked answers: 1,000 lookalikes of every 10th name of the list (its own
+    `typoguard export`, each confirmed block by `typoguard score`), --queries
+    of them (repeated: blocked answers are never cached), typoguard vs the
+    same names as `local-zone: always_nxdomain` without the module."""
+    desc, n, tgc, lf = conf
+    sub = os.path.join(args.work, "blocked-src.list")
+    names = [x.strip() for x in open(lf) if x.strip() and x[0] != "#"]
+    rb.write_list(sub, names[::10])
+    out = subprocess.run([args.tool, "export", "--format", "local-zone",
+                          "-p", sub], capture_output=True, text=True,
+                         check=True)
+    cands = re.findall(r'local-zone: "([^"]+)\." always_nxdomain',
+                       out.stdout)
+    v = rb.tg_score(args, [lf], cands)
+    blocked = [x for x in cands if v.get(x) == "block"][:1000]
+    if not blocked:
+        raise RuntimeError("no blocked names from %s" % lf)
+    lz = os.path.join(args.work, "blocked-localzone.conf")
+    with open(lz, "w") as f:
+        f.write("server:\n")
+        for x in blocked:
+            f.write('local-zone: "%s." always_nxdomain\n' % x)
+    qs = [blocked[i % len(blocked)] for i in range(args.queries)]
+    warm = blocked[:args.warmup]
+    r = {"list": lname, "names": len(blocked), "example": blocked[0]}
+    for variant, tag, extra in (
+            ("typoguard", "blocked.%s" % lname, ""),
+            ("none", "blocked.local-zone", '    include: "%s"\n' % lz)):
+        ir0, cg0, _ = run_one(args, variant, tgc, warm, [], tag + ".idle",
+                              extra)
+        ir1, cg, rc = run_one(args, variant, tgc, warm, qs, tag, extra)
+        r[variant] = (ir1 - ir0) / len(qs)
+        r[variant + "_rcodes"] = rc
+        if variant == "typoguard":
+            r["profile"] = typoguard_profile(cg, cg0, len(qs))
+    r["ratio"] = r["typoguard"] / r["none"]
+    log("blocked (%s): typoguard %s, local-zone %s per query: %.2fx" % (
+        lname, fmtk(r["typoguard"]), fmtk(r["none"]), r["ratio"]))
+    return r
 
 
 def git_commit(src):
@@ -427,6 +476,20 @@ def report(args, res):
         P("| function (typoguard.so) | self instr/miss |")
         P("|---|---:|")
         for k, v in list(p["self"].items())[:args.top]:
+            if v >= 0.5:
+                P("| %s | %.0f |" % (k, v))
+    b = res.get("blocked")
+    if b:
+        P("")
+        P("Blocked answers (%d lookalikes of the %s list, e.g. `%s`, "
+          "answered NXDOMAIN): typoguard %s instr/query, the same names as "
+          "`local-zone: always_nxdomain` %s: %.2f× (typoguard.so's part %s)."
+          % (b["names"], b["list"], b["example"], fmtk(b["typoguard"]),
+             fmtk(b["none"]), b["ratio"], fmtk(b["profile"]["entry_total"])))
+        P("")
+        P("| function (typoguard.so), blocked path | self instr/query |")
+        P("|---|---:|")
+        for k, v in list(b["profile"]["self"].items())[:args.top]:
             if v >= 0.5:
                 P("| %s | %.0f |" % (k, v))
     P("")
