@@ -230,7 +230,16 @@ int tg_name_from_wire(tg_name *nm, const uint8_t *w, size_t len, char *why,
 		p += 1 + (size_t)l;
 	}
 	memcpy(nm->wire, w, p + 1);
-	tg_lower_wire(nm->wire, p + 1);
+	/* lowercase in whole 8-byte steps: the bytes after the name (up to
+	 * the next multiple of 8, inside the buffer) are zeroed first and
+	 * are never part of the name */
+	size_t lw = p + 1;
+	if (p + 1 + 8 <= sizeof(nm->wire)) {
+		static const uint8_t zero[8];
+		memcpy(nm->wire + p + 1, zero, 8);
+		lw = (p + 1 + 7) & ~(size_t)7;
+	}
+	tg_lower_wire(nm->wire, lw);
 	nm->wire_len = p + 1;
 	return TG_OK;
 }
