@@ -33,7 +33,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -683,8 +682,12 @@ static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
 	}
 	/* The query name as alerting groups it: lowercase, no final dot. */
 	dname_str(qstate->qinfo.qname, ev.qname);
-	for (i = 0; ev.qname[i]; i++)
-		ev.qname[i] = (char)tolower((unsigned char)ev.qname[i]);
+	for (i = 0; ev.qname[i]; i++) { /* tolower(), "C" locale */
+		unsigned char ch = (unsigned char)ev.qname[i];
+
+		if (ch >= 'A' && ch <= 'Z')
+			ev.qname[i] = (char)(ch | 0x20);
+	}
 	if (i > 1 && ev.qname[i - 1] == '.')
 		ev.qname[i - 1] = '\0';
 	ev.qtype = qstate->qinfo.qtype;
