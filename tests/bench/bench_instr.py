@@ -12,9 +12,10 @@ process executes (valgrind --tool=callgrind, whole process, all threads):
   - the lab root zone (tests/lab/root.zone) plus two wildcards, served by
     `auth-zone` for-upstream, so every query passes the module stack and
     the iterator, with no network;
-  - --queries (20,000) cache misses, sent one at a time over UDP (one query
-    per wakeup of Unbound's event loop, the same in every variant), after
-    --warmup (200) misses of the same form;
+  - --queries (20,000) cache misses, sent one at a time over UDP, each
+    when Unbound sleeps again in its event loop (/proc/PID/stat), so every
+    query costs one wakeup in every variant, after --warmup (200) misses of
+    the same form;
   - start-up, warm-up and shutdown subtracted: the same variant is run
     once more with the warm-up queries only, and
     instructions per miss = (Ir(run) - Ir(run without the 20,000)) / 20,000.
@@ -111,16 +112,42 @@ def wire_query(qid, name, qtype=1):
     return q + b"\x00" + qtype.to_bytes(2, "big") + b"\x00\x01"
 
 
-def send_all(port, names, timeout=30.0):
-    """Send names one at a time (each after the previous answer); return
-    {rcode: count}.  A lost answer is an error: a resend would be a
-    second query and change the count."""
+def proc_state(pid):
+    """The state letter of a process (R running, S sleeping ...)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            st = f.read()
+        return st[st.rindex(")") + 2]
+    except (OSError, ValueError, IndexError):
+        return "?"
+
+
+def wait_idle(pid, limit=2.0):
+    """Wait until the server's main thread sleeps (in epoll_wait: it has
+    finished with the previous query).  Otherwise, under valgrind, the
+    next query may arrive while the worker is still busy and be read in
+    the same wakeup of the event loop, or not, by chance: ~1 % of the
+    instructions per miss moved from run to run with the host's timing."""
+    t0 = time.monotonic()
+    while proc_state(pid) not in "SD?":
+        if time.monotonic() - t0 > limit:
+            return
+        time.sleep(0)
+
+
+def send_all(port, names, pid=None, timeout=30.0):
+    """Send names one at a time (each after the previous answer, and with
+    pid, after the server is idle again); return {rcode: count}.  A lost
+    answer is an error: a resend would be a second query and change the
+    count."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(timeout)
     s.connect(("127.0.0.1", port))
     rcodes = {}
     try:
         for i, n in enumerate(names):
+            if pid:
+                wait_idle(pid)
             qid = i & 0xffff
             s.send(wire_query(qid, n))
             while True:
@@ -222,8 +249,8 @@ def run_one(args, variant, tgconf, warm, names, tag, extra=""):
     srv.start(timeout=args.start_timeout)
     if srv.killed:
         raise RuntimeError("%s: %s" % (tag, srv.killed))
-    rc_warm = send_all(srv.port, warm)
-    rc = send_all(srv.port, names) if names else {}
+    rc_warm = send_all(srv.port, warm, srv.proc.pid)
+    rc = send_all(srv.port, names, srv.proc.pid) if names else {}
     if variant == "typoguard" and "loaded:" not in srv.log():
         raise RuntimeError("%s: typoguard not loaded:\n%s" % (tag, srv.log()[-2000:]))
     srv.stop()
