@@ -41,6 +41,11 @@
  * share the key (one deletion of "county1" and of "county2"), so no
  * bucket overflows.
  *
+ * A key filter (one bit per key, indexed by the key's value before it is
+ * mixed; built once per index) stands in front of the table: a probe whose
+ * bit is clear, which is most probes of a name that looks like nothing
+ * protected, is neither mixed nor matched and reads no bucket.
+ *
  * The scorer computes every probe's key while the name-set and PSL slots
  * it asked for first are on their way (guessing that the public suffix is
  * the TLD), requests both buckets and the bitmap word at once, matches

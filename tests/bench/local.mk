@@ -41,7 +41,7 @@ bench-resolver: core/typoguard$(EXEEXT) module/typoguard.la
 # x two lists (the 17 k .gov/.mil/mail list, the Tranco top 100k).  The
 # criterion for the resolver cost: qps swings on a shared host, instruction
 # counts do not.  Installs valgrind if missing (contrib/install-deps.sh
-# --instr); about 3 minutes; no root needed once valgrind is there.
+# --instr); about 5 minutes; no root needed once valgrind is there.
 # Options: make bench-instr BENCH_INSTR_FLAGS="--lists tranco1k,tranco100k"
 EXTRA_DIST += tests/bench/bench_instr.py
 bench-instr: core/typoguard$(EXEEXT) module/typoguard.la
