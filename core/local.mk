@@ -2,6 +2,7 @@
 noinst_LTLIBRARIES += core/libtgcore.la
 core_libtgcore_la_SOURCES = \
 	core/typoguard.h \
+	core/typoguard_conf.h \
 	core/conf.c \
 	core/util_internal.h \
 	core/error.c \

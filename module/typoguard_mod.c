@@ -354,7 +354,7 @@ TG_EXPORT void deinit(struct module_env *env, int id)
 		if (m->cb_registered)
 			de->inplace_cb_delete_wrapped(
 			    env, inplace_cb_query_response, id);
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < TG_ACTION_COUNT; i++)
 			blocked += atomic_load(&m->stats.blocked[i]);
 		log_info("typoguard: stopping: %lu queries, %lu scored, "
 			 "%lu blocked, %lu logged, %lu out of scope, "
@@ -508,6 +508,7 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 
 	switch (conf->action) {
 	case TG_ACTION_LOG_ONLY:
+	case TG_ACTION_COUNT: /* not an action */
 		return 0;
 	case TG_ACTION_REFUSE:
 		qstate->return_rcode = LDNS_RCODE_REFUSED;
