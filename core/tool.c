@@ -45,6 +45,7 @@
 #include <ldns/ldns.h>
 
 #include "audit_internal.h"
+#include "report_internal.h"
 #include "typoguard.h"
 
 /** Exit statuses. */
@@ -117,6 +118,8 @@ static void tg_usage(FILE *out)
 	    "  audit [OPTIONS]                 resolve the lookalikes of the "
 	    "protected names:\n"
 	    "                                  which exist, which take mail\n"
+	    "  report [OPTIONS] EVENTLOG...    summarise event logs: text, "
+	    "JSON or HTML\n"
 	    "  help                            this text\n"
 	    "\n"
 	    "options of score and explain:\n"
@@ -152,6 +155,7 @@ static void tg_usage(FILE *out)
 	    "Without --protected the lists of the configuration are used.\n",
 	    tg_progname, tg_default_conf());
 	tg_audit_usage(out);
+	tg_report_usage(out);
 }
 
 /** Print "typoguard: message" to stderr. */
@@ -1527,6 +1531,8 @@ int main(int argc, char **argv)
 		return tg_audit_main(argc - i, argv + i, config);
 	if (strcmp(cmd, "export") == 0)
 		return tg_cmd_export(argc - i, argv + i, config);
+	if (strcmp(cmd, "report") == 0)
+		return tg_report_main(argc - i, argv + i);
 	if (strcmp(cmd, "help") == 0) {
 		tg_usage(stdout);
 		return TG_EXIT_OK;
