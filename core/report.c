@@ -1288,9 +1288,10 @@ static const char *tg_fp_rule(const tg_report *r, const tg_rfp *f, char *buf,
 	int w = 0;
 
 	if (f->widely)
-		w = snprintf(buf, len, "resolved by %s%u clients on %s%u days",
+		w = snprintf(buf, len, "resolved by %s%u clients on %s%u day%s",
 			     f->n->more_clients ? ">" : "", f->n->n_clients,
-			     f->n->more_days ? ">" : "", f->n->n_days);
+			     f->n->more_days ? ">" : "", f->n->n_days,
+			     f->n->n_days == 1 && !f->n->more_days ? "" : "s");
 	if (f->popular)
 		snprintf(buf + w, len - (size_t)w,
 			 "%sunder %s, a popular domain", w ? "; " : "",
@@ -1442,7 +1443,7 @@ static void tg_write_text(const tg_report *r, const tg_rout *o, FILE *out)
 
 	fprintf(out,
 		"\nCandidate false positives (blocked names seen from >= %u "
-		"clients on >= %u days%s)\n",
+		"clients on >= %u day(s)%s)\n",
 		r->fp_clients, r->fp_days,
 		r->popular != NULL ? ", or under a --popular domain" : "");
 	for (i = 0, n = tg_rows(r, o->n_fps); i < n; i++) {
@@ -1884,8 +1885,12 @@ static void tg_html_series(FILE *out, const tg_rout *o)
 			L, y, W - 8, y, L - 6, y + 4, max * i / 2);
 	}
 	for (i = 0; i < o->n_points; i++) {
-		double x = L + (double)i * bw + (bw > 3 ? 0.5 : 0);
 		double w = bw > 3 ? bw - 1 : bw;
+		double x;
+
+		if (w > 48) /* few buckets: narrow bars, centred in each */
+			w = 48;
+		x = L + (double)i * bw + (bw - w) / 2;
 		double hb = (double)o->series_block[i] * scale;
 		double hl = (double)o->series_log[i] * scale;
 		const char *t = tg_fmt_time(
@@ -2109,9 +2114,9 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 	fputs("<h2>Candidate false positives</h2>\n<p class=\"meta\">", out);
 	fprintf(out,
 		"Blocked names seen from at least %u clients on at least %u "
-		"days (a typo is usually one sender repeating itself; a name "
+		"day%s (a typo is usually one sender repeating itself; a name "
 		"many clients use day after day is more likely a real one)",
-		r->fp_clients, r->fp_days);
+		r->fp_clients, r->fp_days, r->fp_days == 1 ? "" : "s");
 	if (r->popular != NULL)
 		fprintf(out, ", or under a domain of the popular list %s",
 			"(--popular)");
