@@ -17,7 +17,7 @@ for arg in "$@"; do
 	--tests)
 		PKGS="$PKGS python3 dnstwist nsd iproute2
 			python3-jsonschema prometheus rsyslog postfix
-			unbound bind9-utils chromium"
+			unbound bind9-utils chromium python3-yaml"
 		;;
 	--bench)
 		PKGS="$PKGS python3 dnstwist unbound dnsperf gnuplot-nox
