@@ -472,11 +472,19 @@ static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
 		rc = tg_conf_load(path, &conf, &err);
 		if (rc != TG_OK) {
 			tg_report(&err);
-			if (!o->config_given)
-				tg_warn("no --protected list given, so the "
-					"default configuration %s is "
-					"needed",
-					path);
+			if (!o->config_given && err.code == TG_EIO)
+				tg_warn("no list named and no configuration "
+					"at %s%s: name the protected list "
+					"with -p FILE (one domain per line, "
+					"e.g. typoguard explain -p "
+					"conf/protected.list armym.il), or a "
+					"configuration with -c FILE or "
+					"TYPOGUARD_CONF=FILE",
+					path,
+					getenv("TYPOGUARD_CONF") != NULL &&
+						getenv("TYPOGUARD_CONF")[0]
+					    ? " (TYPOGUARD_CONF)"
+					    : "");
 			return TG_EXIT_ERROR;
 		}
 		rc = tg_conf_load_lists(conf, &list, &err);
