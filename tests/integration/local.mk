@@ -34,3 +34,5 @@ clean-local: clean-report
 clean-report:
 	rm -rf tests/report
 .PHONY: clean-report
+# the quick start's printed hints run as printed (issue 16)
+TG_INTEGRATION_TESTS += tests/integration/test_quickstart.py
