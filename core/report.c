@@ -1162,7 +1162,25 @@ static int tg_finish(tg_report *r, tg_rout *o)
 	/* names first seen since --since, or in the last 7 days of data */
 	o->fresh_since = r->since_given ? r->since : r->last - 7 * 86400000LL;
 	lh_foreach(r->prots, e) o->prots[o->n_prots++] = lh_entry_v(e);
-	lh_foreach(r->clients, e) o->clients[o->n_clients++] = lh_entry_v(e);
+	lh_foreach(r->clients, e)
+	{
+		tg_rclient *c = lh_entry_v(e);
+		size_t j, k;
+
+		/* its protected names, the most imitated first */
+		for (j = 1; j < c->n_prot; j++)
+			for (k = j; k > 0 && c->prot_n[k] > c->prot_n[k - 1];
+			     k--) {
+				const tg_rprot *tp = c->prot[k];
+				uint64_t tn = c->prot_n[k];
+
+				c->prot[k] = c->prot[k - 1];
+				c->prot_n[k] = c->prot_n[k - 1];
+				c->prot[k - 1] = tp;
+				c->prot_n[k - 1] = tn;
+			}
+		o->clients[o->n_clients++] = c;
+	}
 	lh_foreach(r->names, e)
 	{
 		tg_rname *n = lh_entry_v(e);

@@ -403,6 +403,34 @@ class Page(unittest.TestCase):
         self.assertIn('id="total-block">%d<' % exp["block"], dom)
         self.assertIn('id="total-log">%d<' % exp["log"], dom)
 
+    def test_tables_sort_in_chromium(self):
+        """A click on a column head sorts the table: the page's own script,
+        clicked by a line added to a copy of the page."""
+        copy = os.path.join(WORK, "sorted.html")
+        click = ("<script>var h=document.querySelectorAll("
+                 "'#clients th');h[1].click();"
+                 "document.querySelectorAll('#lookalikes th')[0].click();"
+                 "document.querySelectorAll('#lookalikes th')[0].click();"
+                 "</script></body>")
+        with open(copy, "w") as f:
+            f.write(self.text.replace("</body>", click))
+        saved, self.html = self.html, copy
+        try:
+            dom = self.browser("--dump-dom").stdout
+        finally:
+            self.html = saved
+        table = re.search(r'<table[^>]*id="clients".*?</table>', dom, re.S)
+        counts = [int(c) for c in re.findall(
+            r'<tr><td>[^<]*</td><td class="n">(\d+)</td>', table.group(0))]
+        self.assertEqual(len(counts), len(expected(DECIDED)["clients"]))
+        self.assertEqual(counts, sorted(counts))            # ascending
+        self.assertNotEqual(counts, sorted(counts, reverse=True))
+        self.assertIn('sorted-asc">Count<', table.group(0))
+        table = re.search(r'<table[^>]*id="lookalikes".*?</table>', dom, re.S)
+        names = re.findall(r'<tr><td class="name">([^<]*)</td>',
+                           table.group(0))
+        self.assertEqual(names, sorted(names, reverse=True))  # clicked twice
+
     def test_screenshot(self):
         png = os.path.join(ARTIFACTS, "report.png")
         if os.path.exists(png):
