@@ -528,6 +528,29 @@ class Synthetic(unittest.TestCase):
         self.assertEqual(rep["caps"]["unattributed"], 200)  # names, clients
         self.assertEqual(len(rep["lookalikes"]), 3)
 
+    def test_time_forms(self):
+        p = self.write("times.jsonl", [
+            self.ev(time="2026-11-28T13:59:59.999Z", qname="a.army.ml"),
+            self.ev(time="2026-11-28T14:00:00.000Z", qname="b.army.ml"),
+            self.ev(time="2026-11-29T00:00:00.000Z", qname="c.army.ml")])
+        for since, until, want in (
+                ("2026-11-28T14:00:00Z", None, {"b", "c"}),
+                ("2026-11-28T15:00+01:00", None, {"b", "c"}),
+                ("2026-11-28T13:59:59.999Z", "2026-11-28T14:00Z", {"a"}),
+                ("2026-11-28", "2026-11-29", {"a", "b"}),
+                ("30000d", None, {"a", "b", "c"})):
+            args = ["--since", since] + (["--until", until] if until else [])
+            rep = report_json(*args, p)
+            self.assertEqual({n["name"][0] for n in rep["lookalikes"]}, want,
+                             args)
+        for bad in ("yesterday", "2026-13-01", "5x", "2026-11-28T25:00Z"):
+            r = run("--since", bad, p, check=False)
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertIn("not a time", r.stderr)
+        r = run("--since", "2026-11-29", "--until", "2026-11-28", p,
+                check=False)
+        self.assertEqual(r.returncode, 2)
+
     def test_progress_on_a_terminal(self):
         p = self.write("prog.jsonl", [self.ev()] * 10)
         master, slave = pty.openpty()
