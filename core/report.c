@@ -1092,6 +1092,13 @@ static int tg_cmp_client(const void *a, const void *b)
 	return tg_cmp_count(&x->n, &y->n, x->addr, y->addr);
 }
 
+static int tg_cmp_fp(const void *a, const void *b)
+{
+	const tg_rname *x = ((const tg_rfp *)a)->n, *y = ((const tg_rfp *)b)->n;
+
+	return tg_cmp_count(&x->n, &y->n, x->name, y->name);
+}
+
 static const tg_rkinds *tg_sort_kinds;
 
 static int tg_cmp_kind(const void *a, const void *b)
@@ -1218,21 +1225,8 @@ static int tg_finish(tg_report *r, tg_rout *o)
 		o->kind_order[i] = i;
 	tg_sort_kinds = &r->classes;
 	qsort(o->kind_order, r->classes.count, sizeof(size_t), tg_cmp_kind);
-	/* false-positive candidates keep the lookalike order (occurrences) */
-	{
-		size_t j, k = 0;
-
-		for (i = 0; i < o->n_names; i++)
-			for (j = 0; j < o->n_fps; j++)
-				if (o->fps[j].n == o->names[i]) {
-					tg_rfp t = o->fps[k];
-
-					o->fps[k] = o->fps[j];
-					o->fps[j] = t;
-					k++;
-					break;
-				}
-	}
+	/* false-positive candidates in the lookalike order (occurrences) */
+	qsort(o->fps, o->n_fps, sizeof(*o->fps), tg_cmp_fp);
 	/* the time series: the smallest bucket that fits the span */
 	if (r->first < 0)
 		return TG_R_OK;
