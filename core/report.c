@@ -2422,14 +2422,27 @@ static int tg_report_args(tg_report *r, int argc, char **argv)
 	return TG_R_OK;
 }
 
-/** Write the report to r->output (atomically) or stdout. */
+/** Write the report to r->output (atomically: a new file renamed over
+ *  it) or stdout.  An output that exists and is not a regular file (a
+ *  FIFO, /dev/null, /dev/stdout) is written in place: renaming over it
+ *  would replace the device with a file. */
 static int tg_report_write(tg_report *r, const tg_rout *o)
 {
 	char tmp[4096];
 	FILE *out = stdout;
-	int rc = TG_R_OK;
+	struct stat st;
+	int rc = TG_R_OK, in_place = 0;
 
-	if (r->output != NULL) {
+	if (r->output != NULL && stat(r->output, &st) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		in_place = 1;
+		out = fopen(r->output, "w");
+		if (out == NULL) {
+			tg_r_warn(r, "%s: cannot write: %s", r->output,
+				  strerror(errno));
+			return TG_R_ERROR;
+		}
+	} else if (r->output != NULL) {
 		int fd;
 
 		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX",
@@ -2469,7 +2482,10 @@ static int tg_report_write(tg_report *r, const tg_rout *o)
 	}
 	if (fflush(out) != 0 || ferror(out))
 		rc = TG_R_ERROR;
-	if (r->output != NULL) {
+	if (in_place) {
+		if (fclose(out) != 0)
+			rc = TG_R_ERROR;
+	} else if (r->output != NULL) {
 		if (fclose(out) != 0)
 			rc = TG_R_ERROR;
 		if (rc == TG_R_OK && rename(tmp, r->output) != 0)

@@ -551,6 +551,29 @@ class Synthetic(unittest.TestCase):
                 check=False)
         self.assertEqual(r.returncode, 2)
 
+    def test_output_to_a_fifo_stays_a_fifo(self):
+        """-o FILE is written atomically (a new file renamed over it),
+        except when FILE is not a regular file: a FIFO here, /dev/null
+        for real (renaming over it would replace the device)."""
+        import stat
+        import threading
+        p = self.write("fifo-in.jsonl", [self.ev()])
+        fifo = os.path.join(WORK, "report.fifo")
+        os.mkfifo(fifo)
+        got = []
+        reader = threading.Thread(
+            target=lambda: got.append(open(fifo).read()), daemon=True)
+        reader.start()
+        run("-o", fifo, p)
+        reader.join(timeout=30)
+        self.assertTrue(stat.S_ISFIFO(os.stat(fifo).st_mode))
+        self.assertTrue(got and got[0].startswith("typoguard report\n"), got)
+        self.assertEqual(os.listdir(WORK).count("report.fifo"), 1)
+        r = run("-o", os.path.join(WORK, "no", "such", "dir.txt"), p,
+                check=False)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot write", r.stderr)
+
     def test_progress_on_a_terminal(self):
         p = self.write("prog.jsonl", [self.ev()] * 10)
         master, slave = pty.openpty()
