@@ -43,10 +43,12 @@ core_libtgcore_la_LIBADD = $(LDNS_LIBS) $(IDN2_LIBS)
 EXTRA_DIST += core/gen/gen_confusables.c
 
 bin_PROGRAMS += core/typoguard
-core_typoguard_SOURCES = core/tool.c core/audit_internal.h core/audit.c
-core_typoguard_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(LIBUNBOUND_CFLAGS)
+core_typoguard_SOURCES = core/tool.c core/audit_internal.h core/audit.c \
+	core/report_internal.h core/report.c
+core_typoguard_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(LIBUNBOUND_CFLAGS) \
+	$(JSONC_CFLAGS) $(ZLIB_CFLAGS)
 core_typoguard_LDADD = core/libtgcore.la $(LDNS_LIBS) $(IDN2_LIBS) \
-	$(LIBUNBOUND_LIBS)
+	$(LIBUNBOUND_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS)
 
 # the tool's manual page
 dist_man_MANS += core/typoguard.1

@@ -45,6 +45,7 @@
 #include <ldns/ldns.h>
 
 #include "audit_internal.h"
+#include "report_internal.h"
 #include "typoguard.h"
 
 /** Exit statuses. */
@@ -120,6 +121,8 @@ static void tg_usage(FILE *out)
 	    "  audit [OPTIONS]                 resolve the lookalikes of the "
 	    "protected names:\n"
 	    "                                  which exist, which take mail\n"
+	    "  report [OPTIONS] EVENTLOG...    summarise event logs: text, "
+	    "JSON or HTML\n"
 	    "  help                            this text\n"
 	    "\n"
 	    "options of score and explain:\n"
@@ -162,6 +165,7 @@ static void tg_usage(FILE *out)
 	    "Without --protected the lists of the configuration are used.\n",
 	    tg_progname, tg_default_conf());
 	tg_audit_usage(out);
+	tg_report_usage(out);
 }
 
 /** Print "typoguard: message" to stderr. */
@@ -491,11 +495,19 @@ static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
 		rc = tg_conf_load(path, &conf, &err);
 		if (rc != TG_OK) {
 			tg_report(&err);
-			if (!o->config_given)
-				tg_warn("no --protected list given, so the "
-					"default configuration %s is "
-					"needed",
-					path);
+			if (!o->config_given && err.code == TG_EIO)
+				tg_warn("no list named and no configuration "
+					"at %s%s: name the protected list "
+					"with -p FILE (one domain per line, "
+					"e.g. typoguard explain -p "
+					"conf/protected.list armym.il), or a "
+					"configuration with -c FILE or "
+					"TYPOGUARD_CONF=FILE",
+					path,
+					getenv("TYPOGUARD_CONF") != NULL &&
+						getenv("TYPOGUARD_CONF")[0]
+					    ? " (TYPOGUARD_CONF)"
+					    : "");
 			return TG_EXIT_ERROR;
 		}
 		rc = tg_conf_load_lists(conf, &list, &err);
@@ -1565,6 +1577,8 @@ int main(int argc, char **argv)
 		return tg_audit_main(argc - i, argv + i, config);
 	if (strcmp(cmd, "export") == 0)
 		return tg_cmd_export(argc - i, argv + i, config);
+	if (strcmp(cmd, "report") == 0)
+		return tg_report_main(argc - i, argv + i);
 	if (strcmp(cmd, "help") == 0) {
 		tg_usage(stdout);
 		return TG_EXIT_OK;
