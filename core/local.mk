@@ -28,7 +28,9 @@ EXTRA_DIST += core/gen/gen_confusables.c
 
 bin_PROGRAMS += core/typoguard
 core_typoguard_SOURCES = core/tool.c core/audit_internal.h core/audit.c
+core_typoguard_SOURCES += core/install_internal.h core/install.c
 core_typoguard_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(LIBUNBOUND_CFLAGS)
+core_typoguard_CPPFLAGS += -DTG_PKGLIBDIR='"$(pkglibdir)"'
 core_typoguard_LDADD = core/libtgcore.la $(LDNS_LIBS) $(IDN2_LIBS) \
 	$(LIBUNBOUND_LIBS)
 
