@@ -7,5 +7,6 @@ EXTRA_DIST += contrib/README contrib/build-unbound.sh contrib/install-deps.sh \
 	contrib/alerting/typoguard.rules.yml \
 	contrib/alerting/typoguard.rules.test.yml \
 	contrib/systemd/README contrib/systemd/typoguard.conf \
+	contrib/systemd/typoguard-check-install.conf \
 	contrib/systemd/typoguard-tmpfiles.conf \
 	contrib/systemd/apparmor-usr.sbin.unbound
