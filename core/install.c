@@ -333,10 +333,6 @@ static int tg_install_check_pair(const char *module, const char *unbound)
 		goto done;
 	}
 	tg_ubid_observe(&built, &run, tg_install_has, &syms);
-	printf("module:  %s: built for unbound %s\n", module,
-	       tg_ubid_describe(&built, line, sizeof(line)));
-	printf("unbound: %s: %s, modules: %s\n", unbound,
-	       tg_ubid_describe(&run, line, sizeof(line)), modules);
 	if (!strstr(modules, "dynlib")) {
 		fprintf(
 		    stderr,
@@ -346,6 +342,10 @@ static int tg_install_check_pair(const char *module, const char *unbound)
 		    unbound);
 		goto done;
 	}
+	printf("module:  %s: built for unbound %s\n", module,
+	       tg_ubid_describe(&built, line, sizeof(line)));
+	printf("unbound: %s: %s, modules: %s\n", unbound,
+	       tg_ubid_describe(&run, line, sizeof(line)), modules);
 	if (!tg_ubid_match(&built, &run)) {
 		fprintf(stderr,
 			"typoguard: %s: rebuild typoguard against this Unbound "
