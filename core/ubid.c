@@ -136,7 +136,10 @@ int tg_ubid_find_version(const void *p, size_t n, char *out, size_t outlen)
 			return 0;
 		v = hit + sizeof(pre) - 1;
 		q = v;
-		if (q < end && isdigit((unsigned char)*q)) {
+		/* a whole word: not the tail of "libunbound 2" */
+		if ((hit == (const char *)p ||
+		     !tg_ubid_vchar((unsigned char)hit[-1])) &&
+		    q < end && isdigit((unsigned char)*q)) {
 			while (q < end && q - v < 32 &&
 			       tg_ubid_vchar((unsigned char)*q))
 				q++;

@@ -73,7 +73,8 @@ int tg_ubid_parse(const char *text, tg_ubid *id);
 
 /**
  * Find the first "unbound X.Y.Z" string literal (NUL-terminated, the
- * version starting with a digit) in the \p n bytes at \p p and copy X.Y.Z
+ * version starting with a digit, "unbound" not the tail of a longer word)
+ * in the \p n bytes at \p p and copy X.Y.Z
  * to \p out.  Returns 1 if found, 0 if not (\p out is then "").
  */
 int tg_ubid_find_version(const void *p, size_t n, char *out, size_t outlen);

@@ -52,3 +52,9 @@ tests_unit_test_enumerate_SOURCES = tests/unit/test_enumerate.c \
 	tests/unit/tg_unit.h
 tests_unit_test_enumerate_CPPFLAGS = $(TG_TESTS_CPP)
 tests_unit_test_enumerate_LDADD = $(TG_TESTS_LIBS)
+
+# Unbound build identities of the version guard (issue 15)
+TG_UNIT_TESTS += tests/unit/test_ubid
+tests_unit_test_ubid_SOURCES = tests/unit/test_ubid.c
+tests_unit_test_ubid_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_ubid_LDADD = $(TG_TESTS_LIBS)
