@@ -91,6 +91,15 @@ class Guard(unittest.TestCase):
             r = ub.q("army.mil", "A")
             self.assertEqual(r["rcode"], "NOERROR")
 
+    def test_ede_option_read_by_name(self):
+        # `ede:` comes through config_get_option, not a config_file field
+        # (whose offset differs between Debian's and upstream's 1.17.1)
+        for ede, codes in ((True, [15]), (False, [])):
+            with tglab.Unbound(ede=ede) as ub:
+                r = ub.q("army.ml", "A")
+                self.assertEqual(r["rcode"], "NXDOMAIN")
+                self.assertEqual([e["code"] for e in r["ede"]], codes)
+
     def test_other_release_and_options_refused_at_start(self):
         m, line = self.refused(OTHER)
         self.assertNotEqual(m.group(1), self.version)
