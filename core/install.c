@@ -42,19 +42,22 @@ typedef struct tg_blob {
 
 void tg_install_usage(FILE *out)
 {
-	fprintf(out,
-		"\nusage of check-install:\n"
-		"  check-install [--unbound PATH] [--module PATH] "
-		"[--config FILE]\n"
-		"                                  does typoguard.so fit this "
-		"unbound, and do the\n"
-		"                                  configuration and lists "
-		"load?  exit 0 yes, 1 no\n"
-		"      --unbound PATH       the unbound executable (default "
-		"/usr/sbin/unbound)\n"
-		"      --module PATH        the module (default "
-		"%s/typoguard.so)\n",
-		TG_PKGLIBDIR);
+	fprintf(
+	    out,
+	    "\nusage of check-install:\n"
+	    "  check-install [--unbound PATH] [--module PATH] "
+	    "[--config FILE]\n"
+	    "                                  does typoguard.so fit this "
+	    "unbound, and do the\n"
+	    "                                  configuration and lists "
+	    "load?  exit 0 yes, 1 no\n"
+	    "      --unbound PATH       the unbound executable (default "
+	    "/usr/sbin/unbound)\n"
+	    "      --module PATH        the module (default "
+	    "%s/typoguard.so)\n"
+	    "      --config FILE        typoguard's configuration (default: "
+	    "-c, else as check-conf)\n",
+	    TG_PKGLIBDIR);
 }
 
 /** Read \p path whole into \p b; on error print why and return -1. */
