@@ -44,7 +44,7 @@ void tg_install_usage(FILE *out)
 {
 	fprintf(
 	    out,
-	    "\nusage of check-install:\n"
+	    "\noptions of check-install:\n"
 	    "  check-install [--unbound PATH] [--module PATH] "
 	    "[--config FILE]\n"
 	    "                                  does typoguard.so fit this "
