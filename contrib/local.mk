@@ -9,5 +9,6 @@ EXTRA_DIST += contrib/README contrib/build-unbound.sh contrib/install-deps.sh \
 	contrib/alerting/typoguard.rules.test.yml \
 	contrib/alerting/typoguard-dashboard.json contrib/report-example.png \
 	contrib/systemd/README contrib/systemd/typoguard.conf \
+	contrib/systemd/typoguard-check-install.conf \
 	contrib/systemd/typoguard-tmpfiles.conf \
 	contrib/systemd/apparmor-usr.sbin.unbound

@@ -18,7 +18,9 @@ core_libtgcore_la_SOURCES = \
 	core/index_internal.h \
 	core/index.c \
 	core/score.c \
-	core/enumerate.c
+	core/enumerate.c \
+	core/ubid_internal.h \
+	core/ubid.c
 # the built-in infrastructure list, generated from conf/infrastructure.list
 nodist_core_libtgcore_la_SOURCES = core/infra_builtin.c
 BUILT_SOURCES = core/infra_builtin.c
@@ -45,8 +47,10 @@ EXTRA_DIST += core/gen/gen_confusables.c
 bin_PROGRAMS += core/typoguard
 core_typoguard_SOURCES = core/tool.c core/audit_internal.h core/audit.c \
 	core/report_internal.h core/report.c
+core_typoguard_SOURCES += core/install_internal.h core/install.c
 core_typoguard_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(LIBUNBOUND_CFLAGS) \
 	$(JSONC_CFLAGS) $(ZLIB_CFLAGS)
+core_typoguard_CPPFLAGS += -DTG_PKGLIBDIR='"$(pkglibdir)"'
 core_typoguard_LDADD = core/libtgcore.la $(LDNS_LIBS) $(IDN2_LIBS) \
 	$(LIBUNBOUND_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS)
 

@@ -46,6 +46,7 @@
 
 #include "audit_internal.h"
 #include "report_internal.h"
+#include "install_internal.h"
 #include "typoguard.h"
 
 /** Exit statuses. */
@@ -115,6 +116,8 @@ static void tg_usage(FILE *out)
 	    "words\n"
 	    "  check-conf [FILE]               validate a configuration and "
 	    "its lists\n"
+	    "  check-install [OPTIONS]         does typoguard.so fit the "
+	    "unbound that loads it\n"
 	    "  export --format rpz|local-zone [OPTIONS]\n"
 	    "                                  write the lookalikes of the "
 	    "protected names\n"
@@ -166,6 +169,7 @@ static void tg_usage(FILE *out)
 	    tg_progname, tg_default_conf());
 	tg_audit_usage(out);
 	tg_report_usage(out);
+	tg_install_usage(out);
 }
 
 /** Print "typoguard: message" to stderr. */
@@ -1575,6 +1579,8 @@ int main(int argc, char **argv)
 		return tg_cmd_check_conf(argc - i, argv + i, config);
 	if (strcmp(cmd, "audit") == 0)
 		return tg_audit_main(argc - i, argv + i, config);
+	if (strcmp(cmd, "check-install") == 0)
+		return tg_install_main(argc - i, argv + i, config);
 	if (strcmp(cmd, "export") == 0)
 		return tg_cmd_export(argc - i, argv + i, config);
 	if (strcmp(cmd, "report") == 0)

@@ -18,3 +18,6 @@ module_typoguard_la_LDFLAGS = -module -avoid-version -shared \
 	-Wl,-z,now -Wl,-z,relro
 module_typoguard_la_LIBADD = core/libtgcore.la $(LDNS_LIBS) $(IDN2_LIBS) $(PTHREAD_LIBS)
 dist_man_MANS += module/typoguard.conf.5
+# The guard (issue 15): the identity of the Unbound tree, checked at init.
+module_typoguard_la_SOURCES += module/tg_guard.c module/tg_guard.h
+module_typoguard_la_CPPFLAGS += -DTG_UB_MARKERS='"$(TG_UB_MARKERS)"'

@@ -64,3 +64,9 @@ TG_UNIT_TESTS += tests/unit/test_index
 tests_unit_test_index_SOURCES = tests/unit/test_index.c tests/unit/tg_unit.h
 tests_unit_test_index_CPPFLAGS = $(TG_TESTS_CPP)
 tests_unit_test_index_LDADD = $(TG_TESTS_LIBS)
+
+# Unbound build identities of the version guard (issue 15)
+TG_UNIT_TESTS += tests/unit/test_ubid
+tests_unit_test_ubid_SOURCES = tests/unit/test_ubid.c
+tests_unit_test_ubid_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_ubid_LDADD = $(TG_TESTS_LIBS)
