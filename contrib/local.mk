@@ -3,7 +3,7 @@ EXTRA_DIST += contrib/README contrib/build-unbound.sh contrib/install-deps.sh \
 	contrib/gen-infrastructure.py \
 	contrib/policy-zone.md \
 	contrib/debian/README contrib/debian/build-debs.sh \
-	contrib/alerting/README contrib/alerting/event.schema.json \
+	contrib/alerting/README \
 	contrib/alerting/blocked-mx.jq contrib/alerting/rsyslog-typoguard.conf \
 	contrib/alerting/typoguard.rules.yml \
 	contrib/alerting/typoguard.rules.test.yml \

@@ -3,7 +3,7 @@
 
 A real Unbound with typoguard answers block, log, response-side (`via`),
 aggregated, sinkhole and IPv6-client queries; the JSON Lines it writes are
-checked against contrib/alerting/event.schema.json (and the schema must
+checked against module/event.schema.json (and the schema must
 reject broken events), fed to the jq filter blocked-mx.jq, forwarded by a
 real rsyslogd running the rsyslog snippet to a loopback TCP collector, and
 the Prometheus rules are checked by promtool against the counters the same
@@ -34,7 +34,7 @@ except ImportError:
     raise SystemExit(tglab.SKIP)
 
 ALERTING = os.path.join(tglab.SRCDIR, "contrib", "alerting")
-SCHEMA_FILE = os.path.join(ALERTING, "event.schema.json")
+SCHEMA_FILE = os.path.join(tglab.SRCDIR, "module", "event.schema.json")
 LISTS = {"protected.list": "army.mil\nnavy.mil\naf.mil\ngmail.com\n"}
 # block at 88: army.ml (90) is blocked, gmial.com (80) and army.mil.ml (85)
 # are only logged
