@@ -9,29 +9,51 @@
 # Idempotent: a finished build whose stamp matches the Debian version and the
 # configure flags is reused.  Safe to run on a fresh Debian bookworm as root.
 #
-# Usage: contrib/build-unbound.sh [--print-configure-args] [--quiet]
+# With --unbound-src DIR (or UNBOUND_SRC=DIR) it uses the operator's own
+# Unbound source tree instead, any release from 1.17.0 on: the tree of the
+# Unbound that will load the module.  A tree not yet configured is
+# configured with --with-dynlibmodule --with-libevent $UNBOUND_CONFIGURE_FLAGS
+# (give the flags of the unbound you run: `unbound -V`, "Configure line");
+# a configured one must have --with-dynlibmodule.  It is built if needed and
+# installed under the cache (DESTDIR), and the arguments printed name it.
+#
+# Usage: contrib/build-unbound.sh [--unbound-src DIR] [--print-configure-args]
+#                                 [--quiet]
 # Environment:
 #   TYPOGUARD_CACHE   cache root (default /var/cache/typoguard)
 #   UNBOUND_VERSION   Debian source version to build (default: the candidate
 #                     of the `unbound` package, which must be 1.17.x)
+#   UNBOUND_SRC       as --unbound-src
+#   UNBOUND_CONFIGURE_FLAGS  extra configure flags for an unconfigured tree
 set -euo pipefail
 
 CACHE=${TYPOGUARD_CACHE:-/var/cache/typoguard}
 PRINT_ARGS=0
 QUIET=0
-for a in "$@"; do
-	case "$a" in
+SRC=${UNBOUND_SRC:-}
+while [ $# -gt 0 ]; do
+	case "$1" in
 	--print-configure-args) PRINT_ARGS=1 ;;
 	--quiet) QUIET=1 ;;
+	--unbound-src)
+		[ $# -ge 2 ] || {
+			echo "build-unbound.sh: --unbound-src needs a directory" >&2
+			exit 2
+		}
+		SRC=$2
+		shift
+		;;
+	--unbound-src=*) SRC=${1#--unbound-src=} ;;
 	-h | --help)
-		sed -n '3,16p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
-		echo "build-unbound.sh: unknown argument '$a'" >&2
+		echo "build-unbound.sh: unknown argument '$1'" >&2
 		exit 2
 		;;
 	esac
+	shift
 done
 
 say() { [ "$QUIET" = 1 ] || echo "build-unbound: $*" >&2; }
@@ -74,6 +96,55 @@ missing_pkgs() {
 	echo "$out"
 }
 
+# --------------------------------------------- the operator's own tree
+if [ -n "$SRC" ]; then
+	[ -d "$SRC" ] || die "--unbound-src $SRC: no such directory"
+	SRC=$(cd "$SRC" && pwd)
+	[ -f "$SRC/util/module.h" ] && [ -f "$SRC/dynlibmod/dynlibmod.h" ] ||
+		die "$SRC is not an Unbound source tree (no util/module.h, dynlibmod/dynlibmod.h)"
+	DIR="$CACHE/src-$(printf '%s' "$SRC" | sha256sum | cut -c1-12)"
+	mkdir -p "$DIR"
+	m=$(missing_pkgs)
+	if [ -n "$m" ] && [ "$(id -u)" = 0 ]; then
+		say "installing build dependencies:$m"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $m >&2 || die "apt-get install$m failed"
+	fi
+	if [ ! -f "$SRC/config.h" ]; then
+		[ -x "$SRC/configure" ] || die "$SRC has neither config.h nor configure"
+		say "configure $SRC with --with-dynlibmodule --with-libevent ${UNBOUND_CONFIGURE_FLAGS:-}"
+		# shellcheck disable=SC2086 # the flags are words
+		(cd "$SRC" && ./configure --with-dynlibmodule --with-libevent \
+			${UNBOUND_CONFIGURE_FLAGS:-} >"$DIR/configure.log" 2>&1) ||
+			die "unbound configure failed, see $DIR/configure.log"
+	fi
+	grep -q '^#define WITH_DYNLIBMODULE 1' "$SRC/config.h" ||
+		die "$SRC was configured without --with-dynlibmodule: reconfigure it with that flag added to the flags of the unbound you run (\`unbound -V\`, Configure line)"
+	VERSION=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"/\1/p' "$SRC/config.h")
+	WANT_STAMP="$VERSION $(sed -n 's/^#define CONFCMDLINE //p' "$SRC/config.h") $(stat -c %Y "$SRC/config.h")"
+	PREFIX=$(sed -n 's/^prefix *= *//p' "$SRC/Makefile")
+	ROOT="$DIR/root"
+	if [ -f "$DIR/.built" ] && [ "$(cat "$DIR/.built")" = "$WANT_STAMP" ] &&
+		[ -x "$ROOT$PREFIX/sbin/unbound" ] && [ "$SRC/unbound" -ot "$DIR/.built" ]; then
+		say "reusing $SRC (unbound $VERSION), installed in $ROOT$PREFIX"
+	else
+		say "make in $SRC (unbound $VERSION; log: $DIR/build.log)"
+		(cd "$SRC" && make -j"$(nproc)" >"$DIR/build.log" 2>&1 &&
+			rm -rf "$ROOT" && make install DESTDIR="$ROOT" >>"$DIR/build.log" 2>&1) ||
+			die "unbound build failed, see $DIR/build.log"
+		[ -x "$ROOT$PREFIX/sbin/unbound" ] || die "make install put no $PREFIX/sbin/unbound under $ROOT"
+		echo "$WANT_STAMP" >"$DIR/.built"
+		say "built $ROOT$PREFIX/sbin/unbound"
+	fi
+	if [ "$PRINT_ARGS" = 1 ]; then
+		echo "--with-unbound-src=$SRC --with-unbound=$ROOT$PREFIX"
+	else
+		say "configure typoguard with:"
+		echo "  ./configure --with-unbound-src=$SRC --with-unbound=$ROOT$PREFIX"
+	fi
+	exit 0
+fi
+
+# ------------------------------------------ Debian's source (the default)
 [ "$(id -u)" = 0 ] || say "not root: apt-get steps will fail if packages are missing"
 
 ensure_deb_src

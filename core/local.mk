@@ -2,6 +2,7 @@
 noinst_LTLIBRARIES += core/libtgcore.la
 core_libtgcore_la_SOURCES = \
 	core/typoguard.h \
+	core/typoguard_conf.h \
 	core/conf.c \
 	core/util_internal.h \
 	core/error.c \
@@ -17,7 +18,9 @@ core_libtgcore_la_SOURCES = \
 	core/index_internal.h \
 	core/index.c \
 	core/score.c \
-	core/enumerate.c
+	core/enumerate.c \
+	core/ubid_internal.h \
+	core/ubid.c
 # the built-in infrastructure list, generated from conf/infrastructure.list
 nodist_core_libtgcore_la_SOURCES = core/infra_builtin.c
 BUILT_SOURCES = core/infra_builtin.c
@@ -42,10 +45,14 @@ core_libtgcore_la_LIBADD = $(LDNS_LIBS) $(IDN2_LIBS)
 EXTRA_DIST += core/gen/gen_confusables.c
 
 bin_PROGRAMS += core/typoguard
-core_typoguard_SOURCES = core/tool.c core/audit_internal.h core/audit.c
-core_typoguard_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(LIBUNBOUND_CFLAGS)
+core_typoguard_SOURCES = core/tool.c core/audit_internal.h core/audit.c \
+	core/report_internal.h core/report.c
+core_typoguard_SOURCES += core/install_internal.h core/install.c
+core_typoguard_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(LIBUNBOUND_CFLAGS) \
+	$(JSONC_CFLAGS) $(ZLIB_CFLAGS)
+core_typoguard_CPPFLAGS += -DTG_PKGLIBDIR='"$(pkglibdir)"'
 core_typoguard_LDADD = core/libtgcore.la $(LDNS_LIBS) $(IDN2_LIBS) \
-	$(LIBUNBOUND_LIBS)
+	$(LIBUNBOUND_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS)
 
 # the tool's manual page
 dist_man_MANS += core/typoguard.1

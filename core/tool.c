@@ -45,6 +45,8 @@
 #include <ldns/ldns.h>
 
 #include "audit_internal.h"
+#include "report_internal.h"
+#include "install_internal.h"
 #include "typoguard.h"
 
 /** Exit statuses. */
@@ -114,12 +116,16 @@ static void tg_usage(FILE *out)
 	    "words\n"
 	    "  check-conf [FILE]               validate a configuration and "
 	    "its lists\n"
+	    "  check-install [OPTIONS]         does typoguard.so fit the "
+	    "unbound that loads it\n"
 	    "  export --format rpz|local-zone [OPTIONS]\n"
 	    "                                  write the lookalikes of the "
 	    "protected names\n"
 	    "  audit [OPTIONS]                 resolve the lookalikes of the "
 	    "protected names:\n"
 	    "                                  which exist, which take mail\n"
+	    "  report [OPTIONS] EVENTLOG...    summarise event logs: text, "
+	    "JSON or HTML\n"
 	    "  help                            this text\n"
 	    "\n"
 	    "options of score and explain:\n"
@@ -162,6 +168,8 @@ static void tg_usage(FILE *out)
 	    "Without --protected the lists of the configuration are used.\n",
 	    tg_progname, tg_default_conf());
 	tg_audit_usage(out);
+	tg_report_usage(out);
+	tg_install_usage(out);
 }
 
 /** Print "typoguard: message" to stderr. */
@@ -491,11 +499,19 @@ static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
 		rc = tg_conf_load(path, &conf, &err);
 		if (rc != TG_OK) {
 			tg_report(&err);
-			if (!o->config_given)
-				tg_warn("no --protected list given, so the "
-					"default configuration %s is "
-					"needed",
-					path);
+			if (!o->config_given && err.code == TG_EIO)
+				tg_warn("no list named and no configuration "
+					"at %s%s: name the protected list "
+					"with -p FILE (one domain per line, "
+					"e.g. typoguard explain -p "
+					"conf/protected.list armym.il), or a "
+					"configuration with -c FILE or "
+					"TYPOGUARD_CONF=FILE",
+					path,
+					getenv("TYPOGUARD_CONF") != NULL &&
+						getenv("TYPOGUARD_CONF")[0]
+					    ? " (TYPOGUARD_CONF)"
+					    : "");
 			return TG_EXIT_ERROR;
 		}
 		rc = tg_conf_load_lists(conf, &list, &err);
@@ -1563,8 +1579,12 @@ int main(int argc, char **argv)
 		return tg_cmd_check_conf(argc - i, argv + i, config);
 	if (strcmp(cmd, "audit") == 0)
 		return tg_audit_main(argc - i, argv + i, config);
+	if (strcmp(cmd, "check-install") == 0)
+		return tg_install_main(argc - i, argv + i, config);
 	if (strcmp(cmd, "export") == 0)
 		return tg_cmd_export(argc - i, argv + i, config);
+	if (strcmp(cmd, "report") == 0)
+		return tg_report_main(argc - i, argv + i);
 	if (strcmp(cmd, "help") == 0) {
 		tg_usage(stdout);
 		return TG_EXIT_OK;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * \file
- * Decision events and the stats file (see tg_events.h for the contract).
+ * Decision events: the queue, aggregation and destinations (see
+ * tg_events.h for the contract; the line format is tg_event_format.c, the
+ * stats file tg_counters.c).
  *
  * Threads and locking: resolver threads call tg_events_submit(), which
  * takes ev->lock only to memcpy one tg_event into the ring (and, when the
@@ -48,7 +50,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,7 @@
 #include <unistd.h>
 
 #include "tg_events.h"
+#include "tg_thread.h"
 
 /** Ring slots the writer handles per pass (in place, lock not held). */
 #define TG_BATCH 256
@@ -142,16 +144,6 @@ static uint64_t tg_mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void tg_inc(atomic_ulong *c, unsigned long n)
-{
-	atomic_fetch_add_explicit(c, n, memory_order_relaxed);
-}
-
-static unsigned long tg_get(const atomic_ulong *c)
-{
-	return atomic_load_explicit((atomic_ulong *)c, memory_order_relaxed);
-}
-
 /** Copy \p src into \p dst of \p len bytes, truncating, NUL-terminated. */
 static void tg_copy(char *dst, size_t len, const char *src)
 {
@@ -159,451 +151,6 @@ static void tg_copy(char *dst, size_t len, const char *src)
 
 	memcpy(dst, src, n);
 	dst[n] = '\0';
-}
-
-/** Mnemonic of a query type, or NULL. */
-static const char *tg_qtype_name(uint16_t t)
-{
-	static const struct {
-		uint16_t type;
-		const char *name;
-	} names[] = {
-	    {1, "A"},	    {2, "NS"},	     {5, "CNAME"},
-	    {6, "SOA"},	    {12, "PTR"},     {13, "HINFO"},
-	    {15, "MX"},	    {16, "TXT"},     {17, "RP"},
-	    {18, "AFSDB"},  {24, "SIG"},     {25, "KEY"},
-	    {28, "AAAA"},   {29, "LOC"},     {33, "SRV"},
-	    {35, "NAPTR"},  {36, "KX"},	     {37, "CERT"},
-	    {39, "DNAME"},  {41, "OPT"},     {42, "APL"},
-	    {43, "DS"},	    {44, "SSHFP"},   {45, "IPSECKEY"},
-	    {46, "RRSIG"},  {47, "NSEC"},    {48, "DNSKEY"},
-	    {49, "DHCID"},  {50, "NSEC3"},   {51, "NSEC3PARAM"},
-	    {52, "TLSA"},   {53, "SMIMEA"},  {55, "HIP"},
-	    {59, "CDS"},    {60, "CDNSKEY"}, {61, "OPENPGPKEY"},
-	    {62, "CSYNC"},  {63, "ZONEMD"},  {64, "SVCB"},
-	    {65, "HTTPS"},  {99, "SPF"},     {108, "EUI48"},
-	    {109, "EUI64"}, {249, "TKEY"},   {250, "TSIG"},
-	    {251, "IXFR"},  {252, "AXFR"},   {255, "ANY"},
-	    {256, "URI"},   {257, "CAA"},
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i].type == t)
-			return names[i].name;
-	return NULL;
-}
-
-/* ------------------------------------------------------------ formatting */
-
-/** A bounded output buffer; \c full is set at the first overflow. */
-typedef struct tg_buf {
-	char *p;
-	size_t len; /**< capacity, with the NUL */
-	size_t pos;
-	int full;
-} tg_buf;
-
-static void tg_put(tg_buf *b, const char *s, size_t n)
-{
-	if (b->full)
-		return;
-	if (n >= b->len - b->pos) {
-		b->full = 1;
-		return;
-	}
-	memcpy(b->p + b->pos, s, n);
-	b->pos += n;
-	b->p[b->pos] = '\0';
-}
-
-static void tg_puts(tg_buf *b, const char *s)
-{
-	tg_put(b, s, strlen(s));
-}
-
-static void tg_putf(tg_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void tg_putf(tg_buf *b, const char *fmt, ...)
-{
-	char tmp[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		b->full = 1;
-	else
-		tg_put(b, tmp, (size_t)n);
-}
-
-/** A JSON string of at most \p cap bytes of \p s, escaped. */
-static void tg_put_json(tg_buf *b, const char *s, size_t cap)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	tg_put(b, "\"", 1);
-	for (i = 0; s[i] && i < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[7];
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			tg_put(b, esc, 2);
-		} else if (c == '\n') {
-			tg_put(b, "\\n", 2);
-		} else if (c == '\r') {
-			tg_put(b, "\\r", 2);
-		} else if (c == '\t') {
-			tg_put(b, "\\t", 2);
-		} else if (c < 0x20 || c >= 0x7f) {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			tg_put(b, esc, 6);
-		} else {
-			tg_put(b, (const char *)&c, 1);
-		}
-	}
-	tg_put(b, "\"", 1);
-}
-
-/** Does a key=value value need quotes? */
-static int tg_kv_needs_quotes(const char *s, size_t cap)
-{
-	size_t i;
-
-	if (!*s)
-		return 1;
-	for (i = 0; s[i] && i < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= ' ' || c >= 0x7f || c == '"' || c == '=' || c == '\\')
-			return 1;
-	}
-	return 0;
-}
-
-/** A key=value value: bare, or quoted with \" \\ and \xHH escapes. */
-static void tg_put_kv(tg_buf *b, const char *s, size_t cap)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	if (!tg_kv_needs_quotes(s, cap)) {
-		tg_put(b, s, strnlen(s, cap));
-		return;
-	}
-	tg_put(b, "\"", 1);
-	for (i = 0; s[i] && i < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[4];
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			tg_put(b, esc, 2);
-		} else if (c < 0x20 || c >= 0x7f) {
-			esc[0] = '\\';
-			esc[1] = 'x';
-			esc[2] = hex[c >> 4];
-			esc[3] = hex[c & 15];
-			tg_put(b, esc, 4);
-		} else {
-			tg_put(b, (const char *)&c, 1);
-		}
-	}
-	tg_put(b, "\"", 1);
-}
-
-/** RFC 3339 UTC with milliseconds: 2026-11-28T14:30:01.123Z */
-static void tg_format_time(const struct timespec *ts, char *out, size_t len)
-{
-	struct tm tm;
-	long ms = ts->tv_nsec / 1000000;
-	char base[32];
-
-	if (ms < 0 || ms > 999)
-		ms = 0;
-	if (!gmtime_r(&ts->tv_sec, &tm) ||
-	    !strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm))
-		snprintf(base, sizeof(base), "1970-01-01T00:00:00");
-	snprintf(out, len, "%s.%03ldZ", base, ms);
-}
-
-static void tg_format_qtype(uint16_t t, char *out, size_t len)
-{
-	const char *n = tg_qtype_name(t);
-
-	if (n)
-		snprintf(out, len, "%s", n);
-	else
-		snprintf(out, len, "TYPE%u", (unsigned)t);
-}
-
-static const char *tg_event_action(const tg_event *e)
-{
-	const char *a;
-
-	if (e->decision != TG_DECISION_BLOCK)
-		return "log-only";
-	a = tg_action_name(e->action);
-	return a ? a : "unknown";
-}
-
-static void tg_format_json(tg_buf *b, const tg_event *e, unsigned long count,
-			   const char *identity, size_t cap)
-{
-	char t[40], qt[16];
-	unsigned i;
-	int first = 1;
-
-	tg_format_time(&e->when, t, sizeof(t));
-	tg_format_qtype(e->qtype, qt, sizeof(qt));
-	tg_putf(b, "{\"schema\":%d,\"time\":\"%s\",\"client\":",
-		TG_EVENT_SCHEMA_VERSION, t);
-	tg_put_json(b, e->client, cap);
-	tg_putf(b, ",\"client_port\":%u,\"qname\":", (unsigned)e->client_port);
-	tg_put_json(b, e->qname, cap);
-	tg_putf(b, ",\"qtype\":\"%s\",\"decision\":\"%s\",\"action\":", qt,
-		e->decision == TG_DECISION_BLOCK ? "block" : "log");
-	tg_put_json(b, tg_event_action(e), cap);
-	tg_putf(b, ",\"score\":%d,\"protected\":", e->score);
-	tg_put_json(b, e->protected_name, cap);
-	tg_puts(b, ",\"reasons\":[");
-	for (i = 0; i < TG_C_COUNT; i++) {
-		const char *n;
-
-		if (!(e->classes & (1u << i)))
-			continue;
-		n = tg_class_name(1u << i);
-		if (!first)
-			tg_put(b, ",", 1);
-		first = 0;
-		tg_put_json(b, n ? n : "unknown", cap);
-	}
-	tg_puts(b, "],\"source\":");
-	tg_put_json(b, e->source, cap);
-	tg_putf(b, ",\"source_line\":%lu,\"via\":", e->source_line);
-	if (e->via[0])
-		tg_put_json(b, e->via, cap);
-	else
-		tg_puts(b, "null");
-	tg_puts(b, ",\"resolver\":");
-	tg_put_json(b, identity, cap);
-	tg_putf(b, ",\"count\":%lu", count);
-	if (cap != SIZE_MAX)
-		tg_puts(b, ",\"truncated\":true");
-	tg_puts(b, "}");
-}
-
-static void tg_format_kv(tg_buf *b, const tg_event *e, unsigned long count,
-			 const char *identity, size_t cap)
-{
-	char t[40], qt[16], reasons[TG_C_COUNT * 24];
-	unsigned i;
-
-	reasons[0] = '\0';
-	for (i = 0; i < TG_C_COUNT; i++) {
-		const char *n;
-		size_t l = strlen(reasons);
-
-		if (!(e->classes & (1u << i)))
-			continue;
-		n = tg_class_name(1u << i);
-		snprintf(reasons + l, sizeof(reasons) - l, "%s%s", l ? "," : "",
-			 n ? n : "unknown");
-	}
-	tg_format_time(&e->when, t, sizeof(t));
-	tg_format_qtype(e->qtype, qt, sizeof(qt));
-	tg_putf(b, "time=%s client=", t);
-	tg_put_kv(b, e->client, cap);
-	tg_putf(b, " port=%u qname=", (unsigned)e->client_port);
-	tg_put_kv(b, e->qname, cap);
-	tg_putf(b, " qtype=%s decision=%s action=", qt,
-		e->decision == TG_DECISION_BLOCK ? "block" : "log");
-	tg_put_kv(b, tg_event_action(e), cap);
-	tg_putf(b, " score=%d protected=", e->score);
-	tg_put_kv(b, e->protected_name, cap);
-	tg_puts(b, " reasons=");
-	tg_put_kv(b, reasons, cap);
-	tg_puts(b, " source=");
-	tg_put_kv(b, e->source, cap);
-	tg_putf(b, " line=%lu", e->source_line);
-	if (e->via[0]) {
-		tg_puts(b, " via=");
-		tg_put_kv(b, e->via, cap);
-	}
-	tg_puts(b, " resolver=");
-	tg_put_kv(b, identity, cap);
-	tg_putf(b, " count=%lu", count);
-	if (cap != SIZE_MAX)
-		tg_puts(b, " truncated=1");
-}
-
-size_t tg_event_line(const tg_event *e, unsigned long count,
-		     tg_event_format fmt, const char *identity, char *buf,
-		     size_t len)
-{
-	/* Full line; else every string cut to 32 bytes and marked
-	 * truncated; else a minimal line; else an empty string. */
-	static const size_t caps[] = {SIZE_MAX, 32};
-	tg_buf b;
-	size_t i;
-
-	if (!buf || !len)
-		return 0;
-	buf[0] = '\0';
-	if (!e)
-		return 0;
-	if (!identity)
-		identity = "";
-	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
-		b.p = buf;
-		b.len = len;
-		b.pos = 0;
-		b.full = 0;
-		buf[0] = '\0';
-		if (fmt == TG_EVENT_KV)
-			tg_format_kv(&b, e, count, identity, caps[i]);
-		else
-			tg_format_json(&b, e, count, identity, caps[i]);
-		if (!b.full)
-			return b.pos;
-	}
-	b.p = buf;
-	b.len = len;
-	b.pos = 0;
-	b.full = 0;
-	buf[0] = '\0';
-	if (fmt == TG_EVENT_KV)
-		tg_putf(&b, "truncated=1 count=%lu", count);
-	else
-		tg_putf(&b, "{\"schema\":%d,\"truncated\":true,\"count\":%lu}",
-			TG_EVENT_SCHEMA_VERSION, count);
-	if (b.full) {
-		buf[0] = '\0';
-		return 0;
-	}
-	return b.pos;
-}
-
-/* ------------------------------------------------------------ stats file */
-
-static void tg_metric(tg_buf *b, const char *name, const char *type,
-		      const char *help)
-{
-	tg_putf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-static void tg_counter(tg_buf *b, const char *name, const char *help,
-		       const atomic_ulong *v)
-{
-	tg_metric(b, name, "counter", help);
-	tg_putf(b, "%s %lu\n", name, tg_get(v));
-}
-
-int tg_stats_write(const tg_stats *s, const char *path)
-{
-	static const tg_action actions[] = {
-	    TG_ACTION_NXDOMAIN, TG_ACTION_NODATA, TG_ACTION_REFUSE,
-	    TG_ACTION_SINKHOLE, TG_ACTION_LOG_ONLY};
-	char tmp[PATH_MAX], *text;
-	size_t len = 16 * 1024, off = 0;
-	tg_buf b;
-	unsigned i;
-	int fd, rc = TG_OK;
-
-	if (!s || !path || !*path)
-		return TG_EINVAL;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return TG_EIO;
-	text = malloc(len);
-	if (!text)
-		return TG_ENOMEM;
-	b.p = text;
-	b.len = len;
-	b.pos = 0;
-	b.full = 0;
-	tg_counter(&b, "typoguard_queries_total", "Queries the module saw.",
-		   &s->queries);
-	tg_counter(&b, "typoguard_scored_total", "Names scored.", &s->scored);
-	tg_counter(&b, "typoguard_passed_total",
-		   "Scored names that were passed.", &s->passed);
-	tg_counter(&b, "typoguard_out_of_scope_total",
-		   "Lookalikes passed for an out-of-scope client or type.",
-		   &s->out_of_scope);
-	tg_counter(&b, "typoguard_allowlisted_total", "Names on an allowlist.",
-		   &s->allowlisted);
-	tg_metric(&b, "typoguard_blocked_total", "counter",
-		  "Blocked queries by configured action.");
-	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-		tg_putf(&b, "typoguard_blocked_total{action=\"%s\"} %lu\n",
-			tg_action_name(actions[i]),
-			tg_get(&s->blocked[actions[i]]));
-	tg_counter(&b, "typoguard_logged_total", "Log decisions.", &s->logged);
-	tg_metric(&b, "typoguard_decisions_by_class_total", "counter",
-		  "Block and log decisions by typo class.");
-	for (i = 0; i < TG_C_COUNT; i++) {
-		const char *n = tg_class_name(1u << i);
-
-		tg_putf(&b,
-			"typoguard_decisions_by_class_total{class=\"%s\"} "
-			"%lu\n",
-			n ? n : "unknown", tg_get(&s->by_class[i]));
-	}
-	tg_counter(&b, "typoguard_response_side_total",
-		   "Decisions on a CNAME or MX target.", &s->response_side);
-	tg_counter(&b, "typoguard_events_written_total", "Event lines written.",
-		   &s->events_written);
-	tg_counter(&b, "typoguard_events_dropped_total",
-		   "Event lines dropped (queue full or destination failing).",
-		   &s->events_dropped);
-	tg_counter(&b, "typoguard_events_aggregated_total",
-		   "Events folded into another event's count.",
-		   &s->events_aggregated);
-	tg_metric(&b, "typoguard_list_entries", "gauge",
-		  "Protected entries in force.");
-	tg_putf(&b, "typoguard_list_entries %lu\n", tg_get(&s->list_entries));
-	tg_metric(&b, "typoguard_reloads_total", "counter",
-		  "Configuration loads by result.");
-	tg_putf(&b, "typoguard_reloads_total{result=\"ok\"} %lu\n",
-		tg_get(&s->reloads_ok));
-	tg_putf(&b, "typoguard_reloads_total{result=\"failed\"} %lu\n",
-		tg_get(&s->reloads_failed));
-	if (b.full) {
-		free(text);
-		return TG_ELIMIT;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		free(text);
-		return TG_EIO;
-	}
-	while (off < b.pos) {
-		ssize_t n = write(fd, text + off, b.pos - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = TG_EIO;
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (close(fd) != 0)
-		rc = TG_EIO;
-	if (rc == TG_OK && rename(tmp, path) != 0)
-		rc = TG_EIO;
-	if (rc != TG_OK)
-		unlink(tmp);
-	free(text);
-	return rc;
 }
 
 /* ----------------------------------------------------------- destinations */
@@ -676,7 +223,7 @@ static void tg_file_flush(tg_events *ev)
 	now = tg_mono_ms();
 	tg_file_check(ev, now);
 	if (ev->fd < 0) {
-		tg_inc(&ev->stats->events_dropped, ev->out_lines);
+		tg_stat_add(&ev->stats->events_dropped, ev->out_lines);
 		ev->out_len = 0;
 		ev->out_lines = 0;
 		return;
@@ -695,9 +242,9 @@ static void tg_file_flush(tg_events *ev)
 				done += ev->out[i] == '\n';
 			if (off && ev->out[off - 1] != '\n')
 				ev->torn = 1;
-			tg_inc(&ev->stats->events_written, done);
-			tg_inc(&ev->stats->events_dropped,
-			       ev->out_lines - done);
+			tg_stat_add(&ev->stats->events_written, done);
+			tg_stat_add(&ev->stats->events_dropped,
+				    ev->out_lines - done);
 			tg_warn(ev, "write failed", err);
 			tg_file_close(ev);
 			ev->next_open = now + TG_RETRY_MS;
@@ -708,7 +255,7 @@ static void tg_file_flush(tg_events *ev)
 		off += (size_t)n;
 	}
 	ev->failing = 0;
-	tg_inc(&ev->stats->events_written, ev->out_lines);
+	tg_stat_add(&ev->stats->events_written, ev->out_lines);
 	ev->out_len = 0;
 	ev->out_lines = 0;
 }
@@ -773,7 +320,7 @@ static void tg_syslog_line(tg_events *ev, const char *line, size_t len)
 	if (ev->sock < 0 && ev->no_devlog) {
 		/* chroot: Unbound's own syslog connection */
 		syslog(LOG_DAEMON | LOG_INFO, "typoguard: %s", line);
-		tg_inc(&ev->stats->events_written, 1);
+		tg_stat_add(&ev->stats->events_written, 1);
 		return;
 	}
 	if (ev->sock >= 0 && tg_sock_send(ev, line, len) != 0) {
@@ -794,15 +341,15 @@ static void tg_syslog_line(tg_events *ev, const char *line, size_t len)
 		if (ev->sock < 0)
 			ev->next_sock = tg_mono_ms() + TG_RETRY_MS;
 		else {
-			tg_inc(&ev->stats->events_written, 1);
+			tg_stat_add(&ev->stats->events_written, 1);
 			return;
 		}
 	}
 	if (ev->sock < 0) {
-		tg_inc(&ev->stats->events_dropped, 1);
+		tg_stat_add(&ev->stats->events_dropped, 1);
 		return;
 	}
-	tg_inc(&ev->stats->events_written, 1);
+	tg_stat_add(&ev->stats->events_written, 1);
 }
 
 /** Format and queue one line for the destination. */
@@ -886,7 +433,7 @@ static void tg_agg_emit(tg_events *ev, tg_agg *a)
 	if (!a->repeats || !a->last)
 		return;
 	tg_emit(ev, a->last, a->repeats);
-	tg_inc(&ev->stats->events_aggregated, a->repeats - 1);
+	tg_stat_add(&ev->stats->events_aggregated, a->repeats - 1);
 	a->repeats = 0;
 }
 
@@ -1049,7 +596,6 @@ int tg_events_create(const tg_conf *conf, tg_stats *stats, tg_events **out,
 {
 	tg_events *ev;
 	pthread_condattr_t ca;
-	sigset_t all, old;
 	int rc;
 
 	if (errbuf && errlen)
@@ -1131,10 +677,7 @@ int tg_events_create(const tg_conf *conf, tg_stats *stats, tg_events **out,
 			 ev->stats_path);
 
 	/* the writer takes no signals: Unbound's threads handle them */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&ev->thread, NULL, tg_writer, ev);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc = tg_thread_start(&ev->thread, tg_writer, ev);
 	if (rc != 0) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen,
@@ -1163,7 +706,7 @@ void tg_events_submit(tg_events *ev, const tg_event *e)
 	pthread_mutex_lock(&ev->lock);
 	if (ev->count >= TG_EVENT_RING || ev->stop) {
 		pthread_mutex_unlock(&ev->lock);
-		tg_inc(&ev->stats->events_dropped, 1);
+		tg_stat_add(&ev->stats->events_dropped, 1);
 		return;
 	}
 	memcpy(&ev->ring[(ev->head + ev->count) % TG_EVENT_RING], e,

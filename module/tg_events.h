@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * \file
- * Module-internal: decision events and counters.
+ * Module-internal: the queue of decision events, their aggregation, and
+ * the writer thread that writes them (and the stats file).  The event and
+ * its line format are in tg_event_format.h, the counters in
+ * tg_counters.h.
  *
  * Resolver threads never wait on I/O here.  A decision is copied into a
  * bounded ring (tg_events_submit(): a short critical section, no syscalls);
@@ -33,65 +36,18 @@
 #ifndef TG_EVENTS_H
 #define TG_EVENTS_H
 
-#include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
+#include "tg_counters.h"
+#include "tg_event_format.h"
 #include "typoguard.h"
 
-/** Version of the event schema; bump on incompatible change. */
-#define TG_EVENT_SCHEMA_VERSION 1
 /** Ring capacity (events); beyond it submissions are dropped and counted. */
 #define TG_EVENT_RING 4096
 /** Distinct (client, qname, qtype) keys aggregated per interval at most;
  *  beyond it an event is written at once instead of aggregated. */
 #define TG_EVENT_AGG_MAX 65536
-
-/** What the module decided. */
-typedef enum tg_decision {
-	TG_DECISION_BLOCK = 0, /**< the action was applied */
-	TG_DECISION_LOG	       /**< logged only (log verdict or log-only) */
-} tg_decision;
-
-/** Counters, updated by resolver threads with relaxed atomics. */
-typedef struct tg_stats {
-	atomic_ulong queries; /**< queries the module saw */
-	atomic_ulong scored;  /**< names scored */
-	atomic_ulong
-	    passed; /**< scored and passed (below log, or out of scope) */
-	atomic_ulong
-	    out_of_scope; /**< lookalikes for an out-of-scope client/qtype */
-	atomic_ulong allowlisted;	   /**< names on an allowlist */
-	atomic_ulong blocked[5];	   /**< blocks, indexed by tg_action */
-	atomic_ulong logged;		   /**< log decisions */
-	atomic_ulong by_class[TG_C_COUNT]; /**< blocks+logs per class bit */
-	atomic_ulong response_side; /**< decisions on a CNAME/MX target */
-	atomic_ulong events_written;
-	atomic_ulong events_dropped;
-	atomic_ulong events_aggregated; /**< repeats folded into a count */
-	atomic_ulong list_entries;	/**< protected entries in force */
-	atomic_ulong reloads_ok;
-	atomic_ulong reloads_failed;
-} tg_stats;
-
-/** One decision, as submitted by a resolver thread (copied). */
-typedef struct tg_event {
-	struct timespec when; /**< CLOCK_REALTIME of the decision */
-	char client[46];      /**< client address, text */
-	uint16_t client_port;
-	char qname[TG_NAME_BUF]; /**< as scored (normalised) */
-	uint16_t qtype;
-	tg_decision decision;
-	tg_action action; /**< configured action (for blocks) */
-	int score;
-	unsigned classes; /**< TG_C_* */
-	char protected_name[TG_NAME_BUF];
-	char source[TG_NAME_BUF]; /**< list file of the protected entry */
-	unsigned long source_line;
-	/** "" for the query name itself, else the CNAME/MX target that was
-	 *  the lookalike (response-side decision). */
-	char via[TG_NAME_BUF];
-} tg_event;
 
 typedef struct tg_events tg_events;
 
@@ -121,20 +77,5 @@ void tg_events_submit(tg_events *ev, const tg_event *e);
  * file a last time, join the thread and free.  NULL is a no-op.
  */
 void tg_events_free(tg_events *ev);
-
-/**
- * Format \p e as one line (JSON or key=value, no newline) with \p count
- * occurrences into \p buf; returns the length (truncated output is still a
- * valid line).  Exposed for the tests and the log line.
- */
-size_t tg_event_line(const tg_event *e, unsigned long count,
-		     tg_event_format fmt, const char *identity, char *buf,
-		     size_t len);
-
-/**
- * Write \p stats to \p path in the Prometheus textfile format (temp file +
- * rename).  Returns TG_OK or TG_EIO.
- */
-int tg_stats_write(const tg_stats *stats, const char *path);
 
 #endif /* TG_EVENTS_H */

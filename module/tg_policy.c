@@ -3,9 +3,8 @@
  * \file
  * The policy in force and its reload in place; see tg_policy.h for the
  * design (generation-indexed slots with striped reader counts, a reload
- * thread, a last-good snapshot).
+ * thread, a last-good snapshot in tg_snapshot.c).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,11 +20,11 @@
 #include <unistd.h>
 
 #include "tg_policy.h"
+#include "tg_snapshot.h"
+#include "tg_thread.h"
 
 /** Reader stripes per slot; threads map onto them round-robin. */
 #define TG_STRIPES 64
-/** Snapshot manifest inside state-dir. */
-#define TG_SNAP_MANIFEST "last-good.conf"
 
 /** One reader count, alone on its cache line. */
 struct tg_stripe {
@@ -190,123 +189,21 @@ static int tg_policy_build(const tg_conf *conf, const tg_conf *opts_conf,
 	return rc;
 }
 
-/** Copy \p from to \p to (via a temporary file and rename). */
-static int tg_copy_file(const char *from, const char *to)
+/** Save the lists now in force as the last-good snapshot. */
+static void tg_policy_snapshot(tg_policy *p)
 {
-	char tmp[PATH_MAX], buf[65536];
-	int in, outfd, ok = 1;
-	ssize_t n;
+	char why[2 * TG_NAME_BUF + 64];
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", to) >= (int)sizeof(tmp))
-		return -1;
-	in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -1;
-	outfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (outfd < 0) {
-		close(in);
-		return -1;
-	}
-	while (ok && (n = read(in, buf, sizeof(buf))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		ok = n > 0 && write(outfd, buf, (size_t)n) == n;
-	}
-	close(in);
-	ok = fsync(outfd) == 0 && ok;
-	ok = close(outfd) == 0 && ok;
-	if (!ok || rename(tmp, to) != 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-/** Remove snapshot copies of every generation but \p keep. */
-static void tg_snapshot_prune(const char *dir, unsigned long keep)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	unsigned long g;
-	size_t i;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (sscanf(de->d_name, "list-%lu-%zu.snap", &g, &i) != 2 ||
-		    g == keep)
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) <
-		    (int)sizeof(path))
-			unlink(path);
-	}
-	closedir(d);
-}
-
-/**
- * Save the lists just loaded as the last-good snapshot: copies named by a
- * new generation, then the manifest (renamed into place last), then the
- * previous generation's copies are removed.
- */
-static void tg_snapshot_save(tg_policy *p)
-{
-	const tg_conf *c = p->conf;
-	char paths[TG_CONF_MAX_LISTS][PATH_MAX];
-	const char *ptrs[TG_CONF_MAX_LISTS];
-	char manifest[PATH_MAX];
-	tg_error err;
-	unsigned long gen = p->snap_gen + 1;
-	size_t i;
-
-	if (!c->state_dir[0])
-		return;
-	if (mkdir(c->state_dir, 0750) != 0 && errno != EEXIST) {
-		tg_plog(p, TG_LOG_WARN, "typoguard: state-dir %s: %s",
-			c->state_dir, strerror(errno));
-		return;
-	}
-	/* A new start must not reuse the running generation's names. */
-	if (gen == 1)
-		gen = (unsigned long)time(NULL);
-	for (i = 0; i < c->n_lists; i++) {
-		snprintf(paths[i], sizeof(paths[i]), "%s/list-%lu-%zu.snap",
-			 c->state_dir, gen, i);
-		ptrs[i] = paths[i];
-		if (tg_copy_file(c->lists[i].path, paths[i]) != 0) {
-			tg_plog(p, TG_LOG_WARN,
-				"typoguard: cannot save snapshot of %s in "
-				"%s: %s",
-				c->lists[i].path, c->state_dir,
-				strerror(errno));
-			return;
-		}
-	}
-	snprintf(manifest, sizeof(manifest), "%s/" TG_SNAP_MANIFEST,
-		 c->state_dir);
-	if (tg_conf_write(c, manifest, ptrs, &err) != TG_OK) {
-		tg_plog(p, TG_LOG_WARN, "typoguard: cannot save snapshot: %s",
-			err.reason);
-		return;
-	}
-	p->snap_gen = gen;
-	tg_snapshot_prune(c->state_dir, gen);
+	if (tg_snapshot_save(p->conf, &p->snap_gen, why, sizeof(why)) != TG_OK)
+		tg_plog(p, TG_LOG_WARN, "typoguard: %s", why);
 }
 
 /** Load the last-good snapshot; TG_OK and *out on success. */
-static int tg_snapshot_load(tg_policy *p, tg_index **out, tg_error *err)
+static int tg_policy_from_last_good(tg_policy *p, tg_index **out, tg_error *err)
 {
-	char manifest[PATH_MAX];
 	tg_conf *snap = NULL;
-	int rc;
+	int rc = tg_snapshot_load(p->conf, &snap, err);
 
-	if (!p->conf->state_dir[0])
-		return TG_ENOTFOUND;
-	snprintf(manifest, sizeof(manifest), "%s/" TG_SNAP_MANIFEST,
-		 p->conf->state_dir);
-	if (access(manifest, R_OK) != 0)
-		return TG_ENOTFOUND;
-	rc = tg_conf_load(manifest, &snap, err);
 	if (rc == TG_OK)
 		rc = tg_policy_build(snap, p->conf, out, err);
 	tg_conf_free(snap);
@@ -362,7 +259,7 @@ int tg_policy_check(tg_policy *p, int force)
 		tg_index_protected_count(idx));
 	if (p->swapped)
 		p->swapped(idx, p->arg);
-	tg_snapshot_save(p);
+	tg_policy_snapshot(p);
 	pthread_mutex_unlock(&p->reload_lock);
 	return TG_OK;
 }
@@ -427,7 +324,7 @@ int tg_policy_create(const tg_conf *conf, tg_stats *stats, tg_policy_log_fn log,
 	if (rc != TG_OK) {
 		tg_error_format(&err, msg, sizeof(msg));
 		memset(&serr, 0, sizeof(serr));
-		if (tg_snapshot_load(p, &idx, &serr) == TG_OK) {
+		if (tg_policy_from_last_good(p, &idx, &serr) == TG_OK) {
 			tg_plog(p, TG_LOG_ERR,
 				"typoguard: CURRENT LISTS ARE INVALID (%s); "
 				"RUNNING ON THE LAST GOOD SNAPSHOT in %s until "
@@ -447,10 +344,9 @@ int tg_policy_create(const tg_conf *conf, tg_stats *stats, tg_policy_log_fn log,
 	atomic_store(&p->slot[0], idx);
 	atomic_store(&stats->list_entries, tg_index_protected_count(idx));
 	if (!p->from_snapshot)
-		tg_snapshot_save(p);
+		tg_policy_snapshot(p);
 	if (conf->reload_interval > 0) {
-		if (pthread_create(&p->thread, NULL, tg_policy_thread, p) !=
-		    0) {
+		if (tg_thread_start(&p->thread, tg_policy_thread, p) != 0) {
 			snprintf(errbuf, errlen,
 				 "cannot start the reload thread");
 			tg_policy_free(p);

@@ -32,7 +32,7 @@
 
 #include <stddef.h>
 
-#include "tg_events.h"
+#include "tg_counters.h"
 #include "typoguard.h"
 
 typedef struct tg_policy tg_policy;

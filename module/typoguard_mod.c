@@ -57,6 +57,7 @@
 #include "util/storage/slabhash.h"
 
 #include "tg_events.h"
+#include "tg_guard.h"
 #include "tg_policy.h"
 #include "typoguard.h"
 
@@ -81,6 +82,7 @@ struct tg_mod {
 	tg_stats stats;		/**< atomic counters */
 	struct module_env *env; /**< the daemon's env (shared caches) */
 	int cb_registered;	/**< inplace callback registered */
+	int ede; /**< Unbound's `ede:` at init (config_get_option) */
 	/** Recent decision log lines: hash tag << 32 | second, by hash;
 	 *  a repeat within event-interval is not logged again (racing
 	 *  threads may both log it, which is harmless). */
@@ -248,6 +250,22 @@ static void tg_purge_cache(const tg_index *index, void *arg)
 			 total);
 }
 
+/**
+ * A yes/no option of Unbound's configuration, by name: config_get_option
+ * is stable across releases, the layout of struct config_file is not
+ * (Debian's 1.17.1 moves `ede` compared with upstream's).  Read at init:
+ * `unbound-control set_option` takes effect at the next reload.
+ */
+static int tg_cfg_yes(struct config_file *cfg, const char *opt)
+{
+	char *v = NULL;
+	int yes = cfg && config_get_option_collate(cfg, opt, &v) == 0 && v &&
+		  strcmp(v, "yes") == 0;
+
+	free(v);
+	return yes;
+}
+
 /** Load configuration, lists and index; log and return NULL on error. */
 static struct tg_mod *tg_mod_load(const char *path, struct module_env *env)
 {
@@ -263,6 +281,7 @@ static struct tg_mod *tg_mod_load(const char *path, struct module_env *env)
 		return NULL;
 	}
 	m->env = env;
+	m->ede = tg_cfg_yes(env->cfg, "ede");
 	pthread_mutex_init(&m->memo_lock, NULL);
 	{
 		/* distinct from the instance before a reload, never 0 */
@@ -305,10 +324,14 @@ static int tg_query_response(struct module_qstate *qstate,
 
 TG_EXPORT int init(struct module_env *env, int id)
 {
-	struct dynlibmod_env *de = env->modinfo[id];
+	struct dynlibmod_env *de;
 	const char *path = getenv("TYPOGUARD_CONF");
 	struct tg_mod *m;
 
+	/* First: no field of env before the daemon is known to match. */
+	if (!tg_guard_check())
+		return 0;
+	de = env->modinfo[id];
 	if (!path || !*path)
 		path = tg_conf_default_path();
 	m = tg_mod_load(path, env);
@@ -348,19 +371,19 @@ TG_EXPORT int init(struct module_env *env, int id)
 
 TG_EXPORT void deinit(struct module_env *env, int id)
 {
-	struct dynlibmod_env *de = env->modinfo[id];
+	struct dynlibmod_env *de;
 	struct tg_mod *m;
 	unsigned long blocked = 0;
 	size_t i;
 
-	if (!de)
+	if (!tg_guard_passed() || !(de = env->modinfo[id]))
 		return;
 	m = de->dyn_env;
 	if (m) {
 		if (m->cb_registered)
 			de->inplace_cb_delete_wrapped(
 			    env, inplace_cb_query_response, id);
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < TG_ACTION_COUNT; i++)
 			blocked += atomic_load(&m->stats.blocked[i]);
 		log_info("typoguard: stopping: %lu queries, %lu scored, "
 			 "%lu blocked, %lu logged, %lu out of scope, "
@@ -563,6 +586,7 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 
 	switch (conf->action) {
 	case TG_ACTION_LOG_ONLY:
+	case TG_ACTION_COUNT: /* not an action */
 		return 0;
 	case TG_ACTION_REFUSE:
 		qstate->return_rcode = LDNS_RCODE_REFUSED;
@@ -609,7 +633,7 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 		qstate->return_msg = msg;
 		qstate->return_rcode = LDNS_RCODE_NOERROR;
 	}
-	if (qstate->env->cfg->ede) {
+	if (m->ede) {
 		static const char pre[] = "typoguard: lookalike of ";
 		const char *t = conf->ede_text;
 
@@ -1134,10 +1158,10 @@ TG_EXPORT void clear(struct module_qstate *qstate, int id)
 
 TG_EXPORT size_t get_mem(struct module_env *env, int id)
 {
-	struct tg_mod *m = tg_mod_get(env, id);
+	struct tg_mod *m;
 	size_t n = 0, i;
 
-	if (!m)
+	if (!tg_guard_passed() || !(m = tg_mod_get(env, id)))
 		return 0;
 	pthread_mutex_lock(&m->memo_lock);
 	for (i = 0; i < m->nmemos; i++)

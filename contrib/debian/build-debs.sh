@@ -185,6 +185,32 @@ cp "$top/README.md" "$top/conf/unbound-typoguard.conf" "$pkg/usr/share/doc/typog
 [ -d "$top/contrib/alerting" ] && cp -r "$top/contrib/alerting" "$pkg/usr/share/doc/typoguard/"
 sed -i "s|/usr/local/lib/typoguard/typoguard.so|/usr/lib/$MULTIARCH/typoguard/typoguard.so|" \
 	"$pkg/usr/share/doc/typoguard/unbound-typoguard.conf"
+# `typoguard check-install` before every start and reload of unbound (a
+# package-owned drop-in), and once at installation
+dropin="$pkg/lib/systemd/system/unbound.service.d/typoguard-check-install.conf"
+install -D -m 0644 "$top/contrib/systemd/typoguard-check-install.conf" "$dropin"
+sed -i -e "s|/usr/local/bin/typoguard|/usr/bin/typoguard|" \
+	-e "s|/usr/local/lib/typoguard/typoguard.so|/usr/lib/$MULTIARCH/typoguard/typoguard.so|" \
+	-e "s|^# /etc/systemd/system/|# /lib/systemd/system/|" "$dropin"
+cat >"$pkg/DEBIAN/postinst" <<EOF
+#!/bin/sh
+# typoguard postinst: does the module fit the installed unbound, and do the
+# configuration and lists load?  A mismatch is reported, not fatal to the
+# installation: unbound refuses the module at start with the same reason.
+set -e
+if [ "\$1" = configure ]; then
+	if [ -d /run/systemd/system ]; then
+		systemctl daemon-reload >/dev/null 2>&1 || true
+	fi
+	if ! TYPOGUARD_CONF=\${TYPOGUARD_CONF:-/etc/typoguard/typoguard.conf} \\
+		/usr/bin/typoguard check-install --unbound /usr/sbin/unbound \\
+		--module /usr/lib/$MULTIARCH/typoguard/typoguard.so; then
+		echo "typoguard: WARNING: check-install failed (above); unbound will refuse this module until it passes" >&2
+	fi
+fi
+exit 0
+EOF
+chmod 0755 "$pkg/DEBIAN/postinst"
 # shared-library dependencies as dpkg-shlibdeps computes them
 mkdir -p "$TG/shlibs/debian"
 printf 'Source: typoguard\n\nPackage: typoguard\nArchitecture: any\n' >"$TG/shlibs/debian/control"

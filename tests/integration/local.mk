@@ -28,3 +28,35 @@ EXTRA_DIST += tests/lab/audit.zone tests/bench/audit_bench.sh
 TG_INTEGRATION_TESTS += tests/integration/test_export.py
 # input and fault limits of the running resolver (issue 7, README "Limits")
 TG_INTEGRATION_TESTS += tests/integration/test_limits.py
+# typoguard report (issue 16): text, JSON and the HTML page in headless
+# Chromium; the page and its screenshot are kept in tests/report/
+TG_INTEGRATION_TESTS += tests/integration/test_report.py
+clean-local: clean-report
+clean-report:
+	rm -rf tests/report
+.PHONY: clean-report
+# the quick start's printed hints run as printed (issue 16)
+TG_INTEGRATION_TESTS += tests/integration/test_quickstart.py
+# The version guard (issue 15): typoguard.so built to expect another Unbound
+# than the tree's, from the same sources (test-only macros of
+# module/tg_guard.c): "other" another release with subnet and cachedb,
+# "patch" this release at the other patch level (marker functions flipped).
+TG_GUARD_VARIANT_LDFLAGS = $(module_typoguard_la_LDFLAGS) -rpath /nowhere
+check_LTLIBRARIES += tests/integration/tg_guard_other.la \
+	tests/integration/tg_guard_patch.la
+tests_integration_tg_guard_other_la_SOURCES = $(module_typoguard_la_SOURCES)
+tests_integration_tg_guard_other_la_CPPFLAGS = \
+	$(module_typoguard_la_CPPFLAGS) \
+	-DTG_GUARD_TEST_VERSION='"$(TG_UB_OTHER_VERSION)"' \
+	-DTG_GUARD_TEST_OPTIONS='"subnet,cachedb"'
+tests_integration_tg_guard_other_la_CFLAGS = $(module_typoguard_la_CFLAGS)
+tests_integration_tg_guard_other_la_LDFLAGS = $(TG_GUARD_VARIANT_LDFLAGS)
+tests_integration_tg_guard_other_la_LIBADD = $(module_typoguard_la_LIBADD)
+tests_integration_tg_guard_patch_la_SOURCES = $(module_typoguard_la_SOURCES)
+tests_integration_tg_guard_patch_la_CPPFLAGS = \
+	$(module_typoguard_la_CPPFLAGS) \
+	-DTG_GUARD_TEST_MARKERS='"$(TG_UB_MARKERS_FLIPPED)"'
+tests_integration_tg_guard_patch_la_CFLAGS = $(module_typoguard_la_CFLAGS)
+tests_integration_tg_guard_patch_la_LDFLAGS = $(TG_GUARD_VARIANT_LDFLAGS)
+tests_integration_tg_guard_patch_la_LIBADD = $(module_typoguard_la_LIBADD)
+TG_INTEGRATION_TESTS += tests/integration/test_guard.py

@@ -6,13 +6,13 @@ tests_unit_test_conf_CPPFLAGS = $(TG_TESTS_CPP)
 tests_unit_test_conf_LDADD = $(TG_TESTS_LIBS)
 
 TG_UNIT_TESTS += tests/unit/test_events
-tests_unit_test_events_SOURCES = tests/unit/test_events.c module/tg_events.c
+tests_unit_test_events_SOURCES = tests/unit/test_events.c $(TG_MODULE_CORE)
 tests_unit_test_events_CPPFLAGS = $(TG_TESTS_CPP) -I$(top_srcdir)/module
 tests_unit_test_events_LDADD = $(TG_TESTS_LIBS) -lpthread
 
 TG_UNIT_TESTS += tests/unit/test_policy
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c tests/unit/tg_unit.h \
-	module/tg_policy.c
+	$(TG_MODULE_CORE)
 tests_unit_test_policy_CPPFLAGS = $(TG_TESTS_CPP) -I$(top_srcdir)/module
 tests_unit_test_policy_LDADD = $(TG_TESTS_LIBS) -lpthread
 
@@ -64,3 +64,9 @@ TG_UNIT_TESTS += tests/unit/test_index
 tests_unit_test_index_SOURCES = tests/unit/test_index.c tests/unit/tg_unit.h
 tests_unit_test_index_CPPFLAGS = $(TG_TESTS_CPP)
 tests_unit_test_index_LDADD = $(TG_TESTS_LIBS)
+
+# Unbound build identities of the version guard (issue 15)
+TG_UNIT_TESTS += tests/unit/test_ubid
+tests_unit_test_ubid_SOURCES = tests/unit/test_ubid.c
+tests_unit_test_ubid_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_ubid_LDADD = $(TG_TESTS_LIBS)

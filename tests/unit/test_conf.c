@@ -215,6 +215,68 @@ static void test_write_round_trip(void **state)
 	tg_conf_free(b);
 }
 
+/* Every key of the table, from tg_conf_key(): its example value loads; a
+ * key that may appear once is a file:line error the second time, a
+ * repeatable one is not; and the snapshot writer writes it so that the
+ * written file loads into the same configuration. */
+static void test_every_key(void **state)
+{
+	size_t n = tg_conf_key_count();
+	char text[1024], out[512];
+
+	(void)state;
+	assert_true(n >= 28);
+	snprintf(out, sizeof(out), "%s/every-written.conf", tg_unit_dir);
+	for (size_t i = 0; i < n; i++) {
+		const char *key, *def, *ex;
+		int rep;
+		tg_conf *a = NULL, *b = NULL;
+		tg_error err;
+
+		assert_int_equal(tg_conf_key(i, &key, &rep, &def, &ex), TG_OK);
+		/* once: valid alone */
+		snprintf(text, sizeof(text), "protected: p.list\n%s: %s\n", key,
+			 ex);
+		if (tg_conf_load(tg_write("key.conf", text), &a, &err) != TG_OK)
+			fail_msg("%s: example '%s' rejected: %s", key, ex,
+				 err.reason);
+		/* the snapshot writer keeps it */
+		if (tg_conf_write(a, out, NULL, &err) != TG_OK ||
+		    tg_conf_load(out, &b, &err) != TG_OK)
+			fail_msg("%s: written file does not load: %s", key,
+				 err.reason);
+		/* the file and the lines that name the lists differ */
+		memset(a->path, 0, sizeof(a->path));
+		memset(b->path, 0, sizeof(b->path));
+		for (size_t k = 0; k < TG_CONF_MAX_LISTS; k++)
+			a->lists[k].line = b->lists[k].line = 0;
+		if (memcmp(a, b, sizeof(*a)) != 0)
+			fail_msg("%s: written and read back differs", key);
+		tg_conf_free(a);
+		tg_conf_free(b);
+		/* twice */
+		snprintf(text, sizeof(text),
+			 "protected: p.list\n%s: %s\n%s: %s\n", key, ex, key,
+			 ex);
+		if (rep) {
+			a = NULL;
+			if (tg_conf_load(tg_write("key.conf", text), &a,
+					 &err) != TG_OK)
+				fail_msg(
+				    "%s: repeatable, but twice is rejected: "
+				    "%s",
+				    key, err.reason);
+			tg_conf_free(a);
+		} else {
+			tg_expect_error(text, 3, "given twice");
+		}
+	}
+	assert_int_equal(tg_conf_key(n, &(const char *){NULL}, &(int){0},
+				     &(const char *){NULL},
+				     &(const char *){NULL}),
+			 TG_EINVAL);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -330,6 +392,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_all_keys),
 	    cmocka_unit_test(test_write_round_trip),
+	    cmocka_unit_test(test_every_key),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_long_line),
 	    cmocka_unit_test(test_missing_file),
