@@ -70,3 +70,9 @@ TG_UNIT_TESTS += tests/unit/test_ubid
 tests_unit_test_ubid_SOURCES = tests/unit/test_ubid.c
 tests_unit_test_ubid_CPPFLAGS = $(TG_TESTS_CPP)
 tests_unit_test_ubid_LDADD = $(TG_TESTS_LIBS)
+
+# output files written whole or not at all (core/outfile.c)
+TG_UNIT_TESTS += tests/unit/test_outfile
+tests_unit_test_outfile_SOURCES = tests/unit/test_outfile.c tests/unit/tg_unit.h
+tests_unit_test_outfile_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_outfile_LDADD = $(TG_TESTS_LIBS)
