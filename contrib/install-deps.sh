@@ -9,7 +9,7 @@
 #                              headless Chromium for the report page ...)
 #   install-deps.sh --bench    also what `make bench-resolver` needs
 set -euo pipefail
-PKGS="build-essential autoconf automake libtool pkg-config
+PKGS="build-essential autoconf autoconf-archive automake libtool pkg-config
 	libldns-dev libunbound-dev libcmocka-dev libidn2-dev publicsuffix
 	libjson-c-dev zlib1g-dev ldnsutils jq binutils"
 for arg in "$@"; do

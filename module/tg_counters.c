@@ -3,6 +3,8 @@
  * \file
  * The Prometheus textfile of the counters (tg_counters.h).
  */
+#include "tg_config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -3,6 +3,8 @@
  * \file
  * The last-good snapshot of the lists (tg_snapshot.h).
  */
+#include "tg_config.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

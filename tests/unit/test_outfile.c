@@ -7,6 +7,8 @@
  * device is written in place and stays what it was; a directory that
  * cannot be written is an error naming the file.
  */
+#include "tg_config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
