@@ -11,7 +11,7 @@ ub_args=$(bash contrib/build-unbound.sh --print-configure-args)
 if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt configure ]; then
 	autoreconf -fi >/dev/null
 fi
-want="$ub_args $*"
+want="--enable-werror $ub_args $*"
 if [ ! -f config.status ] || [ "$(cat .tg-configured 2>/dev/null)" != "$want" ]; then
 	# (autoconf's exit trap tries "rm -f core"; core/ is our source folder)
 	./configure -q $want 2> >(grep -v "cannot remove 'core'" >&2)

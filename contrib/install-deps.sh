@@ -10,7 +10,7 @@
 #   install-deps.sh --bench    also what `make bench-resolver` needs
 #   install-deps.sh --instr    also what `make bench-instr` needs (valgrind)
 set -euo pipefail
-PKGS="build-essential autoconf automake libtool pkg-config
+PKGS="build-essential autoconf autoconf-archive automake libtool pkg-config
 	libldns-dev libunbound-dev libcmocka-dev libidn2-dev publicsuffix
 	libjson-c-dev zlib1g-dev ldnsutils jq binutils"
 for arg in "$@"; do

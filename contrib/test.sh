@@ -55,7 +55,7 @@ if [ "${1:-}" = "--sanitizers" ]; then
 		(cd "$bdir/src" && autoreconf -fi >/dev/null 2>&1) ||
 			{ echo "test.sh: autoreconf failed" >&2; exit 1; }
 	fi
-	want="--enable-sanitizers $ub_args $*"
+	want="--enable-sanitizers --enable-werror $ub_args $*"
 	cd "$bdir/build"
 	if [ ! -f config.status ] || [ "$(cat .tg-configured 2>/dev/null)" != "$want" ]; then
 		../src/configure -q $want || { echo "test.sh: configure failed" >&2; exit 1; }

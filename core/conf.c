@@ -945,28 +945,18 @@ void tg_conf_index_options(const tg_conf *conf, tg_index_options *opts)
 int tg_conf_write(const tg_conf *c, const char *path,
 		  const char *const *list_paths, tg_error *err)
 {
-	char tmp[TG_NAME_BUF + 8];
+	tg_outfile *of;
 	FILE *fp;
 	size_t i;
-	int ok;
+	int rc = tg_outfile_open(path, 0640, &of, err);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return tg_conf_fail(err, TG_ELIMIT, path, 0, "path too long");
-	fp = fopen(tmp, "w");
-	if (!fp)
-		return tg_conf_fail(err, TG_EIO, tmp, 0, "cannot write: %s",
-				    strerror(errno));
+	if (rc != TG_OK)
+		return rc;
+	fp = tg_outfile_stream(of);
 	fprintf(fp, "# written by typoguard from %s\n", c->path);
 	for (i = 0; i < TG_CONF_NITEMS; i++)
 		if (tg_conf_items[i].write)
 			tg_conf_items[i].write(fp, c, &tg_conf_items[i],
 					       list_paths);
-	ok = !ferror(fp);
-	ok = (fclose(fp) == 0) && ok;
-	if (!ok || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return tg_conf_fail(err, TG_EIO, path, 0, "cannot write: %s",
-				    strerror(errno));
-	}
-	return TG_OK;
+	return tg_outfile_commit(of, err);
 }

@@ -19,6 +19,7 @@ core_libtgcore_la_SOURCES = \
 	core/index.c \
 	core/score.c \
 	core/enumerate.c \
+	core/outfile.c \
 	core/ubid_internal.h \
 	core/ubid.c
 # the built-in infrastructure list, generated from conf/infrastructure.list

@@ -46,6 +46,7 @@
 #include <zlib.h>
 
 #include "report_internal.h"
+#include "typoguard.h"
 
 /** Longest event line read (longer ones are counted as bad). */
 #define TG_REPORT_MAX_LINE (64u * 1024u)
@@ -2422,45 +2423,21 @@ static int tg_report_args(tg_report *r, int argc, char **argv)
 	return TG_R_OK;
 }
 
-/** Write the report to r->output (atomically: a new file renamed over
- *  it) or stdout.  An output that exists and is not a regular file (a
- *  FIFO, /dev/null, /dev/stdout) is written in place: renaming over it
- *  would replace the device with a file. */
+/** Write the report to r->output (whole or not at all, a FIFO or device
+ *  in place: tg_outfile) or stdout. */
 static int tg_report_write(tg_report *r, const tg_rout *o)
 {
-	char tmp[4096];
 	FILE *out = stdout;
-	struct stat st;
-	int rc = TG_R_OK, in_place = 0;
+	tg_outfile *of = NULL;
+	tg_error err;
+	int rc = TG_R_OK;
 
-	if (r->output != NULL && stat(r->output, &st) == 0 &&
-	    !S_ISREG(st.st_mode)) {
-		in_place = 1;
-		out = fopen(r->output, "w");
-		if (out == NULL) {
-			tg_r_warn(r, "%s: cannot write: %s", r->output,
-				  strerror(errno));
+	if (r->output != NULL) {
+		if (tg_outfile_open(r->output, 0644, &of, &err) != TG_OK) {
+			tg_r_warn(r, "%s: %s", r->output, err.reason);
 			return TG_R_ERROR;
 		}
-	} else if (r->output != NULL) {
-		int fd;
-
-		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX",
-				     r->output) >= sizeof(tmp)) {
-			tg_r_warn(r, "%s: name too long", r->output);
-			return TG_R_ERROR;
-		}
-		fd = mkstemp(tmp);
-		if (fd < 0 || (out = fdopen(fd, "w")) == NULL) {
-			tg_r_warn(r, "%s: cannot write: %s", r->output,
-				  strerror(errno));
-			if (fd >= 0) {
-				close(fd);
-				unlink(tmp);
-			}
-			return TG_R_ERROR;
-		}
-		fchmod(fd, 0644);
+		out = tg_outfile_stream(of);
 	}
 	if (strcmp(r->format, "json") == 0) {
 		json_object *j = tg_json(r, o);
@@ -2480,18 +2457,15 @@ static int tg_report_write(tg_report *r, const tg_rout *o)
 	} else {
 		tg_write_text(r, o, out);
 	}
-	if (fflush(out) != 0 || ferror(out))
+	if (of != NULL) {
+		if (rc != TG_R_OK) {
+			tg_outfile_abort(of);
+		} else if (tg_outfile_commit(of, &err) != TG_OK) {
+			tg_r_warn(r, "%s: %s", r->output, err.reason);
+			return TG_R_ERROR;
+		}
+	} else if (fflush(out) != 0 || ferror(out)) {
 		rc = TG_R_ERROR;
-	if (in_place) {
-		if (fclose(out) != 0)
-			rc = TG_R_ERROR;
-	} else if (r->output != NULL) {
-		if (fclose(out) != 0)
-			rc = TG_R_ERROR;
-		if (rc == TG_R_OK && rename(tmp, r->output) != 0)
-			rc = TG_R_ERROR;
-		if (rc != TG_R_OK)
-			unlink(tmp);
 	}
 	if (rc != TG_R_OK)
 		tg_r_warn(r, "%s: cannot write: %s",

@@ -1274,33 +1274,6 @@ static int tg_export_write(FILE *out, const tg_tool_opts *o,
 	return 0;
 }
 
-/** Open the output: stdout, or a temporary file next to \p path. */
-static FILE *tg_export_open(const char *path, char *tmp, size_t cap)
-{
-	int fd;
-	FILE *fp;
-
-	if (path == NULL)
-		return stdout;
-	if (snprintf(tmp, cap, "%s.XXXXXX", path) >= (int)cap) {
-		tg_warn("export: output path too long: %s", path);
-		return NULL;
-	}
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		tg_warn("export: cannot create %s: %s", tmp, strerror(errno));
-		return NULL;
-	}
-	(void)fchmod(fd, 0644); /* the resolver reads it */
-	fp = fdopen(fd, "w");
-	if (fp == NULL) {
-		tg_warn("export: %s: %s", tmp, strerror(errno));
-		close(fd);
-		unlink(tmp);
-	}
-	return fp;
-}
-
 /**
  * typoguard export: the lookalikes of every protected entry, as an RPZ
  * zone or as Unbound local-zone lines.  Output is a pure function of the
@@ -1319,11 +1292,13 @@ static int tg_cmd_export(int argc, char **argv, const char *config)
 	tg_export ex;
 	ldns_rdf *origin = NULL;
 	char **names = NULL;
-	char tmp[4096], stamp[64];
+	char stamp[64];
 	const char *stamp_p = NULL;
 	size_t i, u = 0;
 	uint32_t serial;
 	FILE *out = NULL;
+	tg_outfile *of = NULL;
+	tg_error err;
 	int rc, status = TG_EXIT_ERROR;
 
 	memset(&o, 0, sizeof(o));
@@ -1426,37 +1401,29 @@ static int tg_cmd_export(int argc, char **argv, const char *config)
 	}
 	if (o.serial_given)
 		serial = o.serial;
-	out = tg_export_open(o.output, tmp, sizeof(tmp));
-	if (out == NULL)
-		goto done;
-	if (out == stdout)
+	if (o.output != NULL) {
+		if (tg_outfile_open(o.output, 0644, &of, &err) != TG_OK) {
+			tg_report(&err);
+			goto done;
+		}
+		out = tg_outfile_stream(of);
+	} else {
+		out = stdout;
 		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	}
 	if (tg_export_write(out, &o, &iopts, list, conf_used, names, u, &ex,
 			    origin, serial, stamp_p) != 0) {
-		if (out != stdout) {
-			fclose(out);
-			unlink(tmp);
-		}
+		tg_outfile_abort(of);
 		goto done;
 	}
-	if (out == stdout) {
+	if (of == NULL) {
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			tg_warn("write error: %s", strerror(errno));
 			goto done;
 		}
 	} else {
-		int bad =
-		    fflush(out) != 0 || ferror(out) || fsync(fileno(out)) != 0;
-
-		if (fclose(out) != 0 || bad) {
-			tg_warn("export: writing %s: %s", tmp, strerror(errno));
-			unlink(tmp);
-			goto done;
-		}
-		if (rename(tmp, o.output) != 0) {
-			tg_warn("export: rename %s to %s: %s", tmp, o.output,
-				strerror(errno));
-			unlink(tmp);
+		if (tg_outfile_commit(of, &err) != TG_OK) {
+			tg_report(&err);
 			goto done;
 		}
 		printf("%s: %zu lookalikes of %zu protected names (%s)\n",

@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -344,6 +345,37 @@ typedef int (*tg_enum_fn)(const char *name, const tg_result *res, void *arg);
 int tg_enumerate(const tg_index *index, const char *protected_name,
 		 tg_verdict min_verdict, size_t limit, tg_enum_fn fn,
 		 void *arg);
+
+/* ------------------------------------------------------------ output files */
+
+/**
+ * An output file that appears whole or not at all.  A regular file (or a
+ * new name) is written to a temporary file beside it and renamed over it
+ * by tg_outfile_commit(), after fsync(); a name that exists and is not a
+ * regular file (FIFO, /dev/null) is written in place, never replaced.
+ */
+typedef struct tg_outfile tg_outfile;
+
+/**
+ * Start writing \p path (a new file gets permission bits \p mode, e.g.
+ * 0644).  On TG_OK *\p out owns the handle: finish it with exactly one of
+ * tg_outfile_commit() or tg_outfile_abort().
+ */
+int tg_outfile_open(const char *path, unsigned mode, tg_outfile **out,
+		    tg_error *err) TG_WARN_UNUSED;
+
+/** The stream to write to (owned by the handle). */
+FILE *tg_outfile_stream(tg_outfile *f);
+
+/**
+ * Flush, fsync, close and put the file in place; frees \p f.  TG_OK, or
+ * TG_EIO with "file: cannot write: reason" (the old file is untouched).
+ */
+int tg_outfile_commit(tg_outfile *f, tg_error *err);
+
+/** Drop what was written (the old file is untouched); frees \p f.  NULL
+ *  is a no-op. */
+void tg_outfile_abort(tg_outfile *f);
 
 /* ----------------------------------------------------------- configuration */
 

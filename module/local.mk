@@ -21,6 +21,7 @@ TG_MODULE_CORE = \
 	module/tg_snapshot.c module/tg_snapshot.h \
 	module/tg_thread.c module/tg_thread.h
 module_typoguard_la_CPPFLAGS = -isystem $(UNBOUND_SRC) -I$(top_srcdir)/core \
+	-I$(top_builddir)/core \
 	$(LDNS_CFLAGS)
 module_typoguard_la_CFLAGS = $(TG_CFLAGS) -std=gnu11
 module_typoguard_la_LDFLAGS = -module -avoid-version -shared \

@@ -3,6 +3,8 @@
  * \file
  * The bounded output buffer (tg_buf.h).
  */
+#include "tg_config.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -3,6 +3,8 @@
  * \file
  * The Prometheus textfile of the counters (tg_counters.h).
  */
+#include "tg_config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -29,16 +31,15 @@ static void counter(tg_buf *b, const char *name, const char *help,
 
 int tg_stats_write(const tg_stats *s, const char *path)
 {
-	char tmp[PATH_MAX], *text;
-	size_t len = 16 * 1024, off = 0;
+	char *text;
+	size_t len = 16 * 1024;
 	tg_buf b;
+	tg_outfile *of;
 	unsigned i;
-	int fd, rc = TG_OK;
+	int rc;
 
 	if (!s || !path || !*path)
 		return TG_EINVAL;
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
-		return TG_EIO;
 	text = malloc(len);
 	if (!text)
 		return TG_ENOMEM;
@@ -94,28 +95,16 @@ int tg_stats_write(const tg_stats *s, const char *path)
 		free(text);
 		return TG_ELIMIT;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
+	if (tg_outfile_open(path, 0644, &of, NULL) != TG_OK) {
 		free(text);
 		return TG_EIO;
 	}
-	while (off < b.pos) {
-		ssize_t n = write(fd, text + off, b.pos - off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = TG_EIO;
-			break;
-		}
-		off += (size_t)n;
+	if (fwrite(text, 1, b.pos, tg_outfile_stream(of)) != b.pos) {
+		tg_outfile_abort(of);
+		free(text);
+		return TG_EIO;
 	}
-	if (close(fd) != 0)
-		rc = TG_EIO;
-	if (rc == TG_OK && rename(tmp, path) != 0)
-		rc = TG_EIO;
-	if (rc != TG_OK)
-		unlink(tmp);
+	rc = tg_outfile_commit(of, NULL) == TG_OK ? TG_OK : TG_EIO;
 	free(text);
 	return rc;
 }

@@ -4,6 +4,8 @@
  * One event as a line: JSON (schema version TG_EVENT_SCHEMA_VERSION,
  * described by module/event.schema.json) or key=value (tg_event_format.h).
  */
+#include "tg_config.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

@@ -46,6 +46,8 @@
  * syslog(3) is used instead, i.e. Unbound's connection, lines prefixed
  * "typoguard: ".
  */
+#include "tg_config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -5,6 +5,8 @@
  * design (generation-indexed slots with striped reader counts, a reload
  * thread, a last-good snapshot in tg_snapshot.c).
  */
+#include "tg_config.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -3,6 +3,8 @@
  * \file
  * The last-good snapshot of the lists (tg_snapshot.h).
  */
+#include "tg_config.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,36 +20,34 @@
 /** Snapshot manifest inside state-dir. */
 #define SNAP_MANIFEST "last-good.conf"
 
-/** Copy \p from to \p to (via a temporary file and rename). */
+/** Copy \p from to \p to (whole or not at all: tg_outfile). */
 static int copy_file(const char *from, const char *to)
 {
-	char tmp[PATH_MAX], buf[65536];
-	int in, outfd, ok = 1;
+	char buf[65536];
+	tg_outfile *of;
+	FILE *out;
+	int in, ok = 1;
 	ssize_t n;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", to) >= (int)sizeof(tmp))
-		return -1;
 	in = open(from, O_RDONLY | O_CLOEXEC);
 	if (in < 0)
 		return -1;
-	outfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (outfd < 0) {
+	if (tg_outfile_open(to, 0640, &of, NULL) != TG_OK) {
 		close(in);
 		return -1;
 	}
+	out = tg_outfile_stream(of);
 	while (ok && (n = read(in, buf, sizeof(buf))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		ok = n > 0 && write(outfd, buf, (size_t)n) == n;
+		ok = n > 0 && fwrite(buf, 1, (size_t)n, out) == (size_t)n;
 	}
 	close(in);
-	ok = fsync(outfd) == 0 && ok;
-	ok = close(outfd) == 0 && ok;
-	if (!ok || rename(tmp, to) != 0) {
-		unlink(tmp);
+	if (!ok) {
+		tg_outfile_abort(of);
 		return -1;
 	}
-	return 0;
+	return tg_outfile_commit(of, NULL) == TG_OK ? 0 : -1;
 }
 
 /** Remove snapshot copies of every generation but \p keep. */

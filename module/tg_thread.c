@@ -3,6 +3,8 @@
  * \file
  * Module threads start with every signal blocked (see tg_thread.h).
  */
+#include "tg_config.h"
+
 #include <signal.h>
 
 #include "tg_thread.h"

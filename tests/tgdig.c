@@ -16,6 +16,8 @@
  * from 127.0.0.1), -t uses TCP, -c sets CD.  Exit 0 with an answer, 2 on
  * usage errors, 3 when no answer arrived (timeout, refused connection).
  */
+#include "tg_config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -9,6 +9,8 @@
  * parse again (an unreadable snapshot would strand the resolver).  List
  * files named in the input are never opened.
  */
+#include "tg_config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,6 +10,8 @@
  * and the scorer too.  Invariants: a failure names a line and a reason;
  * a successful load counts at most one entry per line.
  */
+#include "tg_config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

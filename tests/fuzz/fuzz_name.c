@@ -9,6 +9,8 @@
  * scored is scored again from its normalised form (when that is printed
  * whole, without escapes): the score must not change.
  */
+#include "tg_config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,6 +4,8 @@
  * Helpers shared by the fuzz targets: memory files for the path-based
  * parsers, the fixed scoring index and the result invariants (fuzz.h).
  */
+#include "tg_config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -11,6 +11,8 @@
  * labels that do not decode, UTF-8 that is not.  Scored against the small
  * fixed index of tg_fuzz_index(); the result invariants are checked.
  */
+#include "tg_config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

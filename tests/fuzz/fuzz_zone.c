@@ -7,6 +7,8 @@
  * deep origin), the rest is the zone file.  Invariants as for plain lists:
  * a failure carries its code and a reason.
  */
+#include "tg_config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

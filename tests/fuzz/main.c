@@ -8,6 +8,8 @@
  * `make check` exercises every target under the normal (or sanitizer)
  * build.  A crash or abort fails the test; so does an empty corpus.
  */
+#include "tg_config.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>

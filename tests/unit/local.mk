@@ -8,13 +8,13 @@ tests_unit_test_conf_LDADD = $(TG_TESTS_LIBS)
 TG_UNIT_TESTS += tests/unit/test_events
 tests_unit_test_events_SOURCES = tests/unit/test_events.c $(TG_MODULE_CORE)
 tests_unit_test_events_CPPFLAGS = $(TG_TESTS_CPP) -I$(top_srcdir)/module
-tests_unit_test_events_LDADD = $(TG_TESTS_LIBS) -lpthread
+tests_unit_test_events_LDADD = $(TG_TESTS_LIBS) $(PTHREAD_LIBS)
 
 TG_UNIT_TESTS += tests/unit/test_policy
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c tests/unit/tg_unit.h \
 	$(TG_MODULE_CORE)
 tests_unit_test_policy_CPPFLAGS = $(TG_TESTS_CPP) -I$(top_srcdir)/module
-tests_unit_test_policy_LDADD = $(TG_TESTS_LIBS) -lpthread
+tests_unit_test_policy_LDADD = $(TG_TESTS_LIBS) $(PTHREAD_LIBS)
 
 # core (issue 3): names, PSL, lists, scoring.  TG_SRCDIR and TG_DATA_DIR
 # come from AM_TESTS_ENVIRONMENT; tg_unit.h holds the shared helpers.
@@ -36,7 +36,7 @@ tests_unit_test_list_LDADD = $(TG_TESTS_LIBS)
 TG_UNIT_TESTS += tests/unit/test_score
 tests_unit_test_score_SOURCES = tests/unit/test_score.c tests/unit/tg_unit.h
 tests_unit_test_score_CPPFLAGS = $(TG_TESTS_CPP)
-tests_unit_test_score_LDADD = $(TG_TESTS_LIBS) -lpthread
+tests_unit_test_score_LDADD = $(TG_TESTS_LIBS) $(PTHREAD_LIBS)
 
 # issue 7: input limits (README "Limits"); reads core/list_internal.h to
 # reach the entry cap without loading ten million names.
@@ -70,3 +70,9 @@ TG_UNIT_TESTS += tests/unit/test_ubid
 tests_unit_test_ubid_SOURCES = tests/unit/test_ubid.c
 tests_unit_test_ubid_CPPFLAGS = $(TG_TESTS_CPP)
 tests_unit_test_ubid_LDADD = $(TG_TESTS_LIBS)
+
+# output files written whole or not at all (core/outfile.c)
+TG_UNIT_TESTS += tests/unit/test_outfile
+tests_unit_test_outfile_SOURCES = tests/unit/test_outfile.c tests/unit/tg_unit.h
+tests_unit_test_outfile_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_outfile_LDADD = $(TG_TESTS_LIBS)

@@ -4,6 +4,8 @@
  * Unit tests of the typoguard.conf parser (core/conf.c): defaults, every
  * key, and that every bad key or value fails with the right file and line.
  */
+#include "tg_config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -9,6 +9,8 @@
  * the requested verdict against the protected name, and the caps keep a
  * 63-character label bounded.
  */
+#include "tg_config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

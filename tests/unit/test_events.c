@@ -9,6 +9,8 @@
  * that depend on the writer thread poll the file with a deadline instead of
  * sleeping a fixed time.
  */
+#include "tg_config.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>

@@ -7,6 +7,8 @@
  * RFC 3492 decoder on the RFC's own sample and on malformed input, and the
  * code point table (folded, stripped, unknown).
  */
+#include "tg_config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

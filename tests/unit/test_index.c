@@ -8,6 +8,8 @@
  * own target, and unrelated names must match nothing.  Only the public
  * API is used: the table layout may change, what it answers may not.
  */
+#include "tg_config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

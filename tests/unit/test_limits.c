@@ -19,6 +19,8 @@
  *    since root reads everything), a directory instead of a file, an
  *    empty file.
  */
+#include "tg_config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

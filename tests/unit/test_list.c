@@ -6,6 +6,8 @@
  * "file:line: reason"; zone files through ldns (origin stripping, apex
  * records skipped, names outside the origin, syntax errors); the API.
  */
+#include "tg_config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

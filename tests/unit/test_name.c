@@ -7,6 +7,8 @@
  * (IDN, Cyrillic, Latin-ASCII, unmapped code points) and the look-alike
  * skeleton used for ASCII homoglyphs.
  */
+#include "tg_config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

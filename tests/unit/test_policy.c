@@ -6,6 +6,8 @@
  * snapshot, and index swaps while reader threads score continuously (run
  * it under ASan or valgrind to see a use-after-free if the protocol broke).
  */
+#include "tg_config.h"
+
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -6,6 +6,8 @@
  * rule, IDN rules, comments and load errors.  A small list written by the
  * test pins the semantics; the system list checks real cases.
  */
+#include "tg_config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -8,6 +8,8 @@
  * Most tests build a small index from names given inline; the .mil block
  * set uses the sample list conf/protected.list of the source tree.
  */
+#include "tg_config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -5,6 +5,8 @@
  * string, the version literal found in an executable image, what the
  * running side is made of, and the refusal line an operator reads.
  */
+#include "tg_config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
