@@ -26,20 +26,7 @@
 #include "index_internal.h"
 #include "list_internal.h"
 #include "name_internal.h"
-
-/* The curated TLD confusion table (detection notes): strong pairs are
- * real, delegated TLDs one omission or dot shift away; weak ones are
- * substitutions that are worth a log line, not a block. */
-static const struct {
-	const char *prot, *conf;
-	uint8_t strong;
-} tg_builtin_pairs[] = {
-    {"mil", "ml", 1},  {"mil", "il", 1},  {"com", "co", 1},  {"com", "cm", 1},
-    {"com", "om", 1},  {"net", "ne", 1},  {"net", "et", 1},  {"edu", "eu", 1},
-    {"int", "in", 1},  {"int", "it", 1},  {"org", "or", 0},  {"mil", "mit", 0},
-    {"mil", "ril", 0}, {"com", "cam", 0}, {"com", "bom", 0}, {"com", "mom", 0},
-    {"gov", "goo", 0}, {"gov", "gop", 0}, {"gov", "got", 0}, {"gov", "mov", 0},
-};
+#include "rules_internal.h"
 
 void tg_index_options_init(tg_index_options *opts)
 {
@@ -354,26 +341,20 @@ nomem:
 	return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
 }
 
-/* Single-character look-alike folds, strong (0/o, 1/i/l) and weak (also
- * e/c, d/b, q/g, n/r/m, v/u, 8/3, 9/6); 0 means "itself". */
-static const char tg_glyph_strong[128] = {
-    ['0'] = 'o', ['1'] = 'l', ['i'] = 'l'};
-static const char tg_glyph_weak[128] = {
-    ['0'] = 'o', ['1'] = 'l', ['i'] = 'l', ['e'] = 'c',
-    ['d'] = 'b', ['q'] = 'g', ['n'] = 'm', ['r'] = 'm',
-    ['v'] = 'u', ['8'] = '3', ['9'] = '6'};
-
+/* Single-character look-alike folds of the rule table (rules.c); 0
+ * means "itself". */
 static inline char tg_glyph_one(char c, int strong_only)
 {
 	unsigned char u = (unsigned char)c;
 	if (u >= 128)
 		return c;
-	char r = strong_only ? tg_glyph_strong[u] : tg_glyph_weak[u];
+	char r = strong_only ? tg_rule_fold_strong[u] : tg_rule_fold_weak[u];
 	return r ? r : c;
 }
 
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 {
+	tg_rules_init(); /* the fold tables (once; a load after that) */
 	if (m > TG_FOLD_MAX)
 		m = TG_FOLD_MAX;
 	size_t n = 0;
@@ -846,19 +827,17 @@ static int tg_build_shift_tlds(tg_index *ix, tg_error *err)
 
 static int tg_build_pairs(tg_index *ix, const tg_list *list, tg_error *err)
 {
-	size_t nb = sizeof(tg_builtin_pairs) / sizeof(tg_builtin_pairs[0]);
+	size_t nb = tg_rule_npairs;
 	ix->pairs = calloc(nb + list->npairs, sizeof(*ix->pairs));
 	if (!ix->pairs)
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
 	for (size_t i = 0; i < nb; i++) {
 		struct tg_index_pair *p = &ix->pairs[ix->npairs++];
-		snprintf(p->prot, sizeof(p->prot), "%s",
-			 tg_builtin_pairs[i].prot);
-		snprintf(p->conf, sizeof(p->conf), "%s",
-			 tg_builtin_pairs[i].conf);
+		snprintf(p->prot, sizeof(p->prot), "%s", tg_rule_pairs[i].prot);
+		snprintf(p->conf, sizeof(p->conf), "%s", tg_rule_pairs[i].conf);
 		p->plen = (uint8_t)strlen(p->prot);
 		p->clen = (uint8_t)strlen(p->conf);
-		p->strong = tg_builtin_pairs[i].strong;
+		p->strong = tg_rule_pairs[i].strong;
 	}
 	for (size_t i = 0; i < list->npairs; i++) {
 		/* an operator pair overrides a weak built-in one */
@@ -912,6 +891,7 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 				    "thresholds must satisfy 0 <= log (%d) <= "
 				    "block (%d) <= 100",
 				    opts->log_threshold, opts->block_threshold);
+	tg_rules_init();
 	tg_index *ix = calloc(1, sizeof(*ix));
 	if (!ix)
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");

@@ -17,7 +17,9 @@ core_libtgcore_la_SOURCES = \
 	core/index_internal.h \
 	core/index.c \
 	core/score.c \
-	core/enumerate.c
+	core/enumerate.c \
+	core/rules_internal.h \
+	core/rules.c
 core_libtgcore_la_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(IDN2_CFLAGS) \
 	-DTG_SYSCONFDIR='"$(sysconfdir)"'
 core_libtgcore_la_LIBADD = $(LDNS_LIBS) $(IDN2_LIBS)

@@ -33,7 +33,7 @@
  * threshold.  The model's false-positive rules: labels of four characters
  * or fewer match only through skeletons and TLD rules; a query whose TLD
  * is a restricted registry (.mil .gov .edu .int) scores at most
- * TG_SCORE_RESTRICTED, because outsiders cannot register there; a query
+ * tg_rules.restricted_cap, because outsiders cannot register there; a query
  * label of four characters or fewer never blocks through an edit (mail.com
  * is one edit from gmail.com); a final 's' more or less (stripe/stripes)
  * and digit-only differences stay low; a glued TLD followed by an
@@ -55,59 +55,10 @@
 
 #include "index_internal.h"
 #include "name_internal.h"
+#include "rules_internal.h"
 
-/** Score cap inside restricted registries (below the default log). */
-#define TG_SCORE_RESTRICTED 30
-/** Score cap when the query label has four characters or fewer. */
-#define TG_SCORE_SHORT 60
 /** Candidates kept per query. */
 #define TG_MAX_CANDS 32
-
-/* Keyboard neighbours: union of QWERTY, QWERTZ and AZERTY (symmetric). */
-static const char *const tg_kbd[128] = {
-    ['0'] = "9op",     ['1'] = "2aq",	    ['2'] = "13aqwz",
-    ['3'] = "24ewz",   ['4'] = "35er",	    ['5'] = "46rt",
-    ['6'] = "57tyz",   ['7'] = "68uyz",	    ['8'] = "79iu",
-    ['9'] = "08io",    ['a'] = "12qswyz",   ['b'] = "ghnv",
-    ['c'] = "dfvx",    ['d'] = "cefrsx",    ['e'] = "34drswz",
-    ['f'] = "cdgrtv",  ['g'] = "bfhtvyz",   ['h'] = "bgjnuyz",
-    ['i'] = "89jkou",  ['j'] = "hikmnu",    ['k'] = "ijlmo",
-    ['l'] = "kmop",    ['m'] = "jklnp",	    ['n'] = "bhjm",
-    ['o'] = "09iklp",  ['p'] = "0lmo",	    ['q'] = "12aswz",
-    ['r'] = "45deft",  ['s'] = "adeqwxyz",  ['t'] = "56fgryz",
-    ['u'] = "78hijyz", ['v'] = "bcfg",	    ['w'] = "23aeqsx",
-    ['x'] = "cdswyz",  ['y'] = "67aghstux", ['z'] = "2367aeghqstux",
-};
-
-/* Single-character ASCII look-alikes, as unordered pairs. */
-static const char tg_glyph_pairs[][2] = {
-    {'0', 'o'}, {'1', 'l'}, {'1', 'i'}, {'i', 'l'}, {'b', 'd'},
-    {'c', 'e'}, {'g', 'q'}, {'m', 'n'}, {'n', 'r'}, {'u', 'v'},
-    {'3', '8'}, {'6', '9'}, {'5', 's'}, {'o', 'q'}, {'j', 'i'},
-};
-
-/* Doppelganger prefixes: a subdomain label glued to the registrable one. */
-static const struct {
-	const char *p;
-	size_t len;
-	unsigned cls;
-	int score;
-} tg_prefixes[] = {
-    {"www", 3, TG_C_MISSING_DOT, 85}, {"ww", 2, TG_C_MISSING_DOT, 80},
-    {"mail", 4, TG_C_PREFIX, 75},     {"email", 5, TG_C_PREFIX, 75},
-    {"webmail", 7, TG_C_PREFIX, 75},  {"smtp", 4, TG_C_PREFIX, 75},
-    {"mx", 2, TG_C_PREFIX, 70},	      {"login", 5, TG_C_PREFIX, 75},
-    {"secure", 6, TG_C_PREFIX, 70},   {"owa", 3, TG_C_PREFIX, 75},
-    {"portal", 6, TG_C_PREFIX, 70},   {"vpn", 3, TG_C_PREFIX, 70},
-};
-
-/** Bit (c - 'a') set for each first letter of a prefix above. */
-#define TG_PREFIX_FIRST                                                        \
-	(1u << ('w' - 'a') | 1u << ('m' - 'a') | 1u << ('e' - 'a') |           \
-	 1u << ('s' - 'a') | 1u << ('l' - 'a') | 1u << ('o' - 'a') |           \
-	 1u << ('p' - 'a') | 1u << ('v' - 'a'))
-
-static const char *const tg_restricted[] = {"mil", "gov", "edu", "int"};
 
 enum tg_probe_kind {
 	TG_P_BASE,
@@ -186,8 +137,8 @@ static void tg_add_cand(struct tg_ctx *c, uint32_t tid, int score,
 		return;
 	if (score > 100)
 		score = 100;
-	if (c->restricted && score > TG_SCORE_RESTRICTED)
-		score = TG_SCORE_RESTRICTED;
+	if (c->restricted && score > tg_rules.restricted_cap)
+		score = tg_rules.restricted_cap;
 	for (size_t i = 0; i < c->nc; i++) {
 		struct tg_cand *k = &c->c[i];
 		if (k->tid != tid)
@@ -308,18 +259,7 @@ static int tg_is_vowel(char ch)
 
 static int tg_kbd_near(char a, char b)
 {
-	const char *k =
-	    ((unsigned char)a < 128) ? tg_kbd[(unsigned char)a] : NULL;
-	return k && b && strchr(k, b) != NULL;
-}
-
-static int tg_glyph_pair(char a, char b)
-{
-	for (size_t i = 0; i < sizeof(tg_glyph_pairs) / 2; i++)
-		if ((tg_glyph_pairs[i][0] == a && tg_glyph_pairs[i][1] == b) ||
-		    (tg_glyph_pairs[i][0] == b && tg_glyph_pairs[i][1] == a))
-			return 1;
-	return 0;
+	return tg_rule_kbd(a, b) != 0;
 }
 
 static int tg_is_digit(char ch)
@@ -347,73 +287,77 @@ static unsigned tg_classify(const char *q, size_t m, const char *R, size_t rl,
 		char ch = q[i];
 		if (i == rl) {
 			cls |= TG_C_ADDITION;
-			s = 80;
+			s = tg_rules.addition;
 		}
 		if (ch == '-') {
 			cls |= TG_C_HYPHENATION;
-			s = tg_max(s, 82);
+			s = tg_max(s, tg_rules.hyphenation);
 		} else if ((i > 0 && q[i - 1] == ch) ||
 			   (i + 1 < m && q[i + 1] == ch)) {
 			cls |= TG_C_REPETITION;
-			s = tg_max(s, 85);
+			s = tg_max(s, tg_rules.repetition);
 		} else if ((i > 0 && tg_kbd_near(q[i - 1], ch)) ||
 			   (i + 1 < m && tg_kbd_near(q[i + 1], ch))) {
 			cls |= TG_C_INSERTION;
-			s = tg_max(s, 80);
+			s = tg_max(s, tg_rules.insertion_kbd);
 		} else if (!cls) {
 			cls |= TG_C_INSERTION;
-			s = 65;
+			s = tg_rules.insertion_other;
 		}
 		if ((ch == 'l' || ch == 'i') && i + 1 < m &&
 		    (q[i + 1] == 'b' || q[i + 1] == 'h' || q[i + 1] == 'k')) {
 			cls |= TG_C_HOMOGLYPH;
-			s = tg_max(s, 85);
+			s = tg_max(s, tg_rules.insertion_glyph);
 		}
 		if (ch == TG_FOLD_UNKNOWN) {
 			cls |= TG_C_IDN_HOMOGLYPH;
-			s = tg_max(s, 75);
+			s = tg_max(s, tg_rules.idn_insert);
 		}
 	} else if (m + 1 == rl) {
 		if (memcmp(q + i, R + i + 1, rl - i - 1) != 0)
 			return 0;
 		cls |= TG_C_OMISSION;
-		s = 80;
+		s = tg_rules.omission;
 	} else if (m == rl) {
 		if (i == m)
 			return 0; /* equal */
 		char a = R[i], b = q[i];
 		if (memcmp(q + i + 1, R + i + 1, m - i - 1) == 0) {
-			if (tg_glyph_pair(a, b)) {
+			if (tg_rule_glyph_pair(a, b)) {
 				cls |= TG_C_HOMOGLYPH;
-				s = tg_max(s, 90);
+				s = tg_max(s, tg_rules.homoglyph_edit);
 			}
 			if (tg_is_vowel(a) && tg_is_vowel(b)) {
 				cls |= TG_C_VOWEL_SWAP;
-				s = tg_max(s, 70);
+				s = tg_max(s, tg_rules.vowel_swap);
 			}
-			if (tg_kbd_near(a, b)) {
+			unsigned kb = tg_rule_kbd(a, b);
+			if (kb) {
 				cls |= TG_C_REPLACEMENT;
-				s = tg_max(s, 75);
+				s = tg_max(s, (kb & TG_KBD_QWERTY)
+						  ? tg_rules.replacement_kbd
+						  : tg_rules.replacement_kbd2);
 			}
 			unsigned x = (unsigned char)a ^ (unsigned char)b;
 			if (x && !(x & (x - 1))) {
 				cls |= TG_C_BITFLIP;
-				s = tg_max(s, 65);
+				s = tg_max(s, tg_rules.bitflip);
 			}
 			if (b == TG_FOLD_UNKNOWN) {
 				cls |= TG_C_IDN_HOMOGLYPH;
-				s = tg_max(s, 80);
+				s = tg_max(s, tg_rules.idn_edit);
 			}
 			if (!cls) {
 				cls |= TG_C_REPLACEMENT;
-				s = 55;
+				s = tg_rules.replacement_other;
 			}
-			if (tg_is_digit(a) && tg_is_digit(b) && s > 45)
-				s = 45;
+			if (tg_is_digit(a) && tg_is_digit(b) &&
+			    s > tg_rules.digit_cap)
+				s = tg_rules.digit_cap;
 		} else if (i + 1 < m && q[i] == R[i + 1] && q[i + 1] == R[i] &&
 			   memcmp(q + i + 2, R + i + 2, m - i - 2) == 0) {
 			cls |= TG_C_TRANSPOSITION;
-			s = 85;
+			s = tg_rules.transposition;
 		} else {
 			return 0;
 		}
@@ -446,24 +390,24 @@ static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 	if (c->qflags & TG_FOLD_IDN) {
 		/* a Unicode character made the edit: deliberate */
 		cls |= TG_C_IDN_HOMOGLYPH;
-		s = tg_max(s, 80);
+		s = tg_max(s, tg_rules.idn_edit);
 	}
 	if (pos == 0 && !(cls & (TG_C_HOMOGLYPH | TG_C_IDN_HOMOGLYPH)))
-		s -= 10; /* first letters are rarely mistyped */
+		s -= tg_rules.first_letter; /* rarely mistyped */
 	/* a final 's' more or less is a singular/plural pair of names
 	 * (stripe/stripes, game/games) more often than a typo */
 	if ((cls & (TG_C_ADDITION | TG_C_OMISSION)) &&
 	    ((c->m > t->skel_len && pos == t->skel_len && c->q[pos] == 's') ||
 	     (c->m < t->skel_len && pos == c->m &&
 	      tg_tskel(c, t)[pos] == 's')) &&
-	    s > 70)
-		s = 70;
+	    s > tg_rules.plural_cap)
+		s = tg_rules.plural_cap;
 	if (t->skel_len == 5)
-		s -= 5;
+		s -= tg_rules.len5;
 	else if (t->skel_len >= 8)
-		s += 5;
-	if (c->m <= 4 && s > TG_SCORE_SHORT)
-		s = TG_SCORE_SHORT;
+		s += tg_rules.len8;
+	if (c->m <= 4 && s > tg_rules.short_cap)
+		s = tg_rules.short_cap;
 	tg_add_cand(c, tid, s, cls);
 }
 
@@ -578,7 +522,7 @@ static void tg_eval_glyph(struct tg_ctx *c, uint32_t tid)
 				if (!p0) {
 					p0 = x;
 					p1 = y;
-					if (!tg_glyph_pair(x, y))
+					if (!tg_rule_glyph_pair(x, y))
 						s = 0;
 				} else if (x != p0 || y != p1) {
 					s = 0;
@@ -648,8 +592,8 @@ static void tg_eval_var(struct tg_ctx *c, enum tg_probe_kind pk, uint32_t tid)
 		break;
 	case TG_P_PREFIX:
 		if (t->skel_len >= 4 && tg_suffix_rel(c, t) == TG_S_SAME)
-			tg_add_cand(c, tid, tg_prefixes[c->arg].score,
-				    tg_prefixes[c->arg].cls);
+			tg_add_cand(c, tid, tg_rule_prefixes[c->arg].score,
+				    tg_rule_prefixes[c->arg].cls);
 		break;
 	case TG_P_EMBED:
 		tg_eval_embed(c, tid);
@@ -1008,13 +952,12 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 	/* doppelganger prefixes: wwwarmy, mailarmy (most labels start with
 	 * a letter no prefix starts with) */
 	unsigned char q0 = (unsigned char)c->q[0];
-	if (q0 < 'a' || q0 > 'z' || !(TG_PREFIX_FIRST >> (q0 - 'a') & 1))
+	if (q0 < 'a' || q0 > 'z' || !(tg_rule_prefix_first >> (q0 - 'a') & 1))
 		return;
-	for (size_t p = 0; p < sizeof(tg_prefixes) / sizeof(tg_prefixes[0]);
-	     p++) {
-		size_t pl = tg_prefixes[p].len;
-		if (c->q[0] != tg_prefixes[p].p[0] || m < pl + 4 ||
-		    memcmp(c->q, tg_prefixes[p].p, pl) != 0)
+	for (size_t p = 0; p < tg_rule_nprefixes; p++) {
+		size_t pl = tg_rule_prefixes[p].len;
+		if (c->q[0] != tg_rule_prefixes[p].p[0] || m < pl + 4 ||
+		    memcmp(c->q, tg_rule_prefixes[p].p, pl) != 0)
 			continue;
 		tg_queue(c, q, n, tg_qhash(c, pl, m), m - pl, TG_P_PREFIX, p,
 			 c->ttags[0], 1u << TG_K_EXACT);
@@ -1221,9 +1164,8 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	size_t tl;
 	const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
 	c.restricted = 0;
-	for (size_t i = 0;
-	     tl == 3 && i < sizeof(tg_restricted) / sizeof(char *); i++)
-		if (memcmp(tld, tg_restricted[i], 3) == 0)
+	for (size_t i = 0; tl == 3 && i < tg_rule_nrestricted; i++)
+		if (memcmp(tld, tg_rule_restricted[i], 3) == 0)
 			c.restricted = 1;
 	if (text)
 		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
@@ -1318,50 +1260,6 @@ int tg_score_wire_memo(const tg_index *ix, tg_memo *memo, const uint8_t *wire,
 
 /* ------------------------------------------------------------ explain */
 
-static const char *tg_class_prose(unsigned bit)
-{
-	switch (bit) {
-	case TG_C_TLD_SWAP:
-		return "the top-level domain is a known confusion of the "
-		       "protected one";
-	case TG_C_DOT_SHIFT:
-		return "the dot moved into the top-level domain";
-	case TG_C_EMBEDDING:
-		return "the protected name is embedded in another domain";
-	case TG_C_MISSING_DOT:
-		return "a dot is missing";
-	case TG_C_HYPHEN_DOT:
-		return "a hyphen replaces a dot";
-	case TG_C_ADDITION:
-		return "a character was appended";
-	case TG_C_OMISSION:
-		return "a character was dropped";
-	case TG_C_INSERTION:
-		return "a character was inserted";
-	case TG_C_REPETITION:
-		return "a character was doubled";
-	case TG_C_REPLACEMENT:
-		return "a character was replaced";
-	case TG_C_TRANSPOSITION:
-		return "two adjacent characters were swapped";
-	case TG_C_VOWEL_SWAP:
-		return "a vowel was swapped";
-	case TG_C_BITFLIP:
-		return "one bit of a character flipped";
-	case TG_C_HOMOGLYPH:
-		return "look-alike ASCII characters (rn/m, 0/o, 1/l)";
-	case TG_C_IDN_HOMOGLYPH:
-		return "look-alike Unicode characters";
-	case TG_C_CYRILLIC:
-		return "Cyrillic letters imitate Latin ones";
-	case TG_C_HYPHENATION:
-		return "a hyphen was inserted";
-	case TG_C_PREFIX:
-		return "a subdomain was glued on as a prefix";
-	}
-	return "unknown";
-}
-
 size_t tg_result_explain(const tg_result *res, char *buf, size_t len)
 {
 	if (!buf || len == 0)
@@ -1392,7 +1290,7 @@ size_t tg_result_explain(const tg_result *res, char *buf, size_t len)
 		for (unsigned i = 0; i < TG_C_COUNT; i++) {
 			if (!(res->classes & (1u << i)))
 				continue;
-			TG_PUT("%s%s (%s)", sep, tg_class_prose(1u << i),
+			TG_PUT("%s%s (%s)", sep, tg_rule_class_prose(1u << i),
 			       tg_class_name(1u << i));
 			sep = "; ";
 		}

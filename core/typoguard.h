@@ -103,9 +103,14 @@ enum tg_class {
 	    1u << 14,		  /**< Unicode confusable (UTS #39 skeleton) */
 	TG_C_CYRILLIC = 1u << 15, /**< whole label in Cyrillic look-alikes */
 	TG_C_HYPHENATION = 1u << 16, /**< hyphen inserted in a label */
-	TG_C_PREFIX = 1u << 17	     /**< doppelganger prefix: mailarmy.mil */
+	TG_C_PREFIX = 1u << 17,	     /**< doppelganger prefix: mailarmy.mil */
+	TG_C_OTHER_SUFFIX =
+	    1u << 18, /**< one edit under another public suffix: dicsord.uk */
+	TG_C_TWO_EDITS = 1u << 19, /**< two edits of a long label */
+	TG_C_COMBO = 1u << 20,	   /**< brand + word: discord-gift.com */
+	TG_C_PLURAL = 1u << 21	   /**< a final 's' more or less */
 };
-#define TG_C_COUNT 18
+#define TG_C_COUNT 22
 
 /** Short, stable name of one class bit ("tld-swap", "omission", ...). */
 const char *tg_class_name(unsigned class_bit);
