@@ -721,7 +721,7 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 			count++;
 			continue;
 		}
-		count += 3;
+		count += 5;
 		const char *sk = tg_target_skel(ix, t);
 		for (size_t d = 0; t->skel_len >= 5 && d < t->skel_len; d++)
 			count += d == 0 || sk[d] != sk[d - 1];
@@ -747,7 +747,23 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 				      TG_K_CONCAT, i);
 			continue;
 		}
-		tg_key_insert(&kb, tg_label_key(ix, h, n, ttag), TG_K_EXACT, i);
+		unsigned etag = tg_edit_tag(n, ttag);
+		tg_key_insert(&kb, tg_label_key(ix, h, n, etag), TG_K_EXACT, i);
+		if (n >= TG_RULE_COMBO_AFFIX_MIN) {
+			/* combos: the label's head and tail */
+			size_t k = TG_RULE_COMBO_AFFIX_MIN;
+			tg_key_insert(&kb,
+				      tg_label_key(ix,
+						   tg_poly_extend(ix, 0, sk, k),
+						   k, TG_HEAD),
+				      TG_K_CONCAT, i);
+			tg_key_insert(
+			    &kb,
+			    tg_label_key(ix,
+					 tg_poly_extend(ix, 0, sk + n - k, k),
+					 k, TG_TAIL),
+			    TG_K_CONCAT, i);
+		}
 		char canon[TG_FOLD_MAX];
 		size_t cl = tg_glyph_canon(sk, n, canon, 0);
 		tg_key_insert(&kb,
@@ -773,7 +789,7 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 				uint64_t hd = tg_poly_extend(
 				    ix, pre, sk + d + 1, n - d - 1);
 				tg_key_insert(&kb,
-					      tg_label_key(ix, hd, n - 1, ttag),
+					      tg_label_key(ix, hd, n - 1, etag),
 					      TG_K_DEL, i);
 			}
 			pre = tg_poly_extend(ix, pre, sk + d, 1);

@@ -16,13 +16,18 @@
  *            of it joined with the registrable label ("wwwarmy" for
  *            www.army.mil; a SUB target of its own);
  *  - GLYPH:  the label's ASCII look-alike skeleton (0->o, 1/i->l, rn->m,
- *            e->c, ...; see tg_glyph_canon()).
+ *            e->c, ...; see tg_glyph_canon());
+ *  - CONCAT under the tags TG_HEAD and TG_TAIL: the first and the last
+ *            six characters of a label of six or more (combos: brand as
+ *            a prefix or suffix, metamaskapp).
  * A query probes its own skeleton, its one-deletion variants and a few
  * rule-specific variants: O(label length) probes whatever the list size.
  *
  * Each key also carries 8 bits of the TLD its rules need (none for
- * CONCAT; see tg_suffix_tag()), and a query probes with the tags its
- * rules accept:
+ * CONCAT; see tg_suffix_tag()), except the EXACT and DEL keys of labels of
+ * TG_RULE_ANYSUF_MIN or more characters, which carry TG_ANYSUF (their
+ * edits count under any public suffix), and a query probes with the tags
+ * its rules accept:
  * the same label under an irrelevant suffix ("army" under 300 TLDs) is a
  * different key, so a probe's matches are nearly all worth evaluating and
  * nothing is read for the others.
@@ -65,6 +70,7 @@
 #include "fold_internal.h"
 #include "name_internal.h"
 #include "psl_internal.h"
+#include "rules_internal.h"
 #include "typoguard.h"
 #include "util_internal.h"
 
@@ -216,6 +222,23 @@ static inline uint64_t tg_poly_extend(const struct tg_index *ix, uint64_t h,
 
 /** The tag value of keys that hold for any suffix (CONCAT). */
 #define TG_UNTAGGED 256u
+
+/** The tag of EXACT and DEL keys of targets whose label is distinctive
+ *  enough (TG_RULE_ANYSUF_MIN characters) that its edits count under any
+ *  public suffix: one key for all suffixes, so dicsord.co.uk finds
+ *  discord.com; shorter labels keep their TLD's tag. */
+#define TG_ANYSUF 257u
+/** Tags of the combo keys (kind CONCAT): the first and the last
+ *  TG_RULE_COMBO_AFFIX_MIN characters of a target's label. */
+#define TG_HEAD 258u
+#define TG_TAIL 259u
+
+/** The tag of an EXACT key of a target label of \p len characters under
+ *  TLD tag \p tag (a DEL key of it: the same as its EXACT key). */
+static inline unsigned tg_edit_tag(size_t len, unsigned tag)
+{
+	return len >= TG_RULE_ANYSUF_MIN ? TG_ANYSUF : tag;
+}
 
 /** Table key of a string with polynomial hash \p poly and length \p len
  *  under suffix tag \p tag (0..255, or TG_UNTAGGED). */

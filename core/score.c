@@ -66,7 +66,16 @@ enum tg_probe_kind {
 	TG_P_SHIFT,
 	TG_P_PREFIX,
 	TG_P_EMBED,
-	TG_P_GLYPH
+	TG_P_GLYPH,
+	TG_P_COMBO /* a head, tail or token of the label (arg: which) */
+};
+
+/** TG_P_COMBO args: the probe is the label's head, tail, or the token
+ *  starting at arg - TG_COMBO_TOKEN. */
+enum {
+	TG_COMBO_HEAD = 0,
+	TG_COMBO_TAIL = 1,
+	TG_COMBO_TOKEN = 2
 };
 
 struct tg_cand {
@@ -373,20 +382,70 @@ static const char *tg_tskel(const struct tg_ctx *c, const struct tg_target *t)
 	return tg_target_skel(c->ix, t);
 }
 
-/* Edit-distance-1 relation between the query label and a target. */
+/* Damerau-Levenshtein (optimal string alignment) distance of a and b,
+ * or 3 when it is more than 2 (labels of at most TG_FOLD_MAX). */
+static int tg_dl2(const char *a, size_t al, const char *b, size_t bl)
+{
+	if (al > bl + 2 || bl > al + 2 || al > 63 || bl > 63)
+		return 3;
+	int d0[64], d1[64], d2[64];
+	for (size_t j = 0; j <= bl; j++)
+		d1[j] = (int)j;
+	int *pp = d0, *p = d1, *cur = d2;
+	for (size_t i = 1; i <= al; i++) {
+		cur[0] = (int)i;
+		int lo = cur[0];
+		for (size_t j = 1; j <= bl; j++) {
+			int v = p[j - 1] + (a[i - 1] != b[j - 1]);
+			if (p[j] + 1 < v)
+				v = p[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			cur[j] = v;
+			if (v < lo)
+				lo = v;
+		}
+		if (lo > 2)
+			return 3;
+		int *t = pp;
+		pp = p;
+		p = cur;
+		cur = t;
+	}
+	return p[bl] > 2 ? 3 : p[bl];
+}
+
+/* Edit-distance-1 relation between the query label and a target, under
+ * its own suffix, or (a label of TG_RULE_ANYSUF_MIN or more) under any
+ * other; two edits of a long label. */
 static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
 	if (t->skel_len < 5)
 		return; /* short labels: skeleton and TLD rules only */
-	if (tg_suffix_rel(c, t) != TG_S_SAME)
-		return;
+	unsigned other = 0;
+	if (tg_suffix_rel(c, t) != TG_S_SAME) {
+		if (t->skel_len < TG_RULE_ANYSUF_MIN)
+			return;
+		other = TG_C_OTHER_SUFFIX;
+	}
 	int s;
 	size_t pos;
-	unsigned cls =
-	    tg_classify(c->q, c->m, tg_tskel(c, t), t->skel_len, &s, &pos);
-	if (!cls)
+	const char *R = tg_tskel(c, t);
+	unsigned cls = tg_classify(c->q, c->m, R, t->skel_len, &s, &pos);
+	if (!cls) {
+		/* two edits: only long labels, and never in digits alone */
+		if (t->skel_len < TG_RULE_TWO_EDITS_MIN ||
+		    c->m < TG_RULE_TWO_EDITS_MIN ||
+		    tg_dl2(c->q, c->m, R, t->skel_len) != 2)
+			return;
+		s = tg_rules.two_edits + (t->skel_len >= 10 ? 5 : 0);
+		tg_add_cand(c, tid, s, TG_C_TWO_EDITS | other);
 		return;
+	}
 	if (c->qflags & TG_FOLD_IDN) {
 		/* a Unicode character made the edit: deliberate */
 		cls |= TG_C_IDN_HOMOGLYPH;
@@ -399,16 +458,61 @@ static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 	if ((cls & (TG_C_ADDITION | TG_C_OMISSION)) &&
 	    ((c->m > t->skel_len && pos == t->skel_len && c->q[pos] == 's') ||
 	     (c->m < t->skel_len && pos == c->m &&
-	      tg_tskel(c, t)[pos] == 's')) &&
-	    s > tg_rules.plural_cap)
-		s = tg_rules.plural_cap;
+	      tg_tskel(c, t)[pos] == 's'))) {
+		cls |= TG_C_PLURAL;
+		if (s > tg_rules.plural_cap)
+			s = tg_rules.plural_cap;
+	}
 	if (t->skel_len == 5)
 		s -= tg_rules.len5;
 	else if (t->skel_len >= 8)
 		s += tg_rules.len8;
 	if (c->m <= 4 && s > tg_rules.short_cap)
 		s = tg_rules.short_cap;
-	tg_add_cand(c, tid, s, cls);
+	if (other && s > tg_rules.suffix_edit_cap)
+		s = tg_rules.suffix_edit_cap;
+	tg_add_cand(c, tid, s, cls | other);
+}
+
+/* Combo: the target's label is the head, the tail or a hyphen/digit-
+ * delimited token of the query label, which is longer.  Scored by how
+ * distinctive the brand is and whether the rest is a phishing word. */
+static void tg_eval_combo(struct tg_ctx *c, uint32_t tid)
+{
+	const struct tg_target *t = &c->ix->t[tid];
+	const char *R = tg_tskel(c, t);
+	size_t rl = t->skel_len, at;
+	if (rl >= c->m || (t->flags & TG_T_SUB))
+		return;
+	if (c->arg == TG_COMBO_HEAD)
+		at = 0;
+	else if (c->arg == TG_COMBO_TAIL)
+		at = c->m - rl;
+	else
+		at = c->arg - TG_COMBO_TOKEN;
+	if (at + rl > c->m || memcmp(c->q + at, R, rl) != 0)
+		return;
+	if (c->arg >= TG_COMBO_TOKEN) {
+		if (rl < TG_RULE_COMBO_TOKEN_MIN ||
+		    (at + rl < c->m && c->q[at + rl] != '-' &&
+		     !tg_is_digit(c->q[at + rl])))
+			return;
+	} else if (rl < TG_RULE_COMBO_AFFIX_MIN) {
+		return;
+	}
+	/* the rest, without hyphens and digits: a phishing word? */
+	char rest[TG_FOLD_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < c->m; i++)
+		if ((i < at || i >= at + rl) && c->q[i] != '-' &&
+		    !tg_is_digit(c->q[i]))
+			rest[n++] = c->q[i];
+	int s = (n == 0 || tg_rule_keyword(rest, n)) ? tg_rules.combo_keyword
+						     : tg_rules.combo;
+	s += tg_rules.combo_long * (int)(rl > 6 ? rl - 6 : 0);
+	if (s > tg_rules.combo_cap)
+		s = tg_rules.combo_cap;
+	tg_add_cand(c, tid, s, TG_C_COMBO);
 }
 
 /* Same skeleton: homoglyph (IDN) or a TLD swap of the same label. */
@@ -693,6 +797,10 @@ static void tg_probe_hit(struct tg_ctx *c, const struct tg_pq *p, unsigned kind,
 			tg_eval_concat(c, tid, c->q, c->m, TG_C_MISSING_DOT,
 				       85);
 		break;
+	case TG_P_COMBO:
+		if (kind == TG_K_CONCAT || kind == TG_K_EXACT)
+			tg_eval_combo(c, tid);
+		break;
 	case TG_P_DEL:
 		if (kind == TG_K_EXACT || kind == TG_K_DEL)
 			tg_eval_edit(c, tid);
@@ -882,6 +990,60 @@ static void tg_queue_tags(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
 				 kinds | (i == 0 ? own : 0));
 }
 
+/* Queue a string of \p len characters for the edit rules: EXACT keys of
+ * targets of that length and DEL keys of targets one longer, each under
+ * TG_ANYSUF when its target is long enough (tg_edit_tag()), else under
+ * the query's TLD tag (DEL) or its first \p ntags TLD tags (EXACT: TLD
+ * swaps).  One probe, except for strings one short of the length. */
+static void tg_queue_edit(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			  uint64_t poly, size_t len, enum tg_probe_kind pk,
+			  size_t arg, size_t ntags)
+{
+	if (len >= TG_RULE_ANYSUF_MIN) {
+		tg_queue(c, q, n, poly, len, pk, arg, TG_ANYSUF,
+			 1u << TG_K_EXACT | 1u << TG_K_DEL);
+	} else if (len + 1 >= TG_RULE_ANYSUF_MIN) {
+		tg_queue(c, q, n, poly, len, pk, arg, TG_ANYSUF,
+			 1u << TG_K_DEL);
+		tg_queue_tags(c, q, n, poly, len, pk, arg, ntags,
+			      1u << TG_K_EXACT, 0);
+	} else {
+		tg_queue_tags(c, q, n, poly, len, pk, arg, ntags,
+			      1u << TG_K_EXACT, 1u << TG_K_DEL);
+	}
+}
+
+/* Queue the combo probes: the label's head and tail (targets of six or
+ * more characters), and each hyphen/digit-delimited token of five or more
+ * that is not the whole label (EXACT keys). */
+static void tg_queue_combo(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			   int delim)
+{
+	size_t m = c->m, k = TG_RULE_COMBO_AFFIX_MIN;
+	if (m <= k)
+		return;
+	tg_queue(c, q, n, c->pre[k], k, TG_P_COMBO, TG_COMBO_HEAD, TG_HEAD,
+		 1u << TG_K_CONCAT);
+	tg_queue(c, q, n, tg_qhash(c, m - k, m), k, TG_P_COMBO, TG_COMBO_TAIL,
+		 TG_TAIL, 1u << TG_K_CONCAT);
+	if (!delim)
+		return;
+	for (size_t i = 0; i < m;) {
+		while (i < m && (c->q[i] == '-' || tg_is_digit(c->q[i])))
+			i++;
+		size_t j = i;
+		while (j < m && c->q[j] != '-' && !tg_is_digit(c->q[j]))
+			j++;
+		if (j - i >= TG_RULE_COMBO_TOKEN_MIN && j - i < m &&
+		    i + TG_COMBO_TOKEN <= 255)
+			tg_queue(c, q, n, tg_qhash(c, i, j), j - i, TG_P_COMBO,
+				 TG_COMBO_TOKEN + i,
+				 tg_edit_tag(j - i, c->ttags[0]),
+				 1u << TG_K_EXACT);
+		i = j;
+	}
+}
+
 /* Is \p h (a TLD's suffix hash) one a dot shift can leave? */
 static int tg_is_shift_tld(const tg_index *ix, uint64_t h)
 {
@@ -906,12 +1068,15 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 	const tg_index *ix = c->ix;
 	size_t m = c->m;
 	c->pre[0] = 0;
-	for (size_t i = 0; i < m; i++)
+	int delim = 0; /* a hyphen or digit: the label may hold tokens */
+	for (size_t i = 0; i < m; i++) {
 		c->pre[i + 1] = tg_addmod(tg_mulmod(c->pre[i], ix->base),
 					  (uint8_t)c->q[i] + 1u);
-	/* edits under the query's TLD, TLD swaps under it and its partners */
-	tg_queue_tags(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags,
-		      1u << TG_K_EXACT, 1u << TG_K_DEL);
+		delim |= c->q[i] == '-' || tg_is_digit(c->q[i]);
+	}
+	/* edits under the query's TLD (or any, for long labels), TLD swaps
+	 * under it and its partners */
+	tg_queue_edit(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags);
 	tg_queue(c, q, n, c->pre[m], m, TG_P_BASE, 0, TG_UNTAGGED,
 		 1u << TG_K_CONCAT);
 	/* one deletion each (edits, hyphen for dot) */
@@ -922,8 +1087,7 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 			uint64_t h =
 			    tg_addmod(tg_mulmod(c->pre[d], ix->pw[m - d - 1]),
 				      tg_qhash(c, d + 1, m));
-			tg_queue_tags(c, q, n, h, m - 1, TG_P_DEL, d, 1,
-				      1u << TG_K_EXACT, 1u << TG_K_DEL);
+			tg_queue_edit(c, q, n, h, m - 1, TG_P_DEL, d, 1);
 			if (c->q[d] == '-') /* hyphen for dot */
 				tg_queue(c, q, n, h, m - 1, TG_P_DEL, d,
 					 TG_UNTAGGED, 1u << TG_K_CONCAT);
@@ -945,10 +1109,12 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 			memcpy(t, c->q + m - j, j);
 			memcpy(t + j, tld, tl);
 			tg_queue(c, q, n, c->pre[m - j], m - j, TG_P_SHIFT, j,
-				 tg_suffix_tag(tg_tld_hash(ix, t, j + tl)),
+				 tg_edit_tag(m - j, tg_suffix_tag(tg_tld_hash(
+							ix, t, j + tl))),
 				 1u << TG_K_EXACT);
 		}
 	}
+	tg_queue_combo(c, q, n, delim);
 	/* doppelganger prefixes: wwwarmy, mailarmy (most labels start with
 	 * a letter no prefix starts with) */
 	unsigned char q0 = (unsigned char)c->q[0];
@@ -960,7 +1126,7 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		    memcmp(c->q, tg_rule_prefixes[p].p, pl) != 0)
 			continue;
 		tg_queue(c, q, n, tg_qhash(c, pl, m), m - pl, TG_P_PREFIX, p,
-			 c->ttags[0], 1u << TG_K_EXACT);
+			 tg_edit_tag(m - pl, c->ttags[0]), 1u << TG_K_EXACT);
 	}
 }
 
@@ -981,6 +1147,11 @@ static void tg_queue_embedding(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		 * embedded label, so its TLD is one of the (at most max_suf)
 		 * labels there */
 		uint64_t h = tg_poly_extend(c->ix, 0, sk, (size_t)sl);
+		if ((size_t)sl >= TG_RULE_ANYSUF_MIN) {
+			tg_queue(c, q, n, h, (size_t)sl, TG_P_EMBED, i,
+				 TG_ANYSUF, 1u << TG_K_EXACT);
+			continue;
+		}
 		unsigned last =
 		    i + c->ix->max_suf < c->n ? i + c->ix->max_suf : c->n - 1;
 		for (unsigned j = i + 1; j <= last; j++)

@@ -35,7 +35,7 @@ import tgeval  # noqa: E402
 MAX_FP_RATE = 0.0001
 BRANDS_TOP = 1000
 FOLDS = 8
-SHOW = 12
+SHOW = int(os.environ.get("TG_EVAL_SHOW", "12"))
 #: recall floors (percent), the model's figures when they were last raised
 MIN = {
     ("metamask", "ed1", "block"): 34.9,

@@ -161,12 +161,43 @@ static void test_edits(void **state)
 		  TG_C_HYPHENATION);
 	tg_expect(ix, "microsfot.com", TG_VERDICT_BLOCK, "microsoft.com",
 		  TG_C_TRANSPOSITION);
-	/* two edits are not a typo of this model */
-	tg_expect(ix, "pyapla.com", TG_VERDICT_PASS, NULL, 0);
-	/* an edit with a different suffix is not one */
-	tg_expect(ix, "paypall.net", TG_VERDICT_PASS, NULL, 0);
-	/* classes are exact: a transposition is not a replacement */
 	tg_result r;
+	/* two edits of a six-letter label are not a typo of this model */
+	tg_expect(ix, "pyapla.com", TG_VERDICT_PASS, NULL, 0);
+	/* one edit of a six-letter label under another suffix is no typo
+	 * either; "paypal" + "l" only logs, as a combo */
+	tg_expect(ix, "paypall.net", TG_VERDICT_LOG, "paypal.com", TG_C_COMBO);
+	assert_int_equal(tg_score_name(ix, "paypall.net", &r), TG_OK);
+	assert_int_equal(r.classes, TG_C_COMBO);
+	/* seven or more letters: under any suffix, logged, not blocked (the
+	 * brand's own names elsewhere are often someone else's) */
+	tg_expect(ix, "microsfot.co.uk", TG_VERDICT_LOG, "microsoft.com",
+		  TG_C_OTHER_SUFFIX);
+	tg_expect(ix, "cdn.microsoftt.ru", TG_VERDICT_LOG, "microsoft.com",
+		  TG_C_OTHER_SUFFIX);
+	/* two edits of a long label: logged */
+	tg_expect(ix, "micosorft.com", TG_VERDICT_LOG, "microsoft.com",
+		  TG_C_TWO_EDITS);
+	tg_expect(ix, "micrsoftt.com", TG_VERDICT_LOG, "microsoft.com",
+		  TG_C_TWO_EDITS);
+	/* a final s is a plural */
+	tg_expect(ix, "paypals.com", TG_VERDICT_LOG, "paypal.com", TG_C_PLURAL);
+	/* combos: the brand as a token, prefix or suffix, higher with a
+	 * phishing word; never a block */
+	tg_expect(ix, "paypal-login.com", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_COMBO);
+	tg_expect(ix, "145126-paypal.net", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_COMBO);
+	tg_expect(ix, "verifymicrosoft.org", TG_VERDICT_LOG, "microsoft.com",
+		  TG_C_COMBO);
+	tg_result k1, k2;
+	assert_int_equal(tg_score_name(ix, "paypal-login.com", &k1), TG_OK);
+	assert_int_equal(tg_score_name(ix, "paypal-zebra.com", &k2), TG_OK);
+	assert_true(k1.score > k2.score);
+	/* a token must be delimited, and a short brand only as a token */
+	tg_expect(ix, "xpaypalx.com", TG_VERDICT_PASS, NULL, 0);
+	tg_expect(ix, "gmailbox.com", TG_VERDICT_PASS, NULL, 0);
+	/* classes are exact: a transposition is not a replacement */
 	assert_int_equal(tg_score_name(ix, "papyal.com", &r), TG_OK);
 	assert_int_equal(r.classes, TG_C_TRANSPOSITION);
 	tg_index_free(ix);
@@ -481,8 +512,9 @@ static void test_shared_keys(void **state)
 		snprintf(want, sizeof(want), "samelabel.%s", tlds[i]);
 		tg_expect(ix, q, TG_VERDICT_BLOCK, want, TG_C_OMISSION);
 	}
-	/* ... and none of them under a TLD that has no such entry */
-	tg_expect(ix, "samelabl.it", TG_VERDICT_PASS, NULL, 0);
+	/* ... and under a TLD that has no such entry, only logs (a label of
+	 * seven or more counts under any suffix) */
+	tg_expect(ix, "samelabl.it", TG_VERDICT_LOG, NULL, TG_C_OTHER_SUFFIX);
 	tg_index_free(ix);
 }
 
