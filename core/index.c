@@ -235,10 +235,12 @@ static int tg_add_target(tg_index *ix, struct tg_dedup *dd, uint64_t h,
 {
 	size_t s = (size_t)(h >> 20) % dd->n;
 	while (dd->slot[s]) {
-		const struct tg_target *t = &ix->t[dd->slot[s] - 1];
+		struct tg_target *t = &ix->t[dd->slot[s] - 1];
 		if (t->wire_len == wlen &&
-		    memcmp(ix->arena.data + t->wire_off, w, wlen) == 0)
+		    memcmp(ix->arena.data + t->wire_off, w, wlen) == 0) {
+			t->flags |= flags & TG_T_BRAND;
 			return 0;
+		}
 		if (++s == dd->n)
 			s = 0;
 	}
@@ -308,7 +310,8 @@ static int tg_build_targets(tg_index *ix, const tg_list *list, tg_error *err)
 		int sl = tg_fold_label(lab, l, skel, &fl);
 		if (sl <= 0)
 			continue; /* cannot match hostname rules */
-		uint8_t flags = 0;
+		uint8_t flags =
+		    en->profile == TG_PROFILE_BRAND ? TG_T_BRAND : 0;
 		const struct tg_nrec *sr =
 		    tg_nset_find(ix, sh[r + 1], nm.wire + nm.off[r + 1],
 				 nm.wire_len - nm.off[r + 1]);
@@ -749,8 +752,8 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 		}
 		unsigned etag = tg_edit_tag(n, ttag);
 		tg_key_insert(&kb, tg_label_key(ix, h, n, etag), TG_K_EXACT, i);
-		if (n >= TG_RULE_COMBO_AFFIX_MIN) {
-			/* combos: the label's head and tail */
+		if (n >= TG_RULE_COMBO_AFFIX_MIN && (t->flags & TG_T_BRAND)) {
+			/* combos (brand profile): the label's head and tail */
 			size_t k = TG_RULE_COMBO_AFFIX_MIN;
 			tg_key_insert(&kb,
 				      tg_label_key(ix,

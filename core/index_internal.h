@@ -92,9 +92,11 @@ enum tg_key_kind {
 enum tg_target_flags {
 	TG_T_TLDPROT = 1u << 0, /**< its suffix is itself a protected entry */
 	TG_T_IDN = 1u << 1,	/**< its label folds to a different skeleton */
-	TG_T_SUB = 1u << 2	/**< an entry below a registrable domain:
+	TG_T_SUB = 1u << 2,	/**< an entry below a registrable domain:
 				     wire is sub.label.suffix, skeleton is
 				     sub + label; CONCAT key only */
+	TG_T_BRAND = 1u << 3	/**< some entry naming it has the brand
+				     profile: combos count */
 };
 
 /** A protected registrable domain. 16 bytes. */

@@ -153,7 +153,9 @@ extern const struct tg_rule_scores tg_rules;
 
 /** Shortest target label whose edits count under any public suffix, not
  *  only its own (measured: see BENCHMARKS.md and tests/eval). */
+#ifndef TG_RULE_ANYSUF_MIN
 #define TG_RULE_ANYSUF_MIN 7
+#endif
 /** Shortest target label for two edits. */
 #define TG_RULE_TWO_EDITS_MIN 8
 /** Shortest brand for combos: as a token, as a prefix or suffix. */

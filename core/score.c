@@ -482,7 +482,7 @@ static void tg_eval_combo(struct tg_ctx *c, uint32_t tid)
 	const struct tg_target *t = &c->ix->t[tid];
 	const char *R = tg_tskel(c, t);
 	size_t rl = t->skel_len, at;
-	if (rl >= c->m || (t->flags & TG_T_SUB))
+	if (rl >= c->m || (t->flags & TG_T_SUB) || !(t->flags & TG_T_BRAND))
 		return;
 	if (c->arg == TG_COMBO_HEAD)
 		at = 0;

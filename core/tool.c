@@ -78,6 +78,7 @@ typedef struct tg_tool_opts {
 	int config_given;   /**< -c was given explicitly */
 	const char *protected_files[TG_TOOL_MAX_FILES];
 	size_t n_protected;
+	uint8_t protected_brand[TG_TOOL_MAX_FILES]; /**< --brand FILE */
 	const char *allow_files[TG_TOOL_MAX_FILES];
 	size_t n_allow;
 	char pairs[TG_TOOL_MAX_PAIRS][2][64];
@@ -123,6 +124,8 @@ static void tg_usage(FILE *out)
 	    "  -c, --config FILE        configuration (default %s)\n"
 	    "  -p, --protected FILE     protected names, one per line "
 	    "(repeatable)\n"
+	    "  -B, --brand FILE         protected names with the brand profile "
+	    "(combos too)\n"
 	    "  -a, --allow FILE         allowlist, one per line "
 	    "(repeatable)\n"
 	    "  -t, --tld-pair P:C       extra TLD confusion pair, e.g. "
@@ -221,6 +224,7 @@ enum {
 static const struct option tg_score_longopts[] = {
     {"config", required_argument, NULL, 'c'},
     {"protected", required_argument, NULL, 'p'},
+    {"brand", required_argument, NULL, 'B'},
     {"allow", required_argument, NULL, 'a'},
     {"tld-pair", required_argument, NULL, 't'},
     {"block-threshold", required_argument, NULL, 'b'},
@@ -234,6 +238,7 @@ static const struct option tg_score_longopts[] = {
 static const struct option tg_export_longopts[] = {
     {"config", required_argument, NULL, 'c'},
     {"protected", required_argument, NULL, 'p'},
+    {"brand", required_argument, NULL, 'B'},
     {"allow", required_argument, NULL, 'a'},
     {"tld-pair", required_argument, NULL, 't'},
     {"block-threshold", required_argument, NULL, 'b'},
@@ -335,7 +340,7 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
 	opterr = 0;
 	while ((c = getopt_long(
 		    argc, argv,
-		    o->export_mode ? "c:p:a:t:b:l:o:h" : "c:p:a:t:b:l:jh",
+		    o->export_mode ? "c:p:B:a:t:b:l:o:h" : "c:p:B:a:t:b:l:jh",
 		    o->export_mode ? tg_export_longopts : tg_score_longopts,
 		    NULL)) != -1) {
 		switch (c) {
@@ -344,16 +349,18 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
 			o->config_given = 1;
 			break;
 		case 'p':
+		case 'B':
 		case 'a':
-			if ((c == 'p' ? o->n_protected : o->n_allow) >=
+			if ((c == 'a' ? o->n_allow : o->n_protected) >=
 			    TG_TOOL_MAX_FILES) {
 				tg_warn("too many list files (at most %d)",
 					TG_TOOL_MAX_FILES);
 				return TG_EXIT_USAGE;
 			}
-			if (c == 'p')
+			if (c != 'a') {
+				o->protected_brand[o->n_protected] = c == 'B';
 				o->protected_files[o->n_protected++] = optarg;
-			else
+			} else
 				o->allow_files[o->n_allow++] = optarg;
 			break;
 		case 't':
@@ -490,9 +497,14 @@ static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
 		}
 	}
 	rc = TG_OK;
-	for (i = 0; rc == TG_OK && i < o->n_protected; i++)
+	for (i = 0; rc == TG_OK && i < o->n_protected; i++) {
+		(void)tg_list_set_profile(list, o->protected_brand[i]
+						    ? TG_PROFILE_BRAND
+						    : TG_PROFILE_TYPO);
 		rc = tg_list_load_file(list, TG_LIST_PROTECTED,
 				       o->protected_files[i], &err);
+	}
+	(void)tg_list_set_profile(list, TG_PROFILE_TYPO);
 	for (i = 0; rc == TG_OK && i < o->n_allow; i++)
 		rc = tg_list_load_file(list, TG_LIST_ALLOW, o->allow_files[i],
 				       &err);

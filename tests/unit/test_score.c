@@ -165,10 +165,8 @@ static void test_edits(void **state)
 	/* two edits of a six-letter label are not a typo of this model */
 	tg_expect(ix, "pyapla.com", TG_VERDICT_PASS, NULL, 0);
 	/* one edit of a six-letter label under another suffix is no typo
-	 * either; "paypal" + "l" only logs, as a combo */
-	tg_expect(ix, "paypall.net", TG_VERDICT_LOG, "paypal.com", TG_C_COMBO);
-	assert_int_equal(tg_score_name(ix, "paypall.net", &r), TG_OK);
-	assert_int_equal(r.classes, TG_C_COMBO);
+	 * either */
+	tg_expect(ix, "paypall.net", TG_VERDICT_PASS, NULL, 0);
 	/* seven or more letters: under any suffix, logged, not blocked (the
 	 * brand's own names elsewhere are often someone else's) */
 	tg_expect(ix, "microsfot.co.uk", TG_VERDICT_LOG, "microsoft.com",
@@ -182,8 +180,26 @@ static void test_edits(void **state)
 		  TG_C_TWO_EDITS);
 	/* a final s is a plural */
 	tg_expect(ix, "paypals.com", TG_VERDICT_LOG, "paypal.com", TG_C_PLURAL);
-	/* combos: the brand as a token, prefix or suffix, higher with a
-	 * phishing word; never a block */
+	/* combos are for the brand profile only */
+	tg_expect(ix, "paypal-login.com", TG_VERDICT_PASS, NULL, 0);
+	tg_index_free(ix);
+	tg_list *bl = tg_list_create();
+	tg_error err;
+	assert_non_null(bl);
+	assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_BRAND), TG_OK);
+	for (size_t i = 0; tg_prot[i]; i++)
+		assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED, tg_prot[i],
+					     "brands", i + 1, &err),
+				 TG_OK);
+	assert_int_equal(tg_list_set_profile(bl, (tg_list_profile)7),
+			 TG_EINVAL);
+	assert_int_equal(tg_index_build(bl, NULL, &ix, &err), TG_OK);
+	tg_list_free(bl);
+	/* ... where the brand as a token, prefix or suffix logs, higher
+	 * with a phishing word; never a block */
+	tg_expect(ix, "paypall.net", TG_VERDICT_LOG, "paypal.com", TG_C_COMBO);
+	assert_int_equal(tg_score_name(ix, "paypall.net", &r), TG_OK);
+	assert_int_equal(r.classes, TG_C_COMBO);
 	tg_expect(ix, "paypal-login.com", TG_VERDICT_LOG, "paypal.com",
 		  TG_C_COMBO);
 	tg_expect(ix, "145126-paypal.net", TG_VERDICT_LOG, "paypal.com",
