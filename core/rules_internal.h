@@ -136,17 +136,24 @@ struct tg_rule_scores {
 	int bitflip;
 	int idn_insert, idn_edit; /**< a Unicode character made the edit */
 	int digit_cap;		  /**< digit for digit: at most this */
-	int first_letter;	  /**< subtracted at position 0 */
-	int plural_cap;		  /**< a final 's' more or less */
-	int len5, len8;		  /**< 5-letter: -len5; 8 and more: +len8 */
-	int short_cap;		  /**< query label of 4 or fewer */
-	int restricted_cap;	  /**< query inside a restricted registry */
-	int suffix_edit_cap;	  /**< one edit under another public suffix */
-	int two_edits;		  /**< two edits of a long label */
-	int combo;		  /**< brand as a token, prefix or suffix */
-	int combo_keyword;	  /**< ... and the rest is a combo keyword */
-	int combo_long;		  /**< added per brand character over 6 */
-	int combo_cap;		  /**< combos score at most this */
+	int digit_edit_cap;	  /**< a digit dropped (y7mail/ymail), or
+				       for a brand appended (xvideos2):
+				       numbered siblings */
+	int hack_cap; /**< missing dot of a brand's two-letter ccTLD "domain
+			 hack" (bit.ly -> bitly.com) */
+	int brand_swap_cap;  /**< TLD swap of a brand outside the restricted
+				registries (brands own apple.co) */
+	int first_letter;    /**< subtracted at position 0 */
+	int plural_cap;	     /**< a final 's' more or less */
+	int len5, len8;	     /**< 5-letter: -len5; 8 and more: +len8 */
+	int short_cap;	     /**< query label of 4 or fewer */
+	int restricted_cap;  /**< query inside a restricted registry */
+	int suffix_edit_cap; /**< one edit under another public suffix */
+	int two_edits;	     /**< two edits of a long label */
+	int combo;	     /**< brand as a token, prefix or suffix */
+	int combo_keyword;   /**< ... and the rest is a combo keyword */
+	int combo_long;	     /**< added per brand character over 6 */
+	int combo_cap;	     /**< combos score at most this */
 };
 
 extern const struct tg_rule_scores tg_rules;

@@ -469,6 +469,14 @@ static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 		s += tg_rules.len8;
 	if (c->m <= 4 && s > tg_rules.short_cap)
 		s = tg_rules.short_cap;
+	/* a digit dropped from a name (ymail for y7mail), or for a brand a
+	 * digit appended (xvideos2, list-manage1): a numbered sibling more
+	 * often than a typo */
+	if ((((cls & TG_C_OMISSION) && tg_is_digit(R[pos])) ||
+	     ((t->flags & TG_T_BRAND) && (cls & TG_C_ADDITION) &&
+	      tg_is_digit(c->q[pos]))) &&
+	    s > tg_rules.digit_edit_cap)
+		s = tg_rules.digit_edit_cap;
 	if (other && s > tg_rules.suffix_edit_cap)
 		s = tg_rules.suffix_edit_cap;
 	tg_add_cand(c, tid, s, cls | other);
@@ -515,6 +523,19 @@ static void tg_eval_combo(struct tg_ctx *c, uint32_t tid)
 	tg_add_cand(c, tid, s, TG_C_COMBO);
 }
 
+/* Is the target's TLD a restricted registry? */
+static int tg_target_restricted(const struct tg_ctx *c,
+				const struct tg_target *t)
+{
+	size_t sl;
+	const uint8_t *s = tg_target_suffix(c->ix, t, &sl);
+	size_t l = tg_last_label(s, sl);
+	for (size_t i = 0; s[l] == 3 && i < tg_rule_nrestricted; i++)
+		if (memcmp(s + l + 1, tg_rule_restricted[i], 3) == 0)
+			return 1;
+	return 0;
+}
+
 /* Same skeleton: homoglyph (IDN) or a TLD swap of the same label. */
 static void tg_eval_exact(struct tg_ctx *c, uint32_t tid)
 {
@@ -539,7 +560,11 @@ static void tg_eval_exact(struct tg_ctx *c, uint32_t tid)
 		return;
 	} else {
 		cls |= TG_C_TLD_SWAP;
-		s = tg_max(s, tg_tld_score(rel, t));
+		int ts = tg_tld_score(rel, t);
+		if ((t->flags & TG_T_BRAND) && !tg_target_restricted(c, t) &&
+		    ts > tg_rules.brand_swap_cap)
+			ts = tg_rules.brand_swap_cap;
+		s = tg_max(s, ts);
 	}
 	tg_add_cand(c, tid, s, cls);
 }
@@ -587,6 +612,12 @@ static void tg_eval_concat(struct tg_ctx *c, uint32_t tid, const char *v,
 	}
 	if (!plausible)
 		s = 65;
+	/* a brand's bit.ly, goo.gl, youtu.be: the label and a two-letter
+	 * ccTLD spell a word that is often the brand's own name elsewhere */
+	if ((t->flags & TG_T_BRAND) && t->suf_labels == 1 && s1[0] == 2 &&
+	    !(sl == c->suf_len && memcmp(ts, c->suf, sl) == 0) &&
+	    s > tg_rules.hack_cap)
+		s = tg_rules.hack_cap;
 	if (t->skel_len <= 2 && s > 65)
 		s = 65; /* fl.gov -> flgov.com: too short to be distinctive */
 	tg_add_cand(c, tid, s, cls);

@@ -40,15 +40,18 @@ FOLDS = 8
 SHOW = int(os.environ.get("TG_EVAL_SHOW", "12"))
 #: recall floors (percent), the model's figures when they were last raised
 MIN = {
-    ("metamask", "ed1", "block"): 34.9,
-    ("metamask", "ed1", "flag"): 56.2,
-    ("metamask", "ed2", "flag"): 3.0,
-    ("metamask", "combo", "flag"): 6.7,
-    ("phishing", "ed1", "flag"): 14.3,
+    # 34.9 before issue 19; 32.5 since a digit added or dropped and a
+    # neighbour on QWERTZ/AZERTY only stay below block (false blocks win)
+    ("metamask", "ed1", "block"): 32.5,
+    ("metamask", "ed1", "flag"): 100.0,
+    ("metamask", "ed2", "flag"): 21.2,
+    ("metamask", "combo", "flag"): 99.8,
+    ("phishing", "ed1", "flag"): 28.6,
+    ("phishing", "combo", "flag"): 85.7,
 }
 #: requirements the model does not meet yet (issue 19): their figures are
 #: printed and marked OPEN, and they fail the test once removed from here
-OPEN = {"self:gov-mil-mail", "self:brands", "fp:Umbrella half:gov-mil-mail",
+OPEN = {"self:brands", "fp:Umbrella half:gov-mil-mail",
         "fp:Tranco 100k:brands", "fp:Umbrella half:brands"}
 
 
