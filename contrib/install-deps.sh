@@ -5,18 +5,19 @@
 #
 #   install-deps.sh            build, run and the quick start
 #   install-deps.sh --tests    also what `make check` needs (NSD, dnstwist,
-#                              Postfix, rsyslog, promtool, stock unbound ...)
+#                              Postfix, rsyslog, promtool, stock unbound,
+#                              headless Chromium for the report page ...)
 #   install-deps.sh --bench    also what `make bench-resolver` needs
 set -euo pipefail
 PKGS="build-essential autoconf automake libtool pkg-config
 	libldns-dev libunbound-dev libcmocka-dev libidn2-dev publicsuffix
-	ldnsutils jq binutils"
+	libjson-c-dev zlib1g-dev ldnsutils jq binutils"
 for arg in "$@"; do
 	case "$arg" in
 	--tests)
 		PKGS="$PKGS python3 dnstwist nsd iproute2
 			python3-jsonschema prometheus rsyslog postfix
-			unbound bind9-utils"
+			unbound bind9-utils chromium python3-yaml"
 		;;
 	--bench)
 		PKGS="$PKGS python3 dnstwist unbound dnsperf gnuplot-nox

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,8 @@ const char *tg_action_name(tg_action a)
 		return "sinkhole";
 	case TG_ACTION_LOG_ONLY:
 		return "log-only";
+	case TG_ACTION_COUNT:
+		break;
 	}
 	return "unknown";
 }
@@ -187,6 +190,8 @@ static void tg_conf_defaults(tg_conf *c)
 	c->block_threshold = TG_DEFAULT_BLOCK_THRESHOLD;
 	c->log_threshold = TG_DEFAULT_LOG_THRESHOLD;
 	c->action = TG_ACTION_NXDOMAIN;
+	c->answer_check = TG_ANSWER_BLOCK;
+	c->builtin_infrastructure = 1;
 	c->answer_ttl = TG_DEFAULT_ANSWER_TTL;
 	c->event_format = TG_EVENT_JSON;
 	c->stats_interval = TG_DEFAULT_STATS_INTERVAL;
@@ -234,301 +239,538 @@ static int tg_valid_tld(const char *s)
 	return 1;
 }
 
-/** Flags for keys that may appear only once. */
-enum {
-	TG_SEEN_BLOCK = 1u << 0,
-	TG_SEEN_LOG = 1u << 1,
-	TG_SEEN_QTYPES = 1u << 2,
-	TG_SEEN_ACTION = 1u << 3,
-	TG_SEEN_SA = 1u << 4,
-	TG_SEEN_SAAAA = 1u << 5,
-	TG_SEEN_SMX = 1u << 6,
-	TG_SEEN_TTL = 1u << 7,
-	TG_SEEN_EDE = 1u << 8,
-	TG_SEEN_ELOG = 1u << 9,
-	TG_SEEN_EFMT = 1u << 10,
-	TG_SEEN_SFILE = 1u << 11,
-	TG_SEEN_SINT = 1u << 12,
-	TG_SEEN_EINT = 1u << 13,
-	TG_SEEN_IDENT = 1u << 14,
-	TG_SEEN_PSL = 1u << 15,
-	TG_SEEN_RELOAD = 1u << 16,
-	TG_SEEN_STATE = 1u << 17
+/** The list keys, by tg_list_kind: plain and zone form. */
+static const char *const tg_list_keys[TG_LIST_KINDS][2] = {
+    [TG_LIST_PROTECTED] = {"protected", "protected-zone"},
+    [TG_LIST_ALLOW] = {"allow", "allow-zone"},
+    [TG_LIST_INFRA] = {"infrastructure", "infrastructure-zone"},
 };
 
-/** Parse one `key: value` pair; \p val is unquoted and trimmed. */
-static int tg_conf_pair(tg_conf *c, const char *key, char *val,
-			unsigned long ln, unsigned *seen, tg_error *err)
+const char *tg_answer_check_name(tg_answer_check a)
 {
-	const char *f = c->path;
+	switch (a) {
+	case TG_ANSWER_LOG:
+		return "log";
+	case TG_ANSWER_OFF:
+		return "off";
+	default:
+		return "block";
+	}
+}
+
+/*
+ * The key table.  Every key of typoguard.conf is one row: its name, whether
+ * it may be repeated, the parser of its value, the writer of its lines (for
+ * tg_conf_write(): the snapshot configuration) and, for the documentation
+ * and the tests, its default and a valid example value.  Adding a key is
+ * adding a row (and its field in tg_conf).
+ */
+struct tg_conf_item;
+
+/** What a parser gets besides the value. */
+struct tg_conf_at {
+	tg_conf *c;
+	const struct tg_conf_item *it;
+	const char *key; /**< as written (for the list keys' zone form) */
+	unsigned long ln;
+	tg_error *err;
+};
+
+typedef int (*tg_conf_parse_fn)(struct tg_conf_at *at, char *val);
+typedef void (*tg_conf_write_fn)(FILE *fp, const tg_conf *c,
+				 const struct tg_conf_item *it,
+				 const char *const *list_paths);
+
+struct tg_conf_item {
+	const char *name;
+	int repeat;		/**< 1: may appear more than once */
+	tg_conf_parse_fn parse; /**< checks and stores the value */
+	tg_conf_write_fn write; /**< NULL: written by another row */
+	size_t off;		/**< the field in tg_conf, for generic rows */
+	unsigned long lo, hi;	/**< range of a number */
+	const char *msg;	/**< error text of a generic row ("%s": key) */
+	const char *def;	/**< documented default, "" none */
+	const char *example;	/**< a valid value (tests, docs) */
+};
+
+#define TG_AT_FAIL(at, code, ...)                                              \
+	tg_conf_fail((at)->err, code, (at)->c->path, (at)->ln, __VA_ARGS__)
+#define TG_FIELD(c, it, type) ((type *)(void *)((char *)(c) + (it)->off))
+#define TG_CFIELD(c, it, type)                                                 \
+	((const type *)(const void *)((const char *)(c) + (it)->off))
+
+/* Numbers: int, unsigned and uint32_t fields alike (all 32 bits). */
+_Static_assert(sizeof(int) == 4 && sizeof(unsigned) == 4,
+	       "tg_conf number fields are 32 bits");
+
+static int tg_cp_uint(struct tg_conf_at *at, char *val)
+{
 	unsigned long u;
-	static const struct {
-		const char *key;
-		unsigned flag;
-	} once[] = {
-	    {"block-threshold", TG_SEEN_BLOCK},
-	    {"log-threshold", TG_SEEN_LOG},
-	    {"qtypes", TG_SEEN_QTYPES},
-	    {"action", TG_SEEN_ACTION},
-	    {"sinkhole-a", TG_SEEN_SA},
-	    {"sinkhole-aaaa", TG_SEEN_SAAAA},
-	    {"sinkhole-mx", TG_SEEN_SMX},
-	    {"answer-ttl", TG_SEEN_TTL},
-	    {"ede-text", TG_SEEN_EDE},
-	    {"event-log", TG_SEEN_ELOG},
-	    {"event-format", TG_SEEN_EFMT},
-	    {"stats-file", TG_SEEN_SFILE},
-	    {"stats-interval", TG_SEEN_SINT},
-	    {"event-interval", TG_SEEN_EINT},
-	    {"identity", TG_SEEN_IDENT},
-	    {"psl-file", TG_SEEN_PSL},
-	};
+
+	if (tg_parse_uint(val, at->it->lo, at->it->hi, &u))
+		return TG_AT_FAIL(at, TG_EPARSE, at->it->msg, at->key, val);
+	*TG_FIELD(at->c, at->it, uint32_t) = (uint32_t)u;
+	return TG_OK;
+}
+
+static void tg_cw_uint(FILE *fp, const tg_conf *c,
+		       const struct tg_conf_item *it, const char *const *lp)
+{
+	(void)lp;
+	fprintf(fp, "%s: %u\n", it->name,
+		(unsigned)*TG_CFIELD(c, it, uint32_t));
+}
+
+/** Write \p s double-quoted (the parser strips the quotes). */
+static void tg_conf_put(FILE *fp, const char *key, const char *s)
+{
+	fprintf(fp, "%s: \"%s\"\n", key, s);
+}
+
+/* Paths, relative to the configuration's directory. */
+static int tg_cp_path(struct tg_conf_at *at, char *val)
+{
+	if (tg_conf_path(at->c->path, val, TG_FIELD(at->c, at->it, char),
+			 TG_NAME_BUF))
+		return TG_AT_FAIL(at, TG_ELIMIT, "path too long");
+	return TG_OK;
+}
+
+/* Strings and paths: written when set. */
+static void tg_cw_str(FILE *fp, const tg_conf *c, const struct tg_conf_item *it,
+		      const char *const *lp)
+{
+	const char *s = TG_CFIELD(c, it, char);
+
+	(void)lp;
+	if (s[0])
+		tg_conf_put(fp, it->name, s);
+}
+
+static int tg_cp_str(struct tg_conf_at *at, char *val)
+{
+	if (strlen(val) >= TG_NAME_BUF)
+		return TG_AT_FAIL(at, TG_ELIMIT, at->it->msg, at->key,
+				  (size_t)TG_NAME_BUF - 1);
+	strcpy(TG_FIELD(at->c, at->it, char), val);
+	return TG_OK;
+}
+
+static int tg_cp_event_log(struct tg_conf_at *at, char *val)
+{
+	if (!strcmp(val, "syslog")) {
+		strcpy(at->c->event_log, "syslog");
+		return TG_OK;
+	}
+	return tg_cp_path(at, val);
+}
+
+/* protected, allow, infrastructure and their -zone forms. */
+static int tg_cp_list(struct tg_conf_at *at, char *val)
+{
+	tg_conf *c = at->c;
+	tg_conf_list *l;
+	char *w[3];
+	int zone = strstr(at->key, "-zone") != NULL;
+	size_t n = 1, k;
+
+	/* A plain list is one path (it may hold spaces when quoted); a
+	 * zone list is "FILE ORIGIN". */
+	if (zone)
+		n = tg_words(val, w, 2);
+	else
+		w[0] = val;
+	if (c->n_lists >= TG_CONF_MAX_LISTS)
+		return TG_AT_FAIL(at, TG_ELIMIT, "too many lists (at most %d)",
+				  TG_CONF_MAX_LISTS);
+	if (n != (zone ? 2u : 1u))
+		return TG_AT_FAIL(at, TG_EPARSE, "'%s' takes %s", at->key,
+				  zone ? "a zone file and its origin"
+				       : "one file");
+	l = &c->lists[c->n_lists];
+	memset(l, 0, sizeof(*l));
+	for (k = TG_LIST_PROTECTED; k < TG_LIST_KINDS; k++)
+		if (!strcmp(at->key, tg_list_keys[k][zone]))
+			l->kind = (tg_list_kind)k;
+	l->line = at->ln;
+	if (tg_conf_path(c->path, w[0], l->path, sizeof(l->path)))
+		return TG_AT_FAIL(at, TG_ELIMIT, "path too long");
+	if (zone) {
+		ldns_rdf *o = NULL;
+
+		if (ldns_str2rdf_dname(&o, w[1]) != LDNS_STATUS_OK)
+			return TG_AT_FAIL(at, TG_ENAME, "bad zone origin '%s'",
+					  w[1]);
+		ldns_rdf_deep_free(o);
+		snprintf(l->origin, sizeof(l->origin), "%s", w[1]);
+	}
+	c->n_lists++;
+	return TG_OK;
+}
+
+/* Every list, in the configuration's order (one row writes them all). */
+static void tg_cw_lists(FILE *fp, const tg_conf *c,
+			const struct tg_conf_item *it,
+			const char *const *list_paths)
+{
 	size_t i;
 
-	for (i = 0; i < sizeof(once) / sizeof(once[0]); i++) {
-		if (strcmp(key, once[i].key) != 0)
-			continue;
-		if (*seen & once[i].flag)
-			return tg_conf_fail(err, TG_EPARSE, f, ln,
-					    "'%s' given twice", key);
-		*seen |= once[i].flag;
-	}
-	if (*val == '\0')
-		return tg_conf_fail(err, TG_EPARSE, f, ln, "'%s' needs a value",
-				    key);
+	(void)it;
+	for (i = 0; i < c->n_lists; i++) {
+		const tg_conf_list *l = &c->lists[i];
+		const char *lp =
+		    list_paths && list_paths[i] ? list_paths[i] : l->path;
+		const char *k = tg_list_keys[l->kind][l->origin[0] != 0];
 
-	if (!strcmp(key, "protected") || !strcmp(key, "allow") ||
-	    !strcmp(key, "protected-zone") || !strcmp(key, "allow-zone")) {
-		tg_conf_list *l;
-		char *w[3];
-		int zone = strstr(key, "-zone") != NULL;
-		size_t n = 1;
-
-		/* A plain list is one path (it may hold spaces when
-		 * quoted); a zone list is "FILE ORIGIN". */
-		if (zone)
-			n = tg_words(val, w, 2);
+		if (l->origin[0])
+			fprintf(fp, "%s: %s %s\n", k, lp, l->origin);
 		else
-			w[0] = val;
+			tg_conf_put(fp, k, lp);
+	}
+}
 
-		if (c->n_lists >= TG_CONF_MAX_LISTS)
-			return tg_conf_fail(err, TG_ELIMIT, f, ln,
-					    "too many lists (at most %d)",
-					    TG_CONF_MAX_LISTS);
-		if (n != (zone ? 2u : 1u))
-			return tg_conf_fail(
-			    err, TG_EPARSE, f, ln, "'%s' takes %s", key,
-			    zone ? "a zone file and its origin" : "one file");
-		l = &c->lists[c->n_lists];
-		memset(l, 0, sizeof(*l));
-		l->kind = key[0] == 'p' ? TG_LIST_PROTECTED : TG_LIST_ALLOW;
-		l->line = ln;
-		if (tg_conf_path(c->path, w[0], l->path, sizeof(l->path)))
-			return tg_conf_fail(err, TG_ELIMIT, f, ln,
-					    "path too long");
-		if (zone) {
-			ldns_rdf *o = NULL;
+static int tg_cp_tld_pair(struct tg_conf_at *at, char *val)
+{
+	tg_conf *c = at->c;
+	char *w[3];
 
-			if (ldns_str2rdf_dname(&o, w[1]) != LDNS_STATUS_OK)
-				return tg_conf_fail(err, TG_ENAME, f, ln,
-						    "bad zone origin '%s'",
-						    w[1]);
-			ldns_rdf_deep_free(o);
-			snprintf(l->origin, sizeof(l->origin), "%s", w[1]);
+	if (tg_words(val, w, 2) != 2 || !tg_valid_tld(w[0]) ||
+	    !tg_valid_tld(w[1]))
+		return TG_AT_FAIL(at, TG_EPARSE,
+				  "tld-pair takes two TLDs, e.g. "
+				  "'tld-pair: mil ml'");
+	if (c->n_tld_pairs >= TG_CONF_MAX_TLD_PAIRS)
+		return TG_AT_FAIL(at, TG_ELIMIT, "too many tld-pair lines");
+	snprintf(c->tld_pairs[c->n_tld_pairs][0], 64, "%s", w[0]);
+	snprintf(c->tld_pairs[c->n_tld_pairs][1], 64, "%s", w[1]);
+	c->n_tld_pairs++;
+	return TG_OK;
+}
+
+static void tg_cw_tld_pairs(FILE *fp, const tg_conf *c,
+			    const struct tg_conf_item *it,
+			    const char *const *lp)
+{
+	size_t i;
+
+	(void)it;
+	(void)lp;
+	for (i = 0; i < c->n_tld_pairs; i++)
+		fprintf(fp, "tld-pair: %s %s\n", c->tld_pairs[i][0],
+			c->tld_pairs[i][1]);
+}
+
+static int tg_cp_qtypes(struct tg_conf_at *at, char *val)
+{
+	tg_conf *c = at->c;
+	char *w[TG_CONF_MAX_QTYPES + 1];
+	size_t n = tg_words(val, w, TG_CONF_MAX_QTYPES), k;
+
+	if (n > TG_CONF_MAX_QTYPES)
+		return TG_AT_FAIL(at, TG_ELIMIT, "at most %d qtypes",
+				  TG_CONF_MAX_QTYPES);
+	c->n_qtypes = 0;
+	for (k = 0; k < n; k++) {
+		ldns_rr_type t = ldns_get_rr_type_by_name(w[k]);
+
+		if (t == 0)
+			return TG_AT_FAIL(at, TG_EPARSE,
+					  "unknown query type '%s'", w[k]);
+		c->qtypes[c->n_qtypes++] = (uint16_t)t;
+	}
+	return TG_OK;
+}
+
+static void tg_cw_qtypes(FILE *fp, const tg_conf *c,
+			 const struct tg_conf_item *it, const char *const *lp)
+{
+	size_t i;
+
+	(void)lp;
+	fprintf(fp, "%s:", it->name);
+	for (i = 0; i < c->n_qtypes; i++) {
+		char *t = ldns_rr_type2str((ldns_rr_type)c->qtypes[i]);
+
+		fprintf(fp, " %s", t ? t : "A");
+		free(t);
+	}
+	fputc('\n', fp);
+}
+
+static int tg_cp_clients(struct tg_conf_at *at, char *val)
+{
+	tg_conf *c = at->c;
+	char *w[TG_CONF_MAX_CLIENTS + 1];
+	size_t n = tg_words(val, w, TG_CONF_MAX_CLIENTS), k;
+
+	for (k = 0; k < n; k++) {
+		if (c->n_clients >= TG_CONF_MAX_CLIENTS ||
+		    n > TG_CONF_MAX_CLIENTS)
+			return TG_AT_FAIL(
+			    at, TG_ELIMIT,
+			    "too many client prefixes (at most %d)",
+			    TG_CONF_MAX_CLIENTS);
+		if (tg_parse_prefix(w[k], &c->clients[c->n_clients]))
+			return TG_AT_FAIL(
+			    at, TG_EPARSE,
+			    "bad client prefix '%s' (want ADDR/BITS)", w[k]);
+		c->n_clients++;
+	}
+	return TG_OK;
+}
+
+static void tg_cw_clients(FILE *fp, const tg_conf *c,
+			  const struct tg_conf_item *it, const char *const *lp)
+{
+	size_t i;
+
+	(void)lp;
+	for (i = 0; i < c->n_clients; i++) {
+		char a[INET6_ADDRSTRLEN];
+
+		inet_ntop(c->clients[i].family, c->clients[i].addr, a,
+			  sizeof(a));
+		fprintf(fp, "%s: %s/%u\n", it->name, a, c->clients[i].bits);
+	}
+}
+
+static int tg_cp_action(struct tg_conf_at *at, char *val)
+{
+	int i;
+
+	for (i = 0; i < TG_ACTION_COUNT; i++) {
+		if (!strcmp(val, tg_action_name((tg_action)i))) {
+			at->c->action = (tg_action)i;
+			return TG_OK;
 		}
-		c->n_lists++;
-		return TG_OK;
 	}
-	if (!strcmp(key, "block-threshold") || !strcmp(key, "log-threshold")) {
-		if (tg_parse_uint(val, 1, 100, &u))
-			return tg_conf_fail(err, TG_EPARSE, f, ln,
-					    "%s must be 1..100, not '%s'", key,
-					    val);
-		if (key[0] == 'b')
-			c->block_threshold = (int)u;
-		else
-			c->log_threshold = (int)u;
-		return TG_OK;
-	}
-	if (!strcmp(key, "qtypes")) {
-		char *w[17];
-		size_t n = tg_words(val, w, 16), k;
+	return TG_AT_FAIL(at, TG_EPARSE,
+			  "unknown action '%s' (nxdomain, nodata, refuse, "
+			  "sinkhole, log-only)",
+			  val);
+}
 
-		if (n > 16)
-			return tg_conf_fail(err, TG_ELIMIT, f, ln,
-					    "at most 16 qtypes");
-		c->n_qtypes = 0;
-		for (k = 0; k < n; k++) {
-			ldns_rr_type t = ldns_get_rr_type_by_name(w[k]);
+static void tg_cw_action(FILE *fp, const tg_conf *c,
+			 const struct tg_conf_item *it, const char *const *lp)
+{
+	(void)lp;
+	fprintf(fp, "%s: %s\n", it->name, tg_action_name(c->action));
+}
 
-			if (t == 0)
-				return tg_conf_fail(err, TG_EPARSE, f, ln,
-						    "unknown query type '%s'",
-						    w[k]);
-			c->qtypes[c->n_qtypes++] = (uint16_t)t;
+static int tg_cp_answer_check(struct tg_conf_at *at, char *val)
+{
+	int i;
+
+	for (i = 0; i < TG_ANSWER_CHECK_COUNT; i++) {
+		if (!strcmp(val, tg_answer_check_name((tg_answer_check)i))) {
+			at->c->answer_check = (tg_answer_check)i;
+			return TG_OK;
 		}
-		return TG_OK;
 	}
-	if (!strcmp(key, "clients")) {
-		char *w[TG_CONF_MAX_CLIENTS + 1];
-		size_t n = tg_words(val, w, TG_CONF_MAX_CLIENTS), k;
+	return TG_AT_FAIL(at, TG_EPARSE,
+			  "answer-check '%s': expected block, log or off", val);
+}
 
-		for (k = 0; k < n; k++) {
-			if (c->n_clients >= TG_CONF_MAX_CLIENTS ||
-			    n > TG_CONF_MAX_CLIENTS)
-				return tg_conf_fail(
-				    err, TG_ELIMIT, f, ln,
-				    "too many client prefixes (at most %d)",
-				    TG_CONF_MAX_CLIENTS);
-			if (tg_parse_prefix(w[k], &c->clients[c->n_clients]))
-				return tg_conf_fail(
-				    err, TG_EPARSE, f, ln,
-				    "bad client prefix '%s' (want ADDR/BITS)",
-				    w[k]);
-			c->n_clients++;
-		}
-		return TG_OK;
-	}
-	if (!strcmp(key, "action")) {
-		static const tg_action all[] = {
-		    TG_ACTION_NXDOMAIN, TG_ACTION_NODATA, TG_ACTION_REFUSE,
-		    TG_ACTION_SINKHOLE, TG_ACTION_LOG_ONLY};
-		for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-			if (!strcmp(val, tg_action_name(all[i]))) {
-				c->action = all[i];
-				return TG_OK;
-			}
-		}
-		return tg_conf_fail(err, TG_EPARSE, f, ln,
-				    "unknown action '%s' (nxdomain, nodata, "
-				    "refuse, sinkhole, log-only)",
-				    val);
-	}
-	if (!strcmp(key, "sinkhole-a")) {
-		if (inet_pton(AF_INET, val, c->sinkhole_a) != 1)
-			return tg_conf_fail(err, TG_EPARSE, f, ln,
-					    "sinkhole-a '%s' is not an IPv4 "
-					    "address",
-					    val);
-		c->has_sinkhole_a = 1;
-		return TG_OK;
-	}
-	if (!strcmp(key, "sinkhole-aaaa")) {
-		if (inet_pton(AF_INET6, val, c->sinkhole_aaaa) != 1)
-			return tg_conf_fail(err, TG_EPARSE, f, ln,
-					    "sinkhole-aaaa '%s' is not an IPv6 "
-					    "address",
-					    val);
-		c->has_sinkhole_aaaa = 1;
-		return TG_OK;
-	}
-	if (!strcmp(key, "sinkhole-mx")) {
-		ldns_rdf *d = NULL;
+static void tg_cw_answer_check(FILE *fp, const tg_conf *c,
+			       const struct tg_conf_item *it,
+			       const char *const *lp)
+{
+	(void)lp;
+	fprintf(fp, "%s: %s\n", it->name,
+		tg_answer_check_name(c->answer_check));
+}
 
-		if (ldns_str2rdf_dname(&d, val) != LDNS_STATUS_OK)
-			return tg_conf_fail(err, TG_ENAME, f, ln,
-					    "sinkhole-mx '%s' is not a host "
-					    "name",
-					    val);
+static int tg_cp_event_format(struct tg_conf_at *at, char *val)
+{
+	if (!strcmp(val, "json"))
+		at->c->event_format = TG_EVENT_JSON;
+	else if (!strcmp(val, "kv"))
+		at->c->event_format = TG_EVENT_KV;
+	else
+		return TG_AT_FAIL(at, TG_EPARSE,
+				  "event-format must be json or kv, not '%s'",
+				  val);
+	return TG_OK;
+}
+
+static void tg_cw_event_format(FILE *fp, const tg_conf *c,
+			       const struct tg_conf_item *it,
+			       const char *const *lp)
+{
+	(void)lp;
+	fprintf(fp, "%s: %s\n", it->name,
+		c->event_format == TG_EVENT_KV ? "kv" : "json");
+}
+
+static int tg_cp_bool(struct tg_conf_at *at, char *val)
+{
+	if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0)
+		return TG_AT_FAIL(at, TG_EPARSE, "%s '%s': expected yes or no",
+				  at->key, val);
+	*TG_FIELD(at->c, at->it, int) = val[0] == 'y';
+	return TG_OK;
+}
+
+static void tg_cw_bool(FILE *fp, const tg_conf *c,
+		       const struct tg_conf_item *it, const char *const *lp)
+{
+	(void)lp;
+	fprintf(fp, "%s: %s\n", it->name,
+		*TG_CFIELD(c, it, int) ? "yes" : "no");
+}
+
+static int tg_cp_sinkhole_a(struct tg_conf_at *at, char *val)
+{
+	if (inet_pton(AF_INET, val, at->c->sinkhole_a) != 1)
+		return TG_AT_FAIL(at, TG_EPARSE,
+				  "sinkhole-a '%s' is not an IPv4 address",
+				  val);
+	at->c->has_sinkhole_a = 1;
+	return TG_OK;
+}
+
+static int tg_cp_sinkhole_aaaa(struct tg_conf_at *at, char *val)
+{
+	if (inet_pton(AF_INET6, val, at->c->sinkhole_aaaa) != 1)
+		return TG_AT_FAIL(at, TG_EPARSE,
+				  "sinkhole-aaaa '%s' is not an IPv6 address",
+				  val);
+	at->c->has_sinkhole_aaaa = 1;
+	return TG_OK;
+}
+
+static void tg_cw_sinkholes(FILE *fp, const tg_conf *c,
+			    const struct tg_conf_item *it,
+			    const char *const *lp)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	(void)it;
+	(void)lp;
+	if (c->has_sinkhole_a) {
+		inet_ntop(AF_INET, c->sinkhole_a, a, sizeof(a));
+		fprintf(fp, "sinkhole-a: %s\n", a);
+	}
+	if (c->has_sinkhole_aaaa) {
+		inet_ntop(AF_INET6, c->sinkhole_aaaa, a, sizeof(a));
+		fprintf(fp, "sinkhole-aaaa: %s\n", a);
+	}
+	if (c->sinkhole_mx[0])
+		fprintf(fp, "sinkhole-mx: %s\n", c->sinkhole_mx);
+}
+
+static int tg_cp_sinkhole_mx(struct tg_conf_at *at, char *val)
+{
+	ldns_rdf *d = NULL;
+
+	if (ldns_str2rdf_dname(&d, val) != LDNS_STATUS_OK ||
+	    strlen(val) >= sizeof(at->c->sinkhole_mx)) {
 		ldns_rdf_deep_free(d);
-		snprintf(c->sinkhole_mx, sizeof(c->sinkhole_mx), "%s", val);
-		return TG_OK;
+		return TG_AT_FAIL(at, TG_ENAME,
+				  "sinkhole-mx '%s' is not a host name", val);
 	}
-	if (!strcmp(key, "answer-ttl")) {
-		if (tg_parse_uint(val, 0, TG_MAX_ANSWER_TTL, &u))
-			return tg_conf_fail(err, TG_EPARSE, f, ln,
-					    "answer-ttl must be 0..%d seconds",
-					    TG_MAX_ANSWER_TTL);
-		c->answer_ttl = (uint32_t)u;
-		return TG_OK;
-	}
-	if (!strcmp(key, "ede-text")) {
-		if (strlen(val) >= sizeof(c->ede_text))
-			return tg_conf_fail(err, TG_ELIMIT, f, ln,
-					    "ede-text longer than %zu bytes",
-					    sizeof(c->ede_text) - 1);
-		strcpy(c->ede_text, val);
-		return TG_OK;
-	}
-	if (!strcmp(key, "event-log")) {
-		if (!strcmp(val, "syslog"))
-			strcpy(c->event_log, "syslog");
-		else if (tg_conf_path(c->path, val, c->event_log,
-				      sizeof(c->event_log)))
-			return tg_conf_fail(err, TG_ELIMIT, f, ln,
-					    "path too long");
-		return TG_OK;
-	}
-	if (!strcmp(key, "event-format")) {
-		if (!strcmp(val, "json"))
-			c->event_format = TG_EVENT_JSON;
-		else if (!strcmp(val, "kv"))
-			c->event_format = TG_EVENT_KV;
-		else
-			return tg_conf_fail(err, TG_EPARSE, f, ln,
-					    "event-format must be json or kv, "
-					    "not '%s'",
-					    val);
-		return TG_OK;
-	}
-	if (!strcmp(key, "stats-file") || !strcmp(key, "psl-file")) {
-		char *dst = key[0] == 's' ? c->stats_file : c->psl_file;
+	ldns_rdf_deep_free(d);
+	strcpy(at->c->sinkhole_mx, val);
+	return TG_OK;
+}
 
-		if (tg_conf_path(c->path, val, dst, TG_NAME_BUF))
-			return tg_conf_fail(err, TG_ELIMIT, f, ln,
-					    "path too long");
-		return TG_OK;
-	}
-	if (!strcmp(key, "stats-interval") || !strcmp(key, "event-interval")) {
-		if (tg_parse_uint(val, 1, 86400, &u))
-			return tg_conf_fail(err, TG_EPARSE, f, ln,
-					    "%s must be 1..86400 seconds", key);
-		if (key[0] == 's')
-			c->stats_interval = (unsigned)u;
-		else
-			c->event_interval = (unsigned)u;
-		return TG_OK;
-	}
-	if (!strcmp(key, "reload-interval")) {
-		if (tg_parse_uint(val, 0, 86400, &u))
-			return tg_conf_fail(err, TG_EPARSE, f, ln,
-					    "reload-interval must be 0..86400 "
-					    "seconds (0: off)");
-		c->reload_interval = (unsigned)u;
-		return TG_OK;
-	}
-	if (!strcmp(key, "state-dir")) {
-		if (tg_conf_path(c->path, val, c->state_dir,
-				 sizeof(c->state_dir)))
-			return tg_conf_fail(err, TG_ELIMIT, f, ln,
-					    "path too long");
-		return TG_OK;
-	}
-	if (!strcmp(key, "identity")) {
-		if (strlen(val) >= sizeof(c->identity))
-			return tg_conf_fail(err, TG_ELIMIT, f, ln,
-					    "identity too long");
-		strcpy(c->identity, val);
-		return TG_OK;
-	}
-	if (!strcmp(key, "tld-pair")) {
-		char *w[3];
+#define TG_OFF(f) offsetof(tg_conf, f)
+static const struct tg_conf_item tg_conf_items[] = {
+    {"protected", 1, tg_cp_list, tg_cw_lists, 0, 0, 0, NULL, "",
+     "protected.list"},
+    {"protected-zone", 1, tg_cp_list, NULL, 0, 0, 0, NULL, "",
+     "p.zone protected.typoguard."},
+    {"allow", 1, tg_cp_list, NULL, 0, 0, 0, NULL, "", "allow.list"},
+    {"allow-zone", 1, tg_cp_list, NULL, 0, 0, 0, NULL, "",
+     "a.zone allow.typoguard."},
+    {"infrastructure", 1, tg_cp_list, NULL, 0, 0, 0, NULL, "", "my-cdns.list"},
+    {"infrastructure-zone", 1, tg_cp_list, NULL, 0, 0, 0, NULL, "",
+     "i.zone infrastructure.typoguard."},
+    {"infrastructure-builtin", 0, tg_cp_bool, tg_cw_bool,
+     TG_OFF(builtin_infrastructure), 0, 0, NULL, "yes", "no"},
+    {"tld-pair", 1, tg_cp_tld_pair, tg_cw_tld_pairs, 0, 0, 0, NULL, "",
+     "mil ml"},
+    {"block-threshold", 0, tg_cp_uint, tg_cw_uint, TG_OFF(block_threshold), 1,
+     100, "%s must be 1..100, not '%s'", "80", "85"},
+    {"log-threshold", 0, tg_cp_uint, tg_cw_uint, TG_OFF(log_threshold), 1, 100,
+     "%s must be 1..100, not '%s'", "50", "60"},
+    {"qtypes", 0, tg_cp_qtypes, tg_cw_qtypes, 0, 0, 0, NULL, "MX A AAAA", "MX"},
+    {"clients", 1, tg_cp_clients, tg_cw_clients, 0, 0, 0, NULL, "all",
+     "10.1.2.0/24"},
+    {"action", 0, tg_cp_action, tg_cw_action, 0, 0, 0, NULL, "nxdomain",
+     "nodata"},
+    {"sinkhole-a", 0, tg_cp_sinkhole_a, tg_cw_sinkholes, 0, 0, 0, NULL, "",
+     "192.0.2.1"},
+    {"sinkhole-aaaa", 0, tg_cp_sinkhole_aaaa, NULL, 0, 0, 0, NULL, "",
+     "2001:db8::1"},
+    {"sinkhole-mx", 0, tg_cp_sinkhole_mx, NULL, 0, 0, 0, NULL, "",
+     "sinkhole.example.net"},
+    {"answer-ttl", 0, tg_cp_uint, tg_cw_uint, TG_OFF(answer_ttl), 0,
+     TG_MAX_ANSWER_TTL, "%s must be 0..86400 seconds, not '%s'", "60", "30"},
+    {"answer-check", 0, tg_cp_answer_check, tg_cw_answer_check, 0, 0, 0, NULL,
+     "block", "log"},
+    {"ede-text", 0, tg_cp_str, tg_cw_str, TG_OFF(ede_text), 0, 0,
+     "%s longer than %zu bytes", "", "blocked by policy"},
+    {"event-log", 0, tg_cp_event_log, tg_cw_str, TG_OFF(event_log), 0, 0, NULL,
+     "", "syslog"},
+    {"event-format", 0, tg_cp_event_format, tg_cw_event_format, 0, 0, 0, NULL,
+     "json", "kv"},
+    {"event-interval", 0, tg_cp_uint, tg_cw_uint, TG_OFF(event_interval), 1,
+     86400, "%s must be 1..86400 seconds, not '%s'", "60", "10"},
+    {"stats-file", 0, tg_cp_path, tg_cw_str, TG_OFF(stats_file), 0, 0, NULL, "",
+     "typoguard.prom"},
+    {"stats-interval", 0, tg_cp_uint, tg_cw_uint, TG_OFF(stats_interval), 1,
+     86400, "%s must be 1..86400 seconds, not '%s'", "60", "10"},
+    {"identity", 0, tg_cp_str, tg_cw_str, TG_OFF(identity), 0, 0,
+     "%s too long (at most %zu bytes)", "", "resolver-1"},
+    {"psl-file", 0, tg_cp_path, tg_cw_str, TG_OFF(psl_file), 0, 0, NULL, "",
+     "public_suffix_list.dat"},
+    {"reload-interval", 0, tg_cp_uint, tg_cw_uint, TG_OFF(reload_interval), 0,
+     86400, "%s must be 0..86400 seconds (0: off), not '%s'", "5", "0"},
+    {"state-dir", 0, tg_cp_path, tg_cw_str, TG_OFF(state_dir), 0, 0, NULL, "",
+     "state"},
+};
+#undef TG_OFF
+#define TG_CONF_NITEMS (sizeof(tg_conf_items) / sizeof(tg_conf_items[0]))
+_Static_assert(TG_CONF_NITEMS <= 32, "the seen-mask has 32 bits");
 
-		if (tg_words(val, w, 2) != 2 || !tg_valid_tld(w[0]) ||
-		    !tg_valid_tld(w[1]))
-			return tg_conf_fail(err, TG_EPARSE, f, ln,
-					    "tld-pair takes two TLDs, e.g. "
-					    "'tld-pair: mil ml'");
-		if (c->n_tld_pairs >=
-		    sizeof(c->tld_pairs) / sizeof(c->tld_pairs[0]))
-			return tg_conf_fail(err, TG_ELIMIT, f, ln,
-					    "too many tld-pair lines");
-		snprintf(c->tld_pairs[c->n_tld_pairs][0], 64, "%s", w[0]);
-		snprintf(c->tld_pairs[c->n_tld_pairs][1], 64, "%s", w[1]);
-		c->n_tld_pairs++;
-		return TG_OK;
-	}
-	return tg_conf_fail(err, TG_EPARSE, f, ln, "unknown key '%s'", key);
+size_t tg_conf_key_count(void)
+{
+	return TG_CONF_NITEMS;
+}
+
+int tg_conf_key(size_t i, const char **name, int *repeatable, const char **def,
+		const char **example)
+{
+	if (i >= TG_CONF_NITEMS)
+		return TG_EINVAL;
+	*name = tg_conf_items[i].name;
+	*repeatable = tg_conf_items[i].repeat;
+	*def = tg_conf_items[i].def;
+	*example = tg_conf_items[i].example;
+	return TG_OK;
+}
+
+/** Parse one `key: value` pair; \p val is unquoted and trimmed.  \p seen
+ *  has a bit per row given so far. */
+static int tg_conf_pair(tg_conf *c, const char *key, char *val,
+			unsigned long ln, uint32_t *seen, tg_error *err)
+{
+	struct tg_conf_at at = {c, NULL, key, ln, err};
+	size_t i;
+
+	for (i = 0; i < TG_CONF_NITEMS; i++)
+		if (!strcmp(key, tg_conf_items[i].name))
+			break;
+	if (i == TG_CONF_NITEMS)
+		return TG_AT_FAIL(&at, TG_EPARSE, "unknown key '%s'", key);
+	at.it = &tg_conf_items[i];
+	if (!at.it->repeat && (*seen >> i & 1))
+		return TG_AT_FAIL(&at, TG_EPARSE, "'%s' given twice", key);
+	*seen |= (uint32_t)1 << i;
+	if (*val == '\0')
+		return TG_AT_FAIL(&at, TG_EPARSE, "'%s' needs a value", key);
+	return at.it->parse(&at, val);
 }
 
 /** Checks that involve several keys, after the whole file is read. */
@@ -564,7 +806,7 @@ int tg_conf_load(const char *path, tg_conf **out, tg_error *err)
 {
 	char line[TG_MAX_LINE + 2];
 	unsigned long ln = 0;
-	unsigned seen = 0;
+	uint32_t seen = 0;
 	tg_conf *c;
 	FILE *fp;
 	int rc = TG_OK;
@@ -697,19 +939,12 @@ void tg_conf_index_options(const tg_conf *conf, tg_index_options *opts)
 	opts->log_threshold = conf->log_threshold;
 	if (conf->psl_file[0])
 		opts->psl_file = conf->psl_file;
-}
-
-/** Write \p s double-quoted (the parser strips the quotes). */
-static void tg_conf_put(FILE *fp, const char *key, const char *s)
-{
-	fprintf(fp, "%s: \"%s\"\n", key, s);
+	opts->builtin_infrastructure = conf->builtin_infrastructure;
 }
 
 int tg_conf_write(const tg_conf *c, const char *path,
 		  const char *const *list_paths, tg_error *err)
 {
-	static const char *kinds[2][2] = {{"protected", "protected-zone"},
-					  {"allow", "allow-zone"}};
 	char tmp[TG_NAME_BUF + 8];
 	FILE *fp;
 	size_t i;
@@ -722,70 +957,10 @@ int tg_conf_write(const tg_conf *c, const char *path,
 		return tg_conf_fail(err, TG_EIO, tmp, 0, "cannot write: %s",
 				    strerror(errno));
 	fprintf(fp, "# written by typoguard from %s\n", c->path);
-	for (i = 0; i < c->n_lists; i++) {
-		const tg_conf_list *l = &c->lists[i];
-		const char *lp =
-		    list_paths && list_paths[i] ? list_paths[i] : l->path;
-		const char *k =
-		    kinds[l->kind == TG_LIST_ALLOW][l->origin[0] != 0];
-
-		if (l->origin[0])
-			fprintf(fp, "%s: %s %s\n", k, lp, l->origin);
-		else
-			tg_conf_put(fp, k, lp);
-	}
-	for (i = 0; i < c->n_tld_pairs; i++)
-		fprintf(fp, "tld-pair: %s %s\n", c->tld_pairs[i][0],
-			c->tld_pairs[i][1]);
-	fprintf(fp, "block-threshold: %d\nlog-threshold: %d\nqtypes:",
-		c->block_threshold, c->log_threshold);
-	for (i = 0; i < c->n_qtypes; i++) {
-		char *t = ldns_rr_type2str((ldns_rr_type)c->qtypes[i]);
-
-		fprintf(fp, " %s", t ? t : "A");
-		free(t);
-	}
-	fputc('\n', fp);
-	for (i = 0; i < c->n_clients; i++) {
-		char a[INET6_ADDRSTRLEN];
-
-		inet_ntop(c->clients[i].family, c->clients[i].addr, a,
-			  sizeof(a));
-		fprintf(fp, "clients: %s/%u\n", a, c->clients[i].bits);
-	}
-	fprintf(fp, "action: %s\n", tg_action_name(c->action));
-	if (c->has_sinkhole_a) {
-		char a[INET_ADDRSTRLEN];
-
-		inet_ntop(AF_INET, c->sinkhole_a, a, sizeof(a));
-		fprintf(fp, "sinkhole-a: %s\n", a);
-	}
-	if (c->has_sinkhole_aaaa) {
-		char a[INET6_ADDRSTRLEN];
-
-		inet_ntop(AF_INET6, c->sinkhole_aaaa, a, sizeof(a));
-		fprintf(fp, "sinkhole-aaaa: %s\n", a);
-	}
-	if (c->sinkhole_mx[0])
-		fprintf(fp, "sinkhole-mx: %s\n", c->sinkhole_mx);
-	fprintf(fp, "answer-ttl: %u\n", (unsigned)c->answer_ttl);
-	if (c->ede_text[0])
-		tg_conf_put(fp, "ede-text", c->ede_text);
-	if (c->event_log[0])
-		tg_conf_put(fp, "event-log", c->event_log);
-	fprintf(fp, "event-format: %s\n",
-		c->event_format == TG_EVENT_KV ? "kv" : "json");
-	fprintf(fp, "event-interval: %u\n", c->event_interval);
-	if (c->stats_file[0])
-		tg_conf_put(fp, "stats-file", c->stats_file);
-	fprintf(fp, "stats-interval: %u\n", c->stats_interval);
-	if (c->identity[0])
-		tg_conf_put(fp, "identity", c->identity);
-	if (c->psl_file[0])
-		tg_conf_put(fp, "psl-file", c->psl_file);
-	fprintf(fp, "reload-interval: %u\n", c->reload_interval);
-	if (c->state_dir[0])
-		tg_conf_put(fp, "state-dir", c->state_dir);
+	for (i = 0; i < TG_CONF_NITEMS; i++)
+		if (tg_conf_items[i].write)
+			tg_conf_items[i].write(fp, c, &tg_conf_items[i],
+					       list_paths);
 	ok = !ferror(fp);
 	ok = (fclose(fp) == 0) && ok;
 	if (!ok || rename(tmp, path) != 0) {

@@ -35,6 +35,20 @@ void tg_index_options_init(tg_index_options *opts)
 	opts->block_threshold = TG_DEFAULT_BLOCK_THRESHOLD;
 	opts->log_threshold = TG_DEFAULT_LOG_THRESHOLD;
 	opts->psl_file = NULL;
+	opts->builtin_infrastructure = 1;
+}
+
+extern const char *const tg_infra_builtin[];
+
+const char *const *tg_infrastructure_builtin(size_t *count)
+{
+	if (count) {
+		size_t n = 0;
+		while (tg_infra_builtin[n])
+			n++;
+		*count = n;
+	}
+	return tg_infra_builtin;
 }
 
 static void *tg_alloc_table(size_t bytes);
@@ -167,15 +181,57 @@ const struct tg_nrec *tg_nset_find(const struct tg_index *ix, uint64_t h,
 	return i == UINT32_MAX ? NULL : &ix->rec[i];
 }
 
-static int tg_build_nset(tg_index *ix, const tg_list *list, tg_error *err)
+/* Add one name of \p kind (TG_N_*) to the name set; a name already in it
+ * gains the kind (a protected entry keeps the first protected source). */
+static int tg_nset_add(tg_index *ix, const tg_name *nm, uint8_t kind,
+		       uint32_t src, unsigned long line, tg_error *err)
 {
-	if (list->n > TG_NSET_IDX)
+	uint64_t sh[TG_MAX_LABELS + 1];
+	uint32_t ln = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+	tg_suffix_hashes(ix, nm, sh);
+	if (nm->n > ix->max_labels)
+		ix->max_labels = nm->n;
+	size_t s;
+	uint32_t at = tg_nset_probe(ix, sh[0], nm->wire, nm->wire_len, &s);
+	struct tg_nrec *found = at == UINT32_MAX ? NULL : &ix->rec[at];
+	if (found) {
+		if (kind == TG_N_PROT && !(found->kind & TG_N_PROT)) {
+			found->src = src;
+			found->line = ln;
+		}
+		found->kind |= kind;
+		return TG_OK;
+	}
+	size_t off = tg_arena_add(&ix->arena, nm->wire, nm->wire_len);
+	if (off == (size_t)-1)
+		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	struct tg_nrec *r = &ix->rec[ix->nrec];
+	r->wire_off = (uint32_t)off;
+	r->wire_len = (uint8_t)nm->wire_len;
+	r->kind = kind;
+	r->src = src;
+	r->line = ln;
+	ix->nset[s] = tg_nset_fp(sh[0]) | (uint32_t)ix->nrec;
+	ix->nrec++;
+	return TG_OK;
+}
+
+/* The name set: the list's entries, then (\p builtin) the built-in
+ * infrastructure list, sourced as the last entry of ix->sources. */
+static int tg_build_nset(tg_index *ix, const tg_list *list, int builtin,
+			 tg_error *err)
+{
+	size_t nb = 0;
+	if (builtin)
+		tg_infrastructure_builtin(&nb);
+	size_t total = list->n + nb;
+	if (total > TG_NSET_IDX)
 		return tg_error_set(err, TG_ELIMIT, NULL, 0,
 				    "more than %lu names in one index",
 				    (unsigned long)TG_NSET_IDX);
-	ix->nnset = list->n * 2 + 16; /* load 0.5: short probe runs */
+	ix->nnset = total * 2 + 16; /* load 0.5: short probe runs */
 	ix->nset = calloc(ix->nnset, sizeof(*ix->nset));
-	ix->rec = malloc((list->n + 1) * sizeof(*ix->rec));
+	ix->rec = malloc((total + 1) * sizeof(*ix->rec));
 	if (!ix->nset || !ix->rec)
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
 	for (size_t i = 0; i < list->n; i++) {
@@ -184,39 +240,31 @@ static int tg_build_nset(tg_index *ix, const tg_list *list, tg_error *err)
 		if (tg_name_from_wire(&nm, list->names.data + en->wire_off,
 				      en->wire_len, NULL, 0) != TG_OK)
 			continue;
-		uint64_t sh[TG_MAX_LABELS + 1];
-		tg_suffix_hashes(ix, &nm, sh);
-		if (nm.n > ix->max_labels)
-			ix->max_labels = nm.n;
-		uint8_t kind =
-		    en->kind == TG_LIST_PROTECTED ? TG_N_PROT : TG_N_ALLOW;
-		size_t s;
-		uint32_t at =
-		    tg_nset_probe(ix, sh[0], nm.wire, nm.wire_len, &s);
-		struct tg_nrec *found = at == UINT32_MAX ? NULL : &ix->rec[at];
-		if (found) {
-			if (kind == TG_N_PROT && !(found->kind & TG_N_PROT)) {
-				found->src = en->src;
-				found->line = en->line > UINT32_MAX
-						  ? UINT32_MAX
-						  : (uint32_t)en->line;
-			}
-			found->kind |= kind;
-			continue;
-		}
-		size_t off = tg_arena_add(&ix->arena, nm.wire, nm.wire_len);
-		if (off == (size_t)-1)
-			return tg_error_set(err, TG_ENOMEM, NULL, 0,
-					    "out of memory");
-		struct tg_nrec *r = &ix->rec[ix->nrec];
-		r->wire_off = (uint32_t)off;
-		r->wire_len = (uint8_t)nm.wire_len;
-		r->kind = kind;
-		r->src = en->src;
-		r->line =
-		    en->line > UINT32_MAX ? UINT32_MAX : (uint32_t)en->line;
-		ix->nset[s] = tg_nset_fp(sh[0]) | (uint32_t)ix->nrec;
-		ix->nrec++;
+		uint8_t kind = en->kind == TG_LIST_PROTECTED ? TG_N_PROT
+			       : en->kind == TG_LIST_ALLOW   ? TG_N_ALLOW
+							     : TG_N_INFRA;
+		int rc = tg_nset_add(ix, &nm, kind, en->src, en->line, err);
+		if (rc != TG_OK)
+			return rc;
+	}
+	if (!nb)
+		return TG_OK;
+	ix->sources[ix->nsources] = strdup("built-in infrastructure list");
+	if (!ix->sources[ix->nsources])
+		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	uint32_t src = (uint32_t)ix->nsources++;
+	const char *const *b = tg_infrastructure_builtin(NULL);
+	for (size_t i = 0; i < nb; i++) {
+		tg_name nm;
+		if (tg_name_from_text(&nm, b[i], strlen(b[i]), NULL, 0) !=
+		    TG_OK)
+			return tg_error_set(err, TG_ENAME, NULL, 0,
+					    "built-in infrastructure entry "
+					    "'%s' is not a name",
+					    b[i]);
+		int rc = tg_nset_add(ix, &nm, TG_N_INFRA, src, i + 1, err);
+		if (rc != TG_OK)
+			return rc;
 	}
 	return TG_OK;
 }
@@ -950,7 +998,9 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 			ix->pair_conf_bits |= 1ULL << (p->conf_hash & 63);
 		}
 	}
-	if (rc != TG_OK || (rc = tg_build_nset(ix, list, err)) != TG_OK ||
+	if (rc != TG_OK ||
+	    (rc = tg_build_nset(ix, list, opts->builtin_infrastructure, err)) !=
+		TG_OK ||
 	    (rc = tg_build_targets(ix, list, err)) != TG_OK ||
 	    (rc = tg_build_keys(ix, err)) != TG_OK ||
 	    (rc = tg_build_shift_tlds(ix, err)) != TG_OK)

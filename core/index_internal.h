@@ -116,10 +116,11 @@ struct tg_target {
 /** Name-set record kinds (bits). */
 enum tg_nrec_kind {
 	TG_N_PROT = 1u << 0,
-	TG_N_ALLOW = 1u << 1
+	TG_N_ALLOW = 1u << 1,
+	TG_N_INFRA = 1u << 2 /**< embeddings under it do not count */
 };
 
-/** A protected or allowlist entry. */
+/** A protected, allowlist or infrastructure entry. */
 struct tg_nrec {
 	uint32_t wire_off; /**< wire form in the arena, root included */
 	uint32_t src;	   /**< source of the first (protected) entry */

@@ -73,9 +73,15 @@ int tg_profile_parse(const char *name, tg_list_profile *out)
 	return -1;
 }
 
+static int tg_kind_ok(tg_list_kind kind)
+{
+	return kind == TG_LIST_PROTECTED || kind == TG_LIST_ALLOW ||
+	       kind == TG_LIST_INFRA;
+}
+
 size_t tg_list_count(const tg_list *list, tg_list_kind kind)
 {
-	if (!list || (kind != TG_LIST_PROTECTED && kind != TG_LIST_ALLOW))
+	if (!list || !tg_kind_ok(kind))
 		return 0;
 	return list->count[kind];
 }
@@ -212,11 +218,6 @@ static int tg_list_parse(const char *text, size_t len, tg_name *nm,
 		return tg_error_set(err, TG_ENAME, file, line,
 				    "the root cannot be listed");
 	return TG_OK;
-}
-
-static int tg_kind_ok(tg_list_kind kind)
-{
-	return kind == TG_LIST_PROTECTED || kind == TG_LIST_ALLOW;
 }
 
 int tg_list_add(tg_list *list, tg_list_kind kind, const char *name,

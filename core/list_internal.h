@@ -46,7 +46,7 @@ struct tg_list {
 	size_t nsources, sources_cap;
 	struct tg_tld_pair pairs[TG_MAX_TLD_PAIRS];
 	size_t npairs;
-	size_t count[3]; /**< per kind */
+	size_t count[TG_LIST_KINDS]; /**< per kind */
 	uint8_t profile; /**< tg_list_profile of entries added next */
 };
 

@@ -2,6 +2,7 @@
 noinst_LTLIBRARIES += core/libtgcore.la
 core_libtgcore_la_SOURCES = \
 	core/typoguard.h \
+	core/typoguard_conf.h \
 	core/conf.c \
 	core/util_internal.h \
 	core/error.c \
@@ -20,6 +21,23 @@ core_libtgcore_la_SOURCES = \
 	core/enumerate.c \
 	core/rules_internal.h \
 	core/rules.c
+# the built-in infrastructure list, generated from conf/infrastructure.list
+nodist_core_libtgcore_la_SOURCES = core/infra_builtin.c
+BUILT_SOURCES = core/infra_builtin.c
+CLEANFILES += core/infra_builtin.c
+EXTRA_DIST += conf/infrastructure.list
+core/infra_builtin.c: $(srcdir)/conf/infrastructure.list $(srcdir)/core/local.mk
+	$(AM_V_GEN)$(MKDIR_P) core && LC_ALL=C $(AWK) ' \
+	BEGIN { print "/* generated from conf/infrastructure.list: do not edit */"; \
+		print "#include <stddef.h>"; \
+		print "const char *const tg_infra_builtin[] = {"; } \
+	{ sub(/#.*/, ""); gsub(/[ \t\r]/, ""); if ($$0 == "") next; \
+	  if ($$0 !~ /^[a-z0-9.-]+$$/) { \
+		printf "%s:%d: not a plain lowercase name\n", FILENAME, FNR > "/dev/stderr"; \
+		bad = 1; exit 1 } \
+	  printf "\t\"%s\",\n", $$0; } \
+	END { if (bad) exit 1; print "\tNULL};"; }' \
+	$(srcdir)/conf/infrastructure.list >$@-t && mv -f $@-t $@
 core_libtgcore_la_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(IDN2_CFLAGS) \
 	-DTG_SYSCONFDIR='"$(sysconfdir)"'
 core_libtgcore_la_LIBADD = $(LDNS_LIBS) $(IDN2_LIBS)
@@ -27,10 +45,12 @@ core_libtgcore_la_LIBADD = $(LDNS_LIBS) $(IDN2_LIBS)
 EXTRA_DIST += core/gen/gen_confusables.c
 
 bin_PROGRAMS += core/typoguard
-core_typoguard_SOURCES = core/tool.c core/audit_internal.h core/audit.c
-core_typoguard_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(LIBUNBOUND_CFLAGS)
+core_typoguard_SOURCES = core/tool.c core/audit_internal.h core/audit.c \
+	core/report_internal.h core/report.c
+core_typoguard_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(LIBUNBOUND_CFLAGS) \
+	$(JSONC_CFLAGS) $(ZLIB_CFLAGS)
 core_typoguard_LDADD = core/libtgcore.la $(LDNS_LIBS) $(IDN2_LIBS) \
-	$(LIBUNBOUND_LIBS)
+	$(LIBUNBOUND_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS)
 
 # the tool's manual page
 dist_man_MANS += core/typoguard.1

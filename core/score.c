@@ -1200,6 +1200,7 @@ static void tg_result_init(tg_result *out)
 	out->classes = 0;
 	out->allowlisted = 0;
 	out->is_protected = 0;
+	out->infrastructure = 0;
 	out->name[0] = 0;
 	out->protected_name[0] = 0;
 	out->source = NULL;
@@ -1357,6 +1358,8 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 		}
 		if (r->kind & TG_N_ALLOW)
 			out->allowlisted = 1;
+		if (r->kind & TG_N_INFRA)
+			out->infrastructure = 1;
 	}
 	if (out->is_protected || out->allowlisted) {
 		if (text)
@@ -1371,8 +1374,20 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 			c.restricted = 1;
 	if (text)
 		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
+	/* a CDN or proxy name carries its customers' host names: drop the
+	 * embedding probes (the other rules judge its own labels), and do
+	 * not remember the registrable domain, whose infrastructure entry
+	 * a memo hit would no longer look up */
+	if (out->infrastructure) {
+		size_t k = 0;
+		for (size_t i = 0; i < npq; i++)
+			if (pq[i].pk != TG_P_EMBED)
+				pq[k++] = pq[i];
+		npq = k;
+	}
 	tg_probe_all(&c, pq, npq);
-	tg_memo_note(&c, sh, npq);
+	if (!out->infrastructure)
+		tg_memo_note(&c, sh, npq);
 	const struct tg_cand *best = NULL;
 	for (size_t i = 0; i < c.nc; i++)
 		if (!best || c.c[i].score > best->score)
@@ -1485,7 +1500,12 @@ size_t tg_result_explain(const tg_result *res, char *buf, size_t len)
 		TG_PUT("%s is protected (entry %s)", res->name,
 		       res->protected_name);
 	} else if (!res->classes) {
-		TG_PUT("%s looks like no protected name", res->name);
+		TG_PUT("%s looks like no protected name%s", res->name,
+		       res->infrastructure
+			   ? " (it is under an infrastructure entry: a "
+			     "protected name inside it is a CDN or proxy host "
+			     "name, not an embedding)"
+			   : "");
 	} else {
 		TG_PUT("%s looks like %s:", res->name, res->protected_name);
 		const char *sep = " ";

@@ -45,6 +45,7 @@
 #include <ldns/ldns.h>
 
 #include "audit_internal.h"
+#include "report_internal.h"
 #include "typoguard.h"
 
 /** Exit statuses. */
@@ -81,12 +82,15 @@ typedef struct tg_tool_opts {
 	uint8_t protected_brand[TG_TOOL_MAX_FILES]; /**< --brand FILE */
 	const char *allow_files[TG_TOOL_MAX_FILES];
 	size_t n_allow;
+	const char *infra_files[TG_TOOL_MAX_FILES];
+	size_t n_infra;
 	char pairs[TG_TOOL_MAX_PAIRS][2][64];
 	size_t n_pairs;
 	int block_threshold; /**< -1: from config or default */
 	int log_threshold;   /**< -1: from config or default */
 	const char *psl_file;
 	int json;
+	int no_builtin_infra; /**< --no-builtin-infrastructure */
 	/* export only (see tg_cmd_export) */
 	int export_mode;    /**< parse the export options, not --json */
 	const char *format; /**< "rpz" or "local-zone" */
@@ -118,6 +122,8 @@ static void tg_usage(FILE *out)
 	    "  audit [OPTIONS]                 resolve the lookalikes of the "
 	    "protected names:\n"
 	    "                                  which exist, which take mail\n"
+	    "  report [OPTIONS] EVENTLOG...    summarise event logs: text, "
+	    "JSON or HTML\n"
 	    "  help                            this text\n"
 	    "\n"
 	    "options of score and explain:\n"
@@ -128,11 +134,18 @@ static void tg_usage(FILE *out)
 	    "(combos too)\n"
 	    "  -a, --allow FILE         allowlist, one per line "
 	    "(repeatable)\n"
+	    "  -i, --infrastructure FILE  CDN/cloud/proxy domains, one per "
+	    "line: a\n"
+	    "                           protected name inside their names "
+	    "is no\n"
+	    "                           embedding (repeatable)\n"
 	    "  -t, --tld-pair P:C       extra TLD confusion pair, e.g. "
 	    "mil:ml\n"
 	    "  -b, --block-threshold N  block at score >= N (0..100)\n"
 	    "  -l, --log-threshold N    log at score >= N (0..100)\n"
 	    "      --psl FILE           Public Suffix List file\n"
+	    "      --no-builtin-infrastructure  without the built-in "
+	    "infrastructure list\n"
 	    "  -j, --json               one JSON object per name\n"
 	    "\n"
 	    "options of export (and the list options above):\n"
@@ -155,6 +168,7 @@ static void tg_usage(FILE *out)
 	    "Without --protected the lists of the configuration are used.\n",
 	    tg_progname, tg_default_conf());
 	tg_audit_usage(out);
+	tg_report_usage(out);
 }
 
 /** Print "typoguard: message" to stderr. */
@@ -213,6 +227,7 @@ static int tg_parse_pair(const char *s, char pair[2][64])
 
 enum {
 	TG_OPT_PSL = 256,
+	TG_OPT_NO_BUILTIN_INFRA,
 	TG_OPT_FORMAT,
 	TG_OPT_LIMIT,
 	TG_OPT_ORIGIN,
@@ -226,10 +241,12 @@ static const struct option tg_score_longopts[] = {
     {"protected", required_argument, NULL, 'p'},
     {"brand", required_argument, NULL, 'B'},
     {"allow", required_argument, NULL, 'a'},
+    {"infrastructure", required_argument, NULL, 'i'},
     {"tld-pair", required_argument, NULL, 't'},
     {"block-threshold", required_argument, NULL, 'b'},
     {"log-threshold", required_argument, NULL, 'l'},
     {"psl", required_argument, NULL, TG_OPT_PSL},
+    {"no-builtin-infrastructure", no_argument, NULL, TG_OPT_NO_BUILTIN_INFRA},
     {"json", no_argument, NULL, 'j'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
@@ -240,10 +257,12 @@ static const struct option tg_export_longopts[] = {
     {"protected", required_argument, NULL, 'p'},
     {"brand", required_argument, NULL, 'B'},
     {"allow", required_argument, NULL, 'a'},
+    {"infrastructure", required_argument, NULL, 'i'},
     {"tld-pair", required_argument, NULL, 't'},
     {"block-threshold", required_argument, NULL, 'b'},
     {"log-threshold", required_argument, NULL, 'l'},
     {"psl", required_argument, NULL, TG_OPT_PSL},
+    {"no-builtin-infrastructure", no_argument, NULL, TG_OPT_NO_BUILTIN_INFRA},
     {"format", required_argument, NULL, TG_OPT_FORMAT},
     {"limit", required_argument, NULL, TG_OPT_LIMIT},
     {"origin", required_argument, NULL, TG_OPT_ORIGIN},
@@ -338,11 +357,12 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(
-		    argc, argv,
-		    o->export_mode ? "c:p:B:a:t:b:l:o:h" : "c:p:B:a:t:b:l:jh",
-		    o->export_mode ? tg_export_longopts : tg_score_longopts,
-		    NULL)) != -1) {
+	while (
+	    (c = getopt_long(
+		 argc, argv,
+		 o->export_mode ? "c:p:B:a:i:t:b:l:o:h" : "c:p:B:a:i:t:b:l:jh",
+		 o->export_mode ? tg_export_longopts : tg_score_longopts,
+		 NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -351,18 +371,24 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
 		case 'p':
 		case 'B':
 		case 'a':
-			if ((c == 'a' ? o->n_allow : o->n_protected) >=
-			    TG_TOOL_MAX_FILES) {
+		case 'i': {
+			const char **files = c == 'a'	? o->allow_files
+					     : c == 'i' ? o->infra_files
+							: o->protected_files;
+			size_t *n = c == 'a'   ? &o->n_allow
+				    : c == 'i' ? &o->n_infra
+					       : &o->n_protected;
+
+			if (*n >= TG_TOOL_MAX_FILES) {
 				tg_warn("too many list files (at most %d)",
 					TG_TOOL_MAX_FILES);
 				return TG_EXIT_USAGE;
 			}
-			if (c != 'a') {
-				o->protected_brand[o->n_protected] = c == 'B';
-				o->protected_files[o->n_protected++] = optarg;
-			} else
-				o->allow_files[o->n_allow++] = optarg;
+			if (files == o->protected_files)
+				o->protected_brand[*n] = c == 'B';
+			files[(*n)++] = optarg;
 			break;
+		}
 		case 't':
 			if (o->n_pairs >= TG_TOOL_MAX_PAIRS) {
 				tg_warn("too many --tld-pair (at most %d)",
@@ -393,6 +419,9 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
 				o->log_threshold = v;
 			break;
 		}
+		case TG_OPT_NO_BUILTIN_INFRA:
+			o->no_builtin_infra = 1;
+			break;
 		case TG_OPT_PSL:
 			o->psl_file = optarg;
 			break;
@@ -475,11 +504,19 @@ static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
 		rc = tg_conf_load(path, &conf, &err);
 		if (rc != TG_OK) {
 			tg_report(&err);
-			if (!o->config_given)
-				tg_warn("no --protected list given, so the "
-					"default configuration %s is "
-					"needed",
-					path);
+			if (!o->config_given && err.code == TG_EIO)
+				tg_warn("no list named and no configuration "
+					"at %s%s: name the protected list "
+					"with -p FILE (one domain per line, "
+					"e.g. typoguard explain -p "
+					"conf/protected.list armym.il), or a "
+					"configuration with -c FILE or "
+					"TYPOGUARD_CONF=FILE",
+					path,
+					getenv("TYPOGUARD_CONF") != NULL &&
+						getenv("TYPOGUARD_CONF")[0]
+					    ? " (TYPOGUARD_CONF)"
+					    : "");
 			return TG_EXIT_ERROR;
 		}
 		rc = tg_conf_load_lists(conf, &list, &err);
@@ -508,6 +545,9 @@ static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
 	for (i = 0; rc == TG_OK && i < o->n_allow; i++)
 		rc = tg_list_load_file(list, TG_LIST_ALLOW, o->allow_files[i],
 				       &err);
+	for (i = 0; rc == TG_OK && i < o->n_infra; i++)
+		rc = tg_list_load_file(list, TG_LIST_INFRA, o->infra_files[i],
+				       &err);
 	for (i = 0; rc == TG_OK && i < o->n_pairs; i++)
 		rc = tg_list_add_tld_pair(list, o->pairs[i][0], o->pairs[i][1],
 					  &err);
@@ -523,6 +563,8 @@ static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
 		iopts.log_threshold = iopts.block_threshold; /* only -b given */
 	if (o->psl_file != NULL)
 		iopts.psl_file = o->psl_file;
+	if (o->no_builtin_infra)
+		iopts.builtin_infrastructure = 0;
 	if (iopts.log_threshold > iopts.block_threshold) {
 		tg_warn("log threshold %d is above block threshold %d",
 			iopts.log_threshold, iopts.block_threshold);
@@ -688,9 +730,12 @@ static void tg_print_result(FILE *out, const tg_result *r, const char *input,
 	} else {
 		fputs("null,\"line\":null", out);
 	}
-	fprintf(out, ",\"allowlisted\":%s,\"is_protected\":%s",
+	fprintf(out,
+		",\"allowlisted\":%s,\"is_protected\":%s,"
+		"\"infrastructure\":%s",
 		r->allowlisted ? "true" : "false",
-		r->is_protected ? "true" : "false");
+		r->is_protected ? "true" : "false",
+		r->infrastructure ? "true" : "false");
 	if (!valid) {
 		fputs(",\"error\":", out);
 		tg_json_string(out, "not a valid DNS name");
@@ -1449,7 +1494,7 @@ static int tg_cmd_check_conf(int argc, char **argv, const char *config)
 	tg_index *idx = NULL;
 	tg_index_options iopts;
 	tg_error err;
-	size_t prot, allow, mem;
+	size_t prot, allow, infra, mem;
 	int rc;
 
 	if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1])) {
@@ -1478,12 +1523,19 @@ static int tg_cmd_check_conf(int argc, char **argv, const char *config)
 	}
 	prot = tg_list_count(list, TG_LIST_PROTECTED);
 	allow = tg_list_count(list, TG_LIST_ALLOW);
+	infra = tg_list_count(list, TG_LIST_INFRA);
+	if (iopts.builtin_infrastructure) {
+		size_t nb;
+		tg_infrastructure_builtin(&nb);
+		infra += nb;
+	}
 	mem = tg_index_memory(idx);
-	printf("%s: ok: %zu list%s, %zu protected, %zu allowed, %zu tld "
+	printf("%s: ok: %zu list%s, %zu protected, %zu allowed, %zu "
+	       "infrastructure, %zu tld "
 	       "pair%s, block %d, log %d, action %s, index %zu bytes "
 	       "(%zu B/name)\n",
 	       path, conf->n_lists, conf->n_lists == 1 ? "" : "s", prot, allow,
-	       conf->n_tld_pairs, conf->n_tld_pairs == 1 ? "" : "s",
+	       infra, conf->n_tld_pairs, conf->n_tld_pairs == 1 ? "" : "s",
 	       iopts.block_threshold, iopts.log_threshold,
 	       tg_action_name(conf->action), mem, prot ? mem / prot : mem);
 	tg_index_free(idx);
@@ -1539,6 +1591,8 @@ int main(int argc, char **argv)
 		return tg_audit_main(argc - i, argv + i, config);
 	if (strcmp(cmd, "export") == 0)
 		return tg_cmd_export(argc - i, argv + i, config);
+	if (strcmp(cmd, "report") == 0)
+		return tg_report_main(argc - i, argv + i);
 	if (strcmp(cmd, "help") == 0) {
 		tg_usage(stdout);
 		return TG_EXIT_OK;

@@ -11,7 +11,8 @@
  *   tg_index  built once from a list; immutable afterwards, so one index is
  *             shared by all resolver threads without locks.  Scoring answers
  *             in O(labels) hash probes, independent of the list size.
- *   tg_conf   the parsed typoguard.conf (module and `typoguard check-conf`).
+ *   tg_conf   the parsed typoguard.conf (module and `typoguard check-conf`),
+ *             declared in typoguard_conf.h (included below).
  *
  * Conventions:
  *  - Every handle is opaque and has a create/free pair; free(NULL) is a no-op.
@@ -126,8 +127,15 @@ size_t tg_classes_format(unsigned mask, const char *sep, char *buf, size_t len);
 /** What a list entry means. */
 typedef enum tg_list_kind {
 	TG_LIST_PROTECTED = 1, /**< a name to protect; lookalikes are flagged */
-	TG_LIST_ALLOW = 2      /**< never flagged: the name and its subtree */
+	TG_LIST_ALLOW = 2,     /**< never flagged: the name and its subtree */
+	/** CDN, cloud or proxy infrastructure (akadns.net, edgekey.net,
+	 *  mcas.ms): names under it carry their customers' host names
+	 *  (www.army.mil.edgekey.net), so a protected name inside one is
+	 *  not an embedding.  Every other class still applies. */
+	TG_LIST_INFRA = 3
 } tg_list_kind;
+/** Number of list kinds + 1 (kinds are 1-based). */
+#define TG_LIST_KINDS 4
 
 typedef struct tg_list tg_list;
 
@@ -216,7 +224,18 @@ typedef struct tg_index_options {
 	/** Public Suffix List file; NULL: the system copy
 	 *  (/usr/share/publicsuffix/public_suffix_list.dat). */
 	const char *psl_file;
+	/** 1 (default): the built-in infrastructure list (CDN, cloud and
+	 *  proxy domains, tg_infrastructure_builtin()) is added to the
+	 *  list's TG_LIST_INFRA entries; 0: only the list's own. */
+	int builtin_infrastructure;
 } tg_index_options;
+
+/**
+ * The built-in infrastructure list: a NULL-terminated array of domains
+ * (static storage), generated from the source tree's
+ * conf/infrastructure.list.  \p count, if not NULL, receives its length.
+ */
+const char *const *tg_infrastructure_builtin(size_t *count);
 
 /** Fill \p opts with the defaults. */
 void tg_index_options_init(tg_index_options *opts);
@@ -257,6 +276,9 @@ typedef struct tg_result {
 	unsigned classes;   /**< TG_C_* bits that apply to the best match */
 	int allowlisted;    /**< 1: name is on (or under) an allowlist entry */
 	int is_protected;   /**< 1: name is a protected entry or under one */
+	/** 1: name is under an infrastructure entry (TG_LIST_INFRA), so a
+	 *  protected name embedded in it did not count */
+	int infrastructure;
 	/** Normalised query name (lowercase, no trailing dot). */
 	char name[TG_NAME_BUF];
 	/** The protected entry imitated, "" if none. */
@@ -358,122 +380,12 @@ int tg_enumerate(const tg_index *index, const char *protected_name,
 
 /* ----------------------------------------------------------- configuration */
 
-/** What the module does with a name at or above the block threshold. */
-typedef enum tg_action {
-	TG_ACTION_NXDOMAIN = 0,
-	TG_ACTION_NODATA,
-	TG_ACTION_REFUSE,
-	TG_ACTION_SINKHOLE,
-	TG_ACTION_LOG_ONLY
-} tg_action;
-
-/** Event log line format. */
-typedef enum tg_event_format {
-	TG_EVENT_JSON = 0,
-	TG_EVENT_KV
-} tg_event_format;
-
-/** A client prefix from `clients:`. */
-typedef struct tg_prefix {
-	int family;	  /**< AF_INET or AF_INET6 */
-	uint8_t addr[16]; /**< network address, masked */
-	unsigned bits;	  /**< prefix length */
-} tg_prefix;
-
-/** Caps on configuration sizes. */
-#define TG_CONF_MAX_LISTS   64
-#define TG_CONF_MAX_CLIENTS 256
-
-/** One list source named in the configuration. */
-typedef struct tg_conf_list {
-	tg_list_kind kind;
-	char path[TG_NAME_BUF];
-	/** Zone origin for `protected-zone:`/`allow-zone:`, "" for plain lists.
-	 */
-	char origin[TG_NAME_BUF];
-	unsigned long line; /**< line of the configuration that names it */
-} tg_conf_list;
-
-/**
- * The parsed typoguard.conf.  A plain struct: callers read the fields.  All
- * values are validated by tg_conf_load().
- */
-typedef struct tg_conf {
-	char path[TG_NAME_BUF]; /**< the file this was read from */
-	size_t n_lists;
-	tg_conf_list lists[TG_CONF_MAX_LISTS];
-	int block_threshold;
-	int log_threshold;
-	uint16_t qtypes[16]; /**< query types in scope */
-	size_t n_qtypes;
-	size_t n_clients; /**< 0: every client is in scope */
-	tg_prefix clients[TG_CONF_MAX_CLIENTS];
-	tg_action action;
-	int has_sinkhole_a, has_sinkhole_aaaa;
-	uint8_t sinkhole_a[4];
-	uint8_t sinkhole_aaaa[16];
-	char sinkhole_mx[TG_NAME_BUF]; /**< "" if unset */
-	uint32_t answer_ttl;	       /**< TTL of synthesised answers */
-	char ede_text[TG_NAME_BUF];    /**< "" : a default naming the entry */
-	char event_log[TG_NAME_BUF];   /**< "" none, "syslog", or a file path */
-	tg_event_format event_format;
-	char stats_file[TG_NAME_BUF]; /**< "" none */
-	unsigned stats_interval;      /**< seconds */
-	unsigned event_interval;      /**< aggregation interval, seconds */
-	char identity[TG_NAME_BUF];   /**< resolver identity in events */
-	char psl_file[TG_NAME_BUF];   /**< "" : system Public Suffix List */
-	size_t n_tld_pairs;
-	char tld_pairs[64][2][64];   /**< `tld-pair: mil ml` extensions */
-	unsigned reload_interval;    /**< seconds between list checks, 0 off */
-	char state_dir[TG_NAME_BUF]; /**< last-good snapshot, "" none */
-} tg_conf;
-
-/** Compiled-in default configuration path (under sysconfdir). */
-const char *tg_conf_default_path(void);
-
-/**
- * Parse \p path into a new configuration.  Every key and value is checked;
- * the first problem fails the call with "file:line: reason" in \p err.
- * List files are NOT opened here (see tg_conf_load_lists()).
- */
-int tg_conf_load(const char *path, tg_conf **out, tg_error *err) TG_WARN_UNUSED;
-
-/** Free a configuration.  NULL is a no-op. */
-void tg_conf_free(tg_conf *conf);
-
-/**
- * Load every list the configuration names (and its tld-pairs) into a new
- * list.  All or nothing: on error *\p out is untouched and \p err names the
- * list file and line.
- */
-int tg_conf_load_lists(const tg_conf *conf, tg_list **out,
-		       tg_error *err) TG_WARN_UNUSED;
-
-/**
- * Write \p conf as a typoguard.conf that loads the same policy, with list
- * paths replaced by \p list_paths[i] (NULL: keep conf->lists[i].path).
- * Used for the module's last-good snapshot.  Returns TG_OK or TG_EIO.
- */
-int tg_conf_write(const tg_conf *conf, const char *path,
-		  const char *const *list_paths, tg_error *err);
-
-/** Index options as the configuration sets them. */
-void tg_conf_index_options(const tg_conf *conf, tg_index_options *opts);
-
-/** "nxdomain", "nodata", "refuse", "sinkhole", "log-only". */
-const char *tg_action_name(tg_action a);
-
-/**
- * Is the client address in scope?  \p family is AF_INET/AF_INET6, \p addr
- * 4 or 16 bytes.  True for every client when no `clients:` are set.
- */
-int tg_conf_client_in_scope(const tg_conf *conf, int family,
-			    const uint8_t *addr);
-
-/** Is the query type in scope? */
-int tg_conf_qtype_in_scope(const tg_conf *conf, uint16_t qtype);
+/* typoguard.conf: core/typoguard_conf.h, part of this API. */
 
 #ifdef __cplusplus
 }
 #endif
+
+#include "typoguard_conf.h"
+
 #endif /* TYPOGUARD_H */

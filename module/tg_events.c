@@ -510,9 +510,6 @@ static void tg_counter(tg_buf *b, const char *name, const char *help,
 
 int tg_stats_write(const tg_stats *s, const char *path)
 {
-	static const tg_action actions[] = {
-	    TG_ACTION_NXDOMAIN, TG_ACTION_NODATA, TG_ACTION_REFUSE,
-	    TG_ACTION_SINKHOLE, TG_ACTION_LOG_ONLY};
 	char tmp[PATH_MAX], *text;
 	size_t len = 16 * 1024, off = 0;
 	tg_buf b;
@@ -542,10 +539,9 @@ int tg_stats_write(const tg_stats *s, const char *path)
 		   &s->allowlisted);
 	tg_metric(&b, "typoguard_blocked_total", "counter",
 		  "Blocked queries by configured action.");
-	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+	for (i = 0; i < TG_ACTION_COUNT; i++)
 		tg_putf(&b, "typoguard_blocked_total{action=\"%s\"} %lu\n",
-			tg_action_name(actions[i]),
-			tg_get(&s->blocked[actions[i]]));
+			tg_action_name((tg_action)i), tg_get(&s->blocked[i]));
 	tg_counter(&b, "typoguard_logged_total", "Log decisions.", &s->logged);
 	tg_metric(&b, "typoguard_decisions_by_class_total", "counter",
 		  "Block and log decisions by typo class.");

@@ -61,8 +61,9 @@ typedef struct tg_stats {
 	    passed; /**< scored and passed (below log, or out of scope) */
 	atomic_ulong
 	    out_of_scope; /**< lookalikes for an out-of-scope client/qtype */
-	atomic_ulong allowlisted;	   /**< names on an allowlist */
-	atomic_ulong blocked[5];	   /**< blocks, indexed by tg_action */
+	atomic_ulong allowlisted; /**< names on an allowlist */
+	atomic_ulong
+	    blocked[TG_ACTION_COUNT];	   /**< blocks, indexed by tg_action */
 	atomic_ulong logged;		   /**< log decisions */
 	atomic_ulong by_class[TG_C_COUNT]; /**< blocks+logs per class bit */
 	atomic_ulong response_side; /**< decisions on a CNAME/MX target */

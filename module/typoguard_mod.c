@@ -354,7 +354,7 @@ TG_EXPORT void deinit(struct module_env *env, int id)
 		if (m->cb_registered)
 			de->inplace_cb_delete_wrapped(
 			    env, inplace_cb_query_response, id);
-		for (i = 0; i < 5; i++)
+		for (i = 0; i < TG_ACTION_COUNT; i++)
 			blocked += atomic_load(&m->stats.blocked[i]);
 		log_info("typoguard: stopping: %lu queries, %lu scored, "
 			 "%lu blocked, %lu logged, %lu out of scope, "
@@ -508,6 +508,7 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 
 	switch (conf->action) {
 	case TG_ACTION_LOG_ONLY:
+	case TG_ACTION_COUNT: /* not an action */
 		return 0;
 	case TG_ACTION_REFUSE:
 		qstate->return_rcode = LDNS_RCODE_REFUSED;
@@ -673,15 +674,23 @@ static const int tg_decided_marker;
 /** minfo[id] of a client query whose name passed under generation \p g
  *  of the lists (odd, so never TG_DECIDED): its answer's owner names
  *  equal to it need no second scoring while the generation holds. */
-#define TG_PASSED(g) ((void *)(((uintptr_t)(g) << 1) | 1u))
+#define TG_PASSED(g) ((void *)(((uintptr_t)(g) << 2) | 1u))
+/** As TG_PASSED, for a query name that is protected (or under a
+ *  protected name): the chain its answer follows is the protected
+ *  organisation's own choice and is never blocked for where it leads. */
+#define TG_TRUSTED(g) ((void *)(((uintptr_t)(g) << 2) | 3u))
 
-/** The query name if it passed under the lists in force, else NULL. */
+/** The query name if it passed under the lists in force, else NULL;
+ *  *\p trusted is set when it is protected. */
 static uint8_t *tg_passed_name(struct module_qstate *qstate, struct tg_mod *m,
-			       int id)
+			       int id, int *trusted)
 {
 	unsigned g = atomic_load_explicit(&m->gen, memory_order_acquire);
 
-	return qstate->minfo[id] == TG_PASSED(g) ? qstate->qinfo.qname : NULL;
+	*trusted = qstate->minfo[id] == TG_TRUSTED(g);
+	return qstate->minfo[id] == TG_PASSED(g) || *trusted
+		   ? qstate->qinfo.qname
+		   : NULL;
 }
 
 /**
@@ -736,7 +745,8 @@ static int tg_decide_query(struct module_qstate *qstate, struct tg_hold *h,
 		TG_INC(m, allowlisted);
 	if (res.verdict == TG_VERDICT_PASS) {
 		TG_INC(m, passed);
-		qstate->minfo[id] = TG_PASSED(gen);
+		qstate->minfo[id] =
+		    res.is_protected ? TG_TRUSTED(gen) : TG_PASSED(gen);
 		return 0;
 	}
 	/* Decided on the query name: the answer needs no second look. */
@@ -784,36 +794,102 @@ static int tg_is_passed(const uint8_t *d, size_t len, const uint8_t *passed,
 		query_dname_compare((uint8_t *)d, (uint8_t *)passed) == 0);
 }
 
-/** Score \p d (\p len bytes, uncompressed); 1 with \p res and \p via
- *  (presentation) filled if it blocks. */
+/** Score \p d (\p len bytes, uncompressed) into \p res; 1 if it blocks. */
 static int tg_name_blocks(struct tg_hold *h, const uint8_t *d, size_t len,
-			  tg_result *res, char *via)
+			  tg_result *res)
 {
-	if (tg_score_wire_memo(tg_hold_index(h), tg_thread_memo(h->m), d, len,
-			       res) != TG_OK ||
-	    res->verdict != TG_VERDICT_BLOCK)
+	return tg_score_wire_memo(tg_hold_index(h), tg_thread_memo(h->m), d,
+				  len, res) == TG_OK &&
+	       res->verdict == TG_VERDICT_BLOCK;
+}
+
+/** Most names of one answer known to be on a chain that started at a
+ *  protected name (a CNAME chain is at most 11 links in Unbound). */
+#define TG_MAX_TRUSTED 16
+
+/**
+ * What an answer leads to.  The rrsets are read in order, so that a chain
+ * is followed from the query name: an rrset whose owner is the query name
+ * that passed, a protected name, or a target of a trusted rrset is
+ * trusted, and so are its CNAME, DNAME and MX targets.
+ */
+struct tg_scan {
+	struct tg_hold *h;
+	const uint8_t *passed; /**< the query name that passed, or NULL */
+	size_t plen;
+	const uint8_t *trusted[TG_MAX_TRUSTED]; /**< names, uncompressed */
+	size_t ntrusted;
+	/** 1: a lookalike that no trusted chain leads to (res, via) */
+	int found;
+	/** 1: a lookalike on a trusted chain (trusted_res): never cached,
+	 *  never blocked for */
+	int found_trusted;
+	tg_result res, trusted_res;
+	const uint8_t *via;	    /**< the lookalike of res (rrset data) */
+	const uint8_t *trusted_via; /**< the one of trusted_res */
+};
+
+static int tg_scan_is_trusted(const struct tg_scan *sc, const uint8_t *d)
+{
+	size_t i;
+
+	for (i = 0; i < sc->ntrusted; i++)
+		if (query_dname_compare((uint8_t *)sc->trusted[i],
+					(uint8_t *)d) == 0)
+			return 1;
+	return 0;
+}
+
+static void tg_scan_trust(struct tg_scan *sc, const uint8_t *d)
+{
+	if (sc->ntrusted < TG_MAX_TRUSTED)
+		sc->trusted[sc->ntrusted++] = d;
+}
+
+/** Judge one name \p d of the answer; 1 when the scan can stop (an
+ *  untrusted lookalike).  A protected name becomes trusted. */
+static int tg_scan_name(struct tg_scan *sc, const uint8_t *d, size_t len,
+			int trusted)
+{
+	tg_result *r = trusted ? &sc->trusted_res : &sc->res;
+
+	if (!tg_name_blocks(sc->h, d, len, r)) {
+		if (r->is_protected && !trusted)
+			tg_scan_trust(sc, d);
 		return 0;
-	dname_str((uint8_t *)d, via);
+	}
+	if (trusted) {
+		sc->found_trusted = 1;
+		sc->trusted_via = d;
+		return 0;
+	}
+	sc->found = 1;
+	sc->via = d;
 	return 1;
 }
 
 /**
- * Score the names an rrset leads to: its owner (unless it is \p passed, a
- * query name of \p plen bytes that already passed) and, for CNAME, DNAME
- * and MX, its targets.  Returns 1 and fills \p res and \p via
- * (presentation) at the first one at or above the block threshold.
+ * Score the names an rrset leads to: its owner (unless it is the query
+ * name that passed) and, for CNAME, DNAME and MX, its targets.  Returns 1
+ * at the first lookalike that no trusted chain leads to.
  */
-static int tg_rrset_lookalike(struct tg_hold *h, struct ub_packed_rrset_key *k,
-			      const uint8_t *passed, size_t plen,
-			      tg_result *res, char *via)
+static int tg_scan_rrset(struct tg_scan *sc, struct ub_packed_rrset_key *k)
 {
 	struct packed_rrset_data *d = k->entry.data;
 	uint16_t t = ntohs(k->rk.type);
+	const uint8_t *o = k->rk.dname;
 	size_t i, off;
+	int trusted;
 
-	if (!tg_is_passed(k->rk.dname, k->rk.dname_len, passed, plen) &&
-	    tg_name_blocks(h, k->rk.dname, k->rk.dname_len, res, via))
-		return 1;
+	if (tg_is_passed(o, k->rk.dname_len, sc->passed, sc->plen)) {
+		trusted = sc->ntrusted > 0 && sc->trusted[0] == sc->passed;
+	} else if (tg_scan_is_trusted(sc, o)) {
+		trusted = 1; /* judged already, as a trusted target */
+	} else {
+		if (tg_scan_name(sc, o, k->rk.dname_len, 0))
+			return 1;
+		trusted = tg_scan_is_trusted(sc, o); /* a protected owner */
+	}
 	if (t == LDNS_RR_TYPE_CNAME || t == LDNS_RR_TYPE_DNAME)
 		off = 2;
 	else if (t == LDNS_RR_TYPE_MX)
@@ -829,26 +905,34 @@ static int tg_rrset_lookalike(struct tg_hold *h, struct ub_packed_rrset_key *k,
 		/* Packed rdata dnames are uncompressed; check the length. */
 		if (dname_valid(rd + off, len - off) == 0)
 			continue;
-		if (tg_name_blocks(h, rd + off, len - off, res, via))
+		if (trusted)
+			tg_scan_trust(sc, rd + off);
+		if (tg_scan_name(sc, rd + off, len - off, trusted))
 			return 1;
 	}
 	return 0;
 }
 
-/** First lookalike among the first \p n rrsets of \p rep; \p qstate's
- *  query name is skipped if it passed (tg_passed_name()). */
-static int tg_reply_lookalike(struct tg_hold *h, struct module_qstate *qstate,
-			      int id, struct reply_info *rep, size_t n,
-			      tg_result *res, char *via)
+/** Scan the first \p n rrsets of \p rep; \p qstate's query name is
+ *  skipped if it passed (tg_passed_name()), and trusted if protected.
+ *  Returns sc->found || sc->found_trusted. */
+static int tg_reply_lookalike(struct tg_scan *sc, struct module_qstate *qstate,
+			      int id, struct reply_info *rep, size_t n)
 {
-	const uint8_t *passed = tg_passed_name(qstate, h->m, id);
+	int trusted;
 	size_t i;
 
+	sc->passed = tg_passed_name(qstate, sc->h->m, id, &trusted);
+	sc->plen = qstate->qinfo.qname_len;
+	sc->ntrusted = 0;
+	sc->found = sc->found_trusted = 0;
+	sc->via = sc->trusted_via = NULL;
+	if (trusted)
+		tg_scan_trust(sc, sc->passed);
 	for (i = 0; rep && i < n && i < rep->rrset_count; i++)
-		if (tg_rrset_lookalike(h, rep->rrsets[i], passed,
-				       qstate->qinfo.qname_len, res, via))
-			return 1;
-	return 0;
+		if (tg_scan_rrset(sc, rep->rrsets[i]))
+			break;
+	return sc->found || sc->found_trusted;
 }
 
 /**
@@ -860,59 +944,84 @@ static int tg_query_response(struct module_qstate *qstate,
 			     struct dns_msg *response, int id, void *cb_args)
 {
 	struct tg_hold h = {cb_args, NULL, 0};
-	tg_result res;
+	struct tg_scan sc;
 	char via[LDNS_MAX_DOMAINLEN + 1];
 	int found;
 
 	if (!h.m || !response || !response->rep)
 		return 1;
-	found = tg_reply_lookalike(&h, qstate, id, response->rep,
-				   response->rep->rrset_count, &res, via);
+	sc.h = &h;
+	found = tg_reply_lookalike(&sc, qstate, id, response->rep,
+				   response->rep->rrset_count);
 	tg_hold_release(&h);
 	if (!found)
 		return 1;
 	qstate->no_cache_store = 1;
-	verbose(VERB_ALGO, "typoguard: not caching a response holding %s", via);
+	if (verbosity >= VERB_ALGO) {
+		dname_str((uint8_t *)(sc.found ? sc.via : sc.trusted_via), via);
+		verbose(VERB_ALGO,
+			"typoguard: not caching a response holding %s", via);
+	}
 	return 1;
 }
 
 /**
  * The answer came back from the validator and iterator.  If its CNAME
- * chain or MX targets lead into a lookalike, treat it like the lookalike
- * itself: never cached, and for an in-scope client the action applies.
+ * chain or MX targets lead into a lookalike, that data is never cached.
+ * For an in-scope client, `answer-check:` says what else happens: the
+ * action (block: the default, except that a target whose only class is
+ * embedding, the shape of a CDN name carrying its customer's host name,
+ * is logged), a log decision, or nothing (off).  A chain that started at
+ * a protected name is never judged by where it leads: the protected
+ * organisation chose it.
  */
 static void tg_moddone_hold(struct module_qstate *qstate, struct tg_hold *h,
 			    int id)
 {
 	struct tg_mod *m = h->m;
 	struct reply_info *rep;
-	tg_result res;
+	struct tg_scan sc;
 	char via[LDNS_MAX_DOMAINLEN + 1];
+	tg_decision decision = TG_DECISION_BLOCK;
 	size_t n;
 
 	if (!qstate->return_msg || !(rep = qstate->return_msg->rep))
 		return;
-	if (!tg_reply_lookalike(h, qstate, id, rep, rep->an_numrrsets, &res,
-				via))
+	sc.h = h;
+	if (!tg_reply_lookalike(&sc, qstate, id, rep, rep->an_numrrsets))
 		return;
 	qstate->no_cache_store = 1;
 	/* The iterator may have stored it before we saw it. */
 	msg_cache_remove(qstate->env, qstate->qinfo.qname,
 			 qstate->qinfo.qname_len, qstate->qinfo.qtype,
 			 qstate->qinfo.qclass, qstate->query_flags);
+	if (!sc.found) {
+		if (verbosity >= VERB_ALGO) {
+			dname_str((uint8_t *)sc.trusted_via, via);
+			verbose(VERB_ALGO,
+				"typoguard: %s is on a chain from a protected "
+				"name: answered, not cached",
+				via);
+		}
+		return;
+	}
+	if (m->conf->answer_check == TG_ANSWER_OFF)
+		return;
 	if (!tg_in_scope(qstate, m)) {
 		TG_INC(m, out_of_scope);
 		return;
 	}
+	dname_str((uint8_t *)sc.via, via);
 	n = strlen(via);
 	if (n > 1 && via[n - 1] == '.')
 		via[n - 1] = '\0';
-	if (m->conf->action == TG_ACTION_LOG_ONLY) {
-		tg_decide(qstate, m, &res, TG_DECISION_LOG, via);
-		return;
-	}
-	tg_decide(qstate, m, &res, TG_DECISION_BLOCK, via);
-	tg_answer(qstate, m, &res);
+	if (m->conf->action == TG_ACTION_LOG_ONLY ||
+	    m->conf->answer_check == TG_ANSWER_LOG ||
+	    sc.res.classes == TG_C_EMBEDDING)
+		decision = TG_DECISION_LOG;
+	tg_decide(qstate, m, &sc.res, decision, via);
+	if (decision == TG_DECISION_BLOCK)
+		tg_answer(qstate, m, &sc.res);
 }
 
 /** tg_moddone_hold() with the index, once acquired, held throughout:

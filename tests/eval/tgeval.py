@@ -129,6 +129,32 @@ def federal_non_gov(data_dir):
                           "domain"))
 
 
+def uk_gov_domains(data_dir):
+    """UK public-sector domains (uk_gov_domains.tsv.gz), wildcard
+    patterns such as *.gov.uk left out."""
+    return unique(n for n in _column(
+        data_path(data_dir, "uk_gov_domains.tsv.gz"), "domain_or_pattern",
+        delimiter="\t") if "*" not in n)
+
+
+def umbrella(data_dir):
+    """Half of Cisco Umbrella's top 100k: DNS names as resolvers see them
+    (CDN and proxy targets included), in rank order."""
+    return _column(data_path(data_dir, "umbrella_top100k_half_a.csv.gz"),
+                   "domain")
+
+
+def list_file_names(path):
+    """The names of a typoguard list file (comments and blanks left out)."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            w = line.split("#", 1)[0].strip().lower().rstrip(".")
+            if w:
+                out.append(w)
+    return out
+
+
 def tranco(data_dir):
     """The Tranco top-100k names, in rank order."""
     return _column(data_path(data_dir, "tranco_top100k.csv.gz"), "domain")

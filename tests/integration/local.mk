@@ -11,6 +11,7 @@ TG_INTEGRATION_TESTS = \
 	tests/integration/test_skeleton.py \
 	tests/integration/test_actions.py \
 	tests/integration/test_scope.py \
+	tests/integration/test_cdn.py \
 	tests/integration/test_events.py \
 	tests/integration/test_reload.py \
 	tests/integration/test_install.sh \
@@ -27,3 +28,12 @@ EXTRA_DIST += tests/lab/audit.zone tests/bench/audit_bench.sh
 TG_INTEGRATION_TESTS += tests/integration/test_export.py
 # input and fault limits of the running resolver (issue 7, README "Limits")
 TG_INTEGRATION_TESTS += tests/integration/test_limits.py
+# typoguard report (issue 16): text, JSON and the HTML page in headless
+# Chromium; the page and its screenshot are kept in tests/report/
+TG_INTEGRATION_TESTS += tests/integration/test_report.py
+clean-local: clean-report
+clean-report:
+	rm -rf tests/report
+.PHONY: clean-report
+# the quick start's printed hints run as printed (issue 16)
+TG_INTEGRATION_TESTS += tests/integration/test_quickstart.py

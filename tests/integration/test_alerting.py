@@ -7,7 +7,9 @@ checked against contrib/alerting/event.schema.json (and the schema must
 reject broken events), fed to the jq filter blocked-mx.jq, forwarded by a
 real rsyslogd running the rsyslog snippet to a loopback TCP collector, and
 the Prometheus rules are checked by promtool against the counters the same
-run wrote.
+run wrote.  The Grafana dashboard may use only metrics (and label values)
+that stats file has, in PromQL that promtool parses, and shows the rules'
+own expressions.
 """
 import copy
 import json
@@ -310,6 +312,145 @@ class PrometheusRules(unittest.TestCase):
         self.assertEqual(used - exported, set())
         self.assertIn('typoguard_reloads_total{result="failed"}', prom)
         self.assertRegex(prom, r'typoguard_blocked_total\{action="nxdomain"\} [1-9]')
+
+
+def dashboard_exprs():
+    """Every PromQL expression of the Grafana dashboard: panel targets
+    (rows included) and the label_values() of the template variables."""
+    with open(os.path.join(ALERTING, "typoguard-dashboard.json")) as f:
+        dash = json.load(f)
+    exprs = []
+
+    def walk(panels):
+        for p in panels:
+            exprs.extend((p["title"], t["expr"]) for t in p.get("targets", []))
+            walk(p.get("panels", []))
+    walk(dash["panels"])
+    for v in dash["templating"]["list"]:
+        q = v.get("query")
+        if isinstance(q, dict):
+            m = re.match(r"label_values\((\w+),\s*\w+\)$", q["query"])
+            if not m:
+                raise AssertionError("template query: %s" % q)
+            exprs.append((v["name"], m.group(1)))
+    return dash, exprs
+
+
+# PromQL words that are not metric names
+PROMQL_WORDS = {"by", "without", "on", "ignoring", "group_left", "group_right",
+                "and", "or", "unless", "bool", "offset"}
+
+
+def metric_names(expr):
+    """The metric names an expression reads: what is left once strings,
+    label matchers, ranges, grouping labels and function calls are out."""
+    e = re.sub(r'"(?:[^"\\]|\\.)*"', '""', expr)
+    e = re.sub(r"\{[^}]*\}", " ", e)
+    e = re.sub(r"\[[^\]]*\]", " ", e)
+    e = re.sub(r"\b(by|without|on|ignoring|group_left|group_right)\s*"
+               r"\([^)]*\)", " ", e)
+    names = set()
+    for m in re.finditer(r"\b([a-zA-Z_:][a-zA-Z0-9_:]*)\b(\s*\()?", e):
+        if m.group(2) or m.group(1) in PROMQL_WORDS:
+            continue  # a function or an operator
+        names.add(m.group(1))
+    return names
+
+
+class Dashboard(unittest.TestCase):
+    """contrib/alerting/typoguard-dashboard.json reads only what typoguard
+    writes, in valid PromQL, and shows the alert rules' own conditions."""
+
+    def exported(self):
+        with open(PROM) as f:
+            return f.read()
+
+    def test_metrics_are_typoguards(self):
+        prom = self.exported()
+        exported = set(re.findall(r"^(typoguard_[a-z_]+)", prom, re.M))
+        _, exprs = dashboard_exprs()
+        used = set()
+        for title, e in exprs:
+            names = metric_names(e)
+            self.assertTrue(names, (title, e))
+            used |= names
+        self.assertEqual(used - exported, set())
+        # every counter typoguard writes has a panel
+        self.assertEqual(exported - used, set())
+
+    def test_label_values_exist(self):
+        """A matcher such as result="failed" names a series typoguard
+        writes (the instance label is node_exporter's)."""
+        prom = self.exported()
+        _, exprs = dashboard_exprs()
+        n = 0
+        for title, e in exprs:
+            for metric, labels in re.findall(r"(typoguard_[a-z_]+)\{([^}]*)\}",
+                                             e):
+                for k, op, v in re.findall(r'(\w+)\s*(=~|!=|!~|=)\s*"([^"]*)"',
+                                           labels):
+                    if k == "instance":
+                        continue
+                    self.assertEqual(op, "=", (title, e))
+                    self.assertIn('%s{%s="%s"}' % (metric, k, v), prom,
+                                  (title, e))
+                    n += 1
+        self.assertGreater(n, 0)
+
+    def test_promql_parses(self):
+        """promtool parses each expression (as a recording rule), with
+        Grafana's variables replaced by values."""
+        _, exprs = dashboard_exprs()
+        rules = {"groups": [{"name": "dashboard", "rules": []}]}
+        for i, (title, e) in enumerate(exprs):
+            e = (e.replace("$__rate_interval", "5m").replace("$__range", "1h")
+                 .replace("$instance", ".*"))
+            self.assertNotIn("$", e, title)
+            rules["groups"][0]["rules"].append(
+                {"record": "dashboard:expr_%d" % i, "expr": e})
+        path = os.path.join(WORK, "dashboard.rules.json")
+        with open(path, "w") as f:
+            json.dump(rules, f)   # JSON is YAML
+        tool = shutil.which("promtool")
+        if not tool:
+            self.skipTest("promtool not installed (Debian package prometheus)")
+        r = subprocess.run([tool, "check", "rules", path], capture_output=True,
+                           text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("SUCCESS: %d rules found" % len(exprs), r.stdout)
+
+    def test_alert_panels_in_step_with_rules(self):
+        """The dashboard's alert-condition panels carry the rules' exact
+        expressions; every rule on typoguard's own counters has one."""
+        import yaml
+        with open(PrometheusRules.RULES) as f:
+            rules = yaml.safe_load(f)["groups"][0]["rules"]
+        _, exprs = dashboard_exprs()
+        panels = {title: e for title, e in exprs}
+        own = [r for r in rules
+               if metric_names(r["expr"]) <= set(re.findall(
+                   r"^(typoguard_[a-z_]+)", self.exported(), re.M))]
+        self.assertEqual(len(own), 4, [r["alert"] for r in own])
+        for r in own:
+            self.assertEqual(panels.get(r["alert"]), r["expr"].strip(),
+                             r["alert"])
+
+    def test_readme_counters_are_written(self):
+        """README "Counters" names exactly the metrics of a stats file."""
+        with open(os.path.join(tglab.SRCDIR, "README.md")) as f:
+            readme = f.read()
+        sec = re.search(r"## Counters\n(.*?)\n## ", readme, re.S).group(1)
+        named = set()
+        for m in re.findall(r"`(typoguard_[a-z_{},]+?)(?:\{\w+\})?`", sec):
+            alt = re.match(r"(typoguard_\w*)\{([a-z,]+)\}(\w*)$", m)
+            if alt:
+                named |= {alt.group(1) + x + alt.group(3)
+                          for x in alt.group(2).split(",")}
+            else:
+                named.add(m)
+        exported = set(re.findall(r"^(typoguard_[a-z_]+)", self.exported(),
+                                  re.M))
+        self.assertEqual(named, exported)
 
 
 if __name__ == "__main__":

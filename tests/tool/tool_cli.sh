@@ -173,6 +173,22 @@ expect out '^army\.ml block ' "score uses the configuration's lists"
 TYPOGUARD_CONF="$T/good.conf" run 0 "TYPOGUARD_CONF as default" "$TG" \
 	score army.ml
 expect out '^army\.ml block ' "TYPOGUARD_CONF names the configuration"
+# no list and no configuration: say how to name one (the quick start's
+# hint once failed this way)
+TYPOGUARD_CONF="$T/none.conf" run 1 "explain without any list" "$TG" \
+	explain armym.il
+expect err "none.conf: cannot open" "the missing configuration is named"
+expect err "name the protected list with -p FILE" \
+	"explain says how to name a list"
+expect err "or a configuration with -c FILE or TYPOGUARD_CONF=FILE" \
+	"... or a configuration"
+TYPOGUARD_CONF="$T/bad.conf" run 1 "score with a broken configuration" \
+	"$TG" score army.ml
+if grep -q "name the protected list" "$T/err"; then
+	fail "a configuration that exists but is broken is not called missing"
+else
+	ok "a broken configuration is reported as such, not as missing"
+fi
 run 0 "score with --config after the command" "$TG" score \
 	--config "$T/good.conf" mail.army.mil
 expect out '^mail\.army\.mil pass ' "configuration allowlist applies"

@@ -52,3 +52,15 @@ tests_unit_test_enumerate_SOURCES = tests/unit/test_enumerate.c \
 	tests/unit/tg_unit.h
 tests_unit_test_enumerate_CPPFLAGS = $(TG_TESTS_CPP)
 tests_unit_test_enumerate_LDADD = $(TG_TESTS_LIBS)
+
+# label folding (core/fold.c): skeletons, IDN flags, RFC 3492 decoding
+TG_UNIT_TESTS += tests/unit/test_fold
+tests_unit_test_fold_SOURCES = tests/unit/test_fold.c tests/unit/tg_unit.h
+tests_unit_test_fold_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_fold_LDADD = $(TG_TESTS_LIBS)
+
+# the index (core/index.c): errors, counts, the key table at 50,000 names
+TG_UNIT_TESTS += tests/unit/test_index
+tests_unit_test_index_SOURCES = tests/unit/test_index.c tests/unit/tg_unit.h
+tests_unit_test_index_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_index_LDADD = $(TG_TESTS_LIBS)

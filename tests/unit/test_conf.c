@@ -73,6 +73,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c->block_threshold, TG_DEFAULT_BLOCK_THRESHOLD);
 	assert_int_equal(c->log_threshold, TG_DEFAULT_LOG_THRESHOLD);
 	assert_int_equal(c->action, TG_ACTION_NXDOMAIN);
+	assert_int_equal(c->answer_check, TG_ANSWER_BLOCK);
+	assert_int_equal(c->builtin_infrastructure, 1);
 	assert_int_equal(c->n_qtypes, 3);
 	assert_true(tg_conf_qtype_in_scope(c, 15));  /* MX */
 	assert_true(tg_conf_qtype_in_scope(c, 1));   /* A */
@@ -172,8 +174,10 @@ static void test_write_round_trip(void **state)
 		       "sinkhole-a: 192.0.2.1\nsinkhole-mx: sink.example\n"
 		       "qtypes: MX TXT\nede-text: \"no # mail\"\n"
 		       "tld-pair: uk ul\nevent-log: ev.jsonl\n"
-		       "reload-interval: 9\nblock-threshold: 77\n");
-	const char *paths[2] = {"/snap/0.list", NULL};
+		       "reload-interval: 9\nblock-threshold: 77\n"
+		       "infrastructure: i.list\nanswer-check: log\n"
+		       "infrastructure-builtin: no\n");
+	const char *paths[3] = {"/snap/0.list", NULL, "/snap/2.list"};
 	char out[512];
 	tg_conf *a = NULL, *b = NULL;
 	tg_error err;
@@ -201,8 +205,76 @@ static void test_write_round_trip(void **state)
 	assert_int_equal(b->reload_interval, 9);
 	assert_int_equal(b->block_threshold, 77);
 	assert_string_equal(b->tld_pairs[0][0], "uk");
+	assert_int_equal(b->n_lists, 3);
+	assert_int_equal(b->lists[2].kind, TG_LIST_INFRA);
+	assert_string_equal(b->lists[2].path, "/snap/2.list");
+	assert_int_equal(a->answer_check, TG_ANSWER_LOG);
+	assert_int_equal(b->answer_check, TG_ANSWER_LOG);
+	assert_int_equal(b->builtin_infrastructure, 0);
 	tg_conf_free(a);
 	tg_conf_free(b);
+}
+
+/* Every key of the table, from tg_conf_key(): its example value loads; a
+ * key that may appear once is a file:line error the second time, a
+ * repeatable one is not; and the snapshot writer writes it so that the
+ * written file loads into the same configuration. */
+static void test_every_key(void **state)
+{
+	size_t n = tg_conf_key_count();
+	char text[1024], out[512];
+
+	(void)state;
+	assert_true(n >= 28);
+	snprintf(out, sizeof(out), "%s/every-written.conf", tg_unit_dir);
+	for (size_t i = 0; i < n; i++) {
+		const char *key, *def, *ex;
+		int rep;
+		tg_conf *a = NULL, *b = NULL;
+		tg_error err;
+
+		assert_int_equal(tg_conf_key(i, &key, &rep, &def, &ex), TG_OK);
+		/* once: valid alone */
+		snprintf(text, sizeof(text), "protected: p.list\n%s: %s\n", key,
+			 ex);
+		if (tg_conf_load(tg_write("key.conf", text), &a, &err) != TG_OK)
+			fail_msg("%s: example '%s' rejected: %s", key, ex,
+				 err.reason);
+		/* the snapshot writer keeps it */
+		if (tg_conf_write(a, out, NULL, &err) != TG_OK ||
+		    tg_conf_load(out, &b, &err) != TG_OK)
+			fail_msg("%s: written file does not load: %s", key,
+				 err.reason);
+		/* the file and the lines that name the lists differ */
+		memset(a->path, 0, sizeof(a->path));
+		memset(b->path, 0, sizeof(b->path));
+		for (size_t k = 0; k < TG_CONF_MAX_LISTS; k++)
+			a->lists[k].line = b->lists[k].line = 0;
+		if (memcmp(a, b, sizeof(*a)) != 0)
+			fail_msg("%s: written and read back differs", key);
+		tg_conf_free(a);
+		tg_conf_free(b);
+		/* twice */
+		snprintf(text, sizeof(text),
+			 "protected: p.list\n%s: %s\n%s: %s\n", key, ex, key,
+			 ex);
+		if (rep) {
+			a = NULL;
+			if (tg_conf_load(tg_write("key.conf", text), &a,
+					 &err) != TG_OK)
+				fail_msg(
+				    "%s: repeatable, but twice is rejected: "
+				    "%s",
+				    key, err.reason);
+			tg_conf_free(a);
+		} else {
+			tg_expect_error(text, 3, "given twice");
+		}
+	}
+	assert_int_equal(tg_conf_key(n, &(const char *){NULL}, &(int){0},
+				     &(const char *){NULL},
+				     &(const char *){NULL}),
+			 TG_EINVAL);
 }
 
 static void test_errors(void **state)
@@ -237,6 +309,15 @@ static void test_errors(void **state)
 	tg_expect_error("protected: p\nprotected-zone: only.zone\n", 2,
 			"zone file and its origin");
 	tg_expect_error("protected: p\nallow:\n", 2, "needs a value");
+	tg_expect_error("protected: p\ninfrastructure:\n", 2, "needs a value");
+	tg_expect_error("protected: p\ninfrastructure-zone: i.zone\n", 2,
+			"zone file and its origin");
+	tg_expect_error("protected: p\ninfrastructure-builtin: maybe\n", 2,
+			"expected yes or no");
+	tg_expect_error("protected: p\nanswer-check: drop\n", 2,
+			"expected block, log or off");
+	tg_expect_error("protected: p\nanswer-check: log\nanswer-check: off\n",
+			3, "given twice");
 	tg_expect_error("protected: p\njust words\n", 2, "key: value");
 	tg_expect_error("protected: p\nede-text: \"open\n", 2,
 			"unterminated quote");
@@ -311,6 +392,7 @@ int main(void)
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_all_keys),
 	    cmocka_unit_test(test_write_round_trip),
+	    cmocka_unit_test(test_every_key),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_long_line),
 	    cmocka_unit_test(test_missing_file),

@@ -565,6 +565,7 @@ static tg_verdict tg_memo_same(const tg_index *ix, tg_memo *memo,
 	if (a.verdict != b.verdict || a.score != b.score ||
 	    a.classes != b.classes || a.is_protected != b.is_protected ||
 	    a.allowlisted != b.allowlisted ||
+	    a.infrastructure != b.infrastructure ||
 	    strcmp(a.protected_name, b.protected_name) != 0) {
 		print_error("%s: %s %d ~%s without the memo, %s %d ~%s with\n",
 			    name, tg_verdict_name(a.verdict), a.score,
@@ -692,6 +693,134 @@ static void test_threads(void **state)
 	tg_index_free(ix);
 }
 
+/* CDN, cloud and proxy names carry their customers' host names: under an
+ * infrastructure entry (the built-in list's or a list's own) a protected
+ * name is no embedding, with and without the memo; outside one, and for
+ * every other class, nothing changes. */
+static void test_infrastructure(void **state)
+{
+	(void)state;
+	static const char *const prot[] = {"army.mil", "navy.mil", "nasa.gov",
+					   "data.gov", "me.com",   "live.com",
+					   NULL};
+	static const char *const infra[] = {"edgekey.net", "akadns.net",
+					    "cdn.example.net", NULL};
+	static const char *const cdn[] = {
+	    "www.army.mil.edgekey.net",
+	    "p27-imap.mail.me.com.akadns.net",
+	    "roaming.live.com.akadns.net",
+	    "army.mil.cdn.example.net",
+	    NULL,
+	};
+	tg_index_options o;
+	tg_index_options_init(&o);
+	assert_int_equal(o.builtin_infrastructure, 1);
+	o.builtin_infrastructure = 0;
+	tg_list *l = tg_list_create();
+	tg_error err;
+	assert_non_null(l);
+	for (size_t i = 0; prot[i]; i++)
+		assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, prot[i],
+					     "test", i + 1, &err),
+				 TG_OK);
+	tg_index *plain = NULL;
+	assert_int_equal(tg_index_build(l, &o, &plain, &err), TG_OK);
+	tg_list_free(l);
+	/* the built-in list is on by default: the real CDN names pass, the
+	 * made-up one does not */
+	tg_index *def = tg_unit_index(prot, NULL, NULL);
+	for (size_t i = 0; cdn[i]; i++)
+		tg_expect(def, cdn[i],
+			  strstr(cdn[i], "example") ? TG_VERDICT_BLOCK
+						    : TG_VERDICT_PASS,
+			  NULL, 0);
+	size_t nb = 0;
+	const char *const *b = tg_infrastructure_builtin(&nb);
+	assert_true(nb > 100);
+	assert_null(b[nb]);
+	for (size_t i = 0; i < nb; i++) {
+		tg_result r;
+		char q[TG_NAME_BUF];
+		snprintf(q, sizeof(q), "www.army.mil.%s", b[i]);
+		assert_int_equal(tg_score_name(def, q, &r), TG_OK);
+		if (!r.infrastructure || r.verdict != TG_VERDICT_PASS)
+			fail_msg("%s: not passed as infrastructure", q);
+	}
+	tg_index_free(def);
+
+	/* only the list's own entries */
+	l = tg_list_create();
+	assert_non_null(l);
+	for (size_t i = 0; prot[i]; i++)
+		assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, prot[i],
+					     "test", i + 1, &err),
+				 TG_OK);
+	for (size_t i = 0; infra[i]; i++)
+		assert_int_equal(tg_list_add(l, TG_LIST_INFRA, infra[i],
+					     "test-infra", i + 1, &err),
+				 TG_OK);
+	assert_int_equal(tg_list_count(l, TG_LIST_INFRA), 3);
+	tg_index *ix = NULL;
+	assert_int_equal(tg_index_build(l, &o, &ix, &err), TG_OK);
+	tg_list_free(l);
+
+	tg_memo *memo = tg_memo_create();
+	assert_non_null(memo);
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; cdn[i]; i++) {
+			tg_result r;
+			/* without the list they are embeddings: the case */
+			tg_expect(plain, cdn[i], TG_VERDICT_BLOCK, NULL,
+				  TG_C_EMBEDDING);
+			assert_int_equal(tg_score_name(ix, cdn[i], &r), TG_OK);
+			assert_int_equal(r.verdict, TG_VERDICT_PASS);
+			assert_int_equal(r.infrastructure, 1);
+			assert_int_equal(tg_memo_same(ix, memo, cdn[i]),
+					 TG_VERDICT_PASS);
+		}
+		/* a passing name under the same registrable domain first,
+		 * then the embedding: the memo must not skip the entry */
+		assert_int_equal(tg_memo_same(ix, memo, "a.example.net"),
+				 TG_VERDICT_PASS);
+		assert_int_equal(
+		    tg_memo_same(ix, memo, "x.navy.mil.cdn.example.net"),
+		    TG_VERDICT_PASS);
+		/* an entry covers its subtree only */
+		assert_int_equal(tg_memo_same(ix, memo, "army.mil.example.net"),
+				 TG_VERDICT_BLOCK);
+		assert_int_equal(
+		    tg_memo_same(ix, memo, "army.mil.other.example.net"),
+		    TG_VERDICT_BLOCK);
+	}
+	/* the attacks stay blocked */
+	tg_expect(ix, "army.ml", TG_VERDICT_BLOCK, "army.mil", TG_C_TLD_SWAP);
+	tg_expect(ix, "armym.il", TG_VERDICT_BLOCK, "army.mil", TG_C_DOT_SHIFT);
+	tg_expect(ix, "armymil.com", TG_VERDICT_BLOCK, "army.mil",
+		  TG_C_MISSING_DOT);
+	tg_expect(ix, "army-mil.com", TG_VERDICT_BLOCK, "army.mil",
+		  TG_C_HYPHEN_DOT);
+	tg_expect(ix, "army.mil.ml", TG_VERDICT_BLOCK, "army.mil",
+		  TG_C_EMBEDDING);
+	tg_expect(ix, "nasa.gov.com", TG_VERDICT_BLOCK, "nasa.gov",
+		  TG_C_EMBEDDING);
+	/* public suffixes are respected: gov.uk is one, so data.gov.uk is a
+	 * registrable domain of its own, not data.gov with a suffix; under
+	 * .com the same labels are an embedding */
+	tg_expect(ix, "data.gov.uk", TG_VERDICT_PASS, NULL, 0);
+	tg_expect(ix, "www.data.gov.uk", TG_VERDICT_PASS, NULL, 0);
+	tg_expect(ix, "data.gov.com", TG_VERDICT_BLOCK, "data.gov",
+		  TG_C_EMBEDDING);
+	/* explain says why */
+	tg_result r;
+	char buf[512];
+	assert_int_equal(tg_score_name(ix, cdn[0], &r), TG_OK);
+	tg_result_explain(&r, buf, sizeof(buf));
+	assert_non_null(strstr(buf, "infrastructure"));
+	tg_memo_free(memo);
+	tg_index_free(ix);
+	tg_index_free(plain);
+}
+
 int main(void)
 {
 	tg_unit_need_psl();
@@ -713,6 +842,7 @@ int main(void)
 	    cmocka_unit_test(test_explain_and_names),
 	    cmocka_unit_test(test_shared_keys),
 	    cmocka_unit_test(test_memo),
+	    cmocka_unit_test(test_infrastructure),
 	    cmocka_unit_test(test_threads),
 	};
 	return cmocka_run_group_tests(tests, tg_unit_setup, tg_unit_teardown);
