@@ -798,8 +798,9 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 				      TG_K_CONCAT, i);
 			continue;
 		}
-		unsigned etag = tg_edit_tag(n, ttag);
-		tg_key_insert(&kb, tg_label_key(ix, h, n, etag), TG_K_EXACT, i);
+		tg_key_insert(&kb, tg_label_key(ix, h, n, tg_edit_tag(n, ttag)),
+			      TG_K_EXACT, i);
+		ix->nbrand += (t->flags & TG_T_BRAND) != 0;
 		if (n >= TG_RULE_COMBO_AFFIX_MIN && (t->flags & TG_T_BRAND)) {
 			/* combos (brand profile): the label's head and tail */
 			size_t k = TG_RULE_COMBO_AFFIX_MIN;
@@ -839,9 +840,11 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 			if (d == 0 || sk[d] != sk[d - 1]) {
 				uint64_t hd = tg_poly_extend(
 				    ix, pre, sk + d + 1, n - d - 1);
-				tg_key_insert(&kb,
-					      tg_label_key(ix, hd, n - 1, etag),
-					      TG_K_DEL, i);
+				tg_key_insert(
+				    &kb,
+				    tg_label_key(ix, hd, n - 1,
+						 tg_edit_tag(n - 1, ttag)),
+				    TG_K_DEL, i);
 			}
 			pre = tg_poly_extend(ix, pre, sk + d, 1);
 		}

@@ -173,6 +173,8 @@ struct tg_index {
 	struct tg_index_pair *pairs; /**< owned */
 	size_t npairs;
 	size_t nprotected;   /**< protected entries */
+	size_t nbrand;	     /**< targets with the brand profile: without
+				  any, queries queue no combo probes */
 	unsigned max_labels; /**< most labels of a name-set entry: deeper
 				  suffixes of a query need no lookup */
 	unsigned max_suf;    /**< most public-suffix labels of a target:
@@ -226,18 +228,21 @@ static inline uint64_t tg_poly_extend(const struct tg_index *ix, uint64_t h,
 /** The tag value of keys that hold for any suffix (CONCAT). */
 #define TG_UNTAGGED 256u
 
-/** The tag of EXACT and DEL keys of targets whose label is distinctive
- *  enough (TG_RULE_ANYSUF_MIN characters) that its edits count under any
- *  public suffix: one key for all suffixes, so dicsord.co.uk finds
- *  discord.com; shorter labels keep their TLD's tag. */
+/** The tag of EXACT and DEL keys of TG_RULE_ANYSUF_MIN or more
+ *  characters: one key for all suffixes, so that the edits of distinctive
+ *  labels count under any public suffix (dicsord.co.uk finds discord.com);
+ *  shorter keys keep their TLD's tag.  Decided by the key's own length,
+ *  so a probe string needs one tag for both kinds: a target of exactly
+ *  TG_RULE_ANYSUF_MIN characters is found under other suffixes through
+ *  its EXACT key (an inserted character) only. */
 #define TG_ANYSUF 257u
 /** Tags of the combo keys (kind CONCAT): the first and the last
  *  TG_RULE_COMBO_AFFIX_MIN characters of a target's label. */
 #define TG_HEAD 258u
 #define TG_TAIL 259u
 
-/** The tag of an EXACT key of a target label of \p len characters under
- *  TLD tag \p tag (a DEL key of it: the same as its EXACT key). */
+/** The tag of an EXACT or DEL key of \p len characters under TLD tag
+ *  \p tag. */
 static inline unsigned tg_edit_tag(size_t len, unsigned tag)
 {
 	return len >= TG_RULE_ANYSUF_MIN ? TG_ANYSUF : tag;

@@ -105,9 +105,11 @@ char tg_rule_fold_weak[128];
 static uint64_t tg_rule_pairbits[128][2];
 
 static pthread_once_t tg_rules_once = PTHREAD_ONCE_INIT;
+static void tg_rule_kbd_build(void);
 
 static void tg_rules_build(void)
 {
+	tg_rule_kbd_build();
 	for (size_t i = 0; i < tg_rule_nglyphs; i++) {
 		const struct tg_rule_glyph *g = &tg_rule_glyphs[i];
 		if (g->from[1] || g->to[1])
@@ -173,22 +175,49 @@ static int tg_rule_key_at(const char *const *rows, char c, int *row, int *x)
 	return 0;
 }
 
+/* Bit i of tg_rule_kbd_bits[l][a]: a touches the i-th character of
+ * tg_rule_kbd_chars on layout l (built by tg_rules_build()). */
+static const char tg_rule_kbd_chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+static uint64_t tg_rule_kbd_bits[3][128];
+static int8_t tg_rule_kbd_idx[128];
+
+static void tg_rule_kbd_build(void)
+{
+	memset(tg_rule_kbd_idx, -1, sizeof(tg_rule_kbd_idx));
+	for (int i = 0; tg_rule_kbd_chars[i]; i++)
+		tg_rule_kbd_idx[(unsigned char)tg_rule_kbd_chars[i]] =
+		    (int8_t)i;
+	for (size_t l = 0; l < 3; l++)
+		for (const char *a = tg_rule_kbd_chars; *a; a++)
+			for (const char *b = tg_rule_kbd_chars; *b; b++) {
+				int ra, xa, rb, xb;
+				if (*a == *b ||
+				    !tg_rule_key_at(tg_rule_layouts[l].row, *a,
+						    &ra, &xa) ||
+				    !tg_rule_key_at(tg_rule_layouts[l].row, *b,
+						    &rb, &xb))
+					continue;
+				int dx = xa > xb ? xa - xb : xb - xa;
+				if ((ra == rb && dx == 4) ||
+				    ((ra == rb + 1 || rb == ra + 1) && dx < 4))
+					tg_rule_kbd_bits[l]
+							[(unsigned char)*a] |=
+					    1ull << tg_rule_kbd_idx[(
+						unsigned char)*b];
+			}
+}
+
 unsigned tg_rule_kbd(char a, char b)
 {
-	unsigned out = 0;
-	if (a == b)
+	unsigned char x = (unsigned char)a, y = (unsigned char)b;
+	tg_rules_init();
+	if (x >= 128 || y >= 128 || tg_rule_kbd_idx[y] < 0)
 		return 0;
-	for (size_t l = 0;
-	     l < sizeof(tg_rule_layouts) / sizeof(tg_rule_layouts[0]); l++) {
-		int ra, xa, rb, xb;
-		if (!tg_rule_key_at(tg_rule_layouts[l].row, a, &ra, &xa) ||
-		    !tg_rule_key_at(tg_rule_layouts[l].row, b, &rb, &xb))
-			continue;
-		int dx = xa > xb ? xa - xb : xb - xa;
-		if ((ra == rb && dx == 4) ||
-		    ((ra == rb + 1 || rb == ra + 1) && dx < 4))
-			out |= tg_rule_layouts[l].layout;
-	}
+	unsigned out = 0;
+	for (unsigned l = 0; l < 3; l++)
+		out |=
+		    (unsigned)(tg_rule_kbd_bits[l][x] >> tg_rule_kbd_idx[y] & 1)
+		    << l;
 	return out;
 }
 

@@ -127,6 +127,7 @@ struct tg_ctx {
 	struct tg_memo_slot *memo_slot;
 	int memo_hit;
 	/* probe details for the evaluators */
+	int two_ok; /* a DEL probe met a DEL key: two edits possible */
 	const char *var;
 	size_t varlen, arg;
 	int varscore;
@@ -225,12 +226,21 @@ static enum tg_suffix_rel tg_suffix_rel(const struct tg_ctx *c,
 	if (slen == c->suf_len && memcmp(s, c->suf, slen) == 0)
 		return TG_S_SAME;
 	if (t->suf_labels == c->ps) {
+		/* a curated pair needs the query's TLD to be a confusable
+		 * one: one bit test rules out most */
+		if (!(c->ix->pair_conf_bits >> (c->tld_hash & 63) & 1))
+			return TG_S_NONE;
 		size_t ls = tg_last_label(s, slen);
 		size_t lq = tg_last_label(c->suf, c->suf_len);
 		if (ls != lq || memcmp(s, c->suf, ls) != 0)
 			return TG_S_NONE;
-		const struct tg_index_pair *p = tg_find_pair(
-		    c->ix, s + ls + 1, s[ls], c->suf + lq + 1, c->suf[lq]);
+		const struct tg_index_pair *p = NULL;
+		for (size_t i = 0; i < c->ix->npairs && !p; i++) {
+			const struct tg_index_pair *k = &c->ix->pairs[i];
+			if (k->conf_hash == c->tld_hash && k->plen == s[ls] &&
+			    memcmp(k->prot, s + ls + 1, k->plen) == 0)
+				p = k;
+		}
 		if (!p)
 			return TG_S_NONE;
 		return p->strong ? TG_S_PAIR_STRONG : TG_S_PAIR_WEAK;
@@ -382,42 +392,6 @@ static const char *tg_tskel(const struct tg_ctx *c, const struct tg_target *t)
 	return tg_target_skel(c->ix, t);
 }
 
-/* Damerau-Levenshtein (optimal string alignment) distance of a and b,
- * or 3 when it is more than 2 (labels of at most TG_FOLD_MAX). */
-static int tg_dl2(const char *a, size_t al, const char *b, size_t bl)
-{
-	if (al > bl + 2 || bl > al + 2 || al > 63 || bl > 63)
-		return 3;
-	int d0[64], d1[64], d2[64];
-	for (size_t j = 0; j <= bl; j++)
-		d1[j] = (int)j;
-	int *pp = d0, *p = d1, *cur = d2;
-	for (size_t i = 1; i <= al; i++) {
-		cur[0] = (int)i;
-		int lo = cur[0];
-		for (size_t j = 1; j <= bl; j++) {
-			int v = p[j - 1] + (a[i - 1] != b[j - 1]);
-			if (p[j] + 1 < v)
-				v = p[j] + 1;
-			if (cur[j - 1] + 1 < v)
-				v = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
-				v = pp[j - 2] + 1;
-			cur[j] = v;
-			if (v < lo)
-				lo = v;
-		}
-		if (lo > 2)
-			return 3;
-		int *t = pp;
-		pp = p;
-		p = cur;
-		cur = t;
-	}
-	return p[bl] > 2 ? 3 : p[bl];
-}
-
 /* Edit-distance-1 relation between the query label and a target, under
  * its own suffix, or (a label of TG_RULE_ANYSUF_MIN or more) under any
  * other; two edits of a long label. */
@@ -426,21 +400,31 @@ static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 	const struct tg_target *t = &c->ix->t[tid];
 	if (t->skel_len < 5)
 		return; /* short labels: skeleton and TLD rules only */
-	unsigned other = 0;
-	if (tg_suffix_rel(c, t) != TG_S_SAME) {
-		if (t->skel_len < TG_RULE_ANYSUF_MIN)
-			return;
-		other = TG_C_OTHER_SUFFIX;
-	}
 	int s;
 	size_t pos;
 	const char *R = tg_tskel(c, t);
 	unsigned cls = tg_classify(c->q, c->m, R, t->skel_len, &s, &pos);
+	/* the suffix only once the labels are known to be related: most
+	 * hits of a long label are its namesakes under other suffixes */
+	unsigned other = 0;
+	if ((cls || c->two_ok) && tg_suffix_rel(c, t) != TG_S_SAME) {
+		if (t->skel_len < TG_RULE_ANYSUF_MIN)
+			return;
+		other = TG_C_OTHER_SUFFIX;
+	}
 	if (!cls) {
-		/* two edits: only long labels, and never in digits alone */
-		if (t->skel_len < TG_RULE_TWO_EDITS_MIN ||
-		    c->m < TG_RULE_TWO_EDITS_MIN ||
-		    tg_dl2(c->q, c->m, R, t->skel_len) != 2)
+		/* two edits of a long label: a DEL probe (the query without
+		 * one character, c->var) met a DEL key, and the target
+		 * without some other character is that string: a character
+		 * moved, or one dropped and another added */
+		if (!c->two_ok || t->skel_len < TG_RULE_TWO_EDITS_MIN ||
+		    t->skel_len != c->m || c->varlen + 1 != c->m ||
+		    memcmp(R, c->q, c->m) == 0) /* the same label */
+			return;
+		size_t i = 0;
+		while (i < c->varlen && R[i] == c->var[i])
+			i++;
+		if (memcmp(R + i + 1, c->var + i, c->varlen - i) != 0)
 			return;
 		s = tg_rules.two_edits + (t->skel_len >= 10 ? 5 : 0);
 		tg_add_cand(c, tid, s, TG_C_TWO_EDITS | other);
@@ -541,6 +525,14 @@ static void tg_eval_exact(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
 	if (t->skel_len != c->m || memcmp(tg_tskel(c, t), c->q, c->m) != 0)
+		return;
+	/* without Unicode only a TLD swap counts: a curated pair (the
+	 * query's TLD a confusable one) or a dropped suffix label; most
+	 * hits of a long label are its namesakes under other TLDs */
+	if (!(c->qflags & TG_FOLD_IDN) && !(t->flags & TG_T_IDN) &&
+	    t->suf_labels != c->ps + 1 &&
+	    (t->suf_labels != c->ps ||
+	     !(c->ix->pair_conf_bits >> (c->tld_hash & 63) & 1)))
 		return;
 	enum tg_suffix_rel rel = tg_suffix_rel(c, t);
 	unsigned cls = 0;
@@ -833,9 +825,11 @@ static void tg_probe_hit(struct tg_ctx *c, const struct tg_pq *p, unsigned kind,
 			tg_eval_combo(c, tid);
 		break;
 	case TG_P_DEL:
-		if (kind == TG_K_EXACT || kind == TG_K_DEL)
+		if (kind == TG_K_EXACT || kind == TG_K_DEL) {
+			c->two_ok = kind == TG_K_DEL;
 			tg_eval_edit(c, tid);
-		else if (kind == TG_K_CONCAT && c->q[p->arg] == '-')
+			c->two_ok = 0;
+		} else if (kind == TG_K_CONCAT && c->q[p->arg] == '-')
 			tg_eval_concat(c, tid, c->var, c->varlen,
 				       TG_C_HYPHEN_DOT, 85);
 		break;
@@ -1021,34 +1015,26 @@ static void tg_queue_tags(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
 				 kinds | (i == 0 ? own : 0));
 }
 
-/* Queue a string of \p len characters for the edit rules: EXACT keys of
- * targets of that length and DEL keys of targets one longer, each under
- * TG_ANYSUF when its target is long enough (tg_edit_tag()), else under
- * the query's TLD tag (DEL) or its first \p ntags TLD tags (EXACT: TLD
- * swaps).  One probe, except for strings one short of the length. */
+/* Queue a string of \p len characters for the edit rules (EXACT and DEL
+ * keys of that length): under TG_ANYSUF when it is long enough
+ * (tg_edit_tag()), else under the query's TLD tag (DEL) and its first
+ * \p ntags TLD tags (EXACT: TLD swaps). */
 static void tg_queue_edit(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
 			  uint64_t poly, size_t len, enum tg_probe_kind pk,
 			  size_t arg, size_t ntags)
 {
-	if (len >= TG_RULE_ANYSUF_MIN) {
+	if (len >= TG_RULE_ANYSUF_MIN)
 		tg_queue(c, q, n, poly, len, pk, arg, TG_ANYSUF,
 			 1u << TG_K_EXACT | 1u << TG_K_DEL);
-	} else if (len + 1 >= TG_RULE_ANYSUF_MIN) {
-		tg_queue(c, q, n, poly, len, pk, arg, TG_ANYSUF,
-			 1u << TG_K_DEL);
-		tg_queue_tags(c, q, n, poly, len, pk, arg, ntags,
-			      1u << TG_K_EXACT, 0);
-	} else {
+	else
 		tg_queue_tags(c, q, n, poly, len, pk, arg, ntags,
 			      1u << TG_K_EXACT, 1u << TG_K_DEL);
-	}
 }
 
 /* Queue the combo probes: the label's head and tail (targets of six or
  * more characters), and each hyphen/digit-delimited token of five or more
  * that is not the whole label (EXACT keys). */
-static void tg_queue_combo(struct tg_ctx *c, struct tg_pq *q, size_t *n,
-			   int delim)
+static void tg_queue_combo(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 {
 	size_t m = c->m, k = TG_RULE_COMBO_AFFIX_MIN;
 	if (m <= k)
@@ -1057,8 +1043,6 @@ static void tg_queue_combo(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 		 1u << TG_K_CONCAT);
 	tg_queue(c, q, n, tg_qhash(c, m - k, m), k, TG_P_COMBO, TG_COMBO_TAIL,
 		 TG_TAIL, 1u << TG_K_CONCAT);
-	if (!delim)
-		return;
 	for (size_t i = 0; i < m;) {
 		while (i < m && (c->q[i] == '-' || tg_is_digit(c->q[i])))
 			i++;
@@ -1099,12 +1083,9 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 	const tg_index *ix = c->ix;
 	size_t m = c->m;
 	c->pre[0] = 0;
-	int delim = 0; /* a hyphen or digit: the label may hold tokens */
-	for (size_t i = 0; i < m; i++) {
+	for (size_t i = 0; i < m; i++)
 		c->pre[i + 1] = tg_addmod(tg_mulmod(c->pre[i], ix->base),
 					  (uint8_t)c->q[i] + 1u);
-		delim |= c->q[i] == '-' || tg_is_digit(c->q[i]);
-	}
 	/* edits under the query's TLD (or any, for long labels), TLD swaps
 	 * under it and its partners */
 	tg_queue_edit(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags);
@@ -1145,7 +1126,8 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 				 1u << TG_K_EXACT);
 		}
 	}
-	tg_queue_combo(c, q, n, delim);
+	if (ix->nbrand)
+		tg_queue_combo(c, q, n);
 	/* doppelganger prefixes: wwwarmy, mailarmy (most labels start with
 	 * a letter no prefix starts with) */
 	unsigned char q0 = (unsigned char)c->q[0];
@@ -1314,6 +1296,7 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	c.n = nm->n;
 	c.nc = 0;
 	c.m = 0;
+	c.two_ok = 0;
 	struct tg_pq pq[TG_MAX_PROBES];
 	size_t npq = 0;
 	/* Speculate that the public suffix is the TLD alone (true for most
