@@ -228,13 +228,14 @@ static inline uint64_t tg_poly_extend(const struct tg_index *ix, uint64_t h,
 /** The tag value of keys that hold for any suffix (CONCAT). */
 #define TG_UNTAGGED 256u
 
-/** The tag of EXACT and DEL keys of TG_RULE_ANYSUF_MIN or more
+/** The tag of EXACT and DEL keys of TG_RULE_ANYSUF_MIN - 1 or more
  *  characters: one key for all suffixes, so that the edits of distinctive
- *  labels count under any public suffix (dicsord.co.uk finds discord.com);
+ *  labels (TG_RULE_ANYSUF_MIN or more) count under any public suffix
+ *  (dicsord.co.uk finds discord.com through the DEL keys of "discord");
  *  shorter keys keep their TLD's tag.  Decided by the key's own length,
- *  so a probe string needs one tag for both kinds: a target of exactly
- *  TG_RULE_ANYSUF_MIN characters is found under other suffixes through
- *  its EXACT key (an inserted character) only. */
+ *  so a probe string needs one tag for both kinds (the EXACT keys of
+ *  labels one shorter come along: their hits under other suffixes are
+ *  rejected by the scorer, which needs the target's length). */
 #define TG_ANYSUF 257u
 /** Tags of the combo keys (kind CONCAT): the first and the last
  *  TG_RULE_COMBO_AFFIX_MIN characters of a target's label. */
@@ -245,7 +246,7 @@ static inline uint64_t tg_poly_extend(const struct tg_index *ix, uint64_t h,
  *  \p tag. */
 static inline unsigned tg_edit_tag(size_t len, unsigned tag)
 {
-	return len >= TG_RULE_ANYSUF_MIN ? TG_ANYSUF : tag;
+	return len + 1 >= TG_RULE_ANYSUF_MIN ? TG_ANYSUF : tag;
 }
 
 /** Table key of a string with polynomial hash \p poly and length \p len

@@ -1023,7 +1023,7 @@ static void tg_queue_edit(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
 			  uint64_t poly, size_t len, enum tg_probe_kind pk,
 			  size_t arg, size_t ntags)
 {
-	if (len >= TG_RULE_ANYSUF_MIN)
+	if (tg_edit_tag(len, 0) == TG_ANYSUF)
 		tg_queue(c, q, n, poly, len, pk, arg, TG_ANYSUF,
 			 1u << TG_K_EXACT | 1u << TG_K_DEL);
 	else
@@ -1160,7 +1160,7 @@ static void tg_queue_embedding(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		 * embedded label, so its TLD is one of the (at most max_suf)
 		 * labels there */
 		uint64_t h = tg_poly_extend(c->ix, 0, sk, (size_t)sl);
-		if ((size_t)sl >= TG_RULE_ANYSUF_MIN) {
+		if (tg_edit_tag((size_t)sl, 0) == TG_ANYSUF) {
 			tg_queue(c, q, n, h, (size_t)sl, TG_P_EMBED, i,
 				 TG_ANYSUF, 1u << TG_K_EXACT);
 			continue;

@@ -46,6 +46,7 @@
 
 #include "audit_internal.h"
 #include "report_internal.h"
+#include "rules_internal.h"
 #include "typoguard.h"
 
 /** Exit statuses. */
@@ -112,6 +113,8 @@ static void tg_usage(FILE *out)
 	    "commands:\n"
 	    "  score [OPTIONS] [NAME... | -]   score names (\"-\": one per "
 	    "line on stdin)\n"
+	    "  explain --classes               the lookalike classes, with "
+	    "examples\n"
 	    "  explain [OPTIONS] NAME...       score and explain in plain "
 	    "words\n"
 	    "  check-conf [FILE]               validate a configuration and "
@@ -850,6 +853,14 @@ static int tg_cmd_score(int argc, char **argv, int explain, const char *config)
 	long bad = 0;
 	int rc, i;
 
+	if (explain && argc == 2 && strcmp(argv[1], "--classes") == 0) {
+		/* the model's classes, from its rule table */
+		for (i = 0; i < TG_C_COUNT; i++)
+			printf("%-14s %-18s %s\n", tg_rule_classes[i].name,
+			       tg_rule_classes[i].example,
+			       tg_rule_classes[i].prose);
+		return TG_EXIT_OK;
+	}
 	memset(&o, 0, sizeof(o));
 	o.block_threshold = -1;
 	o.log_threshold = -1;

@@ -173,6 +173,16 @@ static void test_edits(void **state)
 		  TG_C_OTHER_SUFFIX);
 	tg_expect(ix, "cdn.microsoftt.ru", TG_VERDICT_LOG, "microsoft.com",
 		  TG_C_OTHER_SUFFIX);
+	/* ... seven letters: every kind of edit (issue 19's examples) */
+	const char *const dc[] = {"discord.com", NULL};
+	tg_index *dx = tg_unit_index(dc, NULL, NULL);
+	static const char *const dcl[] = {
+	    "2discord.ru", "cdn.dicsord.uk", "d1scord.co.uk", "dicord.uk",
+	    "discorf.io",  "discordd.ru",    "d-iscord.net",  NULL};
+	for (size_t i = 0; dcl[i]; i++)
+		tg_expect(dx, dcl[i], TG_VERDICT_LOG, "discord.com",
+			  TG_C_OTHER_SUFFIX);
+	tg_index_free(dx);
 	/* two edits of a long label: logged */
 	tg_expect(ix, "micosorft.com", TG_VERDICT_LOG, "microsoft.com",
 		  TG_C_TWO_EDITS);
