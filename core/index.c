@@ -405,7 +405,6 @@ static inline char tg_glyph_one(char c, int strong_only)
 
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 {
-	tg_rules_init(); /* the fold tables (once; a load after that) */
 	if (m > TG_FOLD_MAX)
 		m = TG_FOLD_MAX;
 	size_t n = 0;

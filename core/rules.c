@@ -136,6 +136,14 @@ void tg_rules_init(void)
 	(void)pthread_once(&tg_rules_once, tg_rules_build);
 }
 
+/* The derived tables exist before main() (or before dlopen() returns for
+ * the module), so the hot paths need no check; tg_rules_init() stays for
+ * callers that must not rely on constructors. */
+__attribute__((constructor)) static void tg_rules_ctor(void)
+{
+	tg_rules_init();
+}
+
 int tg_rule_glyph_pair(char a, char b)
 {
 	unsigned char x = (unsigned char)a, y = (unsigned char)b;
@@ -210,7 +218,6 @@ static void tg_rule_kbd_build(void)
 unsigned tg_rule_kbd(char a, char b)
 {
 	unsigned char x = (unsigned char)a, y = (unsigned char)b;
-	tg_rules_init();
 	if (x >= 128 || y >= 128 || tg_rule_kbd_idx[y] < 0)
 		return 0;
 	unsigned out = 0;

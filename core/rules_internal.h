@@ -57,8 +57,8 @@ int tg_rule_glyph_pair(char a, char b);
 extern char tg_rule_fold_strong[128];
 extern char tg_rule_fold_weak[128];
 
-/** Build the derived tables once (thread-safe; tg_index_build() calls it
- *  before any skeleton is computed). */
+/** Build the derived tables once (thread-safe).  A constructor of rules.c
+ *  calls it at load time; tg_index_build() calls it again (a no-op). */
 void tg_rules_init(void);
 
 /** Keyboard layouts (bits of tg_rule_kbd()). */

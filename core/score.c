@@ -1019,9 +1019,10 @@ static void tg_queue_tags(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
  * keys of that length): under TG_ANYSUF when it is long enough
  * (tg_edit_tag()), else under the query's TLD tag (DEL) and its first
  * \p ntags TLD tags (EXACT: TLD swaps). */
-static void tg_queue_edit(const struct tg_ctx *c, struct tg_pq *q, size_t *n,
-			  uint64_t poly, size_t len, enum tg_probe_kind pk,
-			  size_t arg, size_t ntags)
+static inline void tg_queue_edit(const struct tg_ctx *c, struct tg_pq *q,
+				 size_t *n, uint64_t poly, size_t len,
+				 enum tg_probe_kind pk, size_t arg,
+				 size_t ntags)
 {
 	if (tg_edit_tag(len, 0) == TG_ANYSUF)
 		tg_queue(c, q, n, poly, len, pk, arg, TG_ANYSUF,
