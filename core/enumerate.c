@@ -43,9 +43,11 @@
  * The near TLD set is com, net, org, T itself, the confusables of T and
  * the confusables of com.  Embedding under arbitrary registered domains
  * (army.mil.example.com) is unbounded and therefore not enumerated.
- * Typos are generated under P only: the scorer's edit rules require the
- * protected suffix, so edits under other TLDs could never be confirmed
- * (homoglyphs are the exception and are generated under the confusables).
+ * Typos are generated under P only: the scorer blocks edits under the
+ * protected suffix alone; its other-suffix, two-edit and combo classes
+ * only log and range over every suffix and word, so they are not
+ * enumerated (homoglyphs are the exception and are generated under the
+ * confusables).
  * Labels that are IDN A-labels or hold escaped bytes get the tld-swap and
  * embedding generators only: edits of Punycode are not typos.  Unicode
  * homoglyphs (IDN, Cyrillic) are not enumerated: their space is
