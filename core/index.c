@@ -781,9 +781,16 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 	struct tg_kb kb = {0};
 	kb.key = malloc((count + 1) * sizeof(*kb.key));
 	kb.tk = malloc((count + 1) * sizeof(*kb.tk));
-	if (!kb.key || !kb.tk) {
+	/* combo keys once per distinct label: a combo is about the label,
+	 * not the suffix, so one of its targets stands for all (a brand
+	 * under 30 TLDs is one evaluation, not 30); by 64-bit hash: a
+	 * collision would drop one label's combo keys, odds ~1e-10 at 100 k */
+	size_t nseen = ix->nt * 2 + 16;
+	uint64_t *seen = calloc(nseen, sizeof(*seen));
+	if (!kb.key || !kb.tk || !seen) {
 		free(kb.key);
 		free(kb.tk);
+		free(seen);
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
 	}
 	for (size_t i = 0; i < ix->nt; i++) {
@@ -800,7 +807,16 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 		tg_key_insert(&kb, tg_label_key(ix, h, n, tg_edit_tag(n, ttag)),
 			      TG_K_EXACT, i);
 		ix->nbrand += (t->flags & TG_T_BRAND) != 0;
+		int first = 0;
 		if (n >= TG_RULE_COMBO_AFFIX_MIN && (t->flags & TG_T_BRAND)) {
+			uint64_t lk = tg_label_key(ix, h, n, TG_HEAD) | 1;
+			size_t s = tg_slot(lk, nseen);
+			while (seen[s] && seen[s] != lk)
+				s = s + 1 == nseen ? 0 : s + 1;
+			first = !seen[s];
+			seen[s] = lk;
+		}
+		if (first) {
 			/* combos (brand profile): the label's head and tail */
 			size_t k = TG_RULE_COMBO_AFFIX_MIN;
 			tg_key_insert(&kb,
@@ -848,6 +864,7 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 			pre = tg_poly_extend(ix, pre, sk + d, 1);
 		}
 	}
+	free(seen);
 	int rc = tg_cuckoo_build(ix, &kb);
 	free(kb.key);
 	free(kb.tk);
