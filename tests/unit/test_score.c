@@ -220,6 +220,45 @@ static void test_edits(void **state)
 	assert_int_equal(tg_score_name(ix, "paypal-login.com", &k1), TG_OK);
 	assert_int_equal(tg_score_name(ix, "paypal-zebra.com", &k2), TG_OK);
 	assert_true(k1.score > k2.score);
+	tg_index_free(ix);
+	/* a name listed under both profiles gets the brand rules, in either
+	 * order */
+	for (int order = 0; order < 2; order++) {
+		bl = tg_list_create();
+		assert_non_null(bl);
+		for (int k = 0; k < 2; k++) {
+			int brand = (k == order);
+			assert_int_equal(
+			    tg_list_set_profile(bl, brand ? TG_PROFILE_BRAND
+							  : TG_PROFILE_TYPO),
+			    TG_OK);
+			assert_int_equal(
+			    tg_list_add(bl, TG_LIST_PROTECTED,
+					brand ? "paypal.com" : "www.paypal.com",
+					"l", 1, &err),
+			    TG_OK);
+			assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED,
+						     "microsoft.com", "l", 2,
+						     &err),
+					 TG_OK);
+		}
+		assert_int_equal(tg_index_build(bl, NULL, &ix, &err), TG_OK);
+		tg_list_free(bl);
+		tg_expect(ix, "paypal-login.com", TG_VERDICT_LOG, "paypal.com",
+			  TG_C_COMBO);
+		tg_expect(ix, "microsoft-login.com", TG_VERDICT_LOG,
+			  "microsoft.com", TG_C_COMBO);
+		tg_index_free(ix);
+	}
+	bl = tg_list_create();
+	assert_non_null(bl);
+	assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_BRAND), TG_OK);
+	for (size_t i = 0; tg_prot[i]; i++)
+		assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED, tg_prot[i],
+					     "brands", i + 1, &err),
+				 TG_OK);
+	assert_int_equal(tg_index_build(bl, NULL, &ix, &err), TG_OK);
+	tg_list_free(bl);
 	/* a token must be delimited, and a short brand only as a token */
 	tg_expect(ix, "xpaypalx.com", TG_VERDICT_PASS, NULL, 0);
 	tg_expect(ix, "gmailbox.com", TG_VERDICT_PASS, NULL, 0);
