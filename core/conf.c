@@ -373,7 +373,30 @@ static int tg_cp_list(struct tg_conf_at *at, char *val)
 	char *w[3];
 	int zone = strstr(at->key, "-zone") != NULL;
 	size_t n = 1, k;
+	tg_list_profile prof = TG_PROFILE_TYPO;
+	char *sp = strrchr(val, ' '), *tab = strrchr(val, '\t');
 
+	/* a last word "profile=NAME": the rules of a protected list */
+	if (!sp || (tab && tab > sp))
+		sp = tab;
+	if (sp && !strncmp(sp + 1, "profile=", 8)) {
+		if (strncmp(at->key, "protected", 9) != 0)
+			return TG_AT_FAIL(at, TG_EPARSE,
+					  "'%s' takes no profile (only "
+					  "protected lists have one)",
+					  at->key);
+		if (tg_profile_parse(sp + 9, &prof) != 0)
+			return TG_AT_FAIL(
+			    at, TG_EPARSE,
+			    "unknown profile '%s' (typo or brand)", sp + 9);
+		while (sp > val && (sp[-1] == ' ' || sp[-1] == '\t'))
+			sp--;
+		*sp = '\0';
+		if (sp - val >= 2 && val[0] == '"' && sp[-1] == '"') {
+			sp[-1] = '\0';
+			val++;
+		}
+	}
 	/* A plain list is one path (it may hold spaces when quoted); a
 	 * zone list is "FILE ORIGIN". */
 	if (zone)
@@ -393,6 +416,7 @@ static int tg_cp_list(struct tg_conf_at *at, char *val)
 		if (!strcmp(at->key, tg_list_keys[k][zone]))
 			l->kind = (tg_list_kind)k;
 	l->line = at->ln;
+	l->profile = prof;
 	if (tg_conf_path(c->path, w[0], l->path, sizeof(l->path)))
 		return TG_AT_FAIL(at, TG_ELIMIT, "path too long");
 	if (zone) {
@@ -423,7 +447,12 @@ static void tg_cw_lists(FILE *fp, const tg_conf *c,
 		const char *k = tg_list_keys[l->kind][l->origin[0] != 0];
 
 		if (l->origin[0])
-			fprintf(fp, "%s: %s %s\n", k, lp, l->origin);
+			fprintf(fp, "%s: %s %s%s\n", k, lp, l->origin,
+				l->profile == TG_PROFILE_BRAND
+				    ? " profile=brand"
+				    : "");
+		else if (l->profile == TG_PROFILE_BRAND)
+			fprintf(fp, "%s: %s profile=brand\n", k, lp);
 		else
 			tg_conf_put(fp, k, lp);
 	}
@@ -918,12 +947,14 @@ int tg_conf_load_lists(const tg_conf *conf, tg_list **out, tg_error *err)
 	for (i = 0; rc == TG_OK && i < conf->n_lists; i++) {
 		const tg_conf_list *cl = &conf->lists[i];
 
+		(void)tg_list_set_profile(l, cl->profile);
 		if (cl->origin[0])
 			rc = tg_list_load_zone(l, cl->kind, cl->path,
 					       cl->origin, err);
 		else
 			rc = tg_list_load_file(l, cl->kind, cl->path, err);
 	}
+	(void)tg_list_set_profile(l, TG_PROFILE_TYPO);
 	if (rc != TG_OK) {
 		tg_list_free(l);
 		return rc;

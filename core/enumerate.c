@@ -43,9 +43,11 @@
  * The near TLD set is com, net, org, T itself, the confusables of T and
  * the confusables of com.  Embedding under arbitrary registered domains
  * (army.mil.example.com) is unbounded and therefore not enumerated.
- * Typos are generated under P only: the scorer's edit rules require the
- * protected suffix, so edits under other TLDs could never be confirmed
- * (homoglyphs are the exception and are generated under the confusables).
+ * Typos are generated under P only: the scorer blocks edits under the
+ * protected suffix alone; its other-suffix, two-edit and combo classes
+ * only log and range over every suffix and word, so they are not
+ * enumerated (homoglyphs are the exception and are generated under the
+ * confusables).
  * Labels that are IDN A-labels or hold escaped bytes get the tld-swap and
  * embedding generators only: edits of Punycode are not typos.  Unicode
  * homoglyphs (IDN, Cyrillic) are not enumerated: their space is
@@ -70,6 +72,7 @@
 #include "index_internal.h"
 #include "name_internal.h"
 #include "psl_internal.h"
+#include "rules_internal.h"
 
 /** Caps per protected name: candidates generated and bytes of names. */
 #define TG_ENUM_MAX_CANDS 16384
@@ -77,25 +80,8 @@
 /** Most suffixes in one generator's suffix set. */
 #define TG_ENUM_MAX_SUFS 48
 
-/* ASCII look-alikes, each applied in both directions: the near-identical
- * ones first, then the weaker ones the scorer also knows. */
-static const char *const tg_enum_glyphs[][2] = {
-    {"0", "o"},	 {"1", "l"},  {"1", "i"}, {"i", "l"},  {"rn", "m"},
-    {"vv", "w"}, {"cl", "d"}, {"b", "d"}, {"c", "e"},  {"g", "q"},
-    {"m", "n"},	 {"n", "r"},  {"u", "v"}, {"3", "8"},  {"6", "9"},
-    {"5", "s"},	 {"o", "q"},  {"j", "i"}, {"lc", "k"},
-};
-/** The first seven pairs above are the near-identical ones, which the
- *  scorer blocks in any number and mix (g00g1e, rnicr0soft). */
-#define TG_ENUM_STRONG_GLYPHS 7
 /** Cap on mixed look-alike variants of one label (per suffix). */
 #define TG_ENUM_MAX_MIXED 256
-
-/* Doppelganger prefixes the scorer knows (score.c tg_prefixes). */
-static const char *const tg_enum_prefixes[] = {
-    "www", "ww",    "mail",   "email", "webmail", "smtp",
-    "mx",  "login", "secure", "owa",   "portal",  "vpn",
-};
 
 /* The hostname alphabet every one-character edit draws from. */
 static const char tg_enum_ldh[] = "abcdefghijklmnopqrstuvwxyz0123456789-";
@@ -342,11 +328,11 @@ static void tg_enum_homoglyphs(struct tg_enum *e, const char *L, size_t m,
 			       const struct tg_sufset *sufs)
 {
 	char v[128];
-	size_t npairs = sizeof(tg_enum_glyphs) / sizeof(tg_enum_glyphs[0]);
-	for (size_t p = 0; p < npairs; p++) {
+	for (size_t p = 0; p < tg_rule_nglyphs; p++) {
 		for (int dir = 0; dir < 2; dir++) {
-			const char *from = tg_enum_glyphs[p][dir];
-			const char *to = tg_enum_glyphs[p][1 - dir];
+			const struct tg_rule_glyph *g = &tg_rule_glyphs[p];
+			const char *from = dir ? g->to : g->from;
+			const char *to = dir ? g->from : g->to;
 			size_t fl = strlen(from);
 			for (size_t i = 0; i + fl <= m; i++) {
 				if (memcmp(L + i, from, fl) != 0)
@@ -392,10 +378,13 @@ static void tg_enum_mix_walk(struct tg_enum_mix *x, size_t pos, size_t vl,
 	}
 	if (left == 0)
 		return;
-	for (size_t p = 0; p < TG_ENUM_STRONG_GLYPHS; p++) {
+	for (size_t p = 0; p < tg_rule_nglyphs; p++) {
+		const struct tg_rule_glyph *g = &tg_rule_glyphs[p];
+		if (!(g->use & TG_G_STRONG))
+			continue;
 		for (int dir = 0; dir < 2; dir++) {
-			const char *from = tg_enum_glyphs[p][dir];
-			const char *to = tg_enum_glyphs[p][1 - dir];
+			const char *from = dir ? g->to : g->from;
+			const char *to = dir ? g->from : g->to;
 			size_t fl = strlen(from), tl = strlen(to);
 			if (pos + fl > x->m ||
 			    memcmp(x->L + pos, from, fl) != 0)
@@ -552,10 +541,8 @@ static void tg_enum_generate(struct tg_enum *e, const struct tg_enum_parts *pt)
 			tg_enum_add(e, "%s-%s.%s", pt->L, pt->S, rest);
 		}
 		/* prefixes: wwwarmy.mil, mailgmail.com; the entry's own */
-		for (size_t i = 0;
-		     i < sizeof(tg_enum_prefixes) / sizeof(tg_enum_prefixes[0]);
-		     i++)
-			tg_enum_add(e, "%s%s.%s", tg_enum_prefixes[i], pt->L,
+		for (size_t i = 0; i < tg_rule_nprefixes; i++)
+			tg_enum_add(e, "%s%s.%s", tg_rule_prefixes[i].p, pt->L,
 				    pt->P);
 		if (pt->sub[0]) {
 			tg_enum_add(e, "%s%s.%s", pt->sub, pt->L, pt->P);

@@ -74,21 +74,6 @@ char *tg_error_format(const tg_error *err, char *buf, size_t len)
 	return buf;
 }
 
-static const char *const tg_class_names[TG_C_COUNT] = {
-    "tld-swap",	     "dot-shift",   "embedding", "missing-dot", "hyphen-dot",
-    "addition",	     "omission",    "insertion", "repetition",	"replacement",
-    "transposition", "vowel-swap",  "bitflip",	 "homoglyph",	"idn-homoglyph",
-    "cyrillic",	     "hyphenation", "prefix",
-};
-
-const char *tg_class_name(unsigned class_bit)
-{
-	for (unsigned i = 0; i < TG_C_COUNT; i++)
-		if (class_bit == (1u << i))
-			return tg_class_names[i];
-	return "unknown";
-}
-
 /* Append \p n bytes at *\p total, truncating at \p len - 1. */
 static void tg_put(char *buf, size_t len, size_t *total, const char *s,
 		   size_t n)
@@ -108,8 +93,8 @@ size_t tg_classes_format(unsigned mask, const char *sep, char *buf, size_t len)
 			continue;
 		if (total > 0)
 			tg_put(buf, len, &total, sep, seplen);
-		tg_put(buf, len, &total, tg_class_names[i],
-		       strlen(tg_class_names[i]));
+		const char *n = tg_class_name(1u << i);
+		tg_put(buf, len, &total, n, strlen(n));
 	}
 	if (buf && len)
 		buf[total < len ? total : len - 1] = 0;

@@ -26,20 +26,7 @@
 #include "index_internal.h"
 #include "list_internal.h"
 #include "name_internal.h"
-
-/* The curated TLD confusion table (detection notes): strong pairs are
- * real, delegated TLDs one omission or dot shift away; weak ones are
- * substitutions that are worth a log line, not a block. */
-static const struct {
-	const char *prot, *conf;
-	uint8_t strong;
-} tg_builtin_pairs[] = {
-    {"mil", "ml", 1},  {"mil", "il", 1},  {"com", "co", 1},  {"com", "cm", 1},
-    {"com", "om", 1},  {"net", "ne", 1},  {"net", "et", 1},  {"edu", "eu", 1},
-    {"int", "in", 1},  {"int", "it", 1},  {"org", "or", 0},  {"mil", "mit", 0},
-    {"mil", "ril", 0}, {"com", "cam", 0}, {"com", "bom", 0}, {"com", "mom", 0},
-    {"gov", "goo", 0}, {"gov", "gop", 0}, {"gov", "got", 0}, {"gov", "mov", 0},
-};
+#include "rules_internal.h"
 
 void tg_index_options_init(tg_index_options *opts)
 {
@@ -305,10 +292,12 @@ static int tg_add_target(tg_index *ix, struct tg_dedup *dd, uint64_t h,
 {
 	size_t s = (size_t)(h >> 20) % dd->n;
 	while (dd->slot[s]) {
-		const struct tg_target *t = &ix->t[dd->slot[s] - 1];
+		struct tg_target *t = &ix->t[dd->slot[s] - 1];
 		if (t->wire_len == wlen &&
-		    memcmp(ix->arena.data + t->wire_off, w, wlen) == 0)
+		    memcmp(ix->arena.data + t->wire_off, w, wlen) == 0) {
+			t->flags |= flags & TG_T_BRAND;
 			return 0;
+		}
 		if (++s == dd->n)
 			s = 0;
 	}
@@ -378,7 +367,8 @@ static int tg_build_targets(tg_index *ix, const tg_list *list, tg_error *err)
 		int sl = tg_fold_label(lab, l, skel, &fl);
 		if (sl <= 0)
 			continue; /* cannot match hostname rules */
-		uint8_t flags = 0;
+		uint8_t flags =
+		    en->profile == TG_PROFILE_BRAND ? TG_T_BRAND : 0;
 		const struct tg_nrec *sr =
 		    tg_nset_find(ix, sh[r + 1], nm.wire + nm.off[r + 1],
 				 nm.wire_len - nm.off[r + 1]);
@@ -411,21 +401,14 @@ nomem:
 	return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
 }
 
-/* Single-character look-alike folds, strong (0/o, 1/i/l) and weak (also
- * e/c, d/b, q/g, n/r/m, v/u, 8/3, 9/6); 0 means "itself". */
-static const char tg_glyph_strong[128] = {
-    ['0'] = 'o', ['1'] = 'l', ['i'] = 'l'};
-static const char tg_glyph_weak[128] = {
-    ['0'] = 'o', ['1'] = 'l', ['i'] = 'l', ['e'] = 'c',
-    ['d'] = 'b', ['q'] = 'g', ['n'] = 'm', ['r'] = 'm',
-    ['v'] = 'u', ['8'] = '3', ['9'] = '6'};
-
+/* Single-character look-alike folds of the rule table (rules.c); 0
+ * means "itself". */
 static inline char tg_glyph_one(char c, int strong_only)
 {
 	unsigned char u = (unsigned char)c;
 	if (u >= 128)
 		return c;
-	char r = strong_only ? tg_glyph_strong[u] : tg_glyph_weak[u];
+	char r = strong_only ? tg_rule_fold_strong[u] : tg_rule_fold_weak[u];
 	return r ? r : c;
 }
 
@@ -844,7 +827,7 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 			count++;
 			continue;
 		}
-		count += 3;
+		count += 5;
 		const char *sk = tg_target_skel(ix, t);
 		for (size_t d = 0; t->skel_len >= 5 && d < t->skel_len; d++)
 			count += d == 0 || sk[d] != sk[d - 1];
@@ -854,9 +837,16 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 	struct tg_kb kb = {0};
 	kb.key = malloc((count + 1) * sizeof(*kb.key));
 	kb.tk = malloc((count + 1) * sizeof(*kb.tk));
-	if (!kb.key || !kb.tk) {
+	/* combo keys once per distinct label: a combo is about the label,
+	 * not the suffix, so one of its targets stands for all (a brand
+	 * under 30 TLDs is one evaluation, not 30); by 64-bit hash: a
+	 * collision would drop one label's combo keys, odds ~1e-10 at 100 k */
+	size_t nseen = ix->nt * 2 + 16;
+	uint64_t *seen = calloc(nseen, sizeof(*seen));
+	if (!kb.key || !kb.tk || !seen) {
 		free(kb.key);
 		free(kb.tk);
+		free(seen);
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
 	}
 	for (size_t i = 0; i < ix->nt; i++) {
@@ -870,7 +860,33 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 				      TG_K_CONCAT, i);
 			continue;
 		}
-		tg_key_insert(&kb, tg_label_key(ix, h, n, ttag), TG_K_EXACT, i);
+		tg_key_insert(&kb, tg_label_key(ix, h, n, tg_edit_tag(n, ttag)),
+			      TG_K_EXACT, i);
+		ix->nbrand += (t->flags & TG_T_BRAND) != 0;
+		int first = 0;
+		if (n >= TG_RULE_COMBO_AFFIX_MIN && (t->flags & TG_T_BRAND)) {
+			uint64_t lk = tg_label_key(ix, h, n, TG_HEAD) | 1;
+			size_t s = tg_slot(lk, nseen);
+			while (seen[s] && seen[s] != lk)
+				s = s + 1 == nseen ? 0 : s + 1;
+			first = !seen[s];
+			seen[s] = lk;
+		}
+		if (first) {
+			/* combos (brand profile): the label's head and tail */
+			size_t k = TG_RULE_COMBO_AFFIX_MIN;
+			tg_key_insert(&kb,
+				      tg_label_key(ix,
+						   tg_poly_extend(ix, 0, sk, k),
+						   k, TG_HEAD),
+				      TG_K_CONCAT, i);
+			tg_key_insert(
+			    &kb,
+			    tg_label_key(ix,
+					 tg_poly_extend(ix, 0, sk + n - k, k),
+					 k, TG_TAIL),
+			    TG_K_CONCAT, i);
+		}
 		char canon[TG_FOLD_MAX];
 		size_t cl = tg_glyph_canon(sk, n, canon, 0);
 		tg_key_insert(&kb,
@@ -895,13 +911,16 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 			if (d == 0 || sk[d] != sk[d - 1]) {
 				uint64_t hd = tg_poly_extend(
 				    ix, pre, sk + d + 1, n - d - 1);
-				tg_key_insert(&kb,
-					      tg_label_key(ix, hd, n - 1, ttag),
-					      TG_K_DEL, i);
+				tg_key_insert(
+				    &kb,
+				    tg_label_key(ix, hd, n - 1,
+						 tg_edit_tag(n - 1, ttag)),
+				    TG_K_DEL, i);
 			}
 			pre = tg_poly_extend(ix, pre, sk + d, 1);
 		}
 	}
+	free(seen);
 	int rc = tg_cuckoo_build(ix, &kb);
 	if (rc == TG_OK)
 		rc = tg_build_kfilter(ix, &kb);
@@ -952,19 +971,17 @@ static int tg_build_shift_tlds(tg_index *ix, tg_error *err)
 
 static int tg_build_pairs(tg_index *ix, const tg_list *list, tg_error *err)
 {
-	size_t nb = sizeof(tg_builtin_pairs) / sizeof(tg_builtin_pairs[0]);
+	size_t nb = tg_rule_npairs;
 	ix->pairs = calloc(nb + list->npairs, sizeof(*ix->pairs));
 	if (!ix->pairs)
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
 	for (size_t i = 0; i < nb; i++) {
 		struct tg_index_pair *p = &ix->pairs[ix->npairs++];
-		snprintf(p->prot, sizeof(p->prot), "%s",
-			 tg_builtin_pairs[i].prot);
-		snprintf(p->conf, sizeof(p->conf), "%s",
-			 tg_builtin_pairs[i].conf);
+		snprintf(p->prot, sizeof(p->prot), "%s", tg_rule_pairs[i].prot);
+		snprintf(p->conf, sizeof(p->conf), "%s", tg_rule_pairs[i].conf);
 		p->plen = (uint8_t)strlen(p->prot);
 		p->clen = (uint8_t)strlen(p->conf);
-		p->strong = tg_builtin_pairs[i].strong;
+		p->strong = tg_rule_pairs[i].strong;
 	}
 	for (size_t i = 0; i < list->npairs; i++) {
 		/* an operator pair overrides a weak built-in one */
@@ -1018,6 +1035,7 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 				    "thresholds must satisfy 0 <= log (%d) <= "
 				    "block (%d) <= 100",
 				    opts->log_threshold, opts->block_threshold);
+	tg_rules_init();
 	tg_index *ix = calloc(1, sizeof(*ix));
 	if (!ix)
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");

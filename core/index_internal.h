@@ -16,13 +16,18 @@
  *            of it joined with the registrable label ("wwwarmy" for
  *            www.army.mil; a SUB target of its own);
  *  - GLYPH:  the label's ASCII look-alike skeleton (0->o, 1/i->l, rn->m,
- *            e->c, ...; see tg_glyph_canon()).
+ *            e->c, ...; see tg_glyph_canon());
+ *  - CONCAT under the tags TG_HEAD and TG_TAIL: the first and the last
+ *            six characters of a label of six or more (combos: brand as
+ *            a prefix or suffix, metamaskapp).
  * A query probes its own skeleton, its one-deletion variants and a few
  * rule-specific variants: O(label length) probes whatever the list size.
  *
  * Each key also carries 8 bits of the TLD its rules need (none for
- * CONCAT; see tg_suffix_tag()), and a query probes with the tags its
- * rules accept:
+ * CONCAT; see tg_suffix_tag()), except the EXACT and DEL keys of labels of
+ * TG_RULE_ANYSUF_MIN or more characters, which carry TG_ANYSUF (their
+ * edits count under any public suffix), and a query probes with the tags
+ * its rules accept:
  * the same label under an irrelevant suffix ("army" under 300 TLDs) is a
  * different key, so a probe's matches are nearly all worth evaluating and
  * nothing is read for the others.
@@ -70,6 +75,7 @@
 #include "fold_internal.h"
 #include "name_internal.h"
 #include "psl_internal.h"
+#include "rules_internal.h"
 #include "typoguard.h"
 #include "util_internal.h"
 
@@ -91,9 +97,11 @@ enum tg_key_kind {
 enum tg_target_flags {
 	TG_T_TLDPROT = 1u << 0, /**< its suffix is itself a protected entry */
 	TG_T_IDN = 1u << 1,	/**< its label folds to a different skeleton */
-	TG_T_SUB = 1u << 2	/**< an entry below a registrable domain:
+	TG_T_SUB = 1u << 2,	/**< an entry below a registrable domain:
 				     wire is sub.label.suffix, skeleton is
 				     sub + label; CONCAT key only */
+	TG_T_BRAND = 1u << 3	/**< some entry naming it has the brand
+				     profile: combos count */
 };
 
 /** A protected registrable domain. 16 bytes. */
@@ -177,6 +185,8 @@ struct tg_index {
 	struct tg_index_pair *pairs; /**< owned */
 	size_t npairs;
 	size_t nprotected;   /**< protected entries */
+	size_t nbrand;	     /**< targets with the brand profile: without
+				  any, queries queue no combo probes */
 	unsigned max_labels; /**< most labels of a name-set entry: deeper
 				  suffixes of a query need no lookup */
 	unsigned max_suf;    /**< most public-suffix labels of a target:
@@ -241,12 +251,40 @@ static inline uint64_t tg_label_pre(const struct tg_index *ix, uint64_t poly,
 	       (uint64_t)(tag + 1) * 0xC2B2AE3D27D4EB4FULL + ix->seed;
 }
 
+/** The tag of EXACT and DEL keys of TG_RULE_ANYSUF_MIN - 1 or more
+ *  characters: one key for all suffixes, so that the edits of distinctive
+ *  labels (TG_RULE_ANYSUF_MIN or more) count under any public suffix
+ *  (dicsord.co.uk finds discord.com through the DEL keys of "discord");
+ *  shorter keys keep their TLD's tag.  Decided by the key's own length,
+ *  so a probe string needs one tag for both kinds (the EXACT keys of
+ *  labels one shorter come along: their hits under other suffixes are
+ *  rejected by the scorer, which needs the target's length). */
+#define TG_ANYSUF 257u
+/** Tags of the combo keys (kind CONCAT): the first and the last
+ *  TG_RULE_COMBO_AFFIX_MIN characters of a target's label. */
+#define TG_HEAD 258u
+#define TG_TAIL 259u
+
+/** The tag of an EXACT or DEL key of \p len characters under TLD tag
+ *  \p tag. */
+static inline unsigned tg_edit_tag(size_t len, unsigned tag)
+{
+	return len + 1 >= TG_RULE_ANYSUF_MIN ? TG_ANYSUF : tag;
+}
+
 /** Table key of a string with polynomial hash \p poly and length \p len
  *  under suffix tag \p tag (0..255, or TG_UNTAGGED). */
 static inline uint64_t tg_label_key(const struct tg_index *ix, uint64_t poly,
 				    size_t len, unsigned tag)
 {
 	return tg_mix64(tg_label_pre(ix, poly, len, tag));
+}
+
+/** May the TLD of suffix hash \p h be the confusable side of a curated
+ *  pair?  0: certainly not. */
+static inline int tg_pair_conf_maybe(const struct tg_index *ix, uint64_t h)
+{
+	return (int)(ix->pair_conf_bits[(h >> 6) & 15] >> (h & 63) & 1);
 }
 
 /** May a key with unmixed value \p pre be in the table?  0: certainly

@@ -40,6 +40,39 @@ void tg_list_free(tg_list *list)
 	free(list);
 }
 
+int tg_list_set_profile(tg_list *list, tg_list_profile profile)
+{
+	if (!list ||
+	    (profile != TG_PROFILE_TYPO && profile != TG_PROFILE_BRAND))
+		return TG_EINVAL;
+	list->profile = (uint8_t)profile;
+	return TG_OK;
+}
+
+const char *tg_profile_name(tg_list_profile profile)
+{
+	switch (profile) {
+	case TG_PROFILE_TYPO:
+		return "typo";
+	case TG_PROFILE_BRAND:
+		return "brand";
+	}
+	return NULL;
+}
+
+int tg_profile_parse(const char *name, tg_list_profile *out)
+{
+	if (name && !strcmp(name, "typo")) {
+		*out = TG_PROFILE_TYPO;
+		return 0;
+	}
+	if (name && !strcmp(name, "brand")) {
+		*out = TG_PROFILE_BRAND;
+		return 0;
+	}
+	return -1;
+}
+
 static int tg_kind_ok(tg_list_kind kind)
 {
 	return kind == TG_LIST_PROTECTED || kind == TG_LIST_ALLOW ||
@@ -126,8 +159,13 @@ static int tg_list_add_wire(tg_list *list, tg_list_kind kind, const tg_name *nm,
 		const struct tg_list_entry *en = &list->e[list->set[s] - 1];
 		if (en->kind == kind && en->wire_len == nm->wire_len &&
 		    memcmp(list->names.data + en->wire_off, nm->wire,
-			   nm->wire_len) == 0)
-			return TG_OK; /* duplicate */
+			   nm->wire_len) == 0) {
+			/* a duplicate; the brand profile adds rules */
+			if (list->profile == TG_PROFILE_BRAND)
+				list->e[list->set[s] - 1].profile =
+				    TG_PROFILE_BRAND;
+			return TG_OK;
+		}
 		s = (s + 1) & list->set_mask;
 	}
 	if (list->n == list->cap) {
@@ -148,6 +186,7 @@ static int tg_list_add_wire(tg_list *list, tg_list_kind kind, const tg_name *nm,
 	en->wire_off = (uint32_t)off;
 	en->wire_len = (uint16_t)nm->wire_len;
 	en->kind = (uint8_t)kind;
+	en->profile = list->profile;
 	en->src = src;
 	en->line = line;
 	list->set[s] = (uint32_t)list->n + 1;

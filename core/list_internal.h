@@ -26,6 +26,7 @@ struct tg_list_entry {
 	uint32_t wire_off;  /**< offset of the wire name in names */
 	uint16_t wire_len;  /**< its length, root byte included */
 	uint8_t kind;	    /**< tg_list_kind */
+	uint8_t profile;    /**< tg_list_profile (protected entries) */
 	uint32_t src;	    /**< index into sources */
 	unsigned long line; /**< line in that source, 0 if none */
 };
@@ -46,6 +47,7 @@ struct tg_list {
 	struct tg_tld_pair pairs[TG_MAX_TLD_PAIRS];
 	size_t npairs;
 	size_t count[TG_LIST_KINDS]; /**< per kind */
+	uint8_t profile; /**< tg_list_profile of entries added next */
 };
 
 #endif /* TG_LIST_INTERNAL_H */

@@ -21,7 +21,9 @@ core_libtgcore_la_SOURCES = \
 	core/enumerate.c \
 	core/outfile.c \
 	core/ubid_internal.h \
-	core/ubid.c
+	core/ubid.c \
+	core/rules_internal.h \
+	core/rules.c
 # the built-in infrastructure list, generated from conf/infrastructure.list
 nodist_core_libtgcore_la_SOURCES = core/infra_builtin.c
 BUILT_SOURCES = core/infra_builtin.c

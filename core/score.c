@@ -33,7 +33,7 @@
  * threshold.  The model's false-positive rules: labels of four characters
  * or fewer match only through skeletons and TLD rules; a query whose TLD
  * is a restricted registry (.mil .gov .edu .int) scores at most
- * TG_SCORE_RESTRICTED, because outsiders cannot register there; a query
+ * tg_rules.restricted_cap, because outsiders cannot register there; a query
  * label of four characters or fewer never blocks through an edit (mail.com
  * is one edit from gmail.com); a final 's' more or less (stripe/stripes)
  * and digit-only differences stay low; a glued TLD followed by an
@@ -55,59 +55,10 @@
 
 #include "index_internal.h"
 #include "name_internal.h"
+#include "rules_internal.h"
 
-/** Score cap inside restricted registries (below the default log). */
-#define TG_SCORE_RESTRICTED 30
-/** Score cap when the query label has four characters or fewer. */
-#define TG_SCORE_SHORT 60
 /** Candidates kept per query. */
 #define TG_MAX_CANDS 32
-
-/* Keyboard neighbours: union of QWERTY, QWERTZ and AZERTY (symmetric). */
-static const char *const tg_kbd[128] = {
-    ['0'] = "9op",     ['1'] = "2aq",	    ['2'] = "13aqwz",
-    ['3'] = "24ewz",   ['4'] = "35er",	    ['5'] = "46rt",
-    ['6'] = "57tyz",   ['7'] = "68uyz",	    ['8'] = "79iu",
-    ['9'] = "08io",    ['a'] = "12qswyz",   ['b'] = "ghnv",
-    ['c'] = "dfvx",    ['d'] = "cefrsx",    ['e'] = "34drswz",
-    ['f'] = "cdgrtv",  ['g'] = "bfhtvyz",   ['h'] = "bgjnuyz",
-    ['i'] = "89jkou",  ['j'] = "hikmnu",    ['k'] = "ijlmo",
-    ['l'] = "kmop",    ['m'] = "jklnp",	    ['n'] = "bhjm",
-    ['o'] = "09iklp",  ['p'] = "0lmo",	    ['q'] = "12aswz",
-    ['r'] = "45deft",  ['s'] = "adeqwxyz",  ['t'] = "56fgryz",
-    ['u'] = "78hijyz", ['v'] = "bcfg",	    ['w'] = "23aeqsx",
-    ['x'] = "cdswyz",  ['y'] = "67aghstux", ['z'] = "2367aeghqstux",
-};
-
-/* Single-character ASCII look-alikes, as unordered pairs. */
-static const char tg_glyph_pairs[][2] = {
-    {'0', 'o'}, {'1', 'l'}, {'1', 'i'}, {'i', 'l'}, {'b', 'd'},
-    {'c', 'e'}, {'g', 'q'}, {'m', 'n'}, {'n', 'r'}, {'u', 'v'},
-    {'3', '8'}, {'6', '9'}, {'5', 's'}, {'o', 'q'}, {'j', 'i'},
-};
-
-/* Doppelganger prefixes: a subdomain label glued to the registrable one. */
-static const struct {
-	const char *p;
-	size_t len;
-	unsigned cls;
-	int score;
-} tg_prefixes[] = {
-    {"www", 3, TG_C_MISSING_DOT, 85}, {"ww", 2, TG_C_MISSING_DOT, 80},
-    {"mail", 4, TG_C_PREFIX, 75},     {"email", 5, TG_C_PREFIX, 75},
-    {"webmail", 7, TG_C_PREFIX, 75},  {"smtp", 4, TG_C_PREFIX, 75},
-    {"mx", 2, TG_C_PREFIX, 70},	      {"login", 5, TG_C_PREFIX, 75},
-    {"secure", 6, TG_C_PREFIX, 70},   {"owa", 3, TG_C_PREFIX, 75},
-    {"portal", 6, TG_C_PREFIX, 70},   {"vpn", 3, TG_C_PREFIX, 70},
-};
-
-/** Bit (c - 'a') set for each first letter of a prefix above. */
-#define TG_PREFIX_FIRST                                                        \
-	(1u << ('w' - 'a') | 1u << ('m' - 'a') | 1u << ('e' - 'a') |           \
-	 1u << ('s' - 'a') | 1u << ('l' - 'a') | 1u << ('o' - 'a') |           \
-	 1u << ('p' - 'a') | 1u << ('v' - 'a'))
-
-static const char *const tg_restricted[] = {"mil", "gov", "edu", "int"};
 
 enum tg_probe_kind {
 	TG_P_BASE,
@@ -115,7 +66,16 @@ enum tg_probe_kind {
 	TG_P_SHIFT,
 	TG_P_PREFIX,
 	TG_P_EMBED,
-	TG_P_GLYPH
+	TG_P_GLYPH,
+	TG_P_COMBO /* a head, tail or token of the label (arg: which) */
+};
+
+/** TG_P_COMBO args: the probe is the label's head, tail, or the token
+ *  starting at arg - TG_COMBO_TOKEN. */
+enum {
+	TG_COMBO_HEAD = 0,
+	TG_COMBO_TAIL = 1,
+	TG_COMBO_TOKEN = 2
 };
 
 struct tg_cand {
@@ -170,6 +130,7 @@ struct tg_ctx {
 	 * TG_MAX_PROBES the rest are not made */
 	size_t nprobes;
 	/* probe details for the evaluators */
+	int two_ok; /* a DEL probe met a DEL key: two edits possible */
 	const char *var;
 	size_t varlen, arg;
 	int varscore;
@@ -189,8 +150,8 @@ static void tg_add_cand(struct tg_ctx *c, uint32_t tid, int score,
 		return;
 	if (score > 100)
 		score = 100;
-	if (c->restricted && score > TG_SCORE_RESTRICTED)
-		score = TG_SCORE_RESTRICTED;
+	if (c->restricted && score > tg_rules.restricted_cap)
+		score = tg_rules.restricted_cap;
 	for (size_t i = 0; i < c->nc; i++) {
 		struct tg_cand *k = &c->c[i];
 		if (k->tid != tid)
@@ -268,12 +229,21 @@ static enum tg_suffix_rel tg_suffix_rel(const struct tg_ctx *c,
 	if (slen == c->suf_len && memcmp(s, c->suf, slen) == 0)
 		return TG_S_SAME;
 	if (t->suf_labels == c->ps) {
+		/* a curated pair needs the query's TLD to be a confusable
+		 * one: one bit test rules out most */
+		if (!tg_pair_conf_maybe(c->ix, c->tld_hash))
+			return TG_S_NONE;
 		size_t ls = tg_last_label(s, slen);
 		size_t lq = tg_last_label(c->suf, c->suf_len);
 		if (ls != lq || memcmp(s, c->suf, ls) != 0)
 			return TG_S_NONE;
-		const struct tg_index_pair *p = tg_find_pair(
-		    c->ix, s + ls + 1, s[ls], c->suf + lq + 1, c->suf[lq]);
+		const struct tg_index_pair *p = NULL;
+		for (size_t i = 0; i < c->ix->npairs && !p; i++) {
+			const struct tg_index_pair *k = &c->ix->pairs[i];
+			if (k->conf_hash == c->tld_hash && k->plen == s[ls] &&
+			    memcmp(k->prot, s + ls + 1, k->plen) == 0)
+				p = k;
+		}
 		if (!p)
 			return TG_S_NONE;
 		return p->strong ? TG_S_PAIR_STRONG : TG_S_PAIR_WEAK;
@@ -311,18 +281,7 @@ static int tg_is_vowel(char ch)
 
 static int tg_kbd_near(char a, char b)
 {
-	const char *k =
-	    ((unsigned char)a < 128) ? tg_kbd[(unsigned char)a] : NULL;
-	return k && b && strchr(k, b) != NULL;
-}
-
-static int tg_glyph_pair(char a, char b)
-{
-	for (size_t i = 0; i < sizeof(tg_glyph_pairs) / 2; i++)
-		if ((tg_glyph_pairs[i][0] == a && tg_glyph_pairs[i][1] == b) ||
-		    (tg_glyph_pairs[i][0] == b && tg_glyph_pairs[i][1] == a))
-			return 1;
-	return 0;
+	return tg_rule_kbd(a, b) != 0;
 }
 
 static int tg_is_digit(char ch)
@@ -350,73 +309,77 @@ static unsigned tg_classify(const char *q, size_t m, const char *R, size_t rl,
 		char ch = q[i];
 		if (i == rl) {
 			cls |= TG_C_ADDITION;
-			s = 80;
+			s = tg_rules.addition;
 		}
 		if (ch == '-') {
 			cls |= TG_C_HYPHENATION;
-			s = tg_max(s, 82);
+			s = tg_max(s, tg_rules.hyphenation);
 		} else if ((i > 0 && q[i - 1] == ch) ||
 			   (i + 1 < m && q[i + 1] == ch)) {
 			cls |= TG_C_REPETITION;
-			s = tg_max(s, 85);
+			s = tg_max(s, tg_rules.repetition);
 		} else if ((i > 0 && tg_kbd_near(q[i - 1], ch)) ||
 			   (i + 1 < m && tg_kbd_near(q[i + 1], ch))) {
 			cls |= TG_C_INSERTION;
-			s = tg_max(s, 80);
+			s = tg_max(s, tg_rules.insertion_kbd);
 		} else if (!cls) {
 			cls |= TG_C_INSERTION;
-			s = 65;
+			s = tg_rules.insertion_other;
 		}
 		if ((ch == 'l' || ch == 'i') && i + 1 < m &&
 		    (q[i + 1] == 'b' || q[i + 1] == 'h' || q[i + 1] == 'k')) {
 			cls |= TG_C_HOMOGLYPH;
-			s = tg_max(s, 85);
+			s = tg_max(s, tg_rules.insertion_glyph);
 		}
 		if (ch == TG_FOLD_UNKNOWN) {
 			cls |= TG_C_IDN_HOMOGLYPH;
-			s = tg_max(s, 75);
+			s = tg_max(s, tg_rules.idn_insert);
 		}
 	} else if (m + 1 == rl) {
 		if (memcmp(q + i, R + i + 1, rl - i - 1) != 0)
 			return 0;
 		cls |= TG_C_OMISSION;
-		s = 80;
+		s = tg_rules.omission;
 	} else if (m == rl) {
 		if (i == m)
 			return 0; /* equal */
 		char a = R[i], b = q[i];
 		if (memcmp(q + i + 1, R + i + 1, m - i - 1) == 0) {
-			if (tg_glyph_pair(a, b)) {
+			if (tg_rule_glyph_pair(a, b)) {
 				cls |= TG_C_HOMOGLYPH;
-				s = tg_max(s, 90);
+				s = tg_max(s, tg_rules.homoglyph_edit);
 			}
 			if (tg_is_vowel(a) && tg_is_vowel(b)) {
 				cls |= TG_C_VOWEL_SWAP;
-				s = tg_max(s, 70);
+				s = tg_max(s, tg_rules.vowel_swap);
 			}
-			if (tg_kbd_near(a, b)) {
+			unsigned kb = tg_rule_kbd(a, b);
+			if (kb) {
 				cls |= TG_C_REPLACEMENT;
-				s = tg_max(s, 75);
+				s = tg_max(s, (kb & TG_KBD_QWERTY)
+						  ? tg_rules.replacement_kbd
+						  : tg_rules.replacement_kbd2);
 			}
 			unsigned x = (unsigned char)a ^ (unsigned char)b;
 			if (x && !(x & (x - 1))) {
 				cls |= TG_C_BITFLIP;
-				s = tg_max(s, 65);
+				s = tg_max(s, tg_rules.bitflip);
 			}
 			if (b == TG_FOLD_UNKNOWN) {
 				cls |= TG_C_IDN_HOMOGLYPH;
-				s = tg_max(s, 80);
+				s = tg_max(s, tg_rules.idn_edit);
 			}
 			if (!cls) {
 				cls |= TG_C_REPLACEMENT;
-				s = 55;
+				s = tg_rules.replacement_other;
 			}
-			if (tg_is_digit(a) && tg_is_digit(b) && s > 45)
-				s = 45;
+			if (tg_is_digit(a) && tg_is_digit(b) &&
+			    s > tg_rules.digit_cap)
+				s = tg_rules.digit_cap;
 		} else if (i + 1 < m && q[i] == R[i + 1] && q[i + 1] == R[i] &&
 			   memcmp(q + i + 2, R + i + 2, m - i - 2) == 0) {
 			cls |= TG_C_TRANSPOSITION;
-			s = 85;
+			s = tg_rules.transposition;
 		} else {
 			return 0;
 		}
@@ -432,42 +395,132 @@ static const char *tg_tskel(const struct tg_ctx *c, const struct tg_target *t)
 	return tg_target_skel(c->ix, t);
 }
 
-/* Edit-distance-1 relation between the query label and a target. */
+/* Edit-distance-1 relation between the query label and a target, under
+ * its own suffix, or (a label of TG_RULE_ANYSUF_MIN or more) under any
+ * other; two edits of a long label. */
 static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
 	if (t->skel_len < 5)
 		return; /* short labels: skeleton and TLD rules only */
-	if (tg_suffix_rel(c, t) != TG_S_SAME)
-		return;
 	int s;
 	size_t pos;
-	unsigned cls =
-	    tg_classify(c->q, c->m, tg_tskel(c, t), t->skel_len, &s, &pos);
-	if (!cls)
+	const char *R = tg_tskel(c, t);
+	unsigned cls = tg_classify(c->q, c->m, R, t->skel_len, &s, &pos);
+	/* the suffix only once the labels are known to be related: most
+	 * hits of a long label are its namesakes under other suffixes */
+	unsigned other = 0;
+	if ((cls || c->two_ok) && tg_suffix_rel(c, t) != TG_S_SAME) {
+		if (t->skel_len < TG_RULE_ANYSUF_MIN)
+			return;
+		other = TG_C_OTHER_SUFFIX;
+	}
+	if (!cls) {
+		/* two edits of a long label: a DEL probe (the query without
+		 * one character, c->var) met a DEL key, and the target
+		 * without some other character is that string: a character
+		 * moved, or one dropped and another added */
+		if (!c->two_ok || t->skel_len < TG_RULE_TWO_EDITS_MIN ||
+		    t->skel_len != c->m || c->varlen + 1 != c->m ||
+		    memcmp(R, c->q, c->m) == 0) /* the same label */
+			return;
+		size_t i = 0;
+		while (i < c->varlen && R[i] == c->var[i])
+			i++;
+		if (memcmp(R + i + 1, c->var + i, c->varlen - i) != 0)
+			return;
+		s = tg_rules.two_edits + (t->skel_len >= 10 ? 5 : 0);
+		tg_add_cand(c, tid, s, TG_C_TWO_EDITS | other);
 		return;
+	}
 	if (c->qflags & TG_FOLD_IDN) {
 		/* a Unicode character made the edit: deliberate */
 		cls |= TG_C_IDN_HOMOGLYPH;
-		s = tg_max(s, 80);
+		s = tg_max(s, tg_rules.idn_edit);
 	}
 	if (pos == 0 && !(cls & (TG_C_HOMOGLYPH | TG_C_IDN_HOMOGLYPH)))
-		s -= 10; /* first letters are rarely mistyped */
+		s -= tg_rules.first_letter; /* rarely mistyped */
 	/* a final 's' more or less is a singular/plural pair of names
 	 * (stripe/stripes, game/games) more often than a typo */
 	if ((cls & (TG_C_ADDITION | TG_C_OMISSION)) &&
 	    ((c->m > t->skel_len && pos == t->skel_len && c->q[pos] == 's') ||
 	     (c->m < t->skel_len && pos == c->m &&
-	      tg_tskel(c, t)[pos] == 's')) &&
-	    s > 70)
-		s = 70;
+	      tg_tskel(c, t)[pos] == 's'))) {
+		cls |= TG_C_PLURAL;
+		if (s > tg_rules.plural_cap)
+			s = tg_rules.plural_cap;
+	}
 	if (t->skel_len == 5)
-		s -= 5;
+		s -= tg_rules.len5;
 	else if (t->skel_len >= 8)
-		s += 5;
-	if (c->m <= 4 && s > TG_SCORE_SHORT)
-		s = TG_SCORE_SHORT;
-	tg_add_cand(c, tid, s, cls);
+		s += tg_rules.len8;
+	if (c->m <= 4 && s > tg_rules.short_cap)
+		s = tg_rules.short_cap;
+	/* a digit dropped from a name (ymail for y7mail), or for a brand a
+	 * digit appended (xvideos2, list-manage1): a numbered sibling more
+	 * often than a typo */
+	if ((((cls & TG_C_OMISSION) && tg_is_digit(R[pos])) ||
+	     ((t->flags & TG_T_BRAND) && (cls & TG_C_ADDITION) &&
+	      tg_is_digit(c->q[pos]))) &&
+	    s > tg_rules.digit_edit_cap)
+		s = tg_rules.digit_edit_cap;
+	if (other && s > tg_rules.suffix_edit_cap)
+		s = tg_rules.suffix_edit_cap;
+	tg_add_cand(c, tid, s, cls | other);
+}
+
+/* Combo: the target's label is the head, the tail or a hyphen/digit-
+ * delimited token of the query label, which is longer.  Scored by how
+ * distinctive the brand is and whether the rest is a phishing word. */
+static void tg_eval_combo(struct tg_ctx *c, uint32_t tid)
+{
+	const struct tg_target *t = &c->ix->t[tid];
+	const char *R = tg_tskel(c, t);
+	size_t rl = t->skel_len, at;
+	if (rl >= c->m || (t->flags & TG_T_SUB) || !(t->flags & TG_T_BRAND))
+		return;
+	if (c->arg == TG_COMBO_HEAD)
+		at = 0;
+	else if (c->arg == TG_COMBO_TAIL)
+		at = c->m - rl;
+	else
+		at = c->arg - TG_COMBO_TOKEN;
+	if (at + rl > c->m || memcmp(c->q + at, R, rl) != 0)
+		return;
+	if (c->arg >= TG_COMBO_TOKEN) {
+		if (rl < TG_RULE_COMBO_TOKEN_MIN ||
+		    (at + rl < c->m && c->q[at + rl] != '-' &&
+		     !tg_is_digit(c->q[at + rl])))
+			return;
+	} else if (rl < TG_RULE_COMBO_AFFIX_MIN) {
+		return;
+	}
+	/* the rest, without hyphens and digits: a phishing word? */
+	char rest[TG_FOLD_MAX];
+	size_t n = 0;
+	for (size_t i = 0; i < c->m; i++)
+		if ((i < at || i >= at + rl) && c->q[i] != '-' &&
+		    !tg_is_digit(c->q[i]))
+			rest[n++] = c->q[i];
+	int s = (n == 0 || tg_rule_keyword(rest, n)) ? tg_rules.combo_keyword
+						     : tg_rules.combo;
+	s += tg_rules.combo_long * (int)(rl > 6 ? rl - 6 : 0);
+	if (s > tg_rules.combo_cap)
+		s = tg_rules.combo_cap;
+	tg_add_cand(c, tid, s, TG_C_COMBO);
+}
+
+/* Is the target's TLD a restricted registry? */
+static int tg_target_restricted(const struct tg_ctx *c,
+				const struct tg_target *t)
+{
+	size_t sl;
+	const uint8_t *s = tg_target_suffix(c->ix, t, &sl);
+	size_t l = tg_last_label(s, sl);
+	for (size_t i = 0; s[l] == 3 && i < tg_rule_nrestricted; i++)
+		if (memcmp(s + l + 1, tg_rule_restricted[i], 3) == 0)
+			return 1;
+	return 0;
 }
 
 /* Same skeleton: homoglyph (IDN) or a TLD swap of the same label. */
@@ -475,6 +528,13 @@ static void tg_eval_exact(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
 	if (t->skel_len != c->m || memcmp(tg_tskel(c, t), c->q, c->m) != 0)
+		return;
+	/* without Unicode only a TLD swap counts: a curated pair (the
+	 * query's TLD a confusable one) or a dropped suffix label; most
+	 * hits of a long label are its namesakes under other TLDs */
+	if (!(c->qflags & TG_FOLD_IDN) && !(t->flags & TG_T_IDN) &&
+	    t->suf_labels != c->ps + 1 &&
+	    (t->suf_labels != c->ps || !tg_pair_conf_maybe(c->ix, c->tld_hash)))
 		return;
 	enum tg_suffix_rel rel = tg_suffix_rel(c, t);
 	unsigned cls = 0;
@@ -494,7 +554,11 @@ static void tg_eval_exact(struct tg_ctx *c, uint32_t tid)
 		return;
 	} else {
 		cls |= TG_C_TLD_SWAP;
-		s = tg_max(s, tg_tld_score(rel, t));
+		int ts = tg_tld_score(rel, t);
+		if ((t->flags & TG_T_BRAND) && !tg_target_restricted(c, t) &&
+		    ts > tg_rules.brand_swap_cap)
+			ts = tg_rules.brand_swap_cap;
+		s = tg_max(s, ts);
 	}
 	tg_add_cand(c, tid, s, cls);
 }
@@ -542,6 +606,12 @@ static void tg_eval_concat(struct tg_ctx *c, uint32_t tid, const char *v,
 	}
 	if (!plausible)
 		s = 65;
+	/* a brand's bit.ly, goo.gl, youtu.be: the label and a two-letter
+	 * ccTLD spell a word that is often the brand's own name elsewhere */
+	if ((t->flags & TG_T_BRAND) && t->suf_labels == 1 && s1[0] == 2 &&
+	    !(sl == c->suf_len && memcmp(ts, c->suf, sl) == 0) &&
+	    s > tg_rules.hack_cap)
+		s = tg_rules.hack_cap;
 	if (t->skel_len <= 2 && s > 65)
 		s = 65; /* fl.gov -> flgov.com: too short to be distinctive */
 	tg_add_cand(c, tid, s, cls);
@@ -581,7 +651,7 @@ static void tg_eval_glyph(struct tg_ctx *c, uint32_t tid)
 				if (!p0) {
 					p0 = x;
 					p1 = y;
-					if (!tg_glyph_pair(x, y))
+					if (!tg_rule_glyph_pair(x, y))
 						s = 0;
 				} else if (x != p0 || y != p1) {
 					s = 0;
@@ -651,8 +721,8 @@ static void tg_eval_var(struct tg_ctx *c, enum tg_probe_kind pk, uint32_t tid)
 		break;
 	case TG_P_PREFIX:
 		if (t->skel_len >= 4 && tg_suffix_rel(c, t) == TG_S_SAME)
-			tg_add_cand(c, tid, tg_prefixes[c->arg].score,
-				    tg_prefixes[c->arg].cls);
+			tg_add_cand(c, tid, tg_rule_prefixes[c->arg].score,
+				    tg_rule_prefixes[c->arg].cls);
 		break;
 	case TG_P_EMBED:
 		tg_eval_embed(c, tid);
@@ -752,10 +822,16 @@ static void tg_probe_hit(struct tg_ctx *c, const struct tg_pq *p, unsigned kind,
 			tg_eval_concat(c, tid, c->q, c->m, TG_C_MISSING_DOT,
 				       85);
 		break;
+	case TG_P_COMBO:
+		if (kind == TG_K_CONCAT || kind == TG_K_EXACT)
+			tg_eval_combo(c, tid);
+		break;
 	case TG_P_DEL:
-		if (kind == TG_K_EXACT || kind == TG_K_DEL)
+		if (kind == TG_K_EXACT || kind == TG_K_DEL) {
+			c->two_ok = kind == TG_K_DEL;
 			tg_eval_edit(c, tid);
-		else if (kind == TG_K_CONCAT && c->q[p->arg] == '-')
+			c->two_ok = 0;
+		} else if (kind == TG_K_CONCAT && c->q[p->arg] == '-')
 			tg_eval_concat(c, tid, c->var, c->varlen,
 				       TG_C_HYPHEN_DOT, 85);
 		break;
@@ -954,6 +1030,51 @@ static void tg_queue_tags(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 				 kinds | (i == 0 ? own : 0));
 }
 
+/* Queue a string of \p len characters for the edit rules (EXACT and DEL
+ * keys of that length): under TG_ANYSUF when it is long enough
+ * (tg_edit_tag()), else under the query's TLD tag (DEL) and its first
+ * \p ntags TLD tags (EXACT: TLD swaps). */
+static inline void tg_queue_edit(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+				 uint64_t poly, size_t len,
+				 enum tg_probe_kind pk, size_t arg,
+				 size_t ntags)
+{
+	if (tg_edit_tag(len, 0) == TG_ANYSUF)
+		tg_queue(c, q, n, poly, len, pk, arg, TG_ANYSUF,
+			 1u << TG_K_EXACT | 1u << TG_K_DEL);
+	else
+		tg_queue_tags(c, q, n, poly, len, pk, arg, ntags,
+			      1u << TG_K_EXACT, 1u << TG_K_DEL);
+}
+
+/* Queue the combo probes: the label's head and tail (targets of six or
+ * more characters), and each hyphen/digit-delimited token of five or more
+ * that is not the whole label (EXACT keys). */
+static void tg_queue_combo(struct tg_ctx *c, struct tg_pq *q, size_t *n)
+{
+	size_t m = c->m, k = TG_RULE_COMBO_AFFIX_MIN;
+	if (m <= k)
+		return;
+	tg_queue(c, q, n, c->pre[k], k, TG_P_COMBO, TG_COMBO_HEAD, TG_HEAD,
+		 1u << TG_K_CONCAT);
+	tg_queue(c, q, n, tg_qhash(c, m - k, m), k, TG_P_COMBO, TG_COMBO_TAIL,
+		 TG_TAIL, 1u << TG_K_CONCAT);
+	for (size_t i = 0; i < m;) {
+		while (i < m && (c->q[i] == '-' || tg_is_digit(c->q[i])))
+			i++;
+		size_t j = i;
+		while (j < m && c->q[j] != '-' && !tg_is_digit(c->q[j]))
+			j++;
+		if (j - i >= TG_RULE_COMBO_TOKEN_MIN && j - i < m &&
+		    i + TG_COMBO_TOKEN <= 255)
+			tg_queue(c, q, n, tg_qhash(c, i, j), j - i, TG_P_COMBO,
+				 TG_COMBO_TOKEN + i,
+				 tg_edit_tag(j - i, c->ttags[0]),
+				 1u << TG_K_EXACT);
+		i = j;
+	}
+}
+
 /* Is \p h (a TLD's suffix hash) one a dot shift can leave? */
 static int tg_is_shift_tld(const tg_index *ix, uint64_t h)
 {
@@ -981,16 +1102,18 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 	for (size_t i = 0; i < m; i++)
 		c->pre[i + 1] = tg_addmod(tg_mulmod(c->pre[i], ix->base),
 					  (uint8_t)c->q[i] + 1u);
-	/* edits under the query's TLD, TLD swaps under it and its partners */
-	tg_queue_tags(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags,
-		      1u << TG_K_EXACT, 1u << TG_K_DEL);
+	/* edits under the query's TLD (or any, for long labels), TLD swaps
+	 * under it and its partners */
+	tg_queue_edit(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags);
 	tg_queue(c, q, n, c->pre[m], m, TG_P_BASE, 0, TG_UNTAGGED,
 		 1u << TG_K_CONCAT);
 	/* one deletion each (edits, hyphen for dot) */
 	if (m >= 4) {
-		/* under the query's TLD only: the key value of a deletion
-		 * is its hash plus a part common to all of them */
-		const uint64_t k0 = tg_label_pre(ix, 0, m - 1, c->ttags[0]);
+		/* as tg_queue_edit() with the query's TLD alone: the key
+		 * value of a deletion is its hash plus a part common to all
+		 * of them */
+		const uint64_t k0 =
+		    tg_label_pre(ix, 0, m - 1, tg_edit_tag(m - 1, c->ttags[0]));
 		for (size_t d = 0; d < m; d++) {
 			if (d > 0 && c->q[d] == c->q[d - 1])
 				continue;
@@ -1020,23 +1143,25 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 			memcpy(t, c->q + m - j, j);
 			memcpy(t + j, tld, tl);
 			tg_queue(c, q, n, c->pre[m - j], m - j, TG_P_SHIFT, j,
-				 tg_suffix_tag(tg_tld_hash(ix, t, j + tl)),
+				 tg_edit_tag(m - j, tg_suffix_tag(tg_tld_hash(
+							ix, t, j + tl))),
 				 1u << TG_K_EXACT);
 		}
 	}
+	if (ix->nbrand)
+		tg_queue_combo(c, q, n);
 	/* doppelganger prefixes: wwwarmy, mailarmy (most labels start with
 	 * a letter no prefix starts with) */
 	unsigned char q0 = (unsigned char)c->q[0];
-	if (q0 < 'a' || q0 > 'z' || !(TG_PREFIX_FIRST >> (q0 - 'a') & 1))
+	if (q0 < 'a' || q0 > 'z' || !(tg_rule_prefix_first >> (q0 - 'a') & 1))
 		return;
-	for (size_t p = 0; p < sizeof(tg_prefixes) / sizeof(tg_prefixes[0]);
-	     p++) {
-		size_t pl = tg_prefixes[p].len;
-		if (c->q[0] != tg_prefixes[p].p[0] || m < pl + 4 ||
-		    memcmp(c->q, tg_prefixes[p].p, pl) != 0)
+	for (size_t p = 0; p < tg_rule_nprefixes; p++) {
+		size_t pl = tg_rule_prefixes[p].len;
+		if (c->q[0] != tg_rule_prefixes[p].p[0] || m < pl + 4 ||
+		    memcmp(c->q, tg_rule_prefixes[p].p, pl) != 0)
 			continue;
 		tg_queue(c, q, n, tg_qhash(c, pl, m), m - pl, TG_P_PREFIX, p,
-			 c->ttags[0], 1u << TG_K_EXACT);
+			 tg_edit_tag(m - pl, c->ttags[0]), 1u << TG_K_EXACT);
 	}
 }
 
@@ -1057,6 +1182,11 @@ static void tg_queue_embedding(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		 * embedded label, so its TLD is one of the (at most max_suf)
 		 * labels there */
 		uint64_t h = tg_poly_extend(c->ix, 0, sk, (size_t)sl);
+		if (tg_edit_tag((size_t)sl, 0) == TG_ANYSUF) {
+			tg_queue(c, q, n, h, (size_t)sl, TG_P_EMBED, i,
+				 TG_ANYSUF, 1u << TG_K_EXACT);
+			continue;
+		}
 		unsigned last =
 		    i + c->ix->max_suf < c->n ? i + c->ix->max_suf : c->n - 1;
 		for (unsigned j = i + 1; j <= last; j++)
@@ -1119,7 +1249,7 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	c->nttags = 0;
 	c->ttags[c->nttags++] = tg_suffix_tag(sh[nm->n - 1]);
 	uint64_t th = sh[nm->n - 1];
-	if (ix->pair_conf_bits[(th >> 6) & 15] >> (th & 63) & 1) {
+	if (tg_pair_conf_maybe(ix, th)) {
 		for (size_t i = 0; i < ix->npairs && c->nttags < 8; i++)
 			if (ix->pairs[i].conf_hash == sh[nm->n - 1])
 				c->ttags[c->nttags++] = ix->pairs[i].prot_tag;
@@ -1191,6 +1321,7 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	c.nc = 0;
 	c.m = 0;
 	c.nprobes = 0;
+	c.two_ok = 0;
 	struct tg_pq pq[TG_MAX_PROBES];
 	size_t npq = 0;
 	/* Speculate that the public suffix is the TLD alone (true for most
@@ -1246,9 +1377,8 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	size_t tl;
 	const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
 	c.restricted = 0;
-	for (size_t i = 0;
-	     tl == 3 && i < sizeof(tg_restricted) / sizeof(char *); i++)
-		if (memcmp(tld, tg_restricted[i], 3) == 0)
+	for (size_t i = 0; tl == 3 && i < tg_rule_nrestricted; i++)
+		if (memcmp(tld, tg_rule_restricted[i], 3) == 0)
 			c.restricted = 1;
 	if (text)
 		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
@@ -1355,50 +1485,6 @@ int tg_score_wire_memo(const tg_index *ix, tg_memo *memo, const uint8_t *wire,
 
 /* ------------------------------------------------------------ explain */
 
-static const char *tg_class_prose(unsigned bit)
-{
-	switch (bit) {
-	case TG_C_TLD_SWAP:
-		return "the top-level domain is a known confusion of the "
-		       "protected one";
-	case TG_C_DOT_SHIFT:
-		return "the dot moved into the top-level domain";
-	case TG_C_EMBEDDING:
-		return "the protected name is embedded in another domain";
-	case TG_C_MISSING_DOT:
-		return "a dot is missing";
-	case TG_C_HYPHEN_DOT:
-		return "a hyphen replaces a dot";
-	case TG_C_ADDITION:
-		return "a character was appended";
-	case TG_C_OMISSION:
-		return "a character was dropped";
-	case TG_C_INSERTION:
-		return "a character was inserted";
-	case TG_C_REPETITION:
-		return "a character was doubled";
-	case TG_C_REPLACEMENT:
-		return "a character was replaced";
-	case TG_C_TRANSPOSITION:
-		return "two adjacent characters were swapped";
-	case TG_C_VOWEL_SWAP:
-		return "a vowel was swapped";
-	case TG_C_BITFLIP:
-		return "one bit of a character flipped";
-	case TG_C_HOMOGLYPH:
-		return "look-alike ASCII characters (rn/m, 0/o, 1/l)";
-	case TG_C_IDN_HOMOGLYPH:
-		return "look-alike Unicode characters";
-	case TG_C_CYRILLIC:
-		return "Cyrillic letters imitate Latin ones";
-	case TG_C_HYPHENATION:
-		return "a hyphen was inserted";
-	case TG_C_PREFIX:
-		return "a subdomain was glued on as a prefix";
-	}
-	return "unknown";
-}
-
 size_t tg_result_explain(const tg_result *res, char *buf, size_t len)
 {
 	if (!buf || len == 0)
@@ -1434,7 +1520,7 @@ size_t tg_result_explain(const tg_result *res, char *buf, size_t len)
 		for (unsigned i = 0; i < TG_C_COUNT; i++) {
 			if (!(res->classes & (1u << i)))
 				continue;
-			TG_PUT("%s%s (%s)", sep, tg_class_prose(1u << i),
+			TG_PUT("%s%s (%s)", sep, tg_rule_class_prose(1u << i),
 			       tg_class_name(1u << i));
 			sep = "; ";
 		}

@@ -47,6 +47,7 @@
 #include "audit_internal.h"
 #include "report_internal.h"
 #include "install_internal.h"
+#include "rules_internal.h"
 #include "typoguard.h"
 
 /** Exit statuses. */
@@ -80,6 +81,7 @@ typedef struct tg_tool_opts {
 	int config_given;   /**< -c was given explicitly */
 	const char *protected_files[TG_TOOL_MAX_FILES];
 	size_t n_protected;
+	uint8_t protected_brand[TG_TOOL_MAX_FILES]; /**< --brand FILE */
 	const char *allow_files[TG_TOOL_MAX_FILES];
 	size_t n_allow;
 	const char *infra_files[TG_TOOL_MAX_FILES];
@@ -112,6 +114,8 @@ static void tg_usage(FILE *out)
 	    "commands:\n"
 	    "  score [OPTIONS] [NAME... | -]   score names (\"-\": one per "
 	    "line on stdin)\n"
+	    "  explain --classes               the lookalike classes, with "
+	    "examples\n"
 	    "  explain [OPTIONS] NAME...       score and explain in plain "
 	    "words\n"
 	    "  check-conf [FILE]               validate a configuration and "
@@ -132,6 +136,8 @@ static void tg_usage(FILE *out)
 	    "  -c, --config FILE        configuration (default %s)\n"
 	    "  -p, --protected FILE     protected names, one per line "
 	    "(repeatable)\n"
+	    "  -B, --brand FILE         protected names with the brand profile "
+	    "(combos too)\n"
 	    "  -a, --allow FILE         allowlist, one per line "
 	    "(repeatable)\n"
 	    "  -i, --infrastructure FILE  CDN/cloud/proxy domains, one per "
@@ -240,6 +246,7 @@ enum {
 static const struct option tg_score_longopts[] = {
     {"config", required_argument, NULL, 'c'},
     {"protected", required_argument, NULL, 'p'},
+    {"brand", required_argument, NULL, 'B'},
     {"allow", required_argument, NULL, 'a'},
     {"infrastructure", required_argument, NULL, 'i'},
     {"tld-pair", required_argument, NULL, 't'},
@@ -255,6 +262,7 @@ static const struct option tg_score_longopts[] = {
 static const struct option tg_export_longopts[] = {
     {"config", required_argument, NULL, 'c'},
     {"protected", required_argument, NULL, 'p'},
+    {"brand", required_argument, NULL, 'B'},
     {"allow", required_argument, NULL, 'a'},
     {"infrastructure", required_argument, NULL, 'i'},
     {"tld-pair", required_argument, NULL, 't'},
@@ -356,31 +364,35 @@ static int tg_parse_score_opts(int argc, char **argv, tg_tool_opts *o)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(
-		    argc, argv,
-		    o->export_mode ? "c:p:a:i:t:b:l:o:h" : "c:p:a:i:t:b:l:jh",
-		    o->export_mode ? tg_export_longopts : tg_score_longopts,
-		    NULL)) != -1) {
+	while (
+	    (c = getopt_long(
+		 argc, argv,
+		 o->export_mode ? "c:p:B:a:i:t:b:l:o:h" : "c:p:B:a:i:t:b:l:jh",
+		 o->export_mode ? tg_export_longopts : tg_score_longopts,
+		 NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
 			o->config_given = 1;
 			break;
 		case 'p':
+		case 'B':
 		case 'a':
 		case 'i': {
-			const char **files = c == 'p'	? o->protected_files
-					     : c == 'a' ? o->allow_files
-							: o->infra_files;
-			size_t *n = c == 'p'   ? &o->n_protected
-				    : c == 'a' ? &o->n_allow
-					       : &o->n_infra;
+			const char **files = c == 'a'	? o->allow_files
+					     : c == 'i' ? o->infra_files
+							: o->protected_files;
+			size_t *n = c == 'a'   ? &o->n_allow
+				    : c == 'i' ? &o->n_infra
+					       : &o->n_protected;
 
 			if (*n >= TG_TOOL_MAX_FILES) {
 				tg_warn("too many list files (at most %d)",
 					TG_TOOL_MAX_FILES);
 				return TG_EXIT_USAGE;
 			}
+			if (files == o->protected_files)
+				o->protected_brand[*n] = c == 'B';
 			files[(*n)++] = optarg;
 			break;
 		}
@@ -529,9 +541,14 @@ static int tg_build_index_list(const tg_tool_opts *o, tg_index **out,
 		}
 	}
 	rc = TG_OK;
-	for (i = 0; rc == TG_OK && i < o->n_protected; i++)
+	for (i = 0; rc == TG_OK && i < o->n_protected; i++) {
+		(void)tg_list_set_profile(list, o->protected_brand[i]
+						    ? TG_PROFILE_BRAND
+						    : TG_PROFILE_TYPO);
 		rc = tg_list_load_file(list, TG_LIST_PROTECTED,
 				       o->protected_files[i], &err);
+	}
+	(void)tg_list_set_profile(list, TG_PROFILE_TYPO);
 	for (i = 0; rc == TG_OK && i < o->n_allow; i++)
 		rc = tg_list_load_file(list, TG_LIST_ALLOW, o->allow_files[i],
 				       &err);
@@ -840,6 +857,14 @@ static int tg_cmd_score(int argc, char **argv, int explain, const char *config)
 	long bad = 0;
 	int rc, i;
 
+	if (explain && argc == 2 && strcmp(argv[1], "--classes") == 0) {
+		/* the model's classes, from its rule table */
+		for (i = 0; i < TG_C_COUNT; i++)
+			printf("%-14s %-18s %s\n", tg_rule_classes[i].name,
+			       tg_rule_classes[i].example,
+			       tg_rule_classes[i].prose);
+		return TG_EXIT_OK;
+	}
 	memset(&o, 0, sizeof(o));
 	o.block_threshold = -1;
 	o.log_threshold = -1;

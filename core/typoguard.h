@@ -105,9 +105,14 @@ enum tg_class {
 	    1u << 14,		  /**< Unicode confusable (UTS #39 skeleton) */
 	TG_C_CYRILLIC = 1u << 15, /**< whole label in Cyrillic look-alikes */
 	TG_C_HYPHENATION = 1u << 16, /**< hyphen inserted in a label */
-	TG_C_PREFIX = 1u << 17	     /**< doppelganger prefix: mailarmy.mil */
+	TG_C_PREFIX = 1u << 17,	     /**< doppelganger prefix: mailarmy.mil */
+	TG_C_OTHER_SUFFIX =
+	    1u << 18, /**< one edit under another public suffix: dicsord.uk */
+	TG_C_TWO_EDITS = 1u << 19, /**< two edits of a long label */
+	TG_C_COMBO = 1u << 20,	   /**< brand + word: discord-gift.com */
+	TG_C_PLURAL = 1u << 21	   /**< a final 's' more or less */
 };
-#define TG_C_COUNT 18
+#define TG_C_COUNT 22
 
 /** Short, stable name of one class bit ("tld-swap", "omission", ...). */
 const char *tg_class_name(unsigned class_bit);
@@ -178,6 +183,34 @@ int tg_list_add_tld_pair(tg_list *list, const char *protected_tld,
 
 /** Number of entries of \p kind in the list. */
 size_t tg_list_count(const tg_list *list, tg_list_kind kind);
+
+/**
+ * What protected entries guard against (the rules differ per list):
+ *  - TG_PROFILE_TYPO (the default): mistyped destinations, mail above all
+ *    (.mil, .gov, webmail providers): one-edit typos, TLD confusions, dot
+ *    errors, look-alikes; one edit under another public suffix and two
+ *    edits of long labels are logged;
+ *  - TG_PROFILE_BRAND: impersonation of a brand as well: everything the
+ *    typo profile does, plus combos, the brand's label joined with other
+ *    words (discord-gift.com, metamaskapp.io), logged.
+ */
+typedef enum tg_list_profile {
+	TG_PROFILE_TYPO = 0,
+	TG_PROFILE_BRAND = 1
+} tg_list_profile;
+
+/**
+ * Set the profile of the protected entries added to \p list from now on
+ * (tg_list_add, tg_list_load_file, tg_list_load_zone).  A name listed
+ * under both profiles gets the brand rules.
+ */
+int tg_list_set_profile(tg_list *list, tg_list_profile profile);
+
+/** Name of a profile ("typo", "brand"); NULL for an invalid one. */
+const char *tg_profile_name(tg_list_profile profile);
+
+/** Parse a profile name; 0 on success, -1 if unknown. */
+int tg_profile_parse(const char *name, tg_list_profile *out);
 
 /* ------------------------------------------------------------------ index */
 

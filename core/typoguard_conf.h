@@ -66,6 +66,9 @@ typedef struct tg_conf_list {
 	 *  `infrastructure-zone:`, "" for plain lists. */
 	char origin[TG_NAME_BUF];
 	unsigned long line; /**< line of the configuration that names it */
+	/** `protected: FILE profile=brand`: the rules its names get
+	 *  (TG_PROFILE_TYPO, the default, for other lists too) */
+	tg_list_profile profile;
 } tg_conf_list;
 
 /**

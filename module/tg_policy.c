@@ -2,7 +2,7 @@
 /**
  * \file
  * The policy in force and its reload in place; see tg_policy.h for the
- * design (generation-indexed slots with striped reader counts, a reload
+ * design (two slots chosen by a swap counter, striped reader counts, a reload
  * thread, a last-good snapshot in tg_snapshot.c).
  */
 #include "tg_config.h"
@@ -50,7 +50,7 @@ struct tg_policy {
 	void *arg;
 
 	/* --- read side --- */
-	atomic_uint gen;	   /**< slot in force: gen & 1 */
+	atomic_uint swaps; /**< index swaps so far; slot in force: swaps & 1 */
 	tg_index *_Atomic slot[2]; /**< owned */
 	struct tg_stripe readers[2][TG_STRIPES];
 
@@ -102,11 +102,11 @@ const tg_index *tg_policy_acquire(tg_policy *p, unsigned *token)
 	unsigned s = tg_stripe();
 
 	for (;;) {
-		unsigned g = atomic_load(&p->gen);
+		unsigned g = atomic_load(&p->swaps);
 		unsigned slot = g & 1;
 
 		atomic_fetch_add(&p->readers[slot][s].n, 1);
-		if (atomic_load(&p->gen) == g) {
+		if (atomic_load(&p->swaps) == g) {
 			*token = slot * TG_STRIPES + s;
 			return atomic_load(&p->slot[slot]);
 		}
@@ -124,12 +124,12 @@ void tg_policy_release(tg_policy *p, unsigned token)
 /** Put \p idx in force; return once the old index is unused and freed. */
 static void tg_policy_swap(tg_policy *p, tg_index *idx)
 {
-	unsigned g = atomic_load(&p->gen);
+	unsigned g = atomic_load(&p->swaps);
 	unsigned old = g & 1, s;
 	tg_index *prev;
 
 	atomic_store(&p->slot[old ^ 1], idx);
-	atomic_store(&p->gen, g + 1);
+	atomic_store(&p->swaps, g + 1);
 	for (s = 0; s < TG_STRIPES; s++)
 		while (atomic_load(&p->readers[old][s].n) != 0)
 			sched_yield();

@@ -10,11 +10,11 @@
  * build is rejected whole: the previous index stays in force, and the error
  * ("file:line: reason") is logged and counted.
  *
- * Swap without locks on the read side.  Two index slots, a generation
+ * Swap without locks on the read side.  Two index slots, a swap
  * counter and per-slot reader counts, striped per thread on separate cache
  * lines.  A reader increments its stripe of the current slot and re-checks
- * the generation (retrying if it changed), uses the index, and decrements.
- * The writer fills the idle slot, bumps the generation, then waits until
+ * the swap counter (retrying if it changed), uses the index, and decrements.
+ * The writer fills the idle slot, bumps the swap counter, then waits until
  * the old slot's reader counts are all zero before freeing it: an index is
  * freed only when no thread can still use it.
  *

@@ -87,11 +87,13 @@ struct tg_mod {
 	 *  a repeat within event-interval is not logged again (racing
 	 *  threads may both log it, which is harmless). */
 	_Atomic uint64_t logseen[TG_LOGSEEN];
-	/** Bumped before each post-swap cache purge: a query name that
-	 *  passed under an older generation is scored again. */
+	/** The pass generation: bumped before each post-swap cache purge,
+	 *  so that a query name that passed under an older one is scored
+	 *  again (TG_PASSED); unrelated to the policy's slot counter. */
 	atomic_uint gen;
-	/** This instance, apart from those before a reload (a thread's
-	 *  memo pointer is only used with the instance that made it). */
+	/** This instance's number, apart from those before a reload (a
+	 *  thread's memo pointer is only used with the instance that made
+	 *  it). */
 	uint64_t id;
 	/** The worker threads' scorer memos, owned; each is used by its
 	 *  thread only (tg_thread_memo) and freed with the module. */
@@ -105,6 +107,9 @@ struct tg_mod {
 };
 
 static size_t tg_soa_rdata(uint8_t *rd, uint32_t ttl);
+
+/** Module instances made so far (init() at start and at each reload). */
+static atomic_uint_fast64_t tg_instances;
 
 /** The calling thread's memo and the module instance it belongs to. */
 static _Thread_local tg_memo *tg_tls_memo;
@@ -283,15 +288,10 @@ static struct tg_mod *tg_mod_load(const char *path, struct module_env *env)
 	m->env = env;
 	m->ede = tg_cfg_yes(env->cfg, "ede");
 	pthread_mutex_init(&m->memo_lock, NULL);
-	{
-		/* distinct from the instance before a reload, never 0 */
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		m->id =
-		    ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) |
-		    1u;
-	}
+	/* distinct from the instance before a reload, never 0 (a thread's
+	 * memo_of starts at 0; if the library is unloaded at a reload, the
+	 * counter and every thread's memo_of start over together) */
+	m->id = atomic_fetch_add(&tg_instances, 1) + 1;
 	rc = tg_conf_load(path, &m->conf, &err);
 	if (rc != TG_OK) {
 		log_err("typoguard: %s",

@@ -5,6 +5,7 @@
 # AM_TESTS_ENVIRONMENT in tests/local.mk); without the data they exit 77.
 TG_EVAL_TESTS = tests/tool/tool_cli.sh tests/tool/check_conf.sh \
 	tests/eval/recall_dnstwist.py \
-	tests/eval/false_positives.py
+	tests/eval/false_positives.py \
+	tests/eval/lookalikes.py
 TESTS += $(TG_EVAL_TESTS)
 EXTRA_DIST += $(TG_EVAL_TESTS) tests/eval/tgeval.py

@@ -388,6 +388,50 @@ static void test_lists_all_or_nothing(void **state)
 	tg_conf_free(c);
 }
 
+/* `protected: FILE profile=brand`: the list's names get the brand rules
+ * (combos), other lists the default typo ones; the setting survives a
+ * rewrite; a bad profile, or one on another kind of list, names the line. */
+static void test_profile(void **state)
+{
+	const char *conf;
+	char out[300];
+	tg_conf *c = NULL, *c2 = NULL;
+	tg_list *l = NULL;
+	tg_index *ix = NULL;
+	tg_error err;
+	tg_result r;
+
+	(void)state;
+	tg_write("mil.list", "army.mil\n");
+	tg_write("brand.list", "metamask.io\n");
+	conf = tg_write("profile.conf", "protected: mil.list\n"
+					"protected: \"brand.list\" "
+					"profile=brand\n");
+	assert_int_equal(tg_conf_load(conf, &c, &err), TG_OK);
+	assert_int_equal(c->lists[0].profile, TG_PROFILE_TYPO);
+	assert_int_equal(c->lists[1].profile, TG_PROFILE_BRAND);
+	snprintf(out, sizeof(out), "%s/profile2.conf", tg_unit_dir);
+	assert_int_equal(tg_conf_write(c, out, NULL, &err), TG_OK);
+	assert_int_equal(tg_conf_load(out, &c2, &err), TG_OK);
+	assert_int_equal(c2->lists[1].profile, TG_PROFILE_BRAND);
+	assert_string_equal(c2->lists[1].path, c->lists[1].path);
+	assert_int_equal(tg_conf_load_lists(c, &l, &err), TG_OK);
+	assert_int_equal(tg_index_build(l, NULL, &ix, &err), TG_OK);
+	assert_int_equal(tg_score_name(ix, "metamask-login.com", &r), TG_OK);
+	assert_int_equal(r.verdict, TG_VERDICT_LOG);
+	assert_true(r.classes & TG_C_COMBO);
+	assert_int_equal(tg_score_name(ix, "armyxyz.com", &r), TG_OK);
+	assert_int_equal(r.verdict, TG_VERDICT_PASS);
+	tg_index_free(ix);
+	tg_list_free(l);
+	tg_conf_free(c);
+	tg_conf_free(c2);
+	tg_expect_error("protected: mil.list profile=fancy\n", 1,
+			"unknown profile 'fancy'");
+	tg_expect_error("\nallow: mil.list profile=brand\n", 2,
+			"takes no profile");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +443,7 @@ int main(void)
 	    cmocka_unit_test(test_long_line),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_lists_all_or_nothing),
+	    cmocka_unit_test(test_profile),
 	};
 	return cmocka_run_group_tests_name("conf", tests, tg_unit_setup,
 					   tg_unit_teardown);

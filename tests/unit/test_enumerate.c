@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "rules_internal.h"
 #include "tg_unit.h"
 
 /** Most names one test collects. */
@@ -503,6 +504,59 @@ static void test_list_foreach(void **state)
 	tg_list_free(l);
 }
 
+/*
+ * The rule table is the one model of index, scorer and enumerator: for
+ * every look-alike pair of it, a protected label holding one side yields
+ * the label with the other side in the enumeration, scored by the scorer
+ * as a homoglyph (single-character pairs, which are no fold-only ones)
+ * and only what the scorer accepts is emitted (tg_check_rescore); the
+ * keyword list is sorted and found; keyboard neighbours are symmetric.
+ */
+static void test_rule_table(void **state)
+{
+	(void)state;
+	for (size_t p = 0; p < tg_rule_nglyphs; p++) {
+		const struct tg_rule_glyph *gp = &tg_rule_glyphs[p];
+		for (int dir = 0; dir < 2; dir++) {
+			const char *from = dir ? gp->to : gp->from;
+			const char *to = dir ? gp->from : gp->to;
+			char prot[64], look[64];
+			snprintf(prot, sizeof(prot), "watch%stower.com", from);
+			snprintf(look, sizeof(look), "watch%stower.com", to);
+			const char *const list[] = {prot, NULL};
+			tg_index *ix = tg_unit_index(list, NULL, NULL);
+			struct tg_got *g = tg_run(ix, prot, TG_VERDICT_LOG, 0);
+			tg_check_rescore(ix, g, TG_VERDICT_LOG, prot, NULL);
+			tg_result r;
+			assert_int_equal(tg_score_name(ix, look, &r), TG_OK);
+			if (r.verdict >= TG_VERDICT_LOG)
+				tg_expect_has(g, look);
+			if (!from[1] && !to[1] && !(gp->use & TG_G_NOPAIR) &&
+			    !(r.classes & TG_C_HOMOGLYPH)) {
+				print_error("%s for %s: no homoglyph\n", look,
+					    prot);
+				fail();
+			}
+			tg_got_free(g);
+			tg_index_free(ix);
+		}
+	}
+	for (size_t i = 0; i < tg_rule_nkeywords; i++) {
+		const char *k = tg_rule_keywords[i];
+		assert_true(tg_rule_keyword(k, strlen(k)));
+		if (i > 0)
+			assert_true(strcmp(tg_rule_keywords[i - 1], k) < 0);
+	}
+	assert_false(tg_rule_keyword("armyx", 5));
+	for (char a = 'a'; a <= 'z'; a++)
+		for (char b = '0'; b <= 'z'; b++)
+			assert_int_equal(tg_rule_kbd(a, b), tg_rule_kbd(b, a));
+	assert_true(tg_rule_kbd('z', 'a') & TG_KBD_QWERTY);
+	assert_true(tg_rule_kbd('z', 'u') & TG_KBD_QWERTZ);
+	assert_true(tg_rule_kbd('a', 'z') & TG_KBD_AZERTY);
+	assert_int_equal(tg_rule_kbd('a', 'p'), 0);
+}
+
 int main(void)
 {
 	tg_unit_need_psl();
@@ -516,6 +570,7 @@ int main(void)
 	    cmocka_unit_test(test_entries_and_errors),
 	    cmocka_unit_test(test_caps),
 	    cmocka_unit_test(test_list_foreach),
+	    cmocka_unit_test(test_rule_table),
 	};
 	return cmocka_run_group_tests(tests, tg_unit_setup, tg_unit_teardown);
 }

@@ -163,12 +163,108 @@ static void test_edits(void **state)
 		  TG_C_HYPHENATION);
 	tg_expect(ix, "microsfot.com", TG_VERDICT_BLOCK, "microsoft.com",
 		  TG_C_TRANSPOSITION);
-	/* two edits are not a typo of this model */
-	tg_expect(ix, "pyapla.com", TG_VERDICT_PASS, NULL, 0);
-	/* an edit with a different suffix is not one */
-	tg_expect(ix, "paypall.net", TG_VERDICT_PASS, NULL, 0);
-	/* classes are exact: a transposition is not a replacement */
 	tg_result r;
+	/* two edits of a six-letter label are not a typo of this model */
+	tg_expect(ix, "pyapla.com", TG_VERDICT_PASS, NULL, 0);
+	/* one edit of a six-letter label under another suffix is no typo
+	 * either */
+	tg_expect(ix, "paypall.net", TG_VERDICT_PASS, NULL, 0);
+	/* seven or more letters: under any suffix, logged, not blocked (the
+	 * brand's own names elsewhere are often someone else's) */
+	tg_expect(ix, "microsfot.co.uk", TG_VERDICT_LOG, "microsoft.com",
+		  TG_C_OTHER_SUFFIX);
+	tg_expect(ix, "cdn.microsoftt.ru", TG_VERDICT_LOG, "microsoft.com",
+		  TG_C_OTHER_SUFFIX);
+	/* ... seven letters: every kind of edit (issue 19's examples) */
+	const char *const dc[] = {"discord.com", NULL};
+	tg_index *dx = tg_unit_index(dc, NULL, NULL);
+	static const char *const dcl[] = {
+	    "2discord.ru", "cdn.dicsord.uk", "d1scord.co.uk", "dicord.uk",
+	    "discorf.io",  "discordd.ru",    "d-iscord.net",  NULL};
+	for (size_t i = 0; dcl[i]; i++)
+		tg_expect(dx, dcl[i], TG_VERDICT_LOG, "discord.com",
+			  TG_C_OTHER_SUFFIX);
+	tg_index_free(dx);
+	/* two edits of a long label: logged */
+	tg_expect(ix, "micosorft.com", TG_VERDICT_LOG, "microsoft.com",
+		  TG_C_TWO_EDITS);
+	tg_expect(ix, "micrsoftt.com", TG_VERDICT_LOG, "microsoft.com",
+		  TG_C_TWO_EDITS);
+	/* a final s is a plural */
+	tg_expect(ix, "paypals.com", TG_VERDICT_LOG, "paypal.com", TG_C_PLURAL);
+	/* combos are for the brand profile only */
+	tg_expect(ix, "paypal-login.com", TG_VERDICT_PASS, NULL, 0);
+	tg_index_free(ix);
+	tg_list *bl = tg_list_create();
+	tg_error err;
+	assert_non_null(bl);
+	assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_BRAND), TG_OK);
+	for (size_t i = 0; tg_prot[i]; i++)
+		assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED, tg_prot[i],
+					     "brands", i + 1, &err),
+				 TG_OK);
+	assert_int_equal(tg_list_set_profile(bl, (tg_list_profile)7),
+			 TG_EINVAL);
+	assert_int_equal(tg_index_build(bl, NULL, &ix, &err), TG_OK);
+	tg_list_free(bl);
+	/* ... where the brand as a token, prefix or suffix logs, higher
+	 * with a phishing word; never a block */
+	tg_expect(ix, "paypall.net", TG_VERDICT_LOG, "paypal.com", TG_C_COMBO);
+	assert_int_equal(tg_score_name(ix, "paypall.net", &r), TG_OK);
+	assert_int_equal(r.classes, TG_C_COMBO);
+	tg_expect(ix, "paypal-login.com", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_COMBO);
+	tg_expect(ix, "145126-paypal.net", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_COMBO);
+	tg_expect(ix, "verifymicrosoft.org", TG_VERDICT_LOG, "microsoft.com",
+		  TG_C_COMBO);
+	tg_result k1, k2;
+	assert_int_equal(tg_score_name(ix, "paypal-login.com", &k1), TG_OK);
+	assert_int_equal(tg_score_name(ix, "paypal-zebra.com", &k2), TG_OK);
+	assert_true(k1.score > k2.score);
+	tg_index_free(ix);
+	/* a name listed under both profiles gets the brand rules, in either
+	 * order */
+	for (int order = 0; order < 2; order++) {
+		bl = tg_list_create();
+		assert_non_null(bl);
+		for (int k = 0; k < 2; k++) {
+			int brand = (k == order);
+			assert_int_equal(
+			    tg_list_set_profile(bl, brand ? TG_PROFILE_BRAND
+							  : TG_PROFILE_TYPO),
+			    TG_OK);
+			assert_int_equal(
+			    tg_list_add(bl, TG_LIST_PROTECTED,
+					brand ? "paypal.com" : "www.paypal.com",
+					"l", 1, &err),
+			    TG_OK);
+			assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED,
+						     "microsoft.com", "l", 2,
+						     &err),
+					 TG_OK);
+		}
+		assert_int_equal(tg_index_build(bl, NULL, &ix, &err), TG_OK);
+		tg_list_free(bl);
+		tg_expect(ix, "paypal-login.com", TG_VERDICT_LOG, "paypal.com",
+			  TG_C_COMBO);
+		tg_expect(ix, "microsoft-login.com", TG_VERDICT_LOG,
+			  "microsoft.com", TG_C_COMBO);
+		tg_index_free(ix);
+	}
+	bl = tg_list_create();
+	assert_non_null(bl);
+	assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_BRAND), TG_OK);
+	for (size_t i = 0; tg_prot[i]; i++)
+		assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED, tg_prot[i],
+					     "brands", i + 1, &err),
+				 TG_OK);
+	assert_int_equal(tg_index_build(bl, NULL, &ix, &err), TG_OK);
+	tg_list_free(bl);
+	/* a token must be delimited, and a short brand only as a token */
+	tg_expect(ix, "xpaypalx.com", TG_VERDICT_PASS, NULL, 0);
+	tg_expect(ix, "gmailbox.com", TG_VERDICT_PASS, NULL, 0);
+	/* classes are exact: a transposition is not a replacement */
 	assert_int_equal(tg_score_name(ix, "papyal.com", &r), TG_OK);
 	assert_int_equal(r.classes, TG_C_TRANSPOSITION);
 	tg_index_free(ix);
@@ -483,8 +579,9 @@ static void test_shared_keys(void **state)
 		snprintf(want, sizeof(want), "samelabel.%s", tlds[i]);
 		tg_expect(ix, q, TG_VERDICT_BLOCK, want, TG_C_OMISSION);
 	}
-	/* ... and none of them under a TLD that has no such entry */
-	tg_expect(ix, "samelabl.it", TG_VERDICT_PASS, NULL, 0);
+	/* ... and under a TLD that has no such entry, only logs (a label of
+	 * seven or more counts under any suffix) */
+	tg_expect(ix, "samelabl.it", TG_VERDICT_LOG, NULL, TG_C_OTHER_SUFFIX);
 	tg_index_free(ix);
 }
 
