@@ -44,7 +44,7 @@ else
 	ub_prefix=$(bash "$top/contrib/build-unbound.sh" --print-configure-args --quiet | sed 's/.*--with-unbound=//')
 	unbound="$ub_prefix/sbin/unbound"
 fi
-tg="$build/core/typoguard"
+tg="$build/core/cli/typoguard"
 stop
 mkdir -p "$demo"
 # The samples as shipped, with lists next to the configuration.

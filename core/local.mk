@@ -1,4 +1,5 @@
-# core/: the scoring library (static, PIC convenience library) and the tool.
+# core/: the scoring library (static, PIC convenience library); the tool is
+# in core/cli/ (core/cli/local.mk).
 noinst_LTLIBRARIES += core/libtgcore.la
 core_libtgcore_la_SOURCES = \
 	core/typoguard.h \
@@ -46,16 +47,3 @@ core_libtgcore_la_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(IDN2_CFLAGS) \
 core_libtgcore_la_LIBADD = $(LDNS_LIBS) $(IDN2_LIBS)
 # generator of core/confusables_table.c (needs ICU; not built by default)
 EXTRA_DIST += core/gen/gen_confusables.c
-
-bin_PROGRAMS += core/typoguard
-core_typoguard_SOURCES = core/tool.c core/audit_internal.h core/audit.c \
-	core/report_internal.h core/report.c
-core_typoguard_SOURCES += core/install_internal.h core/install.c
-core_typoguard_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(LIBUNBOUND_CFLAGS) \
-	$(JSONC_CFLAGS) $(ZLIB_CFLAGS)
-core_typoguard_CPPFLAGS += -DTG_PKGLIBDIR='"$(pkglibdir)"'
-core_typoguard_LDADD = core/libtgcore.la $(LDNS_LIBS) $(IDN2_LIBS) \
-	$(LIBUNBOUND_LIBS) $(JSONC_LIBS) $(ZLIB_LIBS)
-
-# the tool's manual page
-dist_man_MANS += core/typoguard.1

@@ -3,7 +3,7 @@
  * \file
  * typoguard core: the one public API of the lookalike-domain scorer.
  *
- * The resolver module (module/) and the command-line tool (core/tool.c) use
+ * The resolver module (module/) and the command-line tool (core/cli/) use
  * nothing but this header.  The life cycle is:
  *
  *   tg_list   a mutable builder: protected names, allowlist entries and TLD

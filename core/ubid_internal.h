@@ -15,7 +15,8 @@
  * (module/tg_guard.c builds it from the tree's config.h and the markers
  * configure found in the tree's headers).  The module's init() compares it
  * with the running daemon (tg_guard.c); `typoguard check-install` reads it
- * from the file and compares it with an unbound executable (core/install.c).
+ * from the file and compares it with an unbound executable
+ * (core/cli/install.c).
  *
  * What each side can see:
  *   - version: the daemon holds it only as the string literal

@@ -28,7 +28,7 @@ die() {
 	echo "audit_bench: $*" >&2
 	exit 1
 }
-[ -x "$BUILDDIR/core/typoguard" ] || die "$BUILDDIR/core/typoguard not built"
+[ -x "$BUILDDIR/core/cli/typoguard" ] || die "$BUILDDIR/core/cli/typoguard not built"
 [ -n "$UNBOUND" ] && [ -x "$UNBOUND" ] ||
 	die "no test Unbound (configure --with-unbound, or set UNBOUND)"
 command -v dnstwist >/dev/null || die "dnstwist not installed (apt-get install dnstwist)"
@@ -50,7 +50,7 @@ import tglab
 tglab.require_unbound()
 names = os.environ["BENCH_NAMES"].split()
 runs = int(os.environ["RUNS"])
-tool = os.path.join(tglab.BUILDDIR, "core", "typoguard")
+tool = os.path.join(tglab.BUILDDIR, "core", "cli", "typoguard")
 
 # typoguard in the test Unbound is scoped to a client that never asks, so
 # both tools see the zone data (not blocked answers)

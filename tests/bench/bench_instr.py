@@ -291,7 +291,7 @@ def main():
     args = ap.parse_args()
     args.data = args.data or os.path.join(args.srcdir, "..", "shared", "data")
     args.module = os.path.join(args.builddir, "module", ".libs", "typoguard.so")
-    args.tool = os.path.join(args.builddir, "core", "typoguard")
+    args.tool = os.path.join(args.builddir, "core", "cli", "typoguard")
     # what resolver_bench.Unbound reads
     args.pin = False
     args.min_free_gb = 1

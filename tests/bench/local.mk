@@ -26,7 +26,7 @@ bench: tests/bench/bench_score$(EXEEXT)
 # prints; plots: tests/bench/plots/*.png.  Options:
 # make bench-resolver RESOLVER_BENCH_FLAGS="--parts hit,miss --seconds 5"
 EXTRA_DIST += tests/bench/resolver_bench.py
-bench-resolver: core/typoguard$(EXEEXT) module/typoguard.la
+bench-resolver: core/cli/typoguard$(EXEEXT) module/typoguard.la
 	$(PYTHON3) $(srcdir)/tests/bench/resolver_bench.py \
 		--builddir "$(abs_top_builddir)" --srcdir "$(abs_top_srcdir)" \
 		--unbound "$(UNBOUND_BIN)" \
@@ -44,7 +44,7 @@ bench-resolver: core/typoguard$(EXEEXT) module/typoguard.la
 # --instr); about 5 minutes; no root needed once valgrind is there.
 # Options: make bench-instr BENCH_INSTR_FLAGS="--lists tranco1k,tranco100k"
 EXTRA_DIST += tests/bench/bench_instr.py
-bench-instr: core/typoguard$(EXEEXT) module/typoguard.la
+bench-instr: core/cli/typoguard$(EXEEXT) module/typoguard.la
 	@command -v valgrind >/dev/null || bash $(srcdir)/contrib/install-deps.sh --instr
 	$(PYTHON3) $(srcdir)/tests/bench/bench_instr.py \
 		--builddir "$(abs_top_builddir)" --srcdir "$(abs_top_srcdir)" \

@@ -1165,7 +1165,7 @@ def main():
     args = ap.parse_args()
     args.data = args.data or os.path.join(args.srcdir, "..", "shared", "data")
     args.module = os.path.join(args.builddir, "module", ".libs", "typoguard.so")
-    args.tool = os.path.join(args.builddir, "core", "typoguard")
+    args.tool = os.path.join(args.builddir, "core", "cli", "typoguard")
     args.work = args.work or tempfile.mkdtemp(prefix="tg-resolver-bench-",
                                               dir="/var/tmp")
     args.out = args.out or args.work + "-out"

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Shared helpers of the evaluation tests (tests/eval/*.py).
 
-The evaluation runs the real, built `core/typoguard` tool over real data from
+The evaluation runs the real, built `core/cli/typoguard` tool over real data from
 ../shared/data (TG_DATA_DIR overrides).  Without the data a test exits 77,
 which the automake harness reports as SKIP.  Nothing here copies the data:
 the lists are read from the data directory and the files the tool needs are
@@ -27,14 +27,14 @@ RESTRICTED_TLDS = ("mil", "gov", "edu", "int")
 
 def parse_args(description):
     """Common command line: --tool PATH --data-dir DIR.  The defaults come
-    from the test environment (tests/local.mk): TG_BUILDDIR/core/typoguard
+    from the test environment (tests/local.mk): TG_BUILDDIR/core/cli/typoguard
     and TG_DATA_DIR, else ../shared/data next to the source tree."""
     here = os.path.dirname(os.path.abspath(__file__))
     src = os.environ.get("TG_SRCDIR") or os.path.dirname(os.path.dirname(here))
     build = os.environ.get("TG_BUILDDIR") or src
     p = argparse.ArgumentParser(description=description)
-    p.add_argument("--tool", default=os.path.join(build, "core", "typoguard"),
-                   help="the built core/typoguard")
+    p.add_argument("--tool", default=os.path.join(build, "core", "cli", "typoguard"),
+                   help="the built core/cli/typoguard")
     p.add_argument("--data-dir", default=os.environ.get("TG_DATA_DIR") or
                    os.path.join(src, "..", "shared", "data"))
     p.add_argument("--keep", action="store_true",

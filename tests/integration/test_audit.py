@@ -32,7 +32,7 @@ import time
 import tglab
 
 tglab.require_unbound()
-TOOL = os.path.join(tglab.BUILDDIR, "core", "typoguard")
+TOOL = os.path.join(tglab.BUILDDIR, "core", "cli", "typoguard")
 if not os.path.exists(TOOL):
     print("FAIL: %s not built" % TOOL)
     sys.exit(1)

@@ -31,7 +31,7 @@ STOCK = os.environ.get("TG_STOCK_UNBOUND", "/usr/sbin/unbound")
 CHECKZONE = os.environ.get("NAMED_CHECKZONE") or shutil.which(
     "named-checkzone") or "/usr/bin/named-checkzone"
 TOOL = os.environ.get("TG_TOOL") or os.path.join(tglab.BUILDDIR, "core",
-                                                "typoguard")
+                                                "cli", "typoguard")
 ORIGIN = "rpz.typoguard."
 
 PROTECTED = "# export test list\narmy.mil\nnavy.mil\naf.mil\ngmail.com\n"

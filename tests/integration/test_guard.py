@@ -25,7 +25,7 @@ tglab.require_unbound()
 VARIANTS = os.path.join(tglab.BUILDDIR, "tests", "integration", ".libs")
 OTHER = os.path.join(VARIANTS, "tg_guard_other.so")
 PATCH = os.path.join(VARIANTS, "tg_guard_patch.so")
-TOOL = os.path.join(tglab.BUILDDIR, "core", "typoguard")
+TOOL = os.path.join(tglab.BUILDDIR, "core", "cli", "typoguard")
 REFUSAL = re.compile(r"error: typoguard: built for unbound (\S+) \(([^)]*)\), "
                      r"running in (\S+) \(([^)]*)\): rebuild typoguard "
                      r"against this Unbound")

@@ -37,7 +37,7 @@ import tglab
 
 tglab.require_unbound()
 
-TOOL = os.path.join(tglab.BUILDDIR, "core", "typoguard")
+TOOL = os.path.join(tglab.BUILDDIR, "core", "cli", "typoguard")
 ARTIFACTS = os.path.join(tglab.BUILDDIR, "tests", "report")
 LISTS = {"protected.list": "army.mil\nnavy.mil\naf.mil\ngmail.com\n",
          "allow.list": "navy.ml\n"}

@@ -4,7 +4,7 @@
 # summary for a good configuration; for every class of error, exit 1 and
 # "file:line: reason" (or "file: reason") on stderr naming the right file.
 set -u
-TG="${TG_BUILDDIR:-.}/core/typoguard"
+TG="${TG_BUILDDIR:-.}/core/cli/typoguard"
 [ -x "$TG" ] || { echo "FAIL: $TG not built"; exit 1; }
 T=$(mktemp -d /tmp/tgcc.XXXXXX)
 trap 'rm -rf "$T"' EXIT

@@ -1,12 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# Command-line tests of core/typoguard: subcommands, exit codes, error
+# Command-line tests of core/cli/typoguard: subcommands, exit codes, error
 # messages naming file and line, JSON output (parsed by python3), stdin
 # handling (comments, CRLF, over-long lines) and a 100 k-line stream.
 # Needs no shared data.  `make check` runs it with TG_BUILDDIR and PYTHON3
 # set (tests/local.mk); TYPOGUARD may name another build of the tool.
 set -u
-TG=${TYPOGUARD:-${TG_BUILDDIR:-.}/core/typoguard}
+TG=${TYPOGUARD:-${TG_BUILDDIR:-.}/core/cli/typoguard}
 if ! test -x "$TG"; then
 	echo "FAIL: $TG is not an executable (build it first)"
 	exit 99
