@@ -93,7 +93,7 @@
 #define TG_AUDIT_PROGRESS_MS 250
 #define TG_AUDIT_SCAN_MS     50
 
-/** Exit statuses (as core/tool.c). */
+/** Exit statuses (as core/cli/cli.h). */
 enum {
 	TG_AX_OK = 0,
 	TG_AX_ERROR = 1,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * \file
- * `typoguard audit`: the one entry point core/tool.c calls (core/audit.c).
+ * `typoguard audit`: the one entry point core/cli/tool.c calls (audit.c).
  *
  * The audit lives in the tool, not in libtgcore: it is the only part of
  * typoguard that resolves names, so only the tool links libunbound and the

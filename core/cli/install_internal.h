@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * \file
- * `typoguard check-install`: the one entry point core/tool.c calls
- * (core/install.c).
+ * `typoguard check-install`: the one entry point core/cli/tool.c calls
+ * (install.c).
  *
  * Before Unbound (re)starts, tells whether typoguard.so fits the unbound
  * executable that will load it (the build identity embedded in the module,

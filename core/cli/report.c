@@ -75,7 +75,7 @@
 /** Progress line interval on a terminal, milliseconds. */
 #define TG_REPORT_PROGRESS_MS 250
 
-/** Exit statuses (as in tool.c). */
+/** Exit statuses (as in cli.h). */
 enum {
 	TG_R_OK = 0,
 	TG_R_ERROR = 1,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * \file
- * `typoguard report`: the one entry point core/tool.c calls (core/report.c).
+ * `typoguard report`: the one entry point core/cli/tool.c calls (report.c).
  *
  * The report reads event logs (schema version 1, JSON Lines, plain or
  * gzip) and summarises them as text, JSON or one self-contained HTML page.

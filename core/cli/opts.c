@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/**
+ * \file
+ * The tool's option parser for lists, thresholds and TLD pairs, and the
+ * index built from the options (see cli.h).
+ */
+#include "tg_config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <ldns/ldns.h>
+
+#include "cli.h"
+
+/** The configuration used when -c is not given: $TYPOGUARD_CONF (as for
+ *  the module), else the compiled-in default. */
+const char *cli_default_conf(void)
+{
+	const char *env = getenv("TYPOGUARD_CONF");
+
+	return env != NULL && env[0] != '\0' ? env : tg_conf_default_path();
+}
+
+/** Parse a threshold 0..100; -1 on error. */
+static int tg_parse_threshold(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 100)
+		return -1;
+	return (int)v;
+}
+
+/** Split "P:C" into pairs[n]; 0 on success. */
+static int tg_parse_pair(const char *s, char pair[2][64])
+{
+	const char *colon = strchr(s, ':');
+	size_t a, b;
+
+	if (colon == NULL)
+		return -1;
+	a = (size_t)(colon - s);
+	b = strlen(colon + 1);
+	if (a == 0 || b == 0 || a >= 64 || b >= 64 ||
+	    strchr(colon + 1, ':') != NULL)
+		return -1;
+	memcpy(pair[0], s, a);
+	pair[0][a] = '\0';
+	memcpy(pair[1], colon + 1, b + 1);
+	return 0;
+}
+
+static const struct option tg_score_longopts[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"protected", required_argument, NULL, 'p'},
+    {"brand", required_argument, NULL, 'B'},
+    {"allow", required_argument, NULL, 'a'},
+    {"infrastructure", required_argument, NULL, 'i'},
+    {"tld-pair", required_argument, NULL, 't'},
+    {"block-threshold", required_argument, NULL, 'b'},
+    {"log-threshold", required_argument, NULL, 'l'},
+    {"psl", required_argument, NULL, TG_OPT_PSL},
+    {"no-builtin-infrastructure", no_argument, NULL, TG_OPT_NO_BUILTIN_INFRA},
+    {"json", no_argument, NULL, 'j'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/** The options of export: the list options of score, then its own. */
+static const struct option tg_export_longopts[] = {
+    {"config", required_argument, NULL, 'c'},
+    {"protected", required_argument, NULL, 'p'},
+    {"brand", required_argument, NULL, 'B'},
+    {"allow", required_argument, NULL, 'a'},
+    {"infrastructure", required_argument, NULL, 'i'},
+    {"tld-pair", required_argument, NULL, 't'},
+    {"block-threshold", required_argument, NULL, 'b'},
+    {"log-threshold", required_argument, NULL, 'l'},
+    {"psl", required_argument, NULL, TG_OPT_PSL},
+    {"no-builtin-infrastructure", no_argument, NULL, TG_OPT_NO_BUILTIN_INFRA},
+    {"format", required_argument, NULL, TG_OPT_FORMAT},
+    {"limit", required_argument, NULL, TG_OPT_LIMIT},
+    {"origin", required_argument, NULL, TG_OPT_ORIGIN},
+    {"min-verdict", required_argument, NULL, TG_OPT_MIN_VERDICT},
+    {"serial", required_argument, NULL, TG_OPT_SERIAL},
+    {"date", no_argument, NULL, TG_OPT_DATE},
+    {"output", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0}};
+
+/** Parse an unsigned decimal up to \p max; 0 on success. */
+int cli_parse_uint(const char *s, unsigned long long max,
+		   unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/** Handle one export-only option; TG_EXIT_OK or TG_EXIT_USAGE. */
+static int tg_export_opt(int c, const char *arg, cli_opts *o)
+{
+	unsigned long long v;
+
+	switch (c) {
+	case TG_OPT_FORMAT:
+		if (strcmp(arg, "rpz") != 0 && strcmp(arg, "local-zone") != 0) {
+			cli_warn("--format '%s': expected rpz or local-zone",
+				 arg);
+			return TG_EXIT_USAGE;
+		}
+		o->format = arg;
+		break;
+	case TG_OPT_LIMIT:
+		if (cli_parse_uint(arg, 1000000, &v) != 0) {
+			cli_warn("--limit '%s': expected an integer 0..1000000 "
+				 "(0: no limit)",
+				 arg);
+			return TG_EXIT_USAGE;
+		}
+		o->limit = (size_t)v;
+		break;
+	case TG_OPT_ORIGIN:
+		o->origin = arg;
+		break;
+	case TG_OPT_MIN_VERDICT:
+		if (strcmp(arg, "block") == 0) {
+			o->min_verdict = TG_VERDICT_BLOCK;
+		} else if (strcmp(arg, "log") == 0) {
+			o->min_verdict = TG_VERDICT_LOG;
+		} else {
+			cli_warn("--min-verdict '%s': expected block or log",
+				 arg);
+			return TG_EXIT_USAGE;
+		}
+		break;
+	case TG_OPT_SERIAL:
+		if (cli_parse_uint(arg, UINT32_MAX, &v) != 0) {
+			cli_warn("--serial '%s': expected an integer "
+				 "0..4294967295",
+				 arg);
+			return TG_EXIT_USAGE;
+		}
+		o->serial = (uint32_t)v;
+		o->serial_given = 1;
+		break;
+	case TG_OPT_DATE:
+		o->date = 1;
+		break;
+	case 'o':
+		o->output = arg;
+		break;
+	}
+	return TG_EXIT_OK;
+}
+
+/**
+ * Parse the options of score/explain.  Returns TG_EXIT_OK, or the exit
+ * status to leave with (usage already printed).
+ */
+int cli_parse_opts(int argc, char **argv, cli_opts *o)
+{
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while (
+	    (c = getopt_long(
+		 argc, argv,
+		 o->export_mode ? "c:p:B:a:i:t:b:l:o:h" : "c:p:B:a:i:t:b:l:jh",
+		 o->export_mode ? tg_export_longopts : tg_score_longopts,
+		 NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			o->config_given = 1;
+			break;
+		case 'p':
+		case 'B':
+		case 'a':
+		case 'i': {
+			const char **files = c == 'a'	? o->allow_files
+					     : c == 'i' ? o->infra_files
+							: o->protected_files;
+			size_t *n = c == 'a'   ? &o->n_allow
+				    : c == 'i' ? &o->n_infra
+					       : &o->n_protected;
+
+			if (*n >= TG_TOOL_MAX_FILES) {
+				cli_warn("too many list files (at most %d)",
+					 TG_TOOL_MAX_FILES);
+				return TG_EXIT_USAGE;
+			}
+			if (files == o->protected_files)
+				o->protected_brand[*n] = c == 'B';
+			files[(*n)++] = optarg;
+			break;
+		}
+		case 't':
+			if (o->n_pairs >= TG_TOOL_MAX_PAIRS) {
+				cli_warn("too many --tld-pair (at most %d)",
+					 TG_TOOL_MAX_PAIRS);
+				return TG_EXIT_USAGE;
+			}
+			if (tg_parse_pair(optarg, o->pairs[o->n_pairs]) != 0) {
+				cli_warn("--tld-pair '%s': expected "
+					 "PROTECTED:CONFUSABLE, e.g. mil:ml",
+					 optarg);
+				return TG_EXIT_USAGE;
+			}
+			o->n_pairs++;
+			break;
+		case 'b':
+		case 'l': {
+			int v = tg_parse_threshold(optarg);
+
+			if (v < 0) {
+				cli_warn("threshold '%s': expected an integer "
+					 "0..100",
+					 optarg);
+				return TG_EXIT_USAGE;
+			}
+			if (c == 'b')
+				o->block_threshold = v;
+			else
+				o->log_threshold = v;
+			break;
+		}
+		case TG_OPT_NO_BUILTIN_INFRA:
+			o->no_builtin_infra = 1;
+			break;
+		case TG_OPT_PSL:
+			o->psl_file = optarg;
+			break;
+		case 'j':
+			o->json = 1;
+			break;
+		case 'o':
+		case TG_OPT_FORMAT:
+		case TG_OPT_LIMIT:
+		case TG_OPT_ORIGIN:
+		case TG_OPT_MIN_VERDICT:
+		case TG_OPT_SERIAL:
+		case TG_OPT_DATE:
+			if (tg_export_opt(c, optarg, o) != TG_EXIT_OK)
+				return TG_EXIT_USAGE;
+			break;
+		case 'h':
+			cli_usage(stdout);
+			return -1;
+		default:
+			if (optopt != 0 && optopt < 256 && c == '?' &&
+			    strchr(o->export_mode ? "cpatblo" : "cpatbl",
+				   optopt) != NULL)
+				cli_warn("%s: option -%c needs an argument",
+					 argv[0], optopt);
+			else
+				cli_warn("%s: unknown option or missing "
+					 "argument: '%s'",
+					 argv[0], argv[optind - 1]);
+			cli_usage(stderr);
+			return TG_EXIT_USAGE;
+		}
+	}
+	return TG_EXIT_OK;
+}
+
+int cli_build_index_list(const cli_opts *o, tg_index **out, tg_list **keep,
+			 const char **conf_used, tg_index_options *used)
+{
+	tg_conf *conf = NULL;
+	tg_list *list = NULL;
+	tg_index_options iopts;
+	tg_error err;
+	size_t i;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	tg_index_options_init(&iopts);
+	if (conf_used != NULL)
+		*conf_used = NULL;
+	if (o->config_given || o->n_protected == 0) {
+		const char *path = o->config ? o->config : cli_default_conf();
+
+		if (conf_used != NULL)
+			*conf_used = path;
+
+		rc = tg_conf_load(path, &conf, &err);
+		if (rc != TG_OK) {
+			cli_report(&err);
+			if (!o->config_given && err.code == TG_EIO)
+				cli_warn("no list named and no configuration "
+					 "at %s%s: name the protected list "
+					 "with -p FILE (one domain per line, "
+					 "e.g. typoguard explain -p "
+					 "conf/protected.list armym.il), or a "
+					 "configuration with -c FILE or "
+					 "TYPOGUARD_CONF=FILE",
+					 path,
+					 getenv("TYPOGUARD_CONF") != NULL &&
+						 getenv("TYPOGUARD_CONF")[0]
+					     ? " (TYPOGUARD_CONF)"
+					     : "");
+			return TG_EXIT_ERROR;
+		}
+		rc = tg_conf_load_lists(conf, &list, &err);
+		if (rc != TG_OK) {
+			cli_report(&err);
+			tg_conf_free(conf);
+			return TG_EXIT_ERROR;
+		}
+		tg_conf_index_options(conf, &iopts);
+	} else {
+		list = tg_list_create();
+		if (list == NULL) {
+			cli_warn("%s", tg_strerror(TG_ENOMEM));
+			return TG_EXIT_ERROR;
+		}
+	}
+	rc = TG_OK;
+	for (i = 0; rc == TG_OK && i < o->n_protected; i++) {
+		(void)tg_list_set_profile(list, o->protected_brand[i]
+						    ? TG_PROFILE_BRAND
+						    : TG_PROFILE_TYPO);
+		rc = tg_list_load_file(list, TG_LIST_PROTECTED,
+				       o->protected_files[i], &err);
+	}
+	(void)tg_list_set_profile(list, TG_PROFILE_TYPO);
+	for (i = 0; rc == TG_OK && i < o->n_allow; i++)
+		rc = tg_list_load_file(list, TG_LIST_ALLOW, o->allow_files[i],
+				       &err);
+	for (i = 0; rc == TG_OK && i < o->n_infra; i++)
+		rc = tg_list_load_file(list, TG_LIST_INFRA, o->infra_files[i],
+				       &err);
+	for (i = 0; rc == TG_OK && i < o->n_pairs; i++)
+		rc = tg_list_add_tld_pair(list, o->pairs[i][0], o->pairs[i][1],
+					  &err);
+	if (rc != TG_OK) {
+		cli_report(&err);
+		goto fail;
+	}
+	if (o->block_threshold >= 0)
+		iopts.block_threshold = o->block_threshold;
+	if (o->log_threshold >= 0)
+		iopts.log_threshold = o->log_threshold;
+	else if (iopts.log_threshold > iopts.block_threshold)
+		iopts.log_threshold = iopts.block_threshold; /* only -b given */
+	if (o->psl_file != NULL)
+		iopts.psl_file = o->psl_file;
+	if (o->no_builtin_infra)
+		iopts.builtin_infrastructure = 0;
+	if (iopts.log_threshold > iopts.block_threshold) {
+		cli_warn("log threshold %d is above block threshold %d",
+			 iopts.log_threshold, iopts.block_threshold);
+		goto fail;
+	}
+	rc = tg_index_build(list, &iopts, out, &err);
+	if (rc != TG_OK) {
+		cli_report(&err);
+		goto fail;
+	}
+	if (used != NULL)
+		*used = iopts;
+	if (keep != NULL)
+		*keep = list;
+	else
+		tg_list_free(list);
+	tg_conf_free(conf);
+	return TG_EXIT_OK;
+fail:
+	tg_list_free(list);
+	tg_conf_free(conf);
+	return TG_EXIT_ERROR;
+}
+
+int cli_build_index(const cli_opts *o, tg_index **out)
+{
+	return cli_build_index_list(o, out, NULL, NULL, NULL);
+}
