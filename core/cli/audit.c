@@ -61,12 +61,11 @@
 #include <unbound.h>
 
 #include "audit_internal.h"
+#include "cli.h"
 #include "typoguard.h"
 
 /* ------------------------------------------------------------------ caps */
 
-/** Most list files per kind on the command line. */
-#define TG_AUDIT_MAX_FILES 256
 /** Most candidates in one audit, over all protected names. */
 #define TG_AUDIT_MAX_NAMES 1000000u
 /** Most protected names audited in one run. */
@@ -203,12 +202,7 @@ typedef struct tg_slot {
 /** The whole run. */
 typedef struct tg_audit {
 	/* options */
-	const char *config;
-	int config_given;
-	const char *protected_files[TG_AUDIT_MAX_FILES];
-	size_t n_protected;
-	const char *allow_files[TG_AUDIT_MAX_FILES];
-	size_t n_allow;
+	cli_opts lists; /**< lists, thresholds, TLD pairs (cli_parse_opts) */
 	const char *resolver; /**< NULL: /etc/resolv.conf */
 	unsigned concurrency, qps, timeout_ms;
 	tg_afmt fmt;
@@ -1301,53 +1295,10 @@ static int tg_collect_prot(const char *name, const char *source,
 /** Build the list and index as `typoguard score` does.  0 or -1. */
 static int tg_audit_index(tg_audit *au)
 {
-	tg_conf *conf = NULL;
-	tg_index_options iopts;
-	tg_error err;
-	char buf[3 * TG_NAME_BUF];
-	size_t i;
-	int rc = TG_OK;
-
-	memset(&err, 0, sizeof(err));
-	tg_index_options_init(&iopts);
-	if (au->config_given || au->n_protected == 0) {
-		const char *env = getenv("TYPOGUARD_CONF");
-		const char *path = au->config != NULL ? au->config
-				   : env != NULL && env[0] != '\0'
-				       ? env
-				       : tg_conf_default_path();
-
-		rc = tg_conf_load(path, &conf, &err);
-		if (rc == TG_OK)
-			rc = tg_conf_load_lists(conf, &au->list, &err);
-		if (rc != TG_OK) {
-			tg_aerr("%s", tg_error_format(&err, buf, sizeof(buf)));
-			if (!au->config_given)
-				tg_aerr("no --protected list given, so the "
-					"configuration %s is needed",
-					path);
-			tg_conf_free(conf);
-			return -1;
-		}
-		tg_conf_index_options(conf, &iopts);
-		tg_conf_free(conf);
-	} else if ((au->list = tg_list_create()) == NULL) {
-		tg_aerr("%s", tg_strerror(TG_ENOMEM));
-		return -1;
-	}
-	for (i = 0; rc == TG_OK && i < au->n_protected; i++)
-		rc = tg_list_load_file(au->list, TG_LIST_PROTECTED,
-				       au->protected_files[i], &err);
-	for (i = 0; rc == TG_OK && i < au->n_allow; i++)
-		rc = tg_list_load_file(au->list, TG_LIST_ALLOW,
-				       au->allow_files[i], &err);
-	if (rc == TG_OK)
-		rc = tg_index_build(au->list, &iopts, &au->idx, &err);
-	if (rc != TG_OK) {
-		tg_aerr("%s", tg_error_format(&err, buf, sizeof(buf)));
-		return -1;
-	}
-	return 0;
+	return cli_build_index_list(&au->lists, &au->idx, &au->list, NULL,
+				    NULL) == TG_EXIT_OK
+		   ? 0
+		   : -1;
 }
 
 /** Enumerate the candidates of every protected name.  0 or -1. */
@@ -1402,10 +1353,9 @@ void tg_audit_usage(FILE *out)
 {
 	fprintf(out,
 		"\noptions of audit:\n"
-		"  -c, --config FILE        configuration whose lists are "
-		"audited\n"
-		"  -p, --protected FILE     protected names (repeatable)\n"
-		"  -a, --allow FILE         allowlist (repeatable)\n"
+		"  -c -p -B -a -i -t -b -l --psl --no-builtin-infrastructure\n"
+		"                           the lists and thresholds, as for "
+		"score\n"
 		"  -r, --resolver ADDR[@PORT]  recursive resolver (default: "
 		"/etc/resolv.conf)\n"
 		"  -n, --concurrency N      outstanding queries, 1..%d "
@@ -1421,106 +1371,84 @@ void tg_audit_usage(FILE *out)
 }
 
 static const struct option tg_audit_longopts[] = {
-    {"config", required_argument, NULL, 'c'},
-    {"protected", required_argument, NULL, 'p'},
-    {"allow", required_argument, NULL, 'a'},
     {"resolver", required_argument, NULL, 'r'},
     {"concurrency", required_argument, NULL, 'n'},
     {"qps", required_argument, NULL, 'q'},
     {"format", required_argument, NULL, 'f'},
     {"timeout", required_argument, NULL, 'T'},
-    {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
+
+/** The usage of audit alone, for --help and errors. */
+static void tg_audit_help(FILE *out)
+{
+	fprintf(out, "usage: typoguard audit [OPTIONS]\n");
+	tg_audit_usage(out);
+}
+
+/** cli_extra handler of audit's own options; TG_AX_OK or TG_AX_USAGE. */
+static int tg_audit_opt(int c, const char *arg, void *ctx)
+{
+	tg_audit *au = ctx;
+
+	switch (c) {
+	case 'r':
+		au->resolver = arg;
+		break;
+	case 'n':
+		if (tg_parse_uint(arg, 1, TG_AUDIT_MAX_CONCURRENCY,
+				  &au->concurrency) != 0) {
+			tg_aerr("audit: --concurrency '%s': expected 1..%d",
+				arg, TG_AUDIT_MAX_CONCURRENCY);
+			return TG_AX_USAGE;
+		}
+		break;
+	case 'q':
+		if (tg_parse_uint(arg, 0, TG_AUDIT_MAX_QPS, &au->qps) != 0) {
+			tg_aerr("audit: --qps '%s': expected 0..%d (0: no "
+				"limit)",
+				arg, TG_AUDIT_MAX_QPS);
+			return TG_AX_USAGE;
+		}
+		break;
+	case 'T':
+		if (tg_parse_uint(arg, TG_AUDIT_MIN_TIMEOUT,
+				  TG_AUDIT_MAX_TIMEOUT, &au->timeout_ms) != 0) {
+			tg_aerr("audit: --timeout '%s': expected %d..%d "
+				"milliseconds",
+				arg, TG_AUDIT_MIN_TIMEOUT,
+				TG_AUDIT_MAX_TIMEOUT);
+			return TG_AX_USAGE;
+		}
+		break;
+	case 'f':
+		if (strcmp(arg, "text") == 0)
+			au->fmt = TG_AF_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			au->fmt = TG_AF_JSON;
+		else if (strcmp(arg, "csv") == 0)
+			au->fmt = TG_AF_CSV;
+		else if (strcmp(arg, "list") == 0)
+			au->fmt = TG_AF_LIST;
+		else {
+			tg_aerr("audit: --format '%s': expected text, json, "
+				"csv or list",
+				arg);
+			return TG_AX_USAGE;
+		}
+		break;
+	}
+	return TG_AX_OK;
+}
 
 /** Parse the options; TG_AX_OK, -1 (help printed) or an exit status. */
 static int tg_audit_opts(tg_audit *au, int argc, char **argv)
 {
-	int c;
+	const cli_extra x = {"r:n:q:f:T:", tg_audit_longopts, tg_audit_opt, au,
+			     tg_audit_help};
+	int rc = cli_parse_opts(argc, argv, &au->lists, &x);
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:p:a:r:n:q:f:T:h",
-				tg_audit_longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			au->config = optarg;
-			au->config_given = 1;
-			break;
-		case 'p':
-		case 'a':
-			if ((c == 'p' ? au->n_protected : au->n_allow) >=
-			    TG_AUDIT_MAX_FILES) {
-				tg_aerr("audit: too many list files (at most "
-					"%d)",
-					TG_AUDIT_MAX_FILES);
-				return TG_AX_USAGE;
-			}
-			if (c == 'p')
-				au->protected_files[au->n_protected++] = optarg;
-			else
-				au->allow_files[au->n_allow++] = optarg;
-			break;
-		case 'r':
-			au->resolver = optarg;
-			break;
-		case 'n':
-			if (tg_parse_uint(optarg, 1, TG_AUDIT_MAX_CONCURRENCY,
-					  &au->concurrency) != 0) {
-				tg_aerr("audit: --concurrency '%s': expected "
-					"1..%d",
-					optarg, TG_AUDIT_MAX_CONCURRENCY);
-				return TG_AX_USAGE;
-			}
-			break;
-		case 'q':
-			if (tg_parse_uint(optarg, 0, TG_AUDIT_MAX_QPS,
-					  &au->qps) != 0) {
-				tg_aerr("audit: --qps '%s': expected 0..%d "
-					"(0: no limit)",
-					optarg, TG_AUDIT_MAX_QPS);
-				return TG_AX_USAGE;
-			}
-			break;
-		case 'T':
-			if (tg_parse_uint(optarg, TG_AUDIT_MIN_TIMEOUT,
-					  TG_AUDIT_MAX_TIMEOUT,
-					  &au->timeout_ms) != 0) {
-				tg_aerr("audit: --timeout '%s': expected "
-					"%d..%d milliseconds",
-					optarg, TG_AUDIT_MIN_TIMEOUT,
-					TG_AUDIT_MAX_TIMEOUT);
-				return TG_AX_USAGE;
-			}
-			break;
-		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				au->fmt = TG_AF_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				au->fmt = TG_AF_JSON;
-			else if (strcmp(optarg, "csv") == 0)
-				au->fmt = TG_AF_CSV;
-			else if (strcmp(optarg, "list") == 0)
-				au->fmt = TG_AF_LIST;
-			else {
-				tg_aerr("audit: --format '%s': expected text, "
-					"json, csv or list",
-					optarg);
-				return TG_AX_USAGE;
-			}
-			break;
-		case 'h':
-			printf("usage: typoguard audit [OPTIONS]\n");
-			tg_audit_usage(stdout);
-			return -1;
-		default:
-			tg_aerr("audit: unknown option or missing argument: "
-				"'%s'",
-				argv[optind - 1]);
-			fprintf(stderr, "usage: typoguard audit [OPTIONS]\n");
-			tg_audit_usage(stderr);
-			return TG_AX_USAGE;
-		}
-	}
+	if (rc != TG_AX_OK)
+		return rc;
 	if (optind < argc) {
 		tg_aerr("audit: unexpected argument '%s' (names come from "
 			"--protected or the configuration)",
@@ -1612,10 +1540,7 @@ int tg_audit_main(int argc, char **argv, const char *config)
 	au.concurrency = TG_AUDIT_DEF_CONCURRENCY;
 	au.qps = TG_AUDIT_DEF_QPS;
 	au.timeout_ms = TG_AUDIT_DEF_TIMEOUT;
-	if (config != NULL) {
-		au.config = config;
-		au.config_given = 1;
-	}
+	cli_opts_init(&au.lists, config);
 	rc = tg_audit_opts(&au, argc, argv);
 	if (rc != TG_AX_OK)
 		return rc < 0 ? TG_AX_OK : rc;

@@ -11,6 +11,7 @@
 #ifndef TG_CLI_H
 #define TG_CLI_H
 
+#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,7 +34,7 @@ enum cli_exit {
 /** The program name in messages: "typoguard". */
 extern const char *cli_progname;
 
-/** Everything the command line can set for score/explain. */
+/** The list options: lists, thresholds and TLD pairs (cli_parse_opts). */
 typedef struct cli_opts {
 	const char *config; /**< -c FILE, NULL: default (if needed) */
 	int config_given;   /**< -c was given explicitly */
@@ -49,30 +50,25 @@ typedef struct cli_opts {
 	int block_threshold; /**< -1: from config or default */
 	int log_threshold;   /**< -1: from config or default */
 	const char *psl_file;
-	int json;
 	int no_builtin_infra; /**< --no-builtin-infrastructure */
-	/* export only (see cmd_export) */
-	int export_mode;    /**< parse the export options, not --json */
-	const char *format; /**< "rpz" or "local-zone" */
-	size_t limit;	    /**< lookalikes per protected name, 0: all */
-	const char *origin; /**< RPZ origin */
-	int min_verdict;    /**< tg_verdict, default TG_VERDICT_BLOCK */
-	int serial_given;   /**< --serial N */
-	uint32_t serial;    /**< its value */
-	int date;	    /**< --date: stamp with the current time */
-	const char *output; /**< -o FILE, NULL: stdout */
 } cli_opts;
 
+/** getopt values of long options without a short form (above 255). */
 enum {
-	TG_OPT_PSL = 256,
-	TG_OPT_NO_BUILTIN_INFRA,
-	TG_OPT_FORMAT,
-	TG_OPT_LIMIT,
-	TG_OPT_ORIGIN,
-	TG_OPT_MIN_VERDICT,
-	TG_OPT_SERIAL,
-	TG_OPT_DATE
+	CLI_OPT_PSL = 256,
+	CLI_OPT_NO_BUILTIN_INFRA,
+	CLI_OPT_EXTRA /**< the first value free for a subcommand's own */
 };
+
+/** A subcommand's own options, parsed beside the list options. */
+typedef struct cli_extra {
+	const char *shortopts;	       /**< getopt letters, e.g. "jo:" */
+	const struct option *longopts; /**< NULL-terminated, or NULL */
+	/** Handle one of them; TG_EXIT_OK, or TG_EXIT_USAGE (reported). */
+	int (*handle)(int c, const char *arg, void *ctx);
+	void *ctx;		  /**< for handle */
+	void (*usage)(FILE *out); /**< for --help and errors; NULL: all */
+} cli_extra;
 
 /** Print "typoguard: message" to stderr. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -87,12 +83,17 @@ const char *cli_default_conf(void);
 /** Parse an unsigned decimal up to \p max; 0 on success. */
 int cli_parse_uint(const char *s, unsigned long long max,
 		   unsigned long long *out);
+/** Set \p o to no options; \p config is the global -c FILE (or NULL). */
+void cli_opts_init(cli_opts *o, const char *config);
 /**
- * Parse the options of score/explain (or of export if o->export_mode).
- * Returns TG_EXIT_OK, -1 after --help (usage printed to stdout), or the
- * exit status to leave with (usage already printed).
+ * Parse the options of a subcommand that builds an index: -c -p -B -a -i
+ * -t -b -l --psl --no-builtin-infrastructure into \p o, and the
+ * subcommand's own options \p x (NULL: none) through x->handle.  The
+ * first operand is left at argv[optind].  Returns TG_EXIT_OK, -1 after
+ * --help (usage printed to stdout), or the exit status to leave with
+ * (error and usage already printed to stderr).
  */
-int cli_parse_opts(int argc, char **argv, cli_opts *o);
+int cli_parse_opts(int argc, char **argv, cli_opts *o, const cli_extra *x);
 /**
  * Build the index the options describe.  Lists of the configuration are
  * used when -c was given or when no --protected file was; command-line

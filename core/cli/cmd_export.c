@@ -31,6 +31,97 @@
 #define TG_EXPORT_TTL		 300
 #define TG_EXPORT_DEFAULT_ORIGIN "rpz.typoguard."
 
+/** The options of export: the list options, then its own. */
+typedef struct export_opts {
+	cli_opts l;	    /**< the list options */
+	const char *format; /**< "rpz" or "local-zone" */
+	size_t limit;	    /**< lookalikes per protected name, 0: all */
+	const char *origin; /**< RPZ origin */
+	int min_verdict;    /**< tg_verdict, default TG_VERDICT_BLOCK */
+	int serial_given;   /**< --serial N */
+	uint32_t serial;    /**< its value */
+	int date;	    /**< --date: stamp with the current time */
+	const char *output; /**< -o FILE, NULL: stdout */
+} export_opts;
+
+enum {
+	OPT_FORMAT = CLI_OPT_EXTRA,
+	OPT_LIMIT,
+	OPT_ORIGIN,
+	OPT_MIN_VERDICT,
+	OPT_SERIAL,
+	OPT_DATE
+};
+
+static const struct option export_longopts[] = {
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"limit", required_argument, NULL, OPT_LIMIT},
+    {"origin", required_argument, NULL, OPT_ORIGIN},
+    {"min-verdict", required_argument, NULL, OPT_MIN_VERDICT},
+    {"serial", required_argument, NULL, OPT_SERIAL},
+    {"date", no_argument, NULL, OPT_DATE},
+    {"output", required_argument, NULL, 'o'},
+    {NULL, 0, NULL, 0}};
+
+/** cli_extra handler of export's own options; TG_EXIT_OK or
+ *  TG_EXIT_USAGE (reported). */
+static int export_opt(int c, const char *arg, void *ctx)
+{
+	export_opts *o = ctx;
+	unsigned long long v;
+
+	switch (c) {
+	case OPT_FORMAT:
+		if (strcmp(arg, "rpz") != 0 && strcmp(arg, "local-zone") != 0) {
+			cli_warn("--format '%s': expected rpz or local-zone",
+				 arg);
+			return TG_EXIT_USAGE;
+		}
+		o->format = arg;
+		break;
+	case OPT_LIMIT:
+		if (cli_parse_uint(arg, 1000000, &v) != 0) {
+			cli_warn("--limit '%s': expected an integer 0..1000000 "
+				 "(0: no limit)",
+				 arg);
+			return TG_EXIT_USAGE;
+		}
+		o->limit = (size_t)v;
+		break;
+	case OPT_ORIGIN:
+		o->origin = arg;
+		break;
+	case OPT_MIN_VERDICT:
+		if (strcmp(arg, "block") == 0) {
+			o->min_verdict = TG_VERDICT_BLOCK;
+		} else if (strcmp(arg, "log") == 0) {
+			o->min_verdict = TG_VERDICT_LOG;
+		} else {
+			cli_warn("--min-verdict '%s': expected block or log",
+				 arg);
+			return TG_EXIT_USAGE;
+		}
+		break;
+	case OPT_SERIAL:
+		if (cli_parse_uint(arg, UINT32_MAX, &v) != 0) {
+			cli_warn("--serial '%s': expected an integer "
+				 "0..4294967295",
+				 arg);
+			return TG_EXIT_USAGE;
+		}
+		o->serial = (uint32_t)v;
+		o->serial_given = 1;
+		break;
+	case OPT_DATE:
+		o->date = 1;
+		break;
+	case 'o':
+		o->output = arg;
+		break;
+	}
+	return TG_EXIT_OK;
+}
+
 /** The lookalikes collected for an export. */
 typedef struct tg_export {
 	const tg_index *idx;
@@ -305,7 +396,7 @@ static int tg_export_name(FILE *out, const char *name, int rpz,
 }
 
 /** Write the export to \p out; 0 or -1 (reported). */
-static int tg_export_write(FILE *out, const cli_opts *o,
+static int tg_export_write(FILE *out, const export_opts *o,
 			   const tg_index_options *iopts, const tg_list *list,
 			   const char *conf_used, char **names, size_t n,
 			   const tg_export *ex, const ldns_rdf *origin,
@@ -354,11 +445,11 @@ static int tg_export_write(FILE *out, const cli_opts *o,
 				k == 0 ? "protected" : "allow");
 	}
 	free(ss);
-	for (i = 0; i < o->n_pairs; i++)
-		fprintf(out, "%s tld-pair: %s %s\n", c, o->pairs[i][0],
-			o->pairs[i][1]);
-	if (o->psl_file != NULL)
-		fprintf(out, "%s public suffix list: %s\n", c, o->psl_file);
+	for (i = 0; i < o->l.n_pairs; i++)
+		fprintf(out, "%s tld-pair: %s %s\n", c, o->l.pairs[i][0],
+			o->l.pairs[i][1]);
+	if (o->l.psl_file != NULL)
+		fprintf(out, "%s public suffix list: %s\n", c, o->l.psl_file);
 	fprintf(out,
 		"%s thresholds: block %d, log %d; minimum verdict: %s; limit "
 		"per protected name: ",
@@ -415,7 +506,8 @@ static int tg_export_write(FILE *out, const cli_opts *o,
 int cmd_export(int argc, char **argv, const char *config)
 {
 	static char outbuf[TG_TOOL_OUTBUF];
-	cli_opts o;
+	export_opts o;
+	const cli_extra x = {"o:", export_longopts, export_opt, &o, NULL};
 	tg_index *idx = NULL;
 	tg_list *list = NULL;
 	const char *conf_used = NULL;
@@ -434,16 +526,10 @@ int cmd_export(int argc, char **argv, const char *config)
 
 	memset(&o, 0, sizeof(o));
 	memset(&ex, 0, sizeof(ex));
-	o.block_threshold = -1;
-	o.log_threshold = -1;
-	o.export_mode = 1;
+	cli_opts_init(&o.l, config);
 	o.min_verdict = TG_VERDICT_BLOCK;
 	o.origin = TG_EXPORT_DEFAULT_ORIGIN;
-	if (config != NULL) {
-		o.config = config;
-		o.config_given = 1;
-	}
-	rc = cli_parse_opts(argc, argv, &o);
+	rc = cli_parse_opts(argc, argv, &o.l, &x);
 	if (rc < 0)
 		return TG_EXIT_OK;
 	if (rc != TG_EXIT_OK)
@@ -466,7 +552,7 @@ int cmd_export(int argc, char **argv, const char *config)
 		ldns_rdf_deep_free(origin);
 		return TG_EXIT_USAGE;
 	}
-	rc = cli_build_index_list(&o, &idx, &list, &conf_used, &iopts);
+	rc = cli_build_index_list(&o.l, &idx, &list, &conf_used, &iopts);
 	if (rc != TG_EXIT_OK)
 		goto done_origin;
 	ex.idx = idx;

@@ -274,10 +274,24 @@ static long tg_score_stream(const tg_index *idx, FILE *in, const char *where,
 	return bad;
 }
 
+static const struct option score_longopts[] = {{"json", no_argument, NULL, 'j'},
+					       {NULL, 0, NULL, 0}};
+
+/** cli_extra handler of score's own option: --json. */
+static int score_opt(int c, const char *arg, void *ctx)
+{
+	(void)arg;
+	if (c == 'j')
+		*(int *)ctx = 1;
+	return TG_EXIT_OK;
+}
+
 static int score_main(int argc, char **argv, int explain, const char *config)
 {
 	static char outbuf[TG_TOOL_OUTBUF];
 	cli_opts o;
+	int json = 0;
+	const cli_extra x = {"j", score_longopts, score_opt, &json, NULL};
 	tg_index *idx = NULL;
 	tg_out_mode mode;
 	long bad = 0;
@@ -291,14 +305,8 @@ static int score_main(int argc, char **argv, int explain, const char *config)
 			       tg_rule_classes[i].prose);
 		return TG_EXIT_OK;
 	}
-	memset(&o, 0, sizeof(o));
-	o.block_threshold = -1;
-	o.log_threshold = -1;
-	if (config != NULL) {
-		o.config = config;
-		o.config_given = 1;
-	}
-	rc = cli_parse_opts(argc, argv, &o);
+	cli_opts_init(&o, config);
+	rc = cli_parse_opts(argc, argv, &o, &x);
 	if (rc < 0)
 		return TG_EXIT_OK;
 	if (rc != TG_EXIT_OK)
@@ -309,14 +317,14 @@ static int score_main(int argc, char **argv, int explain, const char *config)
 		cli_usage(stderr);
 		return TG_EXIT_USAGE;
 	}
-	if (explain && o.json) {
+	if (explain && json) {
 		cli_warn("explain: --json is not supported");
 		return TG_EXIT_USAGE;
 	}
 	rc = cli_build_index(&o, &idx);
 	if (rc != TG_EXIT_OK)
 		return rc;
-	mode = explain ? TG_OUT_EXPLAIN : o.json ? TG_OUT_JSON : TG_OUT_PLAIN;
+	mode = explain ? TG_OUT_EXPLAIN : json ? TG_OUT_JSON : TG_OUT_PLAIN;
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	for (i = optind; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {

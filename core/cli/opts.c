@@ -30,7 +30,7 @@ const char *cli_default_conf(void)
 }
 
 /** Parse a threshold 0..100; -1 on error. */
-static int tg_parse_threshold(const char *s)
+static int parse_threshold(const char *s)
 {
 	char *end;
 	long v;
@@ -43,7 +43,7 @@ static int tg_parse_threshold(const char *s)
 }
 
 /** Split "P:C" into pairs[n]; 0 on success. */
-static int tg_parse_pair(const char *s, char pair[2][64])
+static int parse_pair(const char *s, char pair[2][64])
 {
 	const char *colon = strchr(s, ':');
 	size_t a, b;
@@ -61,7 +61,9 @@ static int tg_parse_pair(const char *s, char pair[2][64])
 	return 0;
 }
 
-static const struct option tg_score_longopts[] = {
+/** The list options every subcommand that builds an index takes. */
+static const char list_shortopts[] = "c:p:B:a:i:t:b:l:";
+static const struct option list_longopts[] = {
     {"config", required_argument, NULL, 'c'},
     {"protected", required_argument, NULL, 'p'},
     {"brand", required_argument, NULL, 'B'},
@@ -70,33 +72,13 @@ static const struct option tg_score_longopts[] = {
     {"tld-pair", required_argument, NULL, 't'},
     {"block-threshold", required_argument, NULL, 'b'},
     {"log-threshold", required_argument, NULL, 'l'},
-    {"psl", required_argument, NULL, TG_OPT_PSL},
-    {"no-builtin-infrastructure", no_argument, NULL, TG_OPT_NO_BUILTIN_INFRA},
-    {"json", no_argument, NULL, 'j'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}};
-
-/** The options of export: the list options of score, then its own. */
-static const struct option tg_export_longopts[] = {
-    {"config", required_argument, NULL, 'c'},
-    {"protected", required_argument, NULL, 'p'},
-    {"brand", required_argument, NULL, 'B'},
-    {"allow", required_argument, NULL, 'a'},
-    {"infrastructure", required_argument, NULL, 'i'},
-    {"tld-pair", required_argument, NULL, 't'},
-    {"block-threshold", required_argument, NULL, 'b'},
-    {"log-threshold", required_argument, NULL, 'l'},
-    {"psl", required_argument, NULL, TG_OPT_PSL},
-    {"no-builtin-infrastructure", no_argument, NULL, TG_OPT_NO_BUILTIN_INFRA},
-    {"format", required_argument, NULL, TG_OPT_FORMAT},
-    {"limit", required_argument, NULL, TG_OPT_LIMIT},
-    {"origin", required_argument, NULL, TG_OPT_ORIGIN},
-    {"min-verdict", required_argument, NULL, TG_OPT_MIN_VERDICT},
-    {"serial", required_argument, NULL, TG_OPT_SERIAL},
-    {"date", no_argument, NULL, TG_OPT_DATE},
-    {"output", required_argument, NULL, 'o'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}};
+    {"psl", required_argument, NULL, CLI_OPT_PSL},
+    {"no-builtin-infrastructure", no_argument, NULL, CLI_OPT_NO_BUILTIN_INFRA},
+    {"help", no_argument, NULL, 'h'}};
+#define LIST_NLONG (sizeof(list_longopts) / sizeof(list_longopts[0]))
+/** Caps on a subcommand's own options. */
+#define EXTRA_MAX_LONG	32
+#define EXTRA_MAX_SHORT 32
 
 /** Parse an unsigned decimal up to \p max; 0 on success. */
 int cli_parse_uint(const char *s, unsigned long long max,
@@ -115,170 +97,141 @@ int cli_parse_uint(const char *s, unsigned long long max,
 	return 0;
 }
 
-/** Handle one export-only option; TG_EXIT_OK or TG_EXIT_USAGE. */
-static int tg_export_opt(int c, const char *arg, cli_opts *o)
+void cli_opts_init(cli_opts *o, const char *config)
 {
-	unsigned long long v;
+	memset(o, 0, sizeof(*o));
+	o->block_threshold = -1;
+	o->log_threshold = -1;
+	if (config != NULL) {
+		o->config = config;
+		o->config_given = 1;
+	}
+}
 
+/** Handle one list option \p c; TG_EXIT_OK or TG_EXIT_USAGE (reported). */
+static int list_opt(int c, const char *arg, cli_opts *o)
+{
 	switch (c) {
-	case TG_OPT_FORMAT:
-		if (strcmp(arg, "rpz") != 0 && strcmp(arg, "local-zone") != 0) {
-			cli_warn("--format '%s': expected rpz or local-zone",
+	case 'c':
+		o->config = arg;
+		o->config_given = 1;
+		break;
+	case 'p':
+	case 'B':
+	case 'a':
+	case 'i': {
+		const char **files = c == 'a'	? o->allow_files
+				     : c == 'i' ? o->infra_files
+						: o->protected_files;
+		size_t *n = c == 'a'   ? &o->n_allow
+			    : c == 'i' ? &o->n_infra
+				       : &o->n_protected;
+
+		if (*n >= TG_TOOL_MAX_FILES) {
+			cli_warn("too many list files (at most %d)",
+				 TG_TOOL_MAX_FILES);
+			return TG_EXIT_USAGE;
+		}
+		if (files == o->protected_files)
+			o->protected_brand[*n] = c == 'B';
+		files[(*n)++] = arg;
+		break;
+	}
+	case 't':
+		if (o->n_pairs >= TG_TOOL_MAX_PAIRS) {
+			cli_warn("too many --tld-pair (at most %d)",
+				 TG_TOOL_MAX_PAIRS);
+			return TG_EXIT_USAGE;
+		}
+		if (parse_pair(arg, o->pairs[o->n_pairs]) != 0) {
+			cli_warn("--tld-pair '%s': expected "
+				 "PROTECTED:CONFUSABLE, e.g. mil:ml",
 				 arg);
 			return TG_EXIT_USAGE;
 		}
-		o->format = arg;
+		o->n_pairs++;
 		break;
-	case TG_OPT_LIMIT:
-		if (cli_parse_uint(arg, 1000000, &v) != 0) {
-			cli_warn("--limit '%s': expected an integer 0..1000000 "
-				 "(0: no limit)",
+	case 'b':
+	case 'l': {
+		int v = parse_threshold(arg);
+
+		if (v < 0) {
+			cli_warn("threshold '%s': expected an integer 0..100",
 				 arg);
 			return TG_EXIT_USAGE;
 		}
-		o->limit = (size_t)v;
+		if (c == 'b')
+			o->block_threshold = v;
+		else
+			o->log_threshold = v;
 		break;
-	case TG_OPT_ORIGIN:
-		o->origin = arg;
+	}
+	case CLI_OPT_NO_BUILTIN_INFRA:
+		o->no_builtin_infra = 1;
 		break;
-	case TG_OPT_MIN_VERDICT:
-		if (strcmp(arg, "block") == 0) {
-			o->min_verdict = TG_VERDICT_BLOCK;
-		} else if (strcmp(arg, "log") == 0) {
-			o->min_verdict = TG_VERDICT_LOG;
-		} else {
-			cli_warn("--min-verdict '%s': expected block or log",
-				 arg);
-			return TG_EXIT_USAGE;
-		}
-		break;
-	case TG_OPT_SERIAL:
-		if (cli_parse_uint(arg, UINT32_MAX, &v) != 0) {
-			cli_warn("--serial '%s': expected an integer "
-				 "0..4294967295",
-				 arg);
-			return TG_EXIT_USAGE;
-		}
-		o->serial = (uint32_t)v;
-		o->serial_given = 1;
-		break;
-	case TG_OPT_DATE:
-		o->date = 1;
-		break;
-	case 'o':
-		o->output = arg;
+	case CLI_OPT_PSL:
+		o->psl_file = arg;
 		break;
 	}
 	return TG_EXIT_OK;
 }
 
-/**
- * Parse the options of score/explain.  Returns TG_EXIT_OK, or the exit
- * status to leave with (usage already printed).
- */
-int cli_parse_opts(int argc, char **argv, cli_opts *o)
+int cli_parse_opts(int argc, char **argv, cli_opts *o, const cli_extra *x)
 {
+	static const cli_extra none;
+	struct option longopts[LIST_NLONG + EXTRA_MAX_LONG + 1];
+	char shortopts[sizeof(list_shortopts) + EXTRA_MAX_SHORT + 1];
+	void (*usage)(FILE *) = cli_usage;
+	size_t n = LIST_NLONG, k;
+	const char *spec;
 	int c;
+
+	if (x == NULL)
+		x = &none;
+	if (x->usage != NULL)
+		usage = x->usage;
+	memcpy(longopts, list_longopts, sizeof(list_longopts));
+	for (k = 0; x->longopts != NULL && x->longopts[k].name != NULL; k++) {
+		if (n >= LIST_NLONG + EXTRA_MAX_LONG)
+			abort(); /* a programming error: raise the cap */
+		longopts[n++] = x->longopts[k];
+	}
+	memset(&longopts[n], 0, sizeof(longopts[n]));
+	if (x->shortopts != NULL && strlen(x->shortopts) > EXTRA_MAX_SHORT)
+		abort(); /* a programming error: raise the cap */
+	snprintf(shortopts, sizeof(shortopts), "%s%sh", list_shortopts,
+		 x->shortopts != NULL ? x->shortopts : "");
 
 	optind = 1;
 	opterr = 0;
-	while (
-	    (c = getopt_long(
-		 argc, argv,
-		 o->export_mode ? "c:p:B:a:i:t:b:l:o:h" : "c:p:B:a:i:t:b:l:jh",
-		 o->export_mode ? tg_export_longopts : tg_score_longopts,
-		 NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			o->config = optarg;
-			o->config_given = 1;
-			break;
-		case 'p':
-		case 'B':
-		case 'a':
-		case 'i': {
-			const char **files = c == 'a'	? o->allow_files
-					     : c == 'i' ? o->infra_files
-							: o->protected_files;
-			size_t *n = c == 'a'   ? &o->n_allow
-				    : c == 'i' ? &o->n_infra
-					       : &o->n_protected;
-
-			if (*n >= TG_TOOL_MAX_FILES) {
-				cli_warn("too many list files (at most %d)",
-					 TG_TOOL_MAX_FILES);
-				return TG_EXIT_USAGE;
-			}
-			if (files == o->protected_files)
-				o->protected_brand[*n] = c == 'B';
-			files[(*n)++] = optarg;
-			break;
-		}
-		case 't':
-			if (o->n_pairs >= TG_TOOL_MAX_PAIRS) {
-				cli_warn("too many --tld-pair (at most %d)",
-					 TG_TOOL_MAX_PAIRS);
-				return TG_EXIT_USAGE;
-			}
-			if (tg_parse_pair(optarg, o->pairs[o->n_pairs]) != 0) {
-				cli_warn("--tld-pair '%s': expected "
-					 "PROTECTED:CONFUSABLE, e.g. mil:ml",
-					 optarg);
-				return TG_EXIT_USAGE;
-			}
-			o->n_pairs++;
-			break;
-		case 'b':
-		case 'l': {
-			int v = tg_parse_threshold(optarg);
-
-			if (v < 0) {
-				cli_warn("threshold '%s': expected an integer "
-					 "0..100",
-					 optarg);
-				return TG_EXIT_USAGE;
-			}
-			if (c == 'b')
-				o->block_threshold = v;
-			else
-				o->log_threshold = v;
-			break;
-		}
-		case TG_OPT_NO_BUILTIN_INFRA:
-			o->no_builtin_infra = 1;
-			break;
-		case TG_OPT_PSL:
-			o->psl_file = optarg;
-			break;
-		case 'j':
-			o->json = 1;
-			break;
-		case 'o':
-		case TG_OPT_FORMAT:
-		case TG_OPT_LIMIT:
-		case TG_OPT_ORIGIN:
-		case TG_OPT_MIN_VERDICT:
-		case TG_OPT_SERIAL:
-		case TG_OPT_DATE:
-			if (tg_export_opt(c, optarg, o) != TG_EXIT_OK)
-				return TG_EXIT_USAGE;
-			break;
-		case 'h':
-			cli_usage(stdout);
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
 			return -1;
-		default:
-			if (optopt != 0 && optopt < 256 && c == '?' &&
-			    strchr(o->export_mode ? "cpatblo" : "cpatbl",
-				   optopt) != NULL)
-				cli_warn("%s: option -%c needs an argument",
-					 argv[0], optopt);
-			else
-				cli_warn("%s: unknown option or missing "
-					 "argument: '%s'",
-					 argv[0], argv[optind - 1]);
-			cli_usage(stderr);
-			return TG_EXIT_USAGE;
 		}
+		if (c != '?' &&
+		    ((c < 256 && strchr(list_shortopts, c) != NULL) ||
+		     c == CLI_OPT_PSL || c == CLI_OPT_NO_BUILTIN_INFRA)) {
+			if (list_opt(c, optarg, o) != TG_EXIT_OK)
+				return TG_EXIT_USAGE;
+			continue;
+		}
+		if (c != '?' && x->handle != NULL) {
+			if (x->handle(c, optarg, x->ctx) != TG_EXIT_OK)
+				return TG_EXIT_USAGE;
+			continue;
+		}
+		if (optopt != 0 && optopt < 256 && c == '?' &&
+		    (spec = strchr(shortopts, optopt)) != NULL &&
+		    spec[1] == ':')
+			cli_warn("%s: option -%c needs an argument", argv[0],
+				 optopt);
+		else
+			cli_warn("%s: unknown option or missing argument: "
+				 "'%s'",
+				 argv[0], argv[optind - 1]);
+		usage(stderr);
+		return TG_EXIT_USAGE;
 	}
 	return TG_EXIT_OK;
 }

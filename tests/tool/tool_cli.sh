@@ -246,6 +246,20 @@ expect err "broken.list:2:" "export names the list file and line"
 run 1 "export unwritable -o" "$TG" export --format rpz \
 	-p "$T/protected.list" -o "$T/no/such/dir/x.rpz"
 
+# --- audit takes the list options of score through the same parser (these
+# fail before any query is sent, so no resolver is needed)
+run 2 "audit bad threshold" "$TG" audit -b 101 -p "$T/protected.list"
+expect err "threshold '101'" "audit rejects a threshold as score does"
+run 2 "audit bad tld pair" "$TG" audit -t mil -p "$T/protected.list"
+expect err "tld-pair 'mil'" "audit rejects a TLD pair as score does"
+run 1 "audit broken brand list" "$TG" audit -B "$T/broken.list"
+expect err "broken.list:2:" "audit names the list file and line"
+run 1 "audit broken infrastructure list" "$TG" audit \
+	-p "$T/protected.list" -i "$T/broken.list"
+expect err "broken.list:2:" "audit reads --infrastructure lists"
+run 0 "audit --help" "$TG" audit --help
+expect out "no-builtin-infrastructure" "audit --help lists the list options"
+
 echo "1..$n"
 if test $fails -ne 0; then
 	echo "FAIL: $fails of $n checks failed"
