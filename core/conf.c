@@ -48,6 +48,13 @@ const char *tg_conf_default_path(void)
 	return TG_SYSCONFDIR "/typoguard/typoguard.conf";
 }
 
+const char *tg_conf_env_path(void)
+{
+	const char *env = getenv("TYPOGUARD_CONF");
+
+	return env != NULL && env[0] != '\0' ? env : tg_conf_default_path();
+}
+
 const char *tg_action_name(tg_action a)
 {
 	switch (a) {

@@ -131,6 +131,14 @@ size_t tg_conf_key_count(void);
 const char *tg_conf_default_path(void);
 
 /**
+ * The configuration to use when none is named: $TYPOGUARD_CONF if set and
+ * not empty, else tg_conf_default_path().  The string is the environment's
+ * or a constant: not a copy, not to be freed.  The resolver module and
+ * the tool read the same file through it.
+ */
+const char *tg_conf_env_path(void);
+
+/**
  * Parse \p path into a new configuration.  Every key and value is checked;
  * the first problem fails the call with "file:line: reason" in \p err.
  * List files are NOT opened here (see tg_conf_load_lists()).

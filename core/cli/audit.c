@@ -108,7 +108,7 @@ enum {
 };
 
 /** Outcome of a name (its worst query). */
-typedef enum tg_astatus {
+typedef enum astatus {
 	TG_AS_PENDING = 0,
 	TG_AS_OK,	/**< every query answered NOERROR/NODATA */
 	TG_AS_NXDOMAIN, /**< the candidate does not exist */
@@ -116,43 +116,43 @@ typedef enum tg_astatus {
 	TG_AS_REFUSED,
 	TG_AS_TIMEOUT, /**< no answer within --timeout */
 	TG_AS_ERROR    /**< another rcode, or a libunbound error */
-} tg_astatus;
+} astatus;
 
-static const char *const tg_astatus_names[] = {
+static const char *const astatus_names[] = {
     "pending", "ok", "nxdomain", "servfail", "refused", "timeout", "error"};
 
 /** Output formats. */
-typedef enum tg_afmt {
+typedef enum afmt {
 	TG_AF_TEXT = 0,
 	TG_AF_JSON,
 	TG_AF_CSV,
 	TG_AF_LIST
-} tg_afmt;
+} afmt;
 
 /** One address: family 4 or 6 and its bytes. */
-typedef struct tg_addr {
+typedef struct audit_addr {
 	uint8_t fam;
 	uint8_t b[16];
-} tg_addr;
+} audit_addr;
 
 /** A set of addresses (A or AAAA of one owner). */
-typedef struct tg_addrs {
+typedef struct addrs {
 	size_t n;
-	tg_addr a[TG_AUDIT_MAX_ADDRS];
-} tg_addrs;
+	audit_addr a[TG_AUDIT_MAX_ADDRS];
+} addrs;
 
 /** One MX record of a candidate. */
-typedef struct tg_mx {
+typedef struct audit_mx {
 	uint16_t pref;
 	char host[TG_NAME_BUF]; /**< presentation, lowercase; "." for null */
-	tg_addrs addr;		/**< A then AAAA of host */
+	addrs addr;		/**< A then AAAA of host */
 	int lookalike;		/**< host scores log or block */
 	int score;		/**< its score */
 	char imitates[TG_NAME_BUF]; /**< protected name it imitates */
-} tg_mx;
+} audit_mx;
 
 /** What an existing candidate has in the DNS. */
-typedef struct tg_facts {
+typedef struct audit_facts {
 	int delegated; /**< NS answer at the name itself */
 	size_t nns;
 	char ns[TG_AUDIT_MAX_NS][TG_NAME_BUF];
@@ -160,67 +160,67 @@ typedef struct tg_facts {
 	size_t nmx;		 /**< kept MX records */
 	size_t mx_total;	 /**< MX records in the answer */
 	int null_mx;		 /**< RFC 7505 */
-	tg_mx mx[TG_AUDIT_MAX_MX];
-	tg_addrs a, aaaa;
-} tg_facts;
+	audit_mx mx[TG_AUDIT_MAX_MX];
+	addrs a, aaaa;
+} audit_facts;
 
 /** One lookalike candidate. */
-typedef struct tg_cand {
+typedef struct audit_cand {
 	char *name;	    /**< owned, lowercase, no trailing dot */
-	uint32_t prot;	    /**< index into tg_audit.prot */
+	uint32_t prot;	    /**< index into audit.prot */
 	unsigned classes;   /**< TG_C_* */
 	uint8_t score;	    /**< 0..100 */
 	uint8_t verdict;    /**< tg_verdict */
-	uint8_t status;	    /**< tg_astatus */
+	uint8_t status;	    /**< astatus */
 	uint8_t exists;	    /**< NS query answered NOERROR */
 	uint8_t done;	    /**< no query queued or outstanding */
 	uint16_t fail_type; /**< qtype of the first failed query */
 	int8_t fail_mx;	    /**< -1: the name itself, else MX index */
 	uint16_t pending;   /**< queries queued or outstanding */
-	tg_facts *facts;    /**< owned; only for existing names */
-} tg_cand;
+	audit_facts *facts; /**< owned; only for existing names */
+} audit_cand;
 
 /** A query waiting to be sent. */
-typedef struct tg_work {
+typedef struct work {
 	uint32_t cand;
 	int16_t mx; /**< -1: the candidate's own name */
 	uint16_t qtype;
-} tg_work;
+} work;
 
-struct tg_audit;
+struct audit;
 
 /** One outstanding query (a slot of --concurrency). */
-typedef struct tg_slot {
-	struct tg_audit *au;
-	tg_work w;
+typedef struct audit_slot {
+	struct audit *au;
+	work w;
 	int busy;
 	int async_id;
 	int cancel_failed; /**< expired, but ub_cancel said it is delivered */
 	uint64_t deadline; /**< monotonic ms */
-} tg_slot;
+} audit_slot;
 
 /** The whole run. */
-typedef struct tg_audit {
+typedef struct audit {
 	/* options */
 	cli_opts lists; /**< lists, thresholds, TLD pairs (cli_parse_opts) */
 	const char *resolver; /**< NULL: /etc/resolv.conf */
 	unsigned concurrency, qps, timeout_ms;
-	tg_afmt fmt;
+	afmt fmt;
 	/* model */
 	tg_list *list;
 	tg_index *idx;
 	char **prot; /**< protected names, owned */
 	size_t nprot, prot_cap;
 	uint32_t cur_prot; /**< protected name being enumerated */
-	tg_cand *c;	   /**< candidates, owned */
+	audit_cand *c;	   /**< candidates, owned */
 	size_t n, cap;
 	int too_many;
 	int nomem; /**< an allocation failed while enumerating */
 	/* resolver */
 	struct ub_ctx *ub;
-	tg_slot *slots; /**< concurrency of them */
+	audit_slot *slots; /**< concurrency of them */
 	size_t outstanding;
-	tg_work *fifo; /**< ring of queued follow-ups */
+	work *fifo; /**< ring of queued follow-ups */
 	size_t fcap, fhead, flen;
 	size_t next_start; /**< next candidate to start */
 	size_t active;	   /**< started, not done */
@@ -236,24 +236,24 @@ typedef struct tg_audit {
 	/* progress */
 	int tty;
 	uint64_t progress_at;
-} tg_audit;
+} audit;
 
 /* ---------------------------------------------------------------- helpers */
 
 /** A progress line is on the terminal (stderr) and must be erased before
  *  anything else goes there. */
-static int tg_progress_shown;
+static int progress_shown;
 
 /** Print "typoguard: message" to stderr (after erasing progress). */
-static void tg_aerr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void aerr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static void tg_aerr(const char *fmt, ...)
+static void aerr(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (tg_progress_shown) {
+	if (progress_shown) {
 		fputs("\r\033[K", stderr);
-		tg_progress_shown = 0;
+		progress_shown = 0;
 	}
 	fputs("typoguard: ", stderr);
 	va_start(ap, fmt);
@@ -263,7 +263,7 @@ static void tg_aerr(const char *fmt, ...)
 }
 
 /** Monotonic milliseconds. */
-static uint64_t tg_now_ms(void)
+static uint64_t now_ms(void)
 {
 	struct timespec ts;
 
@@ -271,23 +271,18 @@ static uint64_t tg_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/** Parse an unsigned decimal in [lo, hi]; 0 on success. */
-static int tg_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+/** cli_parse_uint() into an unsigned; 0 on success. */
+static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
-	if (s[0] < '0' || s[0] > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+	if (cli_parse_uint(s, lo, hi, &v) != 0)
 		return -1;
 	*out = (unsigned)v;
 	return 0;
 }
 
-static const char *tg_qtype_name(unsigned t)
+static const char *qtype_name(unsigned t)
 {
 	switch (t) {
 	case TG_T_A:
@@ -309,7 +304,7 @@ static const char *tg_qtype_name(unsigned t)
  * other than letters, digits, '-', '_' and '*' become \DDD.  Returns 0, or
  * -1 for a malformed or over-long name.
  */
-static int tg_wire_name(const uint8_t *w, size_t len, char *out, size_t cap)
+static int wire_name(const uint8_t *w, size_t len, char *out, size_t cap)
 {
 	size_t i = 0, o = 0, total = 0;
 
@@ -352,7 +347,7 @@ static int tg_wire_name(const uint8_t *w, size_t len, char *out, size_t cap)
 }
 
 /** Add the addresses of an A or AAAA answer to \p set (capped). */
-static void tg_take_addrs(const struct ub_result *res, tg_addrs *set)
+static void take_addrs(const struct ub_result *res, addrs *set)
 {
 	size_t want = res->qtype == TG_T_A ? 4 : 16;
 	int i;
@@ -366,7 +361,7 @@ static void tg_take_addrs(const struct ub_result *res, tg_addrs *set)
 	}
 }
 
-static void tg_addr_text(const tg_addr *a, char *buf, size_t len)
+static void addr_text(const audit_addr *a, char *buf, size_t len)
 {
 	if (inet_ntop(a->fam == 4 ? AF_INET : AF_INET6, a->b, buf,
 		      (socklen_t)len) == NULL)
@@ -375,16 +370,16 @@ static void tg_addr_text(const tg_addr *a, char *buf, size_t len)
 
 /* --------------------------------------------------------------- progress */
 
-static void tg_progress_clear(void)
+static void progress_clear(void)
 {
-	if (tg_progress_shown) {
+	if (progress_shown) {
 		fputs("\r\033[K", stderr);
 		fflush(stderr);
-		tg_progress_shown = 0;
+		progress_shown = 0;
 	}
 }
 
-static void tg_progress(tg_audit *au, uint64_t now, int force)
+static void progress(audit *au, uint64_t now, int force)
 {
 	double secs, rate;
 	size_t left;
@@ -406,30 +401,13 @@ static void tg_progress(tg_audit *au, uint64_t now, int force)
 		fprintf(stderr, ", ETA %lu:%02lu", eta / 60, eta % 60);
 	}
 	fflush(stderr);
-	tg_progress_shown = 1;
+	progress_shown = 1;
 }
 
 /* ----------------------------------------------------------------- output */
 
-/** JSON string (names are escaped presentation text; stay careful). */
-static void tg_ajson_str(FILE *out, const char *s)
-{
-	putc('"', out);
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(out, "\\u%04x", c);
-		else
-			putc(c, out);
-	}
-	putc('"', out);
-}
-
 /** One CSV field, quoted when it holds a comma, quote, CR or LF. */
-static void tg_acsv_field(FILE *out, const char *s, int last)
+static void acsv_field(FILE *out, const char *s, int last)
 {
 	if (strpbrk(s, ",\"\r\n") != NULL) {
 		putc('"', out);
@@ -446,9 +424,9 @@ static void tg_acsv_field(FILE *out, const char *s, int last)
 }
 
 /** How the name would take mail. */
-static const char *tg_mail(const tg_cand *c)
+static const char *audit_mail(const audit_cand *c)
 {
-	const tg_facts *f = c->facts;
+	const audit_facts *f = c->facts;
 	size_t i;
 
 	if (f == NULL)
@@ -467,44 +445,44 @@ static const char *tg_mail(const tg_cand *c)
 }
 
 /** "servfail" or "servfail (MX mx.army.ml)" into buf. */
-static void tg_status_text(const tg_cand *c, char *buf, size_t len, int detail)
+static void status_text(const audit_cand *c, char *buf, size_t len, int detail)
 {
-	const char *st = tg_astatus_names[c->status];
+	const char *st = astatus_names[c->status];
 
 	if (!detail || c->status == TG_AS_OK || c->fail_type == 0)
 		snprintf(buf, len, "%s", st);
 	else if (c->fail_mx >= 0 && c->facts != NULL)
-		snprintf(buf, len, "%s(%s %s)", st, tg_qtype_name(c->fail_type),
+		snprintf(buf, len, "%s(%s %s)", st, qtype_name(c->fail_type),
 			 c->facts->mx[c->fail_mx].host);
 	else
-		snprintf(buf, len, "%s(%s)", st, tg_qtype_name(c->fail_type));
+		snprintf(buf, len, "%s(%s)", st, qtype_name(c->fail_type));
 }
 
 /** The query that failed: "NS", or "A mx.army.ml" for an MX target. */
-static const char *tg_failed_query(const tg_cand *c, char *buf, size_t len)
+static const char *failed_query(const audit_cand *c, char *buf, size_t len)
 {
 	if (c->fail_mx >= 0 && c->facts != NULL)
-		snprintf(buf, len, "%s %s", tg_qtype_name(c->fail_type),
+		snprintf(buf, len, "%s %s", qtype_name(c->fail_type),
 			 c->facts->mx[c->fail_mx].host);
 	else
-		snprintf(buf, len, "%s", tg_qtype_name(c->fail_type));
+		snprintf(buf, len, "%s", qtype_name(c->fail_type));
 	return buf;
 }
 
 /** Space-separated addresses of a set into buf (appending). */
-static void tg_addrs_cat(const tg_addrs *s, char *buf, size_t len)
+static void addrs_cat(const addrs *s, char *buf, size_t len)
 {
 	size_t i, o = strlen(buf);
 	char t[INET6_ADDRSTRLEN];
 
 	for (i = 0; i < s->n && o + 1 < len; i++) {
-		tg_addr_text(&s->a[i], t, sizeof(t));
+		addr_text(&s->a[i], t, sizeof(t));
 		o +=
 		    (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "", t);
 	}
 }
 
-static void tg_json_addrs(FILE *out, const tg_addrs *s, int fam)
+static void json_addrs(FILE *out, const addrs *s, int fam)
 {
 	size_t i;
 	int first = 1;
@@ -514,24 +492,24 @@ static void tg_json_addrs(FILE *out, const tg_addrs *s, int fam)
 	for (i = 0; i < s->n; i++) {
 		if (fam != 0 && s->a[i].fam != fam)
 			continue;
-		tg_addr_text(&s->a[i], t, sizeof(t));
+		addr_text(&s->a[i], t, sizeof(t));
 		fprintf(out, "%s\"%s\"", first ? "" : ",", t);
 		first = 0;
 	}
 	putc(']', out);
 }
 
-static void tg_print_json(const tg_audit *au, const tg_cand *c, FILE *out)
+static void print_json(const audit *au, const audit_cand *c, FILE *out)
 {
-	const tg_facts *f = c->facts;
+	const audit_facts *f = c->facts;
 	unsigned b;
 	size_t i;
 	int first = 1;
 
 	fputs("{\"name\":", out);
-	tg_ajson_str(out, c->name);
+	cli_json_string(out, c->name);
 	fputs(",\"protected\":", out);
-	tg_ajson_str(out, au->prot[c->prot]);
+	cli_json_string(out, au->prot[c->prot]);
 	fprintf(out, ",\"score\":%u,\"verdict\":\"%s\",\"classes\":[", c->score,
 		tg_verdict_name((tg_verdict)c->verdict));
 	for (b = 0; b < TG_C_COUNT; b++) {
@@ -542,11 +520,11 @@ static void tg_print_json(const tg_audit *au, const tg_cand *c, FILE *out)
 		first = 0;
 	}
 	fprintf(out, "],\"status\":\"%s\",\"failed_query\":",
-		tg_astatus_names[c->status]);
+		astatus_names[c->status]);
 	if (c->status != TG_AS_OK && c->fail_type != 0) {
 		char q[TG_NAME_BUF + 8];
 
-		tg_ajson_str(out, tg_failed_query(c, q, sizeof(q)));
+		cli_json_string(out, failed_query(c, q, sizeof(q)));
 	} else {
 		fputs("null", out);
 	}
@@ -559,94 +537,94 @@ static void tg_print_json(const tg_audit *au, const tg_cand *c, FILE *out)
 	for (i = 0; i < f->nns; i++) {
 		if (i)
 			putc(',', out);
-		tg_ajson_str(out, f->ns[i]);
+		cli_json_string(out, f->ns[i]);
 	}
 	fputs("],\"cname\":", out);
 	if (f->cname[0] != '\0')
-		tg_ajson_str(out, f->cname);
+		cli_json_string(out, f->cname);
 	else
 		fputs("null", out);
 	fprintf(out,
 		",\"mail\":\"%s\",\"null_mx\":%s,\"mx_count\":%zu,\"mx\":[",
-		tg_mail(c), f->null_mx ? "true" : "false", f->mx_total);
+		audit_mail(c), f->null_mx ? "true" : "false", f->mx_total);
 	for (i = 0; i < f->nmx; i++) {
-		const tg_mx *m = &f->mx[i];
+		const audit_mx *m = &f->mx[i];
 
 		fprintf(out, "%s{\"preference\":%u,\"host\":", i ? "," : "",
 			m->pref);
-		tg_ajson_str(out, m->host);
+		cli_json_string(out, m->host);
 		fputs(",\"a\":", out);
-		tg_json_addrs(out, &m->addr, 4);
+		json_addrs(out, &m->addr, 4);
 		fputs(",\"aaaa\":", out);
-		tg_json_addrs(out, &m->addr, 6);
+		json_addrs(out, &m->addr, 6);
 		fprintf(out, ",\"lookalike\":%s,\"imitates\":",
 			m->lookalike ? "true" : "false");
 		if (m->lookalike)
-			tg_ajson_str(out, m->imitates);
+			cli_json_string(out, m->imitates);
 		else
 			fputs("null", out);
 		fprintf(out, ",\"score\":%d}", m->score);
 	}
 	fputs("],\"a\":", out);
-	tg_json_addrs(out, &f->a, 0);
+	json_addrs(out, &f->a, 0);
 	fputs(",\"aaaa\":", out);
-	tg_json_addrs(out, &f->aaaa, 0);
+	json_addrs(out, &f->aaaa, 0);
 	fputs("}\n", out);
 }
 
-static const char tg_csv_header[] =
+static const char csv_header[] =
     "name,protected,score,verdict,classes,status,failed_query,exists,mail,"
     "null_mx,mx,mx_addresses,mx_lookalikes,a,aaaa,ns,cname\n";
 
-static void tg_print_csv(const tg_audit *au, const tg_cand *c, FILE *out)
+static void print_csv(const audit *au, const audit_cand *c, FILE *out)
 {
-	const tg_facts *f = c->facts;
+	const audit_facts *f = c->facts;
 	char buf[4096], st[TG_NAME_BUF + 32];
 	size_t i, o;
 
-	tg_acsv_field(out, c->name, 0);
-	tg_acsv_field(out, au->prot[c->prot], 0);
+	acsv_field(out, c->name, 0);
+	acsv_field(out, au->prot[c->prot], 0);
 	fprintf(out, "%u,%s,", c->score,
 		tg_verdict_name((tg_verdict)c->verdict));
 	tg_classes_format(c->classes, " ", buf, sizeof(buf));
-	tg_acsv_field(out, buf, 0);
-	fprintf(out, "%s,", tg_astatus_names[c->status]);
-	tg_acsv_field(
-	    out,
-	    c->status == TG_AS_OK ? "" : tg_failed_query(c, st, sizeof(st)), 0);
+	acsv_field(out, buf, 0);
+	fprintf(out, "%s,", astatus_names[c->status]);
+	acsv_field(out,
+		   c->status == TG_AS_OK ? "" : failed_query(c, st, sizeof(st)),
+		   0);
 	if (f == NULL) {
 		fputs("unknown,,,,,,,,,\n", out);
 		return;
 	}
-	fprintf(out, "yes,%s,%s,", tg_mail(c), f->null_mx ? "yes" : "no");
+	fprintf(out, "yes,%s,%s,", audit_mail(c), f->null_mx ? "yes" : "no");
 	for (i = 0, o = 0, buf[0] = '\0'; i < f->nmx && o < sizeof(buf); i++)
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%u:%s",
 				      i ? " " : "", f->mx[i].pref,
 				      f->mx[i].host);
-	tg_acsv_field(out, buf, 0);
+	acsv_field(out, buf, 0);
 	for (i = 0, buf[0] = '\0'; i < f->nmx; i++)
-		tg_addrs_cat(&f->mx[i].addr, buf, sizeof(buf));
-	tg_acsv_field(out, buf, 0);
+		addrs_cat(&f->mx[i].addr, buf, sizeof(buf));
+	acsv_field(out, buf, 0);
 	for (i = 0, o = 0, buf[0] = '\0'; i < f->nmx && o < sizeof(buf); i++)
 		if (f->mx[i].lookalike)
 			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s",
 					      o ? " " : "", f->mx[i].host);
-	tg_acsv_field(out, buf, 0);
+	acsv_field(out, buf, 0);
 	buf[0] = '\0';
-	tg_addrs_cat(&f->a, buf, sizeof(buf));
-	tg_acsv_field(out, buf, 0);
+	addrs_cat(&f->a, buf, sizeof(buf));
+	acsv_field(out, buf, 0);
 	buf[0] = '\0';
-	tg_addrs_cat(&f->aaaa, buf, sizeof(buf));
-	tg_acsv_field(out, buf, 0);
+	addrs_cat(&f->aaaa, buf, sizeof(buf));
+	acsv_field(out, buf, 0);
 	for (i = 0, o = 0, buf[0] = '\0'; i < f->nns && o < sizeof(buf); i++)
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s",
 				      i ? " " : "", f->ns[i]);
-	tg_acsv_field(out, buf, 0);
-	tg_acsv_field(out, f->cname, 1);
+	acsv_field(out, buf, 0);
+	acsv_field(out, f->cname, 1);
 }
 
 /** Is candidate \p c a row of the report? */
-static int tg_reported(const tg_cand *c)
+static int reported(const audit_cand *c)
 {
 	return c->exists ||
 	       (c->status != TG_AS_OK && c->status != TG_AS_NXDOMAIN &&
@@ -654,7 +632,7 @@ static int tg_reported(const tg_cand *c)
 }
 
 /** Stream finished candidates, in order (json, csv, list). */
-static void tg_flush_ready(tg_audit *au)
+static void flush_ready(audit *au)
 {
 	FILE *out = stdout;
 
@@ -662,30 +640,30 @@ static void tg_flush_ready(tg_audit *au)
 		return;
 	for (; au->next_print < au->n && au->c[au->next_print].done;
 	     au->next_print++) {
-		const tg_cand *c = &au->c[au->next_print];
+		const audit_cand *c = &au->c[au->next_print];
 
-		if (!tg_reported(c))
+		if (!reported(c))
 			continue;
 		if (au->fmt == TG_AF_JSON)
-			tg_print_json(au, c, out);
+			print_json(au, c, out);
 		else if (au->fmt == TG_AF_CSV)
-			tg_print_csv(au, c, out);
+			print_csv(au, c, out);
 		else if (c->exists)
 			fprintf(out, "%s\n", c->name);
 	}
 }
 
 /** The aligned table of `--format text`, after the run. */
-static void tg_print_text(const tg_audit *au, FILE *out)
+static void print_text(const audit *au, FILE *out)
 {
 	size_t wn = 4, wp = 8, wc = 7, ws = 6, i, j, mail = 0;
 	char buf[1024], st[TG_NAME_BUF + 32];
 
 	for (i = 0; i < au->n; i++) {
-		const tg_cand *c = &au->c[i];
+		const audit_cand *c = &au->c[i];
 		size_t l;
 
-		if (!tg_reported(c))
+		if (!reported(c))
 			continue;
 		if ((l = strlen(c->name)) > wn)
 			wn = l;
@@ -694,7 +672,7 @@ static void tg_print_text(const tg_audit *au, FILE *out)
 		if ((l = tg_classes_format(c->classes, ",", buf, sizeof(buf))) >
 		    wc)
 			wc = l;
-		tg_status_text(c, st, sizeof(st), 1);
+		status_text(c, st, sizeof(st), 1);
 		if ((l = strlen(st)) > ws)
 			ws = l;
 	}
@@ -702,31 +680,31 @@ static void tg_print_text(const tg_audit *au, FILE *out)
 		"NAME", (int)wp, "IMITATES", "SCORE", (int)wc, "CLASSES",
 		(int)ws, "STATUS", "MAIL", "ADDRESSES");
 	for (i = 0; i < au->n; i++) {
-		const tg_cand *c = &au->c[i];
-		const tg_facts *f = c->facts;
+		const audit_cand *c = &au->c[i];
+		const audit_facts *f = c->facts;
 
-		if (!tg_reported(c))
+		if (!reported(c))
 			continue;
 		tg_classes_format(c->classes, ",", buf, sizeof(buf));
-		tg_status_text(c, st, sizeof(st), 1);
+		status_text(c, st, sizeof(st), 1);
 		fprintf(out, "%-*s  %-*s  %5u  %-*s  %-*s  %-13s  ", (int)wn,
 			c->name, (int)wp, au->prot[c->prot], c->score, (int)wc,
-			buf, (int)ws, st, f ? tg_mail(c) : "-");
+			buf, (int)ws, st, f ? audit_mail(c) : "-");
 		buf[0] = '\0';
 		if (f != NULL) {
-			tg_addrs_cat(&f->a, buf, sizeof(buf));
-			tg_addrs_cat(&f->aaaa, buf, sizeof(buf));
+			addrs_cat(&f->a, buf, sizeof(buf));
+			addrs_cat(&f->aaaa, buf, sizeof(buf));
 		}
 		fprintf(out, "%s\n", buf[0] ? buf : "-");
 		if (f == NULL)
 			continue;
-		if (strcmp(tg_mail(c), "mx") == 0 ||
-		    strcmp(tg_mail(c), "implicit") == 0)
+		if (strcmp(audit_mail(c), "mx") == 0 ||
+		    strcmp(audit_mail(c), "implicit") == 0)
 			mail++;
 		if (f->cname[0] != '\0')
 			fprintf(out, "    CNAME %s\n", f->cname);
 		for (j = 0; j < f->nmx; j++) {
-			const tg_mx *m = &f->mx[j];
+			const audit_mx *m = &f->mx[j];
 
 			if (f->null_mx) {
 				fprintf(out, "    MX 0 .  null MX (RFC 7505): "
@@ -734,7 +712,7 @@ static void tg_print_text(const tg_audit *au, FILE *out)
 				continue;
 			}
 			buf[0] = '\0';
-			tg_addrs_cat(&m->addr, buf, sizeof(buf));
+			addrs_cat(&m->addr, buf, sizeof(buf));
 			fprintf(out, "    MX %u %s  %s", m->pref, m->host,
 				buf[0] ? buf : "(no address)");
 			if (m->lookalike)
@@ -758,9 +736,9 @@ static void tg_print_text(const tg_audit *au, FILE *out)
 /* ---------------------------------------------------------------- engine */
 
 /** Queue a query for candidate \p ci (mx -1: the name itself). */
-static void tg_enqueue(tg_audit *au, size_t ci, int mx, uint16_t qtype)
+static void enqueue(audit *au, size_t ci, int mx, uint16_t qtype)
 {
-	tg_work *w;
+	work *w;
 
 	/* the FIFO holds at most 3 + 2 * TG_AUDIT_MAX_MX follow-ups per
 	 * active candidate, and at most concurrency candidates are active */
@@ -777,7 +755,7 @@ static void tg_enqueue(tg_audit *au, size_t ci, int mx, uint16_t qtype)
 }
 
 /** Record a failure for a candidate (the first one is kept). */
-static void tg_fail(tg_cand *c, tg_astatus st, const tg_work *w)
+static void fail(audit_cand *c, astatus st, const work *w)
 {
 	if (c->status == TG_AS_OK || c->status == TG_AS_PENDING) {
 		c->status = (uint8_t)st;
@@ -786,9 +764,9 @@ static void tg_fail(tg_cand *c, tg_astatus st, const tg_work *w)
 	}
 }
 
-static void tg_finish_query(tg_audit *au, const tg_work *w)
+static void finish_query(audit *au, const work *w)
 {
-	tg_cand *c = &au->c[w->cand];
+	audit_cand *c = &au->c[w->cand];
 
 	if (--c->pending > 0)
 		return;
@@ -804,10 +782,10 @@ static void tg_finish_query(tg_audit *au, const tg_work *w)
 }
 
 /** The answer to the NS query of a candidate. */
-static void tg_on_ns(tg_audit *au, tg_cand *c, const tg_work *w,
-		     const struct ub_result *res)
+static void on_ns(audit *au, audit_cand *c, const work *w,
+		  const struct ub_result *res)
 {
-	tg_facts *f;
+	audit_facts *f;
 	size_t ci = w->cand;
 	int i;
 
@@ -838,27 +816,27 @@ static void tg_on_ns(tg_audit *au, tg_cand *c, const tg_work *w,
 		if (f->cname[0] == '\0')
 			f->delegated = 1;
 		if (f->nns < TG_AUDIT_MAX_NS &&
-		    tg_wire_name((const uint8_t *)res->data[i],
-				 (size_t)res->len[i], f->ns[f->nns],
-				 TG_NAME_BUF) == 0)
+		    wire_name((const uint8_t *)res->data[i],
+			      (size_t)res->len[i], f->ns[f->nns],
+			      TG_NAME_BUF) == 0)
 			f->nns++;
 	}
-	tg_enqueue(au, ci, -1, TG_T_MX);
-	tg_enqueue(au, ci, -1, TG_T_A);
-	tg_enqueue(au, ci, -1, TG_T_AAAA);
+	enqueue(au, ci, -1, TG_T_MX);
+	enqueue(au, ci, -1, TG_T_A);
+	enqueue(au, ci, -1, TG_T_AAAA);
 }
 
 /** The MX answer of a candidate: keep, score and follow the targets. */
-static void tg_on_mx(tg_audit *au, tg_cand *c, const tg_work *w,
-		     const struct ub_result *res)
+static void on_mx(audit *au, audit_cand *c, const work *w,
+		  const struct ub_result *res)
 {
-	tg_facts *f = c->facts;
+	audit_facts *f = c->facts;
 	int i;
 
 	for (i = 0; res->havedata && res->data[i] != NULL; i++) {
 		const uint8_t *d = (const uint8_t *)res->data[i];
 		size_t len = (size_t)res->len[i];
-		tg_mx *m;
+		audit_mx *m;
 		size_t k;
 		int dup = 0;
 
@@ -869,8 +847,7 @@ static void tg_on_mx(tg_audit *au, tg_cand *c, const tg_work *w,
 			continue;
 		m = &f->mx[f->nmx];
 		m->pref = (uint16_t)(d[0] << 8 | d[1]);
-		if (tg_wire_name(d + 2, len - 2, m->host, sizeof(m->host)) !=
-		    0) {
+		if (wire_name(d + 2, len - 2, m->host, sizeof(m->host)) != 0) {
 			f->mx_total--;
 			continue;
 		}
@@ -883,7 +860,7 @@ static void tg_on_mx(tg_audit *au, tg_cand *c, const tg_work *w,
 	f->null_mx = f->mx_total == 1 && f->nmx == 1 && f->mx[0].pref == 0 &&
 		     strcmp(f->mx[0].host, ".") == 0;
 	for (i = 0; (size_t)i < f->nmx; i++) {
-		tg_mx *m = &f->mx[i];
+		audit_mx *m = &f->mx[i];
 		tg_result r;
 
 		if (strcmp(m->host, ".") == 0)
@@ -896,13 +873,13 @@ static void tg_on_mx(tg_audit *au, tg_cand *c, const tg_work *w,
 				snprintf(m->imitates, sizeof(m->imitates), "%s",
 					 r.protected_name);
 		}
-		tg_enqueue(au, w->cand, i, TG_T_A);
-		tg_enqueue(au, w->cand, i, TG_T_AAAA);
+		enqueue(au, w->cand, i, TG_T_A);
+		enqueue(au, w->cand, i, TG_T_AAAA);
 	}
 }
 
 /** Map an answer's rcode to a status; TG_AS_OK for NOERROR. */
-static tg_astatus tg_rcode_status(int rcode)
+static astatus rcode_status(int rcode)
 {
 	switch (rcode) {
 	case 0:
@@ -919,55 +896,55 @@ static tg_astatus tg_rcode_status(int rcode)
 }
 
 /** Handle one finished query (res NULL: timeout or libunbound error). */
-static void tg_on_answer(tg_audit *au, const tg_work *w, tg_astatus failed,
-			 const struct ub_result *res)
+static void on_answer(audit *au, const work *w, astatus failed,
+		      const struct ub_result *res)
 {
-	tg_cand *c = &au->c[w->cand];
-	tg_astatus st = res != NULL ? tg_rcode_status(res->rcode) : failed;
+	audit_cand *c = &au->c[w->cand];
+	astatus st = res != NULL ? rcode_status(res->rcode) : failed;
 
 	if (w->qtype == TG_T_NS && w->mx < 0) {
 		if (st == TG_AS_OK || st == TG_AS_NXDOMAIN)
-			tg_on_ns(au, c, w, res);
+			on_ns(au, c, w, res);
 		else
-			tg_fail(c, st, w);
+			fail(c, st, w);
 	} else if (st != TG_AS_OK && st != TG_AS_NXDOMAIN) {
-		tg_fail(c, st, w);
+		fail(c, st, w);
 	} else if (res != NULL && w->qtype == TG_T_MX && w->mx < 0) {
-		tg_on_mx(au, c, w, res);
+		on_mx(au, c, w, res);
 	} else if (res != NULL && w->mx < 0) {
-		tg_take_addrs(res, w->qtype == TG_T_A ? &c->facts->a
-						      : &c->facts->aaaa);
+		take_addrs(res,
+			   w->qtype == TG_T_A ? &c->facts->a : &c->facts->aaaa);
 	} else if (res != NULL) {
-		tg_take_addrs(res, &c->facts->mx[w->mx].addr);
+		take_addrs(res, &c->facts->mx[w->mx].addr);
 	}
-	tg_finish_query(au, w);
+	finish_query(au, w);
 }
 
-static void tg_ub_callback(void *mydata, int err, struct ub_result *res)
+static void ub_callback(void *mydata, int err, struct ub_result *res)
 {
-	tg_slot *s = mydata;
-	tg_audit *au = s->au;
-	tg_work w = s->w;
+	audit_slot *s = mydata;
+	audit *au = s->au;
+	work w = s->w;
 
 	s->busy = 0;
 	au->outstanding--;
 	if (err != 0 || res == NULL)
-		tg_on_answer(au, &w, TG_AS_ERROR, NULL);
+		on_answer(au, &w, TG_AS_ERROR, NULL);
 	else
-		tg_on_answer(au, &w, TG_AS_OK, res);
+		on_answer(au, &w, TG_AS_OK, res);
 	ub_resolve_free(res);
 }
 
 /** The name a work item asks for. */
-static const char *tg_work_name(const tg_audit *au, const tg_work *w)
+static const char *work_name(const audit *au, const work *w)
 {
-	const tg_cand *c = &au->c[w->cand];
+	const audit_cand *c = &au->c[w->cand];
 
 	return w->mx < 0 ? c->name : c->facts->mx[w->mx].host;
 }
 
 /** Send queued queries while slots and tokens allow. */
-static void tg_send(tg_audit *au, uint64_t now)
+static void audit_send(audit *au, uint64_t now)
 {
 	size_t si = 0;
 
@@ -979,8 +956,8 @@ static void tg_send(tg_audit *au, uint64_t now)
 	}
 	while (!au->fatal && au->outstanding < au->concurrency &&
 	       (au->qps == 0 || au->tokens >= 1.0)) {
-		tg_work w;
-		tg_slot *s;
+		work w;
+		audit_slot *s;
 		int rc;
 
 		if (au->flen > 0) {
@@ -993,7 +970,7 @@ static void tg_send(tg_audit *au, uint64_t now)
 
 			au->active++;
 			au->c[ci].fail_mx = -1;
-			tg_enqueue(au, ci, -1, TG_T_NS);
+			enqueue(au, ci, -1, TG_T_NS);
 			continue;
 		} else {
 			break;
@@ -1005,14 +982,14 @@ static void tg_send(tg_audit *au, uint64_t now)
 		s->busy = 1;
 		s->cancel_failed = 0;
 		s->deadline = now + au->timeout_ms;
-		rc = ub_resolve_async(au->ub, tg_work_name(au, &w), w.qtype, 1,
-				      s, tg_ub_callback, &s->async_id);
+		rc = ub_resolve_async(au->ub, work_name(au, &w), w.qtype, 1, s,
+				      ub_callback, &s->async_id);
 		au->queries++;
 		if (au->qps > 0)
 			au->tokens -= 1.0;
 		if (rc != 0) {
 			s->busy = 0;
-			tg_on_answer(au, &w, TG_AS_ERROR, NULL);
+			on_answer(au, &w, TG_AS_ERROR, NULL);
 			continue;
 		}
 		au->outstanding++;
@@ -1020,20 +997,20 @@ static void tg_send(tg_audit *au, uint64_t now)
 }
 
 /** Cancel queries past their deadline: a timeout for their names. */
-static void tg_expire(tg_audit *au, uint64_t now)
+static void expire(audit *au, uint64_t now)
 {
 	size_t i;
 
 	for (i = 0; i < au->concurrency; i++) {
-		tg_slot *s = &au->slots[i];
-		tg_work w;
+		audit_slot *s = &au->slots[i];
+		work w;
 
 		if (!s->busy || now < s->deadline)
 			continue;
 		if (s->cancel_failed) {
 			/* delivered but never handed to us: give up */
-			tg_aerr("resolver library lost a query for %s",
-				tg_work_name(au, &s->w));
+			aerr("resolver library lost a query for %s",
+			     work_name(au, &s->w));
 			au->fatal = 1;
 			return;
 		}
@@ -1046,12 +1023,12 @@ static void tg_expire(tg_audit *au, uint64_t now)
 		w = s->w;
 		s->busy = 0;
 		au->outstanding--;
-		tg_on_answer(au, &w, TG_AS_TIMEOUT, NULL);
+		on_answer(au, &w, TG_AS_TIMEOUT, NULL);
 	}
 }
 
 /** Wait for the next event: an answer, a token, a deadline, progress. */
-static int tg_wait(tg_audit *au, uint64_t now)
+static int audit_wait(audit *au, uint64_t now)
 {
 	struct pollfd pfd;
 	int ms = TG_AUDIT_SCAN_MS;
@@ -1068,14 +1045,14 @@ static int tg_wait(tg_audit *au, uint64_t now)
 	pfd.events = POLLIN;
 	pfd.revents = 0;
 	if (poll(&pfd, 1, ms) < 0 && errno != EINTR) {
-		tg_aerr("poll: %s", strerror(errno));
+		aerr("poll: %s", strerror(errno));
 		return -1;
 	}
 	if (pfd.revents != 0) {
 		int rc = ub_process(au->ub);
 
 		if (rc != 0) {
-			tg_aerr("resolver library: %s", ub_strerror(rc));
+			aerr("resolver library: %s", ub_strerror(rc));
 			return -1;
 		}
 	}
@@ -1084,15 +1061,15 @@ static int tg_wait(tg_audit *au, uint64_t now)
 
 /* ----------------------------------------------------------------- probe */
 
-struct tg_probe {
+struct probe {
 	int done;
 	int err;
 	int rcode;
 };
 
-static void tg_probe_cb(void *mydata, int err, struct ub_result *res)
+static void probe_cb(void *mydata, int err, struct ub_result *res)
 {
-	struct tg_probe *p = mydata;
+	struct probe *p = mydata;
 
 	p->done = 1;
 	p->err = err;
@@ -1104,29 +1081,29 @@ static void tg_probe_cb(void *mydata, int err, struct ub_result *res)
  * One ". NS" query with a short deadline.  Returns 0 if the resolver
  * answered NOERROR, else reports and returns -1.
  */
-static int tg_probe_resolver(tg_audit *au, const char *label)
+static int probe_resolver(audit *au, const char *label)
 {
-	struct tg_probe p = {0, 0, 0};
+	struct probe p = {0, 0, 0};
 	unsigned wait = au->timeout_ms < TG_AUDIT_PROBE_MS ? au->timeout_ms
 							   : TG_AUDIT_PROBE_MS;
-	uint64_t end = tg_now_ms() + wait;
+	uint64_t end = now_ms() + wait;
 	int id, rc, cancel_failed = 0;
 
-	rc = ub_resolve_async(au->ub, ".", TG_T_NS, 1, &p, tg_probe_cb, &id);
+	rc = ub_resolve_async(au->ub, ".", TG_T_NS, 1, &p, probe_cb, &id);
 	if (rc != 0) {
-		tg_aerr("resolver %s: %s", label, ub_strerror(rc));
+		aerr("resolver %s: %s", label, ub_strerror(rc));
 		return -1;
 	}
 	au->queries++;
 	while (!p.done) {
-		uint64_t now = tg_now_ms();
+		uint64_t now = now_ms();
 		struct pollfd pfd;
 
 		if (now >= end) {
 			if (cancel_failed || ub_cancel(au->ub, id) == 0) {
-				tg_aerr("resolver %s does not answer (no reply "
-					"to '. NS' within %u ms)",
-					label, wait);
+				aerr("resolver %s does not answer (no reply "
+				     "to '. NS' within %u ms)",
+				     label, wait);
 				return -1;
 			}
 			/* already answered: ub_process delivers it */
@@ -1138,25 +1115,24 @@ static int tg_probe_resolver(tg_audit *au, const char *label)
 		pfd.events = POLLIN;
 		pfd.revents = 0;
 		if (poll(&pfd, 1, (int)(end - now)) < 0 && errno != EINTR) {
-			tg_aerr("poll: %s", strerror(errno));
+			aerr("poll: %s", strerror(errno));
 			return -1;
 		}
 		if (pfd.revents != 0 && (rc = ub_process(au->ub)) != 0) {
-			tg_aerr("resolver library: %s", ub_strerror(rc));
+			aerr("resolver library: %s", ub_strerror(rc));
 			return -1;
 		}
 	}
 	if (p.err != 0) {
-		tg_aerr("resolver %s does not answer (%s)", label,
-			ub_strerror(p.err));
+		aerr("resolver %s does not answer (%s)", label,
+		     ub_strerror(p.err));
 		return -1;
 	}
 	if (p.rcode != 0) {
-		tg_aerr("resolver %s does not answer ('. NS' failed: %s)",
-			label,
-			p.rcode == 2   ? "SERVFAIL"
-			: p.rcode == 5 ? "REFUSED"
-				       : "unexpected rcode");
+		aerr("resolver %s does not answer ('. NS' failed: %s)", label,
+		     p.rcode == 2   ? "SERVFAIL"
+		     : p.rcode == 5 ? "REFUSED"
+				    : "unexpected rcode");
 		return -1;
 	}
 	return 0;
@@ -1166,14 +1142,14 @@ static int tg_probe_resolver(tg_audit *au, const char *label)
  * Create the libunbound context: forward to --resolver, or to the
  * nameservers of /etc/resolv.conf.  Returns 0 or -1 (reported).
  */
-static int tg_ub_setup(tg_audit *au, char *label, size_t label_len)
+static int ub_setup(audit *au, char *label, size_t label_len)
 {
 	char num[32];
 	int rc;
 
 	au->ub = ub_ctx_create();
 	if (au->ub == NULL) {
-		tg_aerr("cannot create a libunbound context");
+		aerr("cannot create a libunbound context");
 		return -1;
 	}
 	/* results are delivered by ub_process() in this thread; the
@@ -1183,40 +1159,40 @@ static int tg_ub_setup(tg_audit *au, char *label, size_t label_len)
 		0 ||
 	    (rc = ub_ctx_set_option(au->ub, "infra-keep-probing:", "yes")) !=
 		0) {
-		tg_aerr("libunbound: %s", ub_strerror(rc));
+		aerr("libunbound: %s", ub_strerror(rc));
 		return -1;
 	}
 	snprintf(num, sizeof(num), "%u", au->concurrency * 2 + 16);
 	if ((rc = ub_ctx_set_option(au->ub, "num-queries-per-thread:", num)) !=
 		0 ||
 	    (rc = ub_ctx_set_option(au->ub, "outgoing-range:", num)) != 0) {
-		tg_aerr("libunbound: %s", ub_strerror(rc));
+		aerr("libunbound: %s", ub_strerror(rc));
 		return -1;
 	}
 	if (au->resolver != NULL) {
 		const char *at = strchr(au->resolver, '@');
 		unsigned port;
 
-		if (at != NULL && tg_parse_uint(at + 1, 1, 65535, &port) != 0) {
-			tg_aerr("--resolver %s: bad port (expected "
-				"ADDR[@PORT], e.g. 127.0.0.1@5353)",
-				au->resolver);
+		if (at != NULL && parse_uint(at + 1, 1, 65535, &port) != 0) {
+			aerr("--resolver %s: bad port (expected "
+			     "ADDR[@PORT], e.g. 127.0.0.1@5353)",
+			     au->resolver);
 			return -2;
 		}
 		rc = ub_ctx_set_fwd(au->ub, au->resolver);
 		if (rc != 0) {
-			tg_aerr("--resolver %s: %s (expected an IPv4 or IPv6 "
-				"address, optionally @PORT)",
-				au->resolver, ub_strerror(rc));
+			aerr("--resolver %s: %s (expected an IPv4 or IPv6 "
+			     "address, optionally @PORT)",
+			     au->resolver, ub_strerror(rc));
 			return -2;
 		}
 		snprintf(label, label_len, "%s", au->resolver);
 	} else {
 		rc = ub_ctx_resolvconf(au->ub, NULL);
 		if (rc != 0) {
-			tg_aerr("cannot use /etc/resolv.conf: %s%s%s",
-				ub_strerror(rc), rc == UB_READFILE ? ": " : "",
-				rc == UB_READFILE ? strerror(errno) : "");
+			aerr("cannot use /etc/resolv.conf: %s%s%s",
+			     ub_strerror(rc), rc == UB_READFILE ? ": " : "",
+			     rc == UB_READFILE ? strerror(errno) : "");
 			return -1;
 		}
 		snprintf(label, label_len, "of /etc/resolv.conf");
@@ -1226,10 +1202,10 @@ static int tg_ub_setup(tg_audit *au, char *label, size_t label_len)
 
 /* ------------------------------------------------------------ enumeration */
 
-static int tg_collect_cand(const char *name, const tg_result *res, void *arg)
+static int collect_cand(const char *name, const tg_result *res, void *arg)
 {
-	tg_audit *au = arg;
-	tg_cand *c;
+	audit *au = arg;
+	audit_cand *c;
 
 	if (au->n >= TG_AUDIT_MAX_NAMES) {
 		au->too_many = 1;
@@ -1237,7 +1213,7 @@ static int tg_collect_cand(const char *name, const tg_result *res, void *arg)
 	}
 	if (au->n == au->cap) {
 		size_t ncap = au->cap ? au->cap * 2 : 1024;
-		tg_cand *nc = realloc(au->c, ncap * sizeof(*nc));
+		audit_cand *nc = realloc(au->c, ncap * sizeof(*nc));
 
 		if (nc == NULL) {
 			au->nomem = 1;
@@ -1262,10 +1238,10 @@ static int tg_collect_cand(const char *name, const tg_result *res, void *arg)
 	return 0;
 }
 
-static int tg_collect_prot(const char *name, const char *source,
-			   unsigned long line, void *arg)
+static int collect_prot(const char *name, const char *source,
+			unsigned long line, void *arg)
 {
-	tg_audit *au = arg;
+	audit *au = arg;
 
 	(void)source;
 	(void)line;
@@ -1293,7 +1269,7 @@ static int tg_collect_prot(const char *name, const char *source,
 }
 
 /** Build the list and index as `typoguard score` does.  0 or -1. */
-static int tg_audit_index(tg_audit *au)
+static int audit_index(audit *au)
 {
 	return cli_build_index_list(&au->lists, &au->idx, &au->list, NULL,
 				    NULL) == TG_EXIT_OK
@@ -1302,45 +1278,45 @@ static int tg_audit_index(tg_audit *au)
 }
 
 /** Enumerate the candidates of every protected name.  0 or -1. */
-static int tg_audit_enumerate(tg_audit *au)
+static int audit_enumerate(audit *au)
 {
 	size_t i;
 	int rc;
 
-	rc = tg_list_foreach(au->list, TG_LIST_PROTECTED, tg_collect_prot, au);
+	rc = tg_list_foreach(au->list, TG_LIST_PROTECTED, collect_prot, au);
 	if (rc != TG_OK || au->nomem) {
-		tg_aerr("listing the protected names: %s",
-			tg_strerror(rc != TG_OK ? rc : TG_ENOMEM));
+		aerr("listing the protected names: %s",
+		     tg_strerror(rc != TG_OK ? rc : TG_ENOMEM));
 		return -1;
 	}
 	if (au->too_many) {
-		tg_aerr("more than %u protected names: audit them in parts",
-			TG_AUDIT_MAX_PROTECTED);
+		aerr("more than %u protected names: audit them in parts",
+		     TG_AUDIT_MAX_PROTECTED);
 		return -1;
 	}
 	if (au->nprot == 0) {
-		tg_aerr("no protected names to audit");
+		aerr("no protected names to audit");
 		return -1;
 	}
 	for (i = 0; i < au->nprot; i++) {
 		au->cur_prot = (uint32_t)i;
 		rc = tg_enumerate(au->idx, au->prot[i], TG_VERDICT_LOG, 0,
-				  tg_collect_cand, au);
+				  collect_cand, au);
 		if (au->too_many) {
-			tg_aerr("more than %u lookalike candidates: audit "
-				"fewer protected names at a time",
-				TG_AUDIT_MAX_NAMES);
+			aerr("more than %u lookalike candidates: audit "
+			     "fewer protected names at a time",
+			     TG_AUDIT_MAX_NAMES);
 			return -1;
 		}
 		if (rc == TG_ENAME) {
-			tg_aerr("%s: not a name lookalikes can be enumerated "
-				"for, skipped",
-				au->prot[i]);
+			aerr("%s: not a name lookalikes can be enumerated "
+			     "for, skipped",
+			     au->prot[i]);
 			continue;
 		}
 		if (rc != TG_OK || au->nomem) {
-			tg_aerr("enumerating %s: %s", au->prot[i],
-				tg_strerror(rc != TG_OK ? rc : TG_ENOMEM));
+			aerr("enumerating %s: %s", au->prot[i],
+			     tg_strerror(rc != TG_OK ? rc : TG_ENOMEM));
 			return -1;
 		}
 	}
@@ -1370,7 +1346,7 @@ void tg_audit_usage(FILE *out)
 		TG_AUDIT_DEF_TIMEOUT);
 }
 
-static const struct option tg_audit_longopts[] = {
+static const struct option audit_longopts[] = {
     {"resolver", required_argument, NULL, 'r'},
     {"concurrency", required_argument, NULL, 'n'},
     {"qps", required_argument, NULL, 'q'},
@@ -1379,44 +1355,43 @@ static const struct option tg_audit_longopts[] = {
     {NULL, 0, NULL, 0}};
 
 /** The usage of audit alone, for --help and errors. */
-static void tg_audit_help(FILE *out)
+static void audit_help(FILE *out)
 {
 	fprintf(out, "usage: typoguard audit [OPTIONS]\n");
 	tg_audit_usage(out);
 }
 
 /** cli_extra handler of audit's own options; TG_AX_OK or TG_AX_USAGE. */
-static int tg_audit_opt(int c, const char *arg, void *ctx)
+static int audit_opt(int c, const char *arg, void *ctx)
 {
-	tg_audit *au = ctx;
+	audit *au = ctx;
 
 	switch (c) {
 	case 'r':
 		au->resolver = arg;
 		break;
 	case 'n':
-		if (tg_parse_uint(arg, 1, TG_AUDIT_MAX_CONCURRENCY,
-				  &au->concurrency) != 0) {
-			tg_aerr("audit: --concurrency '%s': expected 1..%d",
-				arg, TG_AUDIT_MAX_CONCURRENCY);
+		if (parse_uint(arg, 1, TG_AUDIT_MAX_CONCURRENCY,
+			       &au->concurrency) != 0) {
+			aerr("audit: --concurrency '%s': expected 1..%d", arg,
+			     TG_AUDIT_MAX_CONCURRENCY);
 			return TG_AX_USAGE;
 		}
 		break;
 	case 'q':
-		if (tg_parse_uint(arg, 0, TG_AUDIT_MAX_QPS, &au->qps) != 0) {
-			tg_aerr("audit: --qps '%s': expected 0..%d (0: no "
-				"limit)",
-				arg, TG_AUDIT_MAX_QPS);
+		if (parse_uint(arg, 0, TG_AUDIT_MAX_QPS, &au->qps) != 0) {
+			aerr("audit: --qps '%s': expected 0..%d (0: no "
+			     "limit)",
+			     arg, TG_AUDIT_MAX_QPS);
 			return TG_AX_USAGE;
 		}
 		break;
 	case 'T':
-		if (tg_parse_uint(arg, TG_AUDIT_MIN_TIMEOUT,
-				  TG_AUDIT_MAX_TIMEOUT, &au->timeout_ms) != 0) {
-			tg_aerr("audit: --timeout '%s': expected %d..%d "
-				"milliseconds",
-				arg, TG_AUDIT_MIN_TIMEOUT,
-				TG_AUDIT_MAX_TIMEOUT);
+		if (parse_uint(arg, TG_AUDIT_MIN_TIMEOUT, TG_AUDIT_MAX_TIMEOUT,
+			       &au->timeout_ms) != 0) {
+			aerr("audit: --timeout '%s': expected %d..%d "
+			     "milliseconds",
+			     arg, TG_AUDIT_MIN_TIMEOUT, TG_AUDIT_MAX_TIMEOUT);
 			return TG_AX_USAGE;
 		}
 		break;
@@ -1430,9 +1405,9 @@ static int tg_audit_opt(int c, const char *arg, void *ctx)
 		else if (strcmp(arg, "list") == 0)
 			au->fmt = TG_AF_LIST;
 		else {
-			tg_aerr("audit: --format '%s': expected text, json, "
-				"csv or list",
-				arg);
+			aerr("audit: --format '%s': expected text, json, "
+			     "csv or list",
+			     arg);
 			return TG_AX_USAGE;
 		}
 		break;
@@ -1441,24 +1416,24 @@ static int tg_audit_opt(int c, const char *arg, void *ctx)
 }
 
 /** Parse the options; TG_AX_OK, -1 (help printed) or an exit status. */
-static int tg_audit_opts(tg_audit *au, int argc, char **argv)
+static int audit_opts(audit *au, int argc, char **argv)
 {
-	const cli_extra x = {"r:n:q:f:T:", tg_audit_longopts, tg_audit_opt, au,
-			     tg_audit_help};
+	const cli_extra x = {"r:n:q:f:T:", audit_longopts, audit_opt, au,
+			     audit_help};
 	int rc = cli_parse_opts(argc, argv, &au->lists, &x);
 
 	if (rc != TG_AX_OK)
 		return rc;
 	if (optind < argc) {
-		tg_aerr("audit: unexpected argument '%s' (names come from "
-			"--protected or the configuration)",
-			argv[optind]);
+		aerr("audit: unexpected argument '%s' (names come from "
+		     "--protected or the configuration)",
+		     argv[optind]);
 		return TG_AX_USAGE;
 	}
 	return TG_AX_OK;
 }
 
-static void tg_audit_free(tg_audit *au)
+static void audit_free(audit *au)
 {
 	size_t i;
 
@@ -1479,7 +1454,7 @@ static void tg_audit_free(tg_audit *au)
 }
 
 /** Resolve every candidate; 0, or -1 on a fatal error (reported). */
-static int tg_audit_run(tg_audit *au)
+static int audit_run(audit *au)
 {
 	uint64_t now, scan_at = 0;
 	size_t i;
@@ -1488,7 +1463,7 @@ static int tg_audit_run(tg_audit *au)
 	au->fcap = (size_t)au->concurrency * (3 + 2 * TG_AUDIT_MAX_MX + 1);
 	au->fifo = calloc(au->fcap, sizeof(*au->fifo));
 	if (au->slots == NULL || au->fifo == NULL) {
-		tg_aerr("%s", tg_strerror(TG_ENOMEM));
+		aerr("%s", tg_strerror(TG_ENOMEM));
 		return -1;
 	}
 	for (i = 0; i < au->concurrency; i++)
@@ -1496,33 +1471,32 @@ static int tg_audit_run(tg_audit *au)
 	/* a burst of a tenth of a second; the probe took the first token */
 	au->burst = au->qps >= 10 ? au->qps / 10.0 : 1.0;
 	au->tokens = au->burst - 1.0;
-	au->refill_at = tg_now_ms();
+	au->refill_at = now_ms();
 	/* every pass sends, waits at most TG_AUDIT_SCAN_MS, and expires
 	 * queries past --timeout, so each name ends within its queries'
 	 * deadlines and the loop ends with the last one */
 	while (au->done < au->n) {
-		now = tg_now_ms();
-		tg_send(au, now);
+		now = now_ms();
+		audit_send(au, now);
 		if (au->fatal)
 			break;
-		if (tg_wait(au, now) != 0) {
+		if (audit_wait(au, now) != 0) {
 			au->fatal = 1;
 			break;
 		}
-		now = tg_now_ms();
+		now = now_ms();
 		if (now >= scan_at) {
-			tg_expire(au, now);
+			expire(au, now);
 			scan_at = now + TG_AUDIT_SCAN_MS;
 		}
 		if (au->fatal)
 			break;
-		tg_flush_ready(au);
-		tg_progress(au, now, 0);
+		flush_ready(au);
+		progress(au, now, 0);
 	}
-	tg_progress_clear();
+	progress_clear();
 	if (au->fatal) {
-		tg_aerr("audit stopped after %zu of %zu names", au->done,
-			au->n);
+		aerr("audit stopped after %zu of %zu names", au->done, au->n);
 		return -1;
 	}
 	return 0;
@@ -1531,7 +1505,7 @@ static int tg_audit_run(tg_audit *au)
 int tg_audit_main(int argc, char **argv, const char *config)
 {
 	static char outbuf[1u << 16];
-	tg_audit au;
+	audit au;
 	char label[TG_NAME_BUF + 32];
 	double secs;
 	int rc;
@@ -1541,46 +1515,46 @@ int tg_audit_main(int argc, char **argv, const char *config)
 	au.qps = TG_AUDIT_DEF_QPS;
 	au.timeout_ms = TG_AUDIT_DEF_TIMEOUT;
 	cli_opts_init(&au.lists, config);
-	rc = tg_audit_opts(&au, argc, argv);
+	rc = audit_opts(&au, argc, argv);
 	if (rc != TG_AX_OK)
 		return rc < 0 ? TG_AX_OK : rc;
 	au.tty = isatty(STDERR_FILENO);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
-	if (tg_audit_index(&au) != 0 || tg_audit_enumerate(&au) != 0) {
-		tg_audit_free(&au);
+	if (audit_index(&au) != 0 || audit_enumerate(&au) != 0) {
+		audit_free(&au);
 		return TG_AX_ERROR;
 	}
-	rc = tg_ub_setup(&au, label, sizeof(label));
+	rc = ub_setup(&au, label, sizeof(label));
 	if (rc == 0)
-		rc = tg_probe_resolver(&au, label);
+		rc = probe_resolver(&au, label);
 	if (rc != 0) {
-		tg_audit_free(&au);
+		audit_free(&au);
 		return rc == -2 ? TG_AX_USAGE : TG_AX_ERROR;
 	}
-	au.t0 = tg_now_ms();
+	au.t0 = now_ms();
 	if (au.fmt == TG_AF_CSV)
-		fputs(tg_csv_header, stdout);
-	rc = tg_audit_run(&au);
-	secs = (double)(tg_now_ms() - au.t0) / 1000.0;
+		fputs(csv_header, stdout);
+	rc = audit_run(&au);
+	secs = (double)(now_ms() - au.t0) / 1000.0;
 	if (rc == 0) {
-		tg_flush_ready(&au);
+		flush_ready(&au);
 		if (au.fmt == TG_AF_TEXT)
-			tg_print_text(&au, stdout);
+			print_text(&au, stdout);
 	}
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		tg_aerr("write error: %s", strerror(errno));
+		aerr("write error: %s", strerror(errno));
 		rc = -1;
 	}
 	if (rc == 0 && au.n_failed > 0)
-		tg_aerr("audit: %zu name%s could not be fully resolved (see "
-			"the status column)",
-			au.n_failed, au.n_failed == 1 ? "" : "s");
+		aerr("audit: %zu name%s could not be fully resolved (see "
+		     "the status column)",
+		     au.n_failed, au.n_failed == 1 ? "" : "s");
 	if (rc == 0 && au.tty)
 		fprintf(stderr,
 			"audit: %zu names, %lu queries in %.1f s (%.0f "
 			"names/s), %zu exist\n",
 			au.n, au.queries, secs, secs > 0 ? au.n / secs : 0.0,
 			au.n_exist);
-	tg_audit_free(&au);
+	audit_free(&au);
 	return rc == 0 ? TG_AX_OK : TG_AX_ERROR;
 }

@@ -80,8 +80,9 @@ void cli_usage(FILE *out);
 /** The configuration used when -c is not given: $TYPOGUARD_CONF (as for
  *  the module), else the compiled-in default.  Not a copy. */
 const char *cli_default_conf(void);
-/** Parse an unsigned decimal up to \p max; 0 on success. */
-int cli_parse_uint(const char *s, unsigned long long max,
+/** Parse an unsigned decimal in [\p lo, \p hi] (digits only, no sign or
+ *  blanks) into *\p out; 0 on success, -1 (and *\p out unchanged) if not. */
+int cli_parse_uint(const char *s, unsigned long long lo, unsigned long long hi,
 		   unsigned long long *out);
 /** Set \p o to no options; \p config is the global -c FILE (or NULL). */
 void cli_opts_init(cli_opts *o, const char *config);
@@ -110,6 +111,14 @@ int cli_build_index(const cli_opts *o, tg_index **out);
  */
 int cli_build_index_list(const cli_opts *o, tg_index **out, tg_list **keep,
 			 const char **conf_used, tg_index_options *used);
+
+/**
+ * Write \p s to \p out as a JSON string, quotes included: quote, backslash
+ * and control characters escaped, valid UTF-8 passed through, each invalid
+ * byte as U+FFFD.  Names are given in DNS presentation format (\DDD, \.),
+ * so they keep every byte.
+ */
+void cli_json_string(FILE *out, const char *s);
 
 /* The subcommands: argv[0] is the subcommand's name, \p config the global
  * -c FILE (NULL if none); each returns the tool's exit status. */

@@ -80,7 +80,7 @@ static int export_opt(int c, const char *arg, void *ctx)
 		o->format = arg;
 		break;
 	case OPT_LIMIT:
-		if (cli_parse_uint(arg, 1000000, &v) != 0) {
+		if (cli_parse_uint(arg, 0, 1000000, &v) != 0) {
 			cli_warn("--limit '%s': expected an integer 0..1000000 "
 				 "(0: no limit)",
 				 arg);
@@ -103,7 +103,7 @@ static int export_opt(int c, const char *arg, void *ctx)
 		}
 		break;
 	case OPT_SERIAL:
-		if (cli_parse_uint(arg, UINT32_MAX, &v) != 0) {
+		if (cli_parse_uint(arg, 0, UINT32_MAX, &v) != 0) {
 			cli_warn("--serial '%s': expected an integer "
 				 "0..4294967295",
 				 arg);
@@ -123,7 +123,8 @@ static int export_opt(int c, const char *arg, void *ctx)
 }
 
 /** The lookalikes collected for an export. */
-typedef struct tg_export {
+typedef struct export
+{
 	const tg_index *idx;
 	tg_verdict min_verdict;
 	size_t limit; /**< per protected name, 0: all */
@@ -136,24 +137,25 @@ typedef struct tg_export {
 	size_t before;	    /**< n before the current entry */
 	int rc;		    /**< first error (TG_OK, TG_ENOMEM, TG_ELIMIT) */
 	char failed[TG_NAME_BUF]; /**< the entry being enumerated then */
-} tg_export;
+}
+export;
 
 /** Entries per list source, for the header. */
-typedef struct tg_export_src {
+typedef struct export_src {
 	const char *src; /**< lives as long as the list */
 	size_t n;
-} tg_export_src;
+} export_src;
 
-typedef struct tg_export_srcs {
-	tg_export_src s[TG_EXPORT_MAX_SOURCES];
+typedef struct export_srcs {
+	export_src s[TG_EXPORT_MAX_SOURCES];
 	size_t n;
 	size_t other; /**< entries of sources beyond the cap */
-} tg_export_srcs;
+} export_srcs;
 
 /** tg_enumerate() callback: keep one lookalike. */
-static int tg_export_keep(const char *name, const tg_result *res, void *arg)
+static int export_keep(const char *name, const tg_result *res, void *arg)
 {
-	tg_export *ex = arg;
+	export *ex = arg;
 	size_t need = strlen(name) + 1;
 
 	(void)res;
@@ -194,10 +196,10 @@ static int tg_export_keep(const char *name, const tg_result *res, void *arg)
 }
 
 /** tg_list_foreach() callback: enumerate one protected entry. */
-static int tg_export_entry(const char *name, const char *source,
-			   unsigned long line, void *arg)
+static int export_entry(const char *name, const char *source,
+			unsigned long line, void *arg)
 {
-	tg_export *ex = arg;
+	export *ex = arg;
 	int rc;
 
 	(void)source;
@@ -205,7 +207,7 @@ static int tg_export_entry(const char *name, const char *source,
 	ex->n_protected++;
 	ex->before = ex->n;
 	rc = tg_enumerate(ex->idx, name, ex->min_verdict, ex->limit,
-			  tg_export_keep, ex);
+			  export_keep, ex);
 	if (rc == TG_OK && ex->rc != TG_OK)
 		rc = ex->rc;
 	if (rc != TG_OK) {
@@ -219,10 +221,10 @@ static int tg_export_entry(const char *name, const char *source,
 }
 
 /** tg_list_foreach() callback: count entries per source. */
-static int tg_export_count(const char *name, const char *source,
-			   unsigned long line, void *arg)
+static int export_count(const char *name, const char *source,
+			unsigned long line, void *arg)
 {
-	tg_export_srcs *ss = arg;
+	export_srcs *ss = arg;
 	size_t i;
 
 	(void)name;
@@ -245,13 +247,13 @@ static int tg_export_count(const char *name, const char *source,
 	return 0;
 }
 
-static int tg_cmp_str(const void *a, const void *b)
+static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 /** 32-bit FNV-1a, for the derived SOA serial. */
-static uint32_t tg_fnv32(uint32_t h, const char *s, size_t len)
+static uint32_t fnv32(uint32_t h, const char *s, size_t len)
 {
 	size_t i;
 
@@ -263,7 +265,7 @@ static uint32_t tg_fnv32(uint32_t h, const char *s, size_t len)
 }
 
 /** Print an RR through ldns; returns 0 or -1 (reported). */
-static int tg_export_rr(FILE *out, ldns_rr *rr)
+static int export_rr(FILE *out, ldns_rr *rr)
 {
 	char *text = ldns_rr2str(rr);
 
@@ -280,8 +282,8 @@ static int tg_export_rr(FILE *out, ldns_rr *rr)
  * Build "prefix name origin" as an ldns dname: \p wild adds "*.", \p origin
  * may be NULL.  Returns NULL if the result is not a valid name (too long).
  */
-static ldns_rdf *tg_export_owner(const char *name, int wild,
-				 const ldns_rdf *origin)
+static ldns_rdf *export_owner(const char *name, int wild,
+			      const ldns_rdf *origin)
 {
 	ldns_rdf *d = ldns_dname_new_frm_str(name);
 
@@ -306,7 +308,7 @@ static ldns_rdf *tg_export_owner(const char *name, int wild,
 }
 
 /** An RR with owner, type and TTL; the caller pushes its rdata. */
-static ldns_rr *tg_export_new_rr(ldns_rdf *owner, ldns_rr_type type)
+static ldns_rr *export_new_rr(ldns_rdf *owner, ldns_rr_type type)
 {
 	ldns_rr *rr = ldns_rr_new();
 
@@ -322,14 +324,14 @@ static ldns_rr *tg_export_new_rr(ldns_rdf *owner, ldns_rr_type type)
 }
 
 /** The RPZ apex: SOA and NS at \p origin. */
-static int tg_export_apex(FILE *out, const ldns_rdf *origin, uint32_t serial)
+static int export_apex(FILE *out, const ldns_rdf *origin, uint32_t serial)
 {
 	static const uint32_t timers[4] = {3600, 600, 864000, TG_EXPORT_TTL};
 	ldns_rr *soa, *ns;
 	int rc, i;
 
-	soa = tg_export_new_rr(ldns_rdf_clone(origin), LDNS_RR_TYPE_SOA);
-	ns = tg_export_new_rr(ldns_rdf_clone(origin), LDNS_RR_TYPE_NS);
+	soa = export_new_rr(ldns_rdf_clone(origin), LDNS_RR_TYPE_SOA);
+	ns = export_new_rr(ldns_rdf_clone(origin), LDNS_RR_TYPE_NS);
 	if (soa == NULL || ns == NULL) {
 		ldns_rr_free(soa);
 		ldns_rr_free(ns);
@@ -344,7 +346,7 @@ static int tg_export_apex(FILE *out, const ldns_rdf *origin, uint32_t serial)
 		ldns_rr_push_rdf(soa, ldns_native2rdf_int32(
 					  LDNS_RDF_TYPE_PERIOD, timers[i]));
 	ldns_rr_push_rdf(ns, ldns_dname_new_frm_str("localhost."));
-	rc = tg_export_rr(out, soa) == 0 && tg_export_rr(out, ns) == 0 ? 0 : -1;
+	rc = export_rr(out, soa) == 0 && export_rr(out, ns) == 0 ? 0 : -1;
 	ldns_rr_free(soa);
 	ldns_rr_free(ns);
 	return rc;
@@ -355,13 +357,13 @@ static int tg_export_apex(FILE *out, const ldns_rdf *origin, uint32_t serial)
  * NXDOMAIN for the name and everything below it), or a local-zone line.
  * Returns 1 written, 0 skipped (name too long under the origin), -1 error.
  */
-static int tg_export_name(FILE *out, const char *name, int rpz,
-			  const ldns_rdf *origin)
+static int export_name(FILE *out, const char *name, int rpz,
+		       const ldns_rdf *origin)
 {
 	int wild, rc = 1;
 
 	if (!rpz) {
-		ldns_rdf *d = tg_export_owner(name, 0, NULL);
+		ldns_rdf *d = export_owner(name, 0, NULL);
 		char *text;
 
 		if (d == NULL)
@@ -377,18 +379,18 @@ static int tg_export_name(FILE *out, const char *name, int rpz,
 		return 1;
 	}
 	for (wild = 0; wild < 2 && rc == 1; wild++) {
-		ldns_rdf *owner = tg_export_owner(name, wild, origin);
+		ldns_rdf *owner = export_owner(name, wild, origin);
 		ldns_rr *rr;
 
 		if (owner == NULL)
 			return 0; /* does not fit under the origin */
-		rr = tg_export_new_rr(owner, LDNS_RR_TYPE_CNAME);
+		rr = export_new_rr(owner, LDNS_RR_TYPE_CNAME);
 		if (rr == NULL) {
 			cli_warn("export: %s", tg_strerror(TG_ENOMEM));
 			return -1;
 		}
 		ldns_rr_push_rdf(rr, ldns_dname_new_frm_str("."));
-		if (tg_export_rr(out, rr) != 0)
+		if (export_rr(out, rr) != 0)
 			rc = -1;
 		ldns_rr_free(rr);
 	}
@@ -396,15 +398,15 @@ static int tg_export_name(FILE *out, const char *name, int rpz,
 }
 
 /** Write the export to \p out; 0 or -1 (reported). */
-static int tg_export_write(FILE *out, const export_opts *o,
-			   const tg_index_options *iopts, const tg_list *list,
-			   const char *conf_used, char **names, size_t n,
-			   const tg_export *ex, const ldns_rdf *origin,
-			   uint32_t serial, const char *stamp)
+static int export_write(FILE *out, const export_opts *o,
+			const tg_index_options *iopts, const tg_list *list,
+			const char *conf_used, char **names, size_t n,
+			const export *ex, const ldns_rdf *origin,
+			uint32_t serial, const char *stamp)
 {
 	int rpz = strcmp(o->format, "rpz") == 0;
 	const char *c = rpz ? ";" : "#";
-	tg_export_srcs *ss;
+	export_srcs *ss;
 	size_t i, skipped = 0;
 	int k;
 
@@ -431,7 +433,7 @@ static int tg_export_write(FILE *out, const export_opts *o,
 		tg_list_kind kind = k == 0 ? TG_LIST_PROTECTED : TG_LIST_ALLOW;
 
 		memset(ss, 0, sizeof(*ss));
-		if (tg_list_foreach(list, kind, tg_export_count, ss) != TG_OK)
+		if (tg_list_foreach(list, kind, export_count, ss) != TG_OK)
 			continue;
 		for (i = 0; i < ss->n; i++)
 			fprintf(out, "%s %s: %s (%zu entr%s)\n", c,
@@ -477,13 +479,13 @@ static int tg_export_write(FILE *out, const export_opts *o,
 					  "--serial or --date for zone "
 					  "transfers");
 		free(otext);
-		if (tg_export_apex(out, origin, serial) != 0)
+		if (export_apex(out, origin, serial) != 0)
 			return -1;
 	} else {
 		fprintf(out, "server:\n");
 	}
 	for (i = 0; i < n; i++) {
-		int rc = tg_export_name(out, names[i], rpz, origin);
+		int rc = export_name(out, names[i], rpz, origin);
 
 		if (rc < 0)
 			return -1;
@@ -512,7 +514,7 @@ int cmd_export(int argc, char **argv, const char *config)
 	tg_list *list = NULL;
 	const char *conf_used = NULL;
 	tg_index_options iopts;
-	tg_export ex;
+	export ex;
 	ldns_rdf *origin = NULL;
 	char **names = NULL;
 	char stamp[64];
@@ -559,7 +561,7 @@ int cmd_export(int argc, char **argv, const char *config)
 	ex.min_verdict = (tg_verdict)o.min_verdict;
 	ex.limit = o.limit;
 	ex.rc = TG_OK;
-	rc = tg_list_foreach(list, TG_LIST_PROTECTED, tg_export_entry, &ex);
+	rc = tg_list_foreach(list, TG_LIST_PROTECTED, export_entry, &ex);
 	if (ex.rc != TG_OK || (rc != TG_OK && rc != 1)) {
 		int code = ex.rc != TG_OK ? ex.rc : rc;
 
@@ -581,7 +583,7 @@ int cmd_export(int argc, char **argv, const char *config)
 	}
 	for (i = 0; i < ex.n; i++)
 		names[i] = ex.buf + ex.off[i];
-	qsort(names, ex.n, sizeof(*names), tg_cmp_str);
+	qsort(names, ex.n, sizeof(*names), cmp_str);
 	for (i = 0; i < ex.n; i++)
 		if (u == 0 || strcmp(names[u - 1], names[i]) != 0)
 			names[u++] = names[i];
@@ -592,7 +594,8 @@ int cmd_export(int argc, char **argv, const char *config)
 		time_t tt;
 		struct tm tm;
 
-		if (sde != NULL && cli_parse_uint(sde, UINT32_MAX, &t) != 0) {
+		if (sde != NULL &&
+		    cli_parse_uint(sde, 0, UINT32_MAX, &t) != 0) {
 			cli_warn("export: SOURCE_DATE_EPOCH '%s' is not a "
 				 "time",
 				 sde);
@@ -607,11 +610,10 @@ int cmd_export(int argc, char **argv, const char *config)
 		serial = (uint32_t)t;
 	} else {
 		serial = 2166136261u;
-		serial = tg_fnv32(serial, o.format, strlen(o.format));
-		serial = tg_fnv32(serial, o.origin, strlen(o.origin));
+		serial = fnv32(serial, o.format, strlen(o.format));
+		serial = fnv32(serial, o.origin, strlen(o.origin));
 		for (i = 0; i < u; i++)
-			serial =
-			    tg_fnv32(serial, names[i], strlen(names[i]) + 1);
+			serial = fnv32(serial, names[i], strlen(names[i]) + 1);
 		serial &= 0x7fffffffu;
 		if (serial == 0)
 			serial = 1;
@@ -628,8 +630,8 @@ int cmd_export(int argc, char **argv, const char *config)
 		out = stdout;
 		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	}
-	if (tg_export_write(out, &o, &iopts, list, conf_used, names, u, &ex,
-			    origin, serial, stamp_p) != 0) {
+	if (export_write(out, &o, &iopts, list, conf_used, names, u, &ex,
+			 origin, serial, stamp_p) != 0) {
 		tg_outfile_abort(of);
 		goto done;
 	}

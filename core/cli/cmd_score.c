@@ -29,7 +29,7 @@
  * bytes outside printable ASCII, and blanks, become \DDD as in DNS
  * presentation format.  Always NUL-terminated; truncated if \p cap is small.
  */
-static void tg_escape(const char *in, char *out, size_t cap)
+static void escape(const char *in, char *out, size_t cap)
 {
 	const unsigned char *p = (const unsigned char *)in;
 	size_t o = 0;
@@ -43,78 +43,9 @@ static void tg_escape(const char *in, char *out, size_t cap)
 	out[o] = '\0';
 }
 
-/**
- * Write \p s as a JSON string: quotes, backslash and control characters
- * escaped; valid UTF-8 passed through, invalid bytes as U+FFFD.
- */
-static void tg_json_string(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	putc('"', out);
-	while (*p != '\0') {
-		unsigned char c = *p;
-
-		if (c == '"' || c == '\\') {
-			putc('\\', out);
-			putc(c, out);
-			p++;
-		} else if (c < 0x20 || c == 0x7f) {
-			switch (c) {
-			case '\n':
-				fputs("\\n", out);
-				break;
-			case '\r':
-				fputs("\\r", out);
-				break;
-			case '\t':
-				fputs("\\t", out);
-				break;
-			default:
-				fprintf(out, "\\u%04x", c);
-			}
-			p++;
-		} else if (c < 0x80) {
-			putc(c, out);
-			p++;
-		} else {
-			/* validate one UTF-8 sequence (no overlongs or
-			 * surrogates) */
-			size_t n = 0, i;
-			unsigned long cp = 0;
-
-			if (c >= 0xc2 && c <= 0xdf) {
-				n = 2;
-				cp = c & 0x1f;
-			} else if (c >= 0xe0 && c <= 0xef) {
-				n = 3;
-				cp = c & 0x0f;
-			} else if (c >= 0xf0 && c <= 0xf4) {
-				n = 4;
-				cp = c & 0x07;
-			}
-			for (i = 1; i < n; i++) {
-				if ((p[i] & 0xc0) != 0x80)
-					break;
-				cp = (cp << 6) | (p[i] & 0x3f);
-			}
-			if (n == 0 || i < n || (n == 3 && cp < 0x800) ||
-			    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-			    (cp >= 0xd800 && cp <= 0xdfff)) {
-				fputs("\\ufffd", out);
-				p++;
-			} else {
-				fwrite(p, 1, n, out);
-				p += n;
-			}
-		}
-	}
-	putc('"', out);
-}
-
 /** Print one result, plain or JSON.  \p input is the name as given. */
-static void tg_print_result(FILE *out, const tg_result *r, const char *input,
-			    int valid, int json)
+static void print_result(FILE *out, const tg_result *r, const char *input,
+			 int valid, int json)
 {
 	unsigned i;
 	int first = 1;
@@ -130,7 +61,7 @@ static void tg_print_result(FILE *out, const tg_result *r, const char *input,
 		char shown[4 * TG_MAX_LINE + 1];
 
 		if (!valid)
-			tg_escape(input, shown, sizeof(shown));
+			escape(input, shown, sizeof(shown));
 		fprintf(out, "%s %s %d %s %s\n", valid ? r->name : shown,
 			valid ? tg_verdict_name(r->verdict) : "invalid",
 			r->score,
@@ -139,12 +70,12 @@ static void tg_print_result(FILE *out, const tg_result *r, const char *input,
 		return;
 	}
 	fputs("{\"name\":", out);
-	tg_json_string(out, valid ? r->name : input);
+	cli_json_string(out, valid ? r->name : input);
 	fputs(",\"verdict\":", out);
-	tg_json_string(out, tg_verdict_name(r->verdict));
+	cli_json_string(out, tg_verdict_name(r->verdict));
 	fprintf(out, ",\"score\":%d,\"protected\":", r->score);
 	if (r->protected_name[0] != '\0')
-		tg_json_string(out, r->protected_name);
+		cli_json_string(out, r->protected_name);
 	else
 		fputs("null", out);
 	fputs(",\"reasons\":[", out);
@@ -153,12 +84,12 @@ static void tg_print_result(FILE *out, const tg_result *r, const char *input,
 			continue;
 		if (!first)
 			putc(',', out);
-		tg_json_string(out, tg_class_name(1u << i));
+		cli_json_string(out, tg_class_name(1u << i));
 		first = 0;
 	}
 	fputs("],\"source\":", out);
 	if (r->source != NULL && r->protected_name[0] != '\0') {
-		tg_json_string(out, r->source);
+		cli_json_string(out, r->source);
 		fprintf(out, ",\"line\":%lu", r->source_line);
 	} else {
 		fputs("null,\"line\":null", out);
@@ -171,7 +102,7 @@ static void tg_print_result(FILE *out, const tg_result *r, const char *input,
 		r->infrastructure ? "true" : "false");
 	if (!valid) {
 		fputs(",\"error\":", out);
-		tg_json_string(out, "not a valid DNS name");
+		cli_json_string(out, "not a valid DNS name");
 	}
 	fputs("}\n", out);
 }
@@ -179,15 +110,15 @@ static void tg_print_result(FILE *out, const tg_result *r, const char *input,
 /* ------------------------------------------------------------ scoring */
 
 /** How results are printed. */
-typedef enum tg_out_mode {
+typedef enum out_mode {
 	TG_OUT_PLAIN = 0, /**< name verdict score protected reasons */
 	TG_OUT_JSON,	  /**< one JSON object per line */
 	TG_OUT_EXPLAIN	  /**< verdict line and tg_result_explain() prose */
-} tg_out_mode;
+} out_mode;
 
 /** Score one name and print it; returns 0, or 1 if the name was invalid. */
-static int tg_score_one(const tg_index *idx, const char *name,
-			const char *where, unsigned long line, tg_out_mode mode)
+static int score_one(const tg_index *idx, const char *name, const char *where,
+		     unsigned long line, out_mode mode)
 {
 	tg_result r;
 	int rc = tg_score_name(idx, name, &r);
@@ -195,7 +126,7 @@ static int tg_score_one(const tg_index *idx, const char *name,
 	if (rc != TG_OK) {
 		char shown[4 * TG_MAX_LINE + 1];
 
-		tg_escape(name, shown, sizeof(shown));
+		escape(name, shown, sizeof(shown));
 		if (line != 0)
 			fprintf(stderr, "%s: %s:%lu: '%s': %s\n", cli_progname,
 				where, line, shown,
@@ -208,8 +139,7 @@ static int tg_score_one(const tg_index *idx, const char *name,
 		if (mode != TG_OUT_EXPLAIN) {
 			memset(&r, 0, sizeof(r));
 			r.verdict = TG_VERDICT_PASS;
-			tg_print_result(stdout, &r, name, 0,
-					mode == TG_OUT_JSON);
+			print_result(stdout, &r, name, 0, mode == TG_OUT_JSON);
 		}
 		return 1;
 	}
@@ -220,7 +150,7 @@ static int tg_score_one(const tg_index *idx, const char *name,
 		printf("%s: %s, score %d\n  %s\n", r.name,
 		       tg_verdict_name(r.verdict), r.score, text);
 	} else {
-		tg_print_result(stdout, &r, name, 1, mode == TG_OUT_JSON);
+		print_result(stdout, &r, name, 1, mode == TG_OUT_JSON);
 	}
 	return 0;
 }
@@ -231,8 +161,8 @@ static int tg_score_one(const tg_index *idx, const char *name,
  * TG_MAX_LINE rejected.  Returns the number of rejected lines, or -1 on a
  * read error.
  */
-static long tg_score_stream(const tg_index *idx, FILE *in, const char *where,
-			    tg_out_mode mode)
+static long score_stream(const tg_index *idx, FILE *in, const char *where,
+			 out_mode mode)
 {
 	char buf[TG_MAX_LINE + 2];
 	unsigned long line = 0;
@@ -264,7 +194,7 @@ static long tg_score_stream(const tg_index *idx, FILE *in, const char *where,
 			s++;
 		if (*s == '\0' || *s == '#')
 			continue;
-		bad += tg_score_one(idx, s, where, line, mode);
+		bad += score_one(idx, s, where, line, mode);
 	}
 	if (ferror(in)) {
 		fprintf(stderr, "%s: %s: read error: %s\n", cli_progname, where,
@@ -293,7 +223,7 @@ static int score_main(int argc, char **argv, int explain, const char *config)
 	int json = 0;
 	const cli_extra x = {"j", score_longopts, score_opt, &json, NULL};
 	tg_index *idx = NULL;
-	tg_out_mode mode;
+	out_mode mode;
 	long bad = 0;
 	int rc, i;
 
@@ -328,7 +258,7 @@ static int score_main(int argc, char **argv, int explain, const char *config)
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	for (i = optind; i < argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {
-			long n = tg_score_stream(idx, stdin, "<stdin>", mode);
+			long n = score_stream(idx, stdin, "<stdin>", mode);
 
 			if (n < 0) {
 				tg_index_free(idx);
@@ -336,7 +266,7 @@ static int score_main(int argc, char **argv, int explain, const char *config)
 			}
 			bad += n;
 		} else {
-			bad += tg_score_one(idx, argv[i], NULL, 0, mode);
+			bad += score_one(idx, argv[i], NULL, 0, mode);
 		}
 	}
 	tg_index_free(idx);

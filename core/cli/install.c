@@ -35,10 +35,10 @@
 #endif
 
 /** A file read whole. */
-typedef struct tg_blob {
+typedef struct blob {
 	char *p; /**< owned, NUL-terminated */
 	size_t n;
-} tg_blob;
+} blob;
 
 void tg_install_usage(FILE *out)
 {
@@ -61,7 +61,7 @@ void tg_install_usage(FILE *out)
 }
 
 /** Read \p path whole into \p b; on error print why and return -1. */
-static int tg_install_read(const char *path, tg_blob *b)
+static int install_read(const char *path, blob *b)
 {
 	FILE *f = fopen(path, "rb");
 	size_t cap = 1 << 20;
@@ -110,7 +110,7 @@ static int tg_install_read(const char *path, tg_blob *b)
 
 /** The module's identity: the first TG_UBID_TAG followed by a parsable
  *  identity (the tag also appears alone, as a literal of the parser). */
-static int tg_install_module_id(const tg_blob *b, tg_ubid *id)
+static int install_module_id(const blob *b, tg_ubid *id)
 {
 	const char *s = b->p, *end = b->p + b->n;
 	const size_t tl = sizeof(TG_UBID_TAG) - 1;
@@ -129,16 +129,16 @@ static int tg_install_module_id(const tg_blob *b, tg_ubid *id)
 
 /** The exported (defined, dynamic) symbols of an ELF64 executable: its
  *  SHT_DYNSYM section and the string table it links to. */
-typedef struct tg_dynsyms {
+typedef struct dynsyms {
 	const Elf64_Sym *sym; /**< into the blob */
 	size_t n;
 	const char *str; /**< into the blob */
 	size_t strsz;
-} tg_dynsyms;
+} dynsyms;
 
 /** Find the dynamic symbol table of \p b; -1 if it is no ELF64 file
  *  with one (the guard's dlsym would see nothing either). */
-static int tg_install_dynsyms(const tg_blob *b, tg_dynsyms *d)
+static int install_dynsyms(const blob *b, dynsyms *d)
 {
 	const Elf64_Ehdr *eh = (const void *)b->p;
 	const Elf64_Shdr *sh;
@@ -172,9 +172,9 @@ static int tg_install_dynsyms(const tg_blob *b, tg_dynsyms *d)
 
 /** tg_ubid_observe's question, asked of the executable file: does it
  *  export a function of that name (what dlsym(RTLD_DEFAULT) finds)? */
-static int tg_install_has(const char *symbol, void *arg)
+static int install_has(const char *symbol, void *arg)
 {
-	const tg_dynsyms *d = arg;
+	const dynsyms *d = arg;
 	size_t i, n = strlen(symbol);
 
 	for (i = 0; i < d->n; i++) {
@@ -192,7 +192,7 @@ static int tg_install_has(const char *symbol, void *arg)
 }
 
 /** Run `unbound -V` into \p out (NUL-terminated); -1 if it cannot run. */
-static int tg_install_run_v(const char *unbound, char *out, size_t len)
+static int install_run_v(const char *unbound, char *out, size_t len)
 {
 	int fd[2], status;
 	size_t n = 0;
@@ -238,8 +238,8 @@ static int tg_install_run_v(const char *unbound, char *out, size_t len)
 }
 
 /** Copy the rest of the line after \p key in \p text to \p out. */
-static int tg_install_field(const char *text, const char *key, char *out,
-			    size_t len)
+static int install_field(const char *text, const char *key, char *out,
+			 size_t len)
 {
 	const char *s = strstr(text, key);
 	size_t n;
@@ -257,7 +257,7 @@ static int tg_install_field(const char *text, const char *key, char *out,
 }
 
 /** The configuration and its lists, as check-conf loads them. */
-static int tg_install_check_conf(const char *path)
+static int install_check_conf(const char *path)
 {
 	tg_conf *conf = NULL;
 	tg_list *list = NULL;
@@ -293,17 +293,17 @@ static int tg_install_check_conf(const char *path)
 }
 
 /** Compare module and daemon; 0 when they match. */
-static int tg_install_check_pair(const char *module, const char *unbound)
+static int install_check_pair(const char *module, const char *unbound)
 {
-	tg_blob mod, exe;
+	blob mod, exe;
 	tg_ubid built, run;
-	tg_dynsyms syms;
+	dynsyms syms;
 	char v[TG_INSTALL_MAX_V], modules[256], line[1024];
 	int bad = 1;
 
-	if (tg_install_read(module, &mod) != 0)
+	if (install_read(module, &mod) != 0)
 		return 1;
-	if (tg_install_module_id(&mod, &built) != 0) {
+	if (install_module_id(&mod, &built) != 0) {
 		fprintf(stderr,
 			"typoguard: %s: no typoguard build identity in it "
 			"(not a typoguard.so, or one older than "
@@ -313,29 +313,29 @@ static int tg_install_check_pair(const char *module, const char *unbound)
 		return 1;
 	}
 	free(mod.p);
-	if (tg_install_read(unbound, &exe) != 0)
+	if (install_read(unbound, &exe) != 0)
 		return 1;
 	memset(&run, 0, sizeof(run));
-	if (tg_install_run_v(unbound, v, sizeof(v)) != 0) {
+	if (install_run_v(unbound, v, sizeof(v)) != 0) {
 		fprintf(stderr, "typoguard: `%s -V` failed: %s\n", unbound,
 			v[0] ? v : "cannot run it");
 		goto done;
 	}
-	tg_install_field(v, "Version ", run.version, sizeof(run.version));
-	tg_install_field(v, "Configure line: ", run.configure,
-			 sizeof(run.configure));
-	tg_install_field(v, "Linked modules: ", modules, sizeof(modules));
+	install_field(v, "Version ", run.version, sizeof(run.version));
+	install_field(v, "Configure line: ", run.configure,
+		      sizeof(run.configure));
+	install_field(v, "Linked modules: ", modules, sizeof(modules));
 	if (!run.version[0]) /* an unexpected -V: the executable's literal */
 		tg_ubid_find_version(exe.p, exe.n, run.version,
 				     sizeof(run.version));
-	if (tg_install_dynsyms(&exe, &syms) != 0) {
+	if (install_dynsyms(&exe, &syms) != 0) {
 		fprintf(stderr,
 			"typoguard: %s: not a 64-bit ELF executable with "
 			"exported functions: it cannot load typoguard\n",
 			unbound);
 		goto done;
 	}
-	tg_ubid_observe(&built, &run, tg_install_has, &syms);
+	tg_ubid_observe(&built, &run, install_has, &syms);
 	if (!strstr(modules, "dynlib")) {
 		fprintf(
 		    stderr,
@@ -374,11 +374,10 @@ int tg_install_main(int argc, char **argv, const char *config)
 {
 	const char *unbound = "/usr/sbin/unbound";
 	const char *module = TG_PKGLIBDIR "/typoguard.so";
-	const char *env = getenv("TYPOGUARD_CONF");
 	int i, bad;
 
 	if (!config)
-		config = env && *env ? env : tg_conf_default_path();
+		config = tg_conf_env_path();
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char **dst = NULL;
@@ -398,7 +397,7 @@ int tg_install_main(int argc, char **argv, const char *config)
 		}
 		*dst = argv[++i];
 	}
-	bad = tg_install_check_pair(module, unbound);
-	bad |= tg_install_check_conf(config);
+	bad = install_check_pair(module, unbound);
+	bad |= install_check_conf(config);
 	return bad ? 1 : 0;
 }

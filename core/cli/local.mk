@@ -1,6 +1,7 @@
 # core/cli/: the `typoguard` command-line tool, built on core/libtgcore.la.
 bin_PROGRAMS += core/cli/typoguard
-core_cli_typoguard_SOURCES = core/cli/cli.h core/cli/tool.c core/cli/opts.c \
+core_cli_typoguard_SOURCES = core/cli/cli.h core/cli/tool.c \
+	core/cli/opts.c core/cli/json.c \
 	core/cli/cmd_score.c core/cli/cmd_export.c core/cli/cmd_check_conf.c \
 	core/cli/audit_internal.h core/cli/audit.c \
 	core/cli/report_internal.h core/cli/report.c \

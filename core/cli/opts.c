@@ -24,9 +24,7 @@
  *  the module), else the compiled-in default. */
 const char *cli_default_conf(void)
 {
-	const char *env = getenv("TYPOGUARD_CONF");
-
-	return env != NULL && env[0] != '\0' ? env : tg_conf_default_path();
+	return tg_conf_env_path();
 }
 
 /** Parse a threshold 0..100; -1 on error. */
@@ -80,8 +78,7 @@ static const struct option list_longopts[] = {
 #define EXTRA_MAX_LONG	32
 #define EXTRA_MAX_SHORT 32
 
-/** Parse an unsigned decimal up to \p max; 0 on success. */
-int cli_parse_uint(const char *s, unsigned long long max,
+int cli_parse_uint(const char *s, unsigned long long lo, unsigned long long hi,
 		   unsigned long long *out)
 {
 	char *end;
@@ -91,7 +88,7 @@ int cli_parse_uint(const char *s, unsigned long long max,
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v > max)
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
 		return -1;
 	*out = v;
 	return 0;

@@ -45,6 +45,7 @@
 #include <ldns/ldns.h>
 #include <zlib.h>
 
+#include "cli.h"
 #include "report_internal.h"
 #include "typoguard.h"
 
@@ -83,15 +84,15 @@ enum {
 };
 
 /** Block and log occurrences (sums of `count`) and lines. */
-typedef struct tg_rcount {
+typedef struct rcount {
 	uint64_t block; /**< occurrences decided block */
 	uint64_t log;	/**< occurrences decided log */
 	uint64_t lines; /**< event lines */
-} tg_rcount;
+} rcount;
 
 /** One lookalike name (the query name, or `via` when the answer led
  *  into the lookalike). */
-typedef struct tg_rname {
+typedef struct rname {
 	char *name;	   /**< key, as in the log; owned */
 	char *protected;   /**< first protected name seen for it; owned */
 	uint64_t classes;  /**< bit i: kinds[i] of the class table */
@@ -99,57 +100,57 @@ typedef struct tg_rname {
 	int64_t first_all; /**< first seen in all input, ms */
 	int64_t first;	   /**< first seen in the period, ms (-1: not) */
 	int64_t last;	   /**< last seen in the period, ms */
-	tg_rcount n;	   /**< in the period */
+	rcount n;	   /**< in the period */
 	uint64_t via;	   /**< occurrences decided on the answer */
 	const void *clients[TG_REPORT_SET]; /**< client entries (keys) */
 	int32_t days[TG_REPORT_SET];	    /**< days since the epoch */
 	uint8_t n_clients, n_days;
 	uint8_t more_clients, more_days; /**< a set overflowed */
 	uint8_t seen;			 /**< first_all is set */
-} tg_rname;
+} rname;
 
 /** One protected name. */
-typedef struct tg_rprot {
+typedef struct rprot {
 	char *name; /**< owned */
-	tg_rcount n;
+	rcount n;
 	size_t lookalikes; /**< distinct names, counted at output */
 	int64_t first, last;
-} tg_rprot;
+} rprot;
 
 /** One client address. */
-typedef struct tg_rclient {
+typedef struct rclient {
 	char *addr; /**< owned */
-	tg_rcount n;
+	rcount n;
 	int64_t first, last;
-	const tg_rprot *prot[TG_REPORT_CLIENT_PROT]; /**< protected names */
-	uint64_t prot_n[TG_REPORT_CLIENT_PROT];	     /**< their occurrences */
+	const rprot *prot[TG_REPORT_CLIENT_PROT]; /**< protected names */
+	uint64_t prot_n[TG_REPORT_CLIENT_PROT];	  /**< their occurrences */
 	uint8_t n_prot, more_prot;
-} tg_rclient;
+} rclient;
 
 /** One hour of the time series. */
-typedef struct tg_rhour {
+typedef struct rhour {
 	char *key;    /**< the hour as decimal text; owned */
 	int64_t hour; /**< hours since the epoch */
 	uint64_t block, log;
-} tg_rhour;
+} rhour;
 
 /** A small table of strings seen in the events (classes, actions). */
-typedef struct tg_rkinds {
+typedef struct rkinds {
 	char *name[TG_REPORT_MAX_KINDS];
-	tg_rcount n[TG_REPORT_MAX_KINDS];
+	rcount n[TG_REPORT_MAX_KINDS];
 	size_t count;
 	uint64_t dropped; /**< occurrences of kinds beyond the cap */
-} tg_rkinds;
+} rkinds;
 
 /** One bad input line remembered for the report. */
-typedef struct tg_rbad {
+typedef struct rbad {
 	const char *file; /**< argv string */
 	uint64_t line;
 	char reason[96];
-} tg_rbad;
+} rbad;
 
 /** Everything the report knows. */
-typedef struct tg_report {
+typedef struct report {
 	/* options */
 	int64_t since, until; /**< ms; INT64_MIN / INT64_MAX: open */
 	int since_given;
@@ -165,12 +166,12 @@ typedef struct tg_report {
 	size_t n_files;
 	uint64_t lines, events, not_json, not_event, too_long, outside;
 	uint64_t truncated_min; /**< minimal "truncated" lines (no names) */
-	tg_rbad bad[TG_REPORT_MAX_BAD];
+	rbad bad[TG_REPORT_MAX_BAD];
 	size_t n_bad;
 	/* tables */
 	struct lh_table *names, *prots, *clients, *hours;
-	tg_rkinds classes, actions;
-	tg_rcount total;
+	rkinds classes, actions;
+	rcount total;
 	int64_t first, last; /**< period events, ms; -1: none */
 	uint64_t unattributed_names, unattributed_prots;
 	uint64_t unattributed_clients, unattributed_hours;
@@ -180,12 +181,12 @@ typedef struct tg_report {
 	int progress_shown;
 	char *line; /**< TG_REPORT_MAX_LINE buffer */
 	json_tokener *tok;
-} tg_report;
+} report;
 
-static void tg_r_warn(tg_report *r, const char *fmt, ...)
+static void r_warn(report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static void tg_r_warn(tg_report *r, const char *fmt, ...)
+static void r_warn(report *r, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -226,7 +227,7 @@ void tg_report_usage(FILE *out)
 /* ------------------------------------------------------------ time */
 
 /** Days from the civil date (proleptic Gregorian) to 1970-01-01. */
-static int64_t tg_days_from_civil(int64_t y, unsigned m, unsigned d)
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era;
 	unsigned yoe, doy, doe;
@@ -240,7 +241,7 @@ static int64_t tg_days_from_civil(int64_t y, unsigned m, unsigned d)
 }
 
 /** Parse \p n decimal digits at \p s; -1 if not digits. */
-static int tg_digits(const char *s, int n)
+static int digits(const char *s, int n)
 {
 	int v = 0, i;
 
@@ -257,16 +258,16 @@ static int tg_digits(const char *s, int n)
  * for the T, and, if \p date_ok, a date alone or without seconds) into
  * milliseconds since the epoch.  Returns 0 on success.
  */
-static int tg_parse_time(const char *s, int date_ok, int64_t *out)
+static int parse_time(const char *s, int date_ok, int64_t *out)
 {
 	int y, mo, d, h = 0, mi = 0, se = 0, ms = 0, off = 0;
 	const char *p;
 
 	if (strlen(s) < 10 || s[4] != '-' || s[7] != '-')
 		return -1;
-	y = tg_digits(s, 4);
-	mo = tg_digits(s + 5, 2);
-	d = tg_digits(s + 8, 2);
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
 	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31)
 		return -1;
 	p = s + 10;
@@ -278,15 +279,15 @@ static int tg_parse_time(const char *s, int date_ok, int64_t *out)
 	if (*p != 'T' && *p != 't' && *p != ' ')
 		return -1;
 	p++;
-	h = tg_digits(p, 2);
+	h = digits(p, 2);
 	if (h < 0 || h > 23 || p[2] != ':')
 		return -1;
-	mi = tg_digits(p + 3, 2);
+	mi = digits(p + 3, 2);
 	if (mi < 0 || mi > 59)
 		return -1;
 	p += 5;
 	if (*p == ':') {
-		se = tg_digits(p + 1, 2);
+		se = digits(p + 1, 2);
 		if (se < 0 || se > 60)
 			return -1;
 		p += 3;
@@ -307,11 +308,11 @@ static int tg_parse_time(const char *s, int date_ok, int64_t *out)
 	if (*p == 'Z' || *p == 'z') {
 		p++;
 	} else if (*p == '+' || *p == '-') {
-		int oh = tg_digits(p + 1, 2), om;
+		int oh = digits(p + 1, 2), om;
 
 		if (oh < 0 || p[3] != ':')
 			return -1;
-		om = tg_digits(p + 4, 2);
+		om = digits(p + 4, 2);
 		if (om < 0 || oh > 23 || om > 59)
 			return -1;
 		off = (oh * 60 + om) * (*p == '+' ? 1 : -1);
@@ -322,21 +323,21 @@ static int tg_parse_time(const char *s, int date_ok, int64_t *out)
 	if (*p != '\0')
 		return -1;
 done:
-	*out = ((tg_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
+	*out = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
 		 h * 3600 + mi * 60 + se - (int64_t)off * 60) *
 		1000) +
 	       ms;
 	return 0;
 }
 
-/** --since/--until: a time (see tg_parse_time) or "N[mhdw]" ago. */
-static int tg_parse_when(const char *s, int64_t *out)
+/** --since/--until: a time (see parse_time) or "N[mhdw]" ago. */
+static int parse_when(const char *s, int64_t *out)
 {
 	char *end;
 	long long n;
 	int64_t unit;
 
-	if (tg_parse_time(s, 1, out) == 0)
+	if (parse_time(s, 1, out) == 0)
 		return 0;
 	errno = 0;
 	n = strtoll(s, &end, 10);
@@ -364,7 +365,7 @@ static int tg_parse_when(const char *s, int64_t *out)
 }
 
 /** Format ms since the epoch as "2026-11-28T14:29:40Z" (no ms). */
-static const char *tg_fmt_time(int64_t ms, char buf[32])
+static const char *fmt_time(int64_t ms, char buf[32])
 {
 	time_t t = (time_t)(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
 	struct tm tm;
@@ -385,7 +386,7 @@ static const char *tg_fmt_time(int64_t ms, char buf[32])
  * valid DNS name (empty label, label > 63, name > 255 octets) is escaped
  * byte by byte the same way.  \p buf holds at least 4 * 255 + 8 bytes.
  */
-static const char *tg_present(const char *name, char *buf, size_t len)
+static const char *present(const char *name, char *buf, size_t len)
 {
 	uint8_t wire[LDNS_MAX_DOMAINLEN + 1];
 	size_t w = 0, n = strlen(name), i, start = 0;
@@ -443,7 +444,7 @@ static const char *tg_present(const char *name, char *buf, size_t len)
 
 /** A client address for printing: bytes outside printable ASCII as
  *  "\DDD" (an address never has them; the log might). */
-static const char *tg_present_text(const char *s, char *buf, size_t len)
+static const char *present_text(const char *s, char *buf, size_t len)
 {
 	size_t w = 0;
 
@@ -459,50 +460,50 @@ static const char *tg_present_text(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-#define TG_PRES 1100 /**< buffer for tg_present() */
+#define TG_PRES 1100 /**< buffer for present() */
 
 /* ------------------------------------------------------------ tables */
 
-static void tg_free_hour(struct lh_entry *e)
+static void free_hour(struct lh_entry *e)
 {
-	tg_rhour *h = lh_entry_v(e);
+	rhour *h = lh_entry_v(e);
 
 	free(h->key);
 	free(h);
 }
 
-static void tg_free_name(struct lh_entry *e)
+static void free_name(struct lh_entry *e)
 {
-	tg_rname *n = lh_entry_v(e);
+	rname *n = lh_entry_v(e);
 
 	free(n->protected);
 	free(n->name);
 	free(n);
 }
 
-static void tg_free_prot(struct lh_entry *e)
+static void free_prot(struct lh_entry *e)
 {
-	tg_rprot *p = lh_entry_v(e);
+	rprot *p = lh_entry_v(e);
 
 	free(p->name);
 	free(p);
 }
 
-static void tg_free_client(struct lh_entry *e)
+static void free_client(struct lh_entry *e)
 {
-	tg_rclient *c = lh_entry_v(e);
+	rclient *c = lh_entry_v(e);
 
 	free(c->addr);
 	free(c);
 }
 
-static void tg_free_popular(struct lh_entry *e)
+static void free_popular(struct lh_entry *e)
 {
 	free(lh_entry_k(e));
 }
 
 /** Find or add \p name in \p kinds; -1 when full (counted). */
-static int tg_kind(tg_rkinds *k, const char *name)
+static int kind(rkinds *k, const char *name)
 {
 	size_t i;
 
@@ -517,7 +518,7 @@ static int tg_kind(tg_rkinds *k, const char *name)
 	return (int)k->count++;
 }
 
-static void tg_count_add(tg_rcount *c, int block, uint64_t count)
+static void count_add(rcount *c, int block, uint64_t count)
 {
 	if (block)
 		c->block += count;
@@ -529,8 +530,8 @@ static void tg_count_add(tg_rcount *c, int block, uint64_t count)
 /** Find \p key in \p t, or add a new zeroed entry of \p size bytes whose
  *  first member (a char *) is a copy of the key, if fewer than \p cap are
  *  there.  NULL when full or out of memory. */
-static void *tg_lookup_add(struct lh_table *t, const char *key, size_t size,
-			   int cap)
+static void *lookup_add(struct lh_table *t, const char *key, size_t size,
+			int cap)
 {
 	void *v;
 	char *k;
@@ -550,14 +551,15 @@ static void *tg_lookup_add(struct lh_table *t, const char *key, size_t size,
 	return v;
 }
 
-static void tg_bad(tg_report *r, const char *file, uint64_t line,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void report_bad(report *r, const char *file, uint64_t line,
+		       const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /** Remember and print one bad line (the first TG_REPORT_MAX_BAD). */
-static void tg_bad(tg_report *r, const char *file, uint64_t line,
-		   const char *fmt, ...)
+static void report_bad(report *r, const char *file, uint64_t line,
+		       const char *fmt, ...)
 {
-	tg_rbad *b;
+	rbad *b;
 	va_list ap;
 
 	if (r->n_bad >= TG_REPORT_MAX_BAD)
@@ -568,11 +570,11 @@ static void tg_bad(tg_report *r, const char *file, uint64_t line,
 	va_start(ap, fmt);
 	vsnprintf(b->reason, sizeof(b->reason), fmt, ap);
 	va_end(ap);
-	tg_r_warn(r, "%s:%" PRIu64 ": %s", file, line, b->reason);
+	r_warn(r, "%s:%" PRIu64 ": %s", file, line, b->reason);
 }
 
 /** A string member of \p o, or NULL. */
-static const char *tg_jstr(json_object *o, const char *key)
+static const char *jstr(json_object *o, const char *key)
 {
 	json_object *v;
 
@@ -583,7 +585,7 @@ static const char *tg_jstr(json_object *o, const char *key)
 }
 
 /** An integer member of \p o, or \p dflt if missing; -1 if not an int. */
-static int64_t tg_jint(json_object *o, const char *key, int64_t dflt)
+static int64_t jint(json_object *o, const char *key, int64_t dflt)
 {
 	json_object *v;
 
@@ -595,30 +597,30 @@ static int64_t tg_jint(json_object *o, const char *key, int64_t dflt)
 }
 
 /** Record one event of the period. */
-static void tg_take_event(tg_report *r, json_object *ev, int64_t t, int block,
-			  uint64_t count, const char *lname, const char *prot,
-			  const char *client, int via)
+static void take_event(report *r, json_object *ev, int64_t t, int block,
+		       uint64_t count, const char *lname, const char *prot,
+		       const char *client, int via)
 {
 	int64_t day = (t >= 0 ? t : t - 86399999) / 86400000;
 	int64_t hour = (t >= 0 ? t : t - 3599999) / 3600000;
-	const char *action = tg_jstr(ev, "action");
+	const char *action = jstr(ev, "action");
 	uint64_t classes = 0;
 	json_object *reasons;
-	tg_rname *n;
-	tg_rprot *p = NULL;
-	tg_rclient *c = NULL;
-	tg_rhour *h;
+	rname *n;
+	rprot *p = NULL;
+	rclient *c = NULL;
+	rhour *h;
 	int k;
 	size_t i;
 
-	tg_count_add(&r->total, block, count);
+	count_add(&r->total, block, count);
 	if (r->first < 0 || t < r->first)
 		r->first = t;
 	if (t > r->last)
 		r->last = t;
-	k = tg_kind(&r->actions, action != NULL ? action : "-");
+	k = kind(&r->actions, action != NULL ? action : "-");
 	if (k >= 0)
-		tg_count_add(&r->actions.n[k], block, count);
+		count_add(&r->actions.n[k], block, count);
 	else
 		r->actions.dropped += count;
 	if (json_object_object_get_ex(ev, "reasons", &reasons) &&
@@ -630,12 +632,12 @@ static void tg_take_event(tg_report *r, json_object *ev, int64_t t, int block,
 
 			if (!json_object_is_type(v, json_type_string))
 				continue;
-			k = tg_kind(&r->classes, json_object_get_string(v));
+			k = kind(&r->classes, json_object_get_string(v));
 			if (k < 0) {
 				r->classes.dropped += count;
 				continue;
 			}
-			tg_count_add(&r->classes.n[k], block, count);
+			count_add(&r->classes.n[k], block, count);
 			classes |= (uint64_t)1 << k;
 		}
 	}
@@ -644,8 +646,7 @@ static void tg_take_event(tg_report *r, json_object *ev, int64_t t, int block,
 		char key[24];
 
 		snprintf(key, sizeof(key), "%" PRId64, hour);
-		h = tg_lookup_add(r->hours, key, sizeof(*h),
-				  TG_REPORT_MAX_HOURS);
+		h = lookup_add(r->hours, key, sizeof(*h), TG_REPORT_MAX_HOURS);
 	}
 	if (h != NULL) {
 		h->hour = hour;
@@ -657,27 +658,27 @@ static void tg_take_event(tg_report *r, json_object *ev, int64_t t, int block,
 		r->unattributed_hours += count;
 	}
 	if (prot != NULL) {
-		p = tg_lookup_add(r->prots, prot, sizeof(*p),
-				  TG_REPORT_MAX_PROTECTED);
+		p = lookup_add(r->prots, prot, sizeof(*p),
+			       TG_REPORT_MAX_PROTECTED);
 		if (p != NULL) {
 			if (p->n.lines == 0 || t < p->first)
 				p->first = t;
 			if (t > p->last)
 				p->last = t;
-			tg_count_add(&p->n, block, count);
+			count_add(&p->n, block, count);
 		}
 	}
 	if (p == NULL)
 		r->unattributed_prots += count;
 	if (client != NULL)
-		c = tg_lookup_add(r->clients, client, sizeof(*c),
-				  TG_REPORT_MAX_CLIENTS);
+		c = lookup_add(r->clients, client, sizeof(*c),
+			       TG_REPORT_MAX_CLIENTS);
 	if (c != NULL) {
 		if (c->n.lines == 0 || t < c->first)
 			c->first = t;
 		if (t > c->last)
 			c->last = t;
-		tg_count_add(&c->n, block, count);
+		count_add(&c->n, block, count);
 		if (p != NULL) {
 			for (i = 0; i < c->n_prot && c->prot[i] != p; i++)
 				;
@@ -693,9 +694,9 @@ static void tg_take_event(tg_report *r, json_object *ev, int64_t t, int block,
 	} else {
 		r->unattributed_clients += count;
 	}
-	n = lname != NULL ? tg_lookup_add(r->names, lname, sizeof(*n),
-					  TG_REPORT_MAX_NAMES)
-			  : NULL;
+	n = lname != NULL
+		? lookup_add(r->names, lname, sizeof(*n), TG_REPORT_MAX_NAMES)
+		: NULL;
 	if (n == NULL) {
 		r->unattributed_names += count;
 		return;
@@ -708,13 +709,13 @@ static void tg_take_event(tg_report *r, json_object *ev, int64_t t, int block,
 		n->first = t;
 	if (t > n->last)
 		n->last = t;
-	tg_count_add(&n->n, block, count);
+	count_add(&n->n, block, count);
 	if (via)
 		n->via += count;
 	n->seen = 1;
 	n->classes |= classes;
 	{
-		int64_t sc = tg_jint(ev, "score", 0);
+		int64_t sc = jint(ev, "score", 0);
 
 		if (sc > n->score && sc <= 100)
 			n->score = (int)sc;
@@ -740,14 +741,14 @@ static void tg_take_event(tg_report *r, json_object *ev, int64_t t, int block,
 }
 
 /** An event outside the period: only "first seen" of its name. */
-static void tg_take_outside(tg_report *r, int64_t t, const char *lname)
+static void take_outside(report *r, int64_t t, const char *lname)
 {
-	tg_rname *n;
+	rname *n;
 
 	r->outside++;
 	if (lname == NULL)
 		return;
-	n = tg_lookup_add(r->names, lname, sizeof(*n), TG_REPORT_MAX_NAMES);
+	n = lookup_add(r->names, lname, sizeof(*n), TG_REPORT_MAX_NAMES);
 	if (n == NULL)
 		return;
 	if (!n->seen || t < n->first_all)
@@ -756,8 +757,8 @@ static void tg_take_outside(tg_report *r, int64_t t, const char *lname)
 }
 
 /** Parse and record one input line (without its newline). */
-static void tg_take_line(tg_report *r, const char *file, uint64_t lineno,
-			 char *s, size_t len)
+static void take_line(report *r, const char *file, uint64_t lineno, char *s,
+		      size_t len)
 {
 	json_object *ev;
 	enum json_tokener_error jerr;
@@ -779,37 +780,38 @@ static void tg_take_line(tg_report *r, const char *file, uint64_t lineno,
 	used = json_tokener_get_parse_end(r->tok);
 	if (ev == NULL || jerr != json_tokener_success || used < len) {
 		r->not_json++;
-		tg_bad(r, file, lineno, "not JSON (%s)",
-		       ev == NULL || jerr != json_tokener_success
-			   ? json_tokener_error_desc(
-				 jerr == json_tokener_continue
-				     ? json_tokener_error_parse_eof
-				     : jerr)
-			   : "text after the object");
+		report_bad(r, file, lineno, "not JSON (%s)",
+			   ev == NULL || jerr != json_tokener_success
+			       ? json_tokener_error_desc(
+				     jerr == json_tokener_continue
+					 ? json_tokener_error_parse_eof
+					 : jerr)
+			       : "text after the object");
 		json_object_put(ev);
 		return;
 	}
 	if (!json_object_is_type(ev, json_type_object)) {
 		r->not_event++;
-		tg_bad(r, file, lineno, "not an event (not a JSON object)");
+		report_bad(r, file, lineno, "not an event (not a JSON object)");
 		goto out;
 	}
-	schema = tg_jint(ev, "schema", -1);
+	schema = jint(ev, "schema", -1);
 	if (schema != 1) {
 		r->not_event++;
-		tg_bad(r, file, lineno, "not an event of schema version 1");
+		report_bad(r, file, lineno, "not an event of schema version 1");
 		goto out;
 	}
-	count = tg_jint(ev, "count", 1);
+	count = jint(ev, "count", 1);
 	if (count < 1 || count > TG_REPORT_MAX_COUNT) {
 		r->not_event++;
-		tg_bad(r, file, lineno, "\"count\" is not an integer 1..%lld",
-		       (long long)TG_REPORT_MAX_COUNT);
+		report_bad(r, file, lineno,
+			   "\"count\" is not an integer 1..%lld",
+			   (long long)TG_REPORT_MAX_COUNT);
 		goto out;
 	}
-	qname = tg_jstr(ev, "qname");
-	decision = tg_jstr(ev, "decision");
-	tstr = tg_jstr(ev, "time");
+	qname = jstr(ev, "qname");
+	decision = jstr(ev, "decision");
+	tstr = jstr(ev, "time");
 	if (qname == NULL && decision == NULL && tstr == NULL) {
 		/* the module's last-resort line: {"schema":1,"truncated":true,
 		 * "count":N}; it names nothing */
@@ -817,36 +819,35 @@ static void tg_take_line(tg_report *r, const char *file, uint64_t lineno,
 		r->truncated_min += (uint64_t)count;
 		goto out;
 	}
-	if (tstr == NULL || tg_parse_time(tstr, 0, &t) != 0) {
+	if (tstr == NULL || parse_time(tstr, 0, &t) != 0) {
 		r->not_event++;
-		tg_bad(r, file, lineno, "no valid \"time\"");
+		report_bad(r, file, lineno, "no valid \"time\"");
 		goto out;
 	}
 	if (decision == NULL ||
 	    (strcmp(decision, "block") != 0 && strcmp(decision, "log") != 0)) {
 		r->not_event++;
-		tg_bad(r, file, lineno, "\"decision\" is not block or log");
+		report_bad(r, file, lineno, "\"decision\" is not block or log");
 		goto out;
 	}
 	block = decision[0] == 'b';
-	via = tg_jstr(ev, "via");
+	via = jstr(ev, "via");
 	lname = via != NULL && via[0] != '\0' ? via : qname;
 	r->events++;
 	if (t < r->since || t >= r->until) {
-		tg_take_outside(r, t, lname);
+		take_outside(r, t, lname);
 		goto out;
 	}
-	tg_take_event(r, ev, t, block, (uint64_t)count, lname,
-		      tg_jstr(ev, "protected"), tg_jstr(ev, "client"),
-		      lname == via);
+	take_event(r, ev, t, block, (uint64_t)count, lname,
+		   jstr(ev, "protected"), jstr(ev, "client"), lname == via);
 out:
 	json_object_put(ev);
 }
 
 /* ------------------------------------------------------------ reading */
 
-static void tg_progress(tg_report *r, const char *file, gzFile gz, off_t size,
-			int force)
+static void progress(report *r, const char *file, gzFile gz, off_t size,
+		     int force)
 {
 	struct timespec now;
 	long long done;
@@ -878,7 +879,7 @@ static void tg_progress(tg_report *r, const char *file, gzFile gz, off_t size,
 }
 
 /** Read one event log; TG_R_ERROR if it cannot be opened. */
-static int tg_read_file(tg_report *r, const char *file)
+static int read_file(report *r, const char *file)
 {
 	struct stat st;
 	off_t size = 0;
@@ -893,20 +894,20 @@ static int tg_read_file(tg_report *r, const char *file)
 		if (fd >= 0 && fstat(fd, &st) == 0) {
 			if (S_ISDIR(st.st_mode)) {
 				close(fd);
-				tg_r_warn(r, "%s: is a directory", file);
+				r_warn(r, "%s: is a directory", file);
 				return TG_R_ERROR;
 			}
 			size = S_ISREG(st.st_mode) ? st.st_size : 0;
 		}
 	}
 	if (fd < 0) {
-		tg_r_warn(r, "%s: cannot open: %s", file, strerror(errno));
+		r_warn(r, "%s: cannot open: %s", file, strerror(errno));
 		return TG_R_ERROR;
 	}
 	gz = gzdopen(fd, "rb");
 	if (gz == NULL) {
 		close(fd);
-		tg_r_warn(r, "%s: cannot read: out of memory", file);
+		r_warn(r, "%s: cannot read: out of memory", file);
 		return TG_R_ERROR;
 	}
 	gzbuffer(gz, 256u * 1024u);
@@ -924,54 +925,55 @@ static int tg_read_file(tg_report *r, const char *file)
 				continue;
 			}
 			r->lines++;
-			tg_take_line(r, file, lineno, r->line, len - 1);
+			take_line(r, file, lineno, r->line, len - 1);
 		} else if (len + 1 >= TG_REPORT_MAX_LINE) {
 			if (!skipping) {
 				r->lines++;
 				r->too_long++;
-				tg_bad(r, file, lineno,
-				       "line longer than %u bytes",
-				       TG_REPORT_MAX_LINE - 1);
+				report_bad(r, file, lineno,
+					   "line longer than %u bytes",
+					   TG_REPORT_MAX_LINE - 1);
 			}
 			skipping = 1;
 		} else if (!skipping) {
 			/* the last line, without a newline */
 			r->lines++;
-			tg_take_line(r, file, lineno, r->line, len);
+			take_line(r, file, lineno, r->line, len);
 		}
 		if ((lineno & 4095) == 0)
-			tg_progress(r, file, gz, size, 0);
+			progress(r, file, gz, size, 0);
 	}
 	gzerror(gz, &errnum);
 	if (errnum != Z_OK && errnum != Z_BUF_ERROR) {
 		const char *msg = gzerror(gz, &errnum);
 
 		r->not_json++;
-		tg_bad(r, file, lineno + 1, "read error: %s",
-		       errnum == Z_ERRNO ? strerror(errno) : msg);
+		report_bad(r, file, lineno + 1, "read error: %s",
+			   errnum == Z_ERRNO ? strerror(errno) : msg);
 	} else if (errnum == Z_BUF_ERROR) {
 		r->not_json++;
-		tg_bad(r, file, lineno + 1,
-		       "compressed data ends early (a truncated gzip file)");
+		report_bad(
+		    r, file, lineno + 1,
+		    "compressed data ends early (a truncated gzip file)");
 	}
-	tg_progress(r, file, gz, size, 1);
+	progress(r, file, gz, size, 1);
 	gzclose(gz);
 	return TG_R_OK;
 }
 
 /** --popular FILE: "rank,domain" (Tranco) or one domain per line. */
-static int tg_read_popular(tg_report *r)
+static int read_popular(report *r)
 {
 	gzFile gz = gzopen(r->popular_file, "rb");
 	char line[1024];
 	uint64_t lineno = 0;
 
 	if (gz == NULL) {
-		tg_r_warn(r, "%s: cannot open: %s", r->popular_file,
-			  strerror(errno));
+		r_warn(r, "%s: cannot open: %s", r->popular_file,
+		       strerror(errno));
 		return TG_R_ERROR;
 	}
-	r->popular = lh_kchar_table_new(1024, tg_free_popular);
+	r->popular = lh_kchar_table_new(1024, free_popular);
 	if (r->popular == NULL) {
 		gzclose(gz);
 		return TG_R_ERROR;
@@ -997,18 +999,17 @@ static int tg_read_popular(tg_report *r)
 		if (lh_table_lookup_ex(r->popular, s, NULL))
 			continue;
 		if (r->n_popular >= TG_REPORT_MAX_POPULAR) {
-			tg_r_warn(r,
-				  "%s:%" PRIu64 ": more than %d names; the "
-				  "rest is not read",
-				  r->popular_file, lineno,
-				  TG_REPORT_MAX_POPULAR);
+			r_warn(r,
+			       "%s:%" PRIu64 ": more than %d names; the "
+			       "rest is not read",
+			       r->popular_file, lineno, TG_REPORT_MAX_POPULAR);
 			break;
 		}
 		e = strdup(s);
 		if (e == NULL || lh_table_insert(r->popular, e, e) != 0) {
 			free(e);
 			gzclose(gz);
-			tg_r_warn(r, "%s: out of memory", r->popular_file);
+			r_warn(r, "%s: out of memory", r->popular_file);
 			return TG_R_ERROR;
 		}
 		r->n_popular++;
@@ -1020,25 +1021,25 @@ static int tg_read_popular(tg_report *r)
 /* ------------------------------------------------------------ results */
 
 /** A false-positive candidate. */
-typedef struct tg_rfp {
-	const tg_rname *n;
+typedef struct rfp {
+	const rname *n;
 	const char *allow; /**< the allowlist line (a name) */
 	int popular;	   /**< rule: under a popular domain */
 	int widely;	   /**< rule: many clients on several days */
-} tg_rfp;
+} rfp;
 
 /** Everything sorted for output. */
-typedef struct tg_rout {
-	tg_rname **names;
+typedef struct rout {
+	rname **names;
 	size_t n_names;
-	tg_rprot **prots;
+	rprot **prots;
 	size_t n_prots;
-	tg_rclient **clients;
+	rclient **clients;
 	size_t n_clients;
-	tg_rname **fresh; /**< names first seen since fresh_since */
+	rname **fresh; /**< names first seen since fresh_since */
 	size_t n_fresh;
 	int64_t fresh_since;
-	tg_rfp *fps;
+	rfp *fps;
 	size_t n_fps;
 	size_t kind_order[TG_REPORT_MAX_KINDS]; /**< classes by count */
 	/* time series */
@@ -1047,71 +1048,71 @@ typedef struct tg_rout {
 	int64_t series_start; /**< ms of the first bucket */
 	size_t n_points;
 	uint64_t *series_block, *series_log;
-} tg_rout;
+} rout;
 
-static uint64_t tg_occ(const tg_rcount *c)
+static uint64_t occ(const rcount *c)
 {
 	return c->block + c->log;
 }
 
-static int tg_cmp_count(const tg_rcount *a, const tg_rcount *b, const char *ka,
-			const char *kb)
+static int cmp_count(const rcount *a, const rcount *b, const char *ka,
+		     const char *kb)
 {
-	if (tg_occ(a) != tg_occ(b))
-		return tg_occ(a) > tg_occ(b) ? -1 : 1;
+	if (occ(a) != occ(b))
+		return occ(a) > occ(b) ? -1 : 1;
 	return strcmp(ka, kb);
 }
 
-static int tg_cmp_name(const void *a, const void *b)
+static int cmp_name(const void *a, const void *b)
 {
-	const tg_rname *x = *(tg_rname *const *)a, *y = *(tg_rname *const *)b;
+	const rname *x = *(rname *const *)a, *y = *(rname *const *)b;
 
-	return tg_cmp_count(&x->n, &y->n, x->name, y->name);
+	return cmp_count(&x->n, &y->n, x->name, y->name);
 }
 
-static int tg_cmp_fresh(const void *a, const void *b)
+static int cmp_fresh(const void *a, const void *b)
 {
-	const tg_rname *x = *(tg_rname *const *)a, *y = *(tg_rname *const *)b;
+	const rname *x = *(rname *const *)a, *y = *(rname *const *)b;
 
 	if (x->first_all != y->first_all)
 		return x->first_all > y->first_all ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
 
-static int tg_cmp_prot(const void *a, const void *b)
+static int cmp_prot(const void *a, const void *b)
 {
-	const tg_rprot *x = *(tg_rprot *const *)a, *y = *(tg_rprot *const *)b;
+	const rprot *x = *(rprot *const *)a, *y = *(rprot *const *)b;
 
-	return tg_cmp_count(&x->n, &y->n, x->name, y->name);
+	return cmp_count(&x->n, &y->n, x->name, y->name);
 }
 
-static int tg_cmp_client(const void *a, const void *b)
+static int cmp_client(const void *a, const void *b)
 {
-	const tg_rclient *x = *(tg_rclient *const *)a;
-	const tg_rclient *y = *(tg_rclient *const *)b;
+	const rclient *x = *(rclient *const *)a;
+	const rclient *y = *(rclient *const *)b;
 
-	return tg_cmp_count(&x->n, &y->n, x->addr, y->addr);
+	return cmp_count(&x->n, &y->n, x->addr, y->addr);
 }
 
-static int tg_cmp_fp(const void *a, const void *b)
+static int cmp_fp(const void *a, const void *b)
 {
-	const tg_rname *x = ((const tg_rfp *)a)->n, *y = ((const tg_rfp *)b)->n;
+	const rname *x = ((const rfp *)a)->n, *y = ((const rfp *)b)->n;
 
-	return tg_cmp_count(&x->n, &y->n, x->name, y->name);
+	return cmp_count(&x->n, &y->n, x->name, y->name);
 }
 
-static const tg_rkinds *tg_sort_kinds;
+static const rkinds *sort_kinds;
 
-static int tg_cmp_kind(const void *a, const void *b)
+static int cmp_kind(const void *a, const void *b)
 {
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
-	return tg_cmp_count(&tg_sort_kinds->n[x], &tg_sort_kinds->n[y],
-			    tg_sort_kinds->name[x], tg_sort_kinds->name[y]);
+	return cmp_count(&sort_kinds->n[x], &sort_kinds->n[y],
+			 sort_kinds->name[x], sort_kinds->name[y]);
 }
 
 /** The popular domain \p name is at or under (not a TLD alone). */
-static const char *tg_popular_parent(const tg_report *r, const char *name)
+static const char *popular_parent(const report *r, const char *name)
 {
 	const char *s = name;
 	void *v;
@@ -1127,7 +1128,7 @@ static const char *tg_popular_parent(const tg_report *r, const char *name)
 	return NULL;
 }
 
-static void tg_out_free(tg_rout *o)
+static void out_free(rout *o)
 {
 	free(o->names);
 	free(o->prots);
@@ -1139,7 +1140,7 @@ static void tg_out_free(tg_rout *o)
 }
 
 /** Sort the tables and compute the derived figures. */
-static int tg_finish(tg_report *r, tg_rout *o)
+static int finish(report *r, rout *o)
 {
 	struct lh_entry *e;
 	size_t i;
@@ -1172,14 +1173,14 @@ static int tg_finish(tg_report *r, tg_rout *o)
 	lh_foreach(r->prots, e) o->prots[o->n_prots++] = lh_entry_v(e);
 	lh_foreach(r->clients, e)
 	{
-		tg_rclient *c = lh_entry_v(e);
+		rclient *c = lh_entry_v(e);
 		size_t j, k;
 
 		/* its protected names, the most imitated first */
 		for (j = 1; j < c->n_prot; j++)
 			for (k = j; k > 0 && c->prot_n[k] > c->prot_n[k - 1];
 			     k--) {
-				const tg_rprot *tp = c->prot[k];
+				const rprot *tp = c->prot[k];
 				uint64_t tn = c->prot_n[k];
 
 				c->prot[k] = c->prot[k - 1];
@@ -1191,7 +1192,7 @@ static int tg_finish(tg_report *r, tg_rout *o)
 	}
 	lh_foreach(r->names, e)
 	{
-		tg_rname *n = lh_entry_v(e);
+		rname *n = lh_entry_v(e);
 		void *pv;
 		const char *pop;
 
@@ -1202,14 +1203,14 @@ static int tg_finish(tg_report *r, tg_rout *o)
 			o->fresh[o->n_fresh++] = n;
 		if (n->protected != NULL &&
 		    lh_table_lookup_ex(r->prots, n->protected, &pv))
-			((tg_rprot *)pv)->lookalikes++;
+			((rprot *)pv)->lookalikes++;
 		if (n->n.block == 0)
 			continue;
-		pop = tg_popular_parent(r, n->name);
+		pop = popular_parent(r, n->name);
 		if (pop != NULL ||
 		    ((n->n_clients >= r->fp_clients || n->more_clients) &&
 		     (n->n_days >= r->fp_days || n->more_days))) {
-			tg_rfp *f = &o->fps[o->n_fps++];
+			rfp *f = &o->fps[o->n_fps++];
 
 			f->n = n;
 			f->popular = pop != NULL;
@@ -1218,16 +1219,16 @@ static int tg_finish(tg_report *r, tg_rout *o)
 			f->allow = pop != NULL ? pop : n->name;
 		}
 	}
-	qsort(o->names, o->n_names, sizeof(*o->names), tg_cmp_name);
-	qsort(o->fresh, o->n_fresh, sizeof(*o->fresh), tg_cmp_fresh);
-	qsort(o->prots, o->n_prots, sizeof(*o->prots), tg_cmp_prot);
-	qsort(o->clients, o->n_clients, sizeof(*o->clients), tg_cmp_client);
+	qsort(o->names, o->n_names, sizeof(*o->names), cmp_name);
+	qsort(o->fresh, o->n_fresh, sizeof(*o->fresh), cmp_fresh);
+	qsort(o->prots, o->n_prots, sizeof(*o->prots), cmp_prot);
+	qsort(o->clients, o->n_clients, sizeof(*o->clients), cmp_client);
 	for (i = 0; i < r->classes.count; i++)
 		o->kind_order[i] = i;
-	tg_sort_kinds = &r->classes;
-	qsort(o->kind_order, r->classes.count, sizeof(size_t), tg_cmp_kind);
+	sort_kinds = &r->classes;
+	qsort(o->kind_order, r->classes.count, sizeof(size_t), cmp_kind);
 	/* false-positive candidates in the lookalike order (occurrences) */
-	qsort(o->fps, o->n_fps, sizeof(*o->fps), tg_cmp_fp);
+	qsort(o->fps, o->n_fps, sizeof(*o->fps), cmp_fp);
 	/* the time series: the smallest bucket that fits the span */
 	if (r->first < 0)
 		return TG_R_OK;
@@ -1257,7 +1258,7 @@ static int tg_finish(tg_report *r, tg_rout *o)
 		return TG_R_ERROR;
 	lh_foreach(r->hours, e)
 	{
-		const tg_rhour *h = lh_entry_v(e);
+		const rhour *h = lh_entry_v(e);
 		int64_t ms = h->hour * 3600000;
 		int64_t b;
 
@@ -1272,14 +1273,14 @@ static int tg_finish(tg_report *r, tg_rout *o)
 	return TG_R_OK;
 }
 
-static size_t tg_rows(const tg_report *r, size_t n)
+static size_t rows(const report *r, size_t n)
 {
 	return r->top == 0 || n < r->top ? n : r->top;
 }
 
 /** Classes of a name, comma-separated. */
-static const char *tg_classes(const tg_report *r, uint64_t mask, char *buf,
-			      size_t len)
+static const char *report_classes(const report *r, uint64_t mask, char *buf,
+				  size_t len)
 {
 	size_t i, w = 0;
 
@@ -1294,8 +1295,7 @@ static const char *tg_classes(const tg_report *r, uint64_t mask, char *buf,
 }
 
 /** Why a false-positive candidate is one, in words. */
-static const char *tg_fp_rule(const tg_report *r, const tg_rfp *f, char *buf,
-			      size_t len)
+static const char *fp_rule(const report *r, const rfp *f, char *buf, size_t len)
 {
 	char pres[TG_PRES];
 	int w = 0;
@@ -1308,35 +1308,35 @@ static const char *tg_fp_rule(const tg_report *r, const tg_rfp *f, char *buf,
 	if (f->popular)
 		snprintf(buf + w, len - (size_t)w,
 			 "%sunder %s, a popular domain", w ? "; " : "",
-			 tg_present(f->allow, pres, sizeof(pres)));
+			 present(f->allow, pres, sizeof(pres)));
 	return buf;
 }
 
 /* ------------------------------------------------------------ text */
 
-static void tg_text_count_row(FILE *out, const char *label, const tg_rcount *c)
+static void text_count_row(FILE *out, const char *label, const rcount *c)
 {
 	fprintf(out, "  %-16s %12" PRIu64 " %12" PRIu64 " %12" PRIu64 "\n",
 		label, c->block, c->log, c->lines);
 }
 
-static void tg_write_text(const tg_report *r, const tg_rout *o, FILE *out)
+static void write_text(const report *r, const rout *o, FILE *out)
 {
 	char a[32], b[32], pres[TG_PRES], pres2[TG_PRES], cls[512], rule[512];
 	size_t i, j, n;
 
 	fprintf(out, "typoguard report\n");
 	if (r->first >= 0)
-		fprintf(out, "events from %s to %s", tg_fmt_time(r->first, a),
-			tg_fmt_time(r->last, b));
+		fprintf(out, "events from %s to %s", fmt_time(r->first, a),
+			fmt_time(r->last, b));
 	else
 		fprintf(out, "no events");
 	if (r->since != INT64_MIN || r->until != INT64_MAX) {
 		fprintf(out, " (period:");
 		if (r->since != INT64_MIN)
-			fprintf(out, " since %s", tg_fmt_time(r->since, a));
+			fprintf(out, " since %s", fmt_time(r->since, a));
 		if (r->until != INT64_MAX)
-			fprintf(out, " until %s", tg_fmt_time(r->until, a));
+			fprintf(out, " until %s", fmt_time(r->until, a));
 		fprintf(out, ")");
 	}
 	fprintf(out,
@@ -1348,10 +1348,10 @@ static void tg_write_text(const tg_report *r, const tg_rout *o, FILE *out)
 
 	fprintf(out, "\nTotals (occurrences: the events' counts summed)\n");
 	fprintf(out, "  %-16s %12s %12s %12s\n", "", "block", "log", "lines");
-	tg_text_count_row(out, "all", &r->total);
+	text_count_row(out, "all", &r->total);
 	for (i = 0; i < r->actions.count; i++) {
 		snprintf(cls, sizeof(cls), "action %s", r->actions.name[i]);
-		tg_text_count_row(out, cls, &r->actions.n[i]);
+		text_count_row(out, cls, &r->actions.n[i]);
 	}
 	fprintf(out,
 		"  distinct: %zu lookalike names, %zu protected names, %zu "
@@ -1368,19 +1368,19 @@ static void tg_write_text(const tg_report *r, const tg_rout *o, FILE *out)
 		"%-20s %9s %9s %9s %7s\n",
 		"NAME", "PROTECTED", "CLASS", "SCORE", "FIRST", "LAST", "COUNT",
 		"BLOCK", "LOG", "CLIENTS");
-	for (i = 0, n = tg_rows(r, o->n_names); i < n; i++) {
-		const tg_rname *x = o->names[i];
+	for (i = 0, n = rows(r, o->n_names); i < n; i++) {
+		const rname *x = o->names[i];
 
 		fprintf(out,
 			"  %-28s %-20s %-18s %5d %-20s %-20s %9" PRIu64
 			" %9" PRIu64 " %9" PRIu64 " %6s%u\n",
-			tg_present(x->name, pres, sizeof(pres)),
+			present(x->name, pres, sizeof(pres)),
 			x->protected
-			    ? tg_present(x->protected, pres2, sizeof(pres2))
+			    ? present(x->protected, pres2, sizeof(pres2))
 			    : "-",
-			tg_classes(r, x->classes, cls, sizeof(cls)), x->score,
-			tg_fmt_time(x->first, a), tg_fmt_time(x->last, b),
-			tg_occ(&x->n), x->n.block, x->n.log,
+			report_classes(r, x->classes, cls, sizeof(cls)),
+			x->score, fmt_time(x->first, a), fmt_time(x->last, b),
+			occ(&x->n), x->n.block, x->n.log,
 			x->more_clients ? ">" : "", x->n_clients);
 	}
 	if (n < o->n_names)
@@ -1391,34 +1391,33 @@ static void tg_write_text(const tg_report *r, const tg_rout *o, FILE *out)
 		"%-20s %-20s\n",
 		"PROTECTED", "COUNT", "BLOCK", "LOG", "LOOKALIKES", "FIRST",
 		"LAST");
-	for (i = 0, n = tg_rows(r, o->n_prots); i < n; i++) {
-		const tg_rprot *p = o->prots[i];
+	for (i = 0, n = rows(r, o->n_prots); i < n; i++) {
+		const rprot *p = o->prots[i];
 
 		fprintf(out,
 			"  %-28s %9" PRIu64 " %9" PRIu64 " %9" PRIu64
 			" %10zu %-20s %-20s\n",
-			tg_present(p->name, pres, sizeof(pres)), tg_occ(&p->n),
+			present(p->name, pres, sizeof(pres)), occ(&p->n),
 			p->n.block, p->n.log, p->lookalikes,
-			tg_fmt_time(p->first, a), tg_fmt_time(p->last, b));
+			fmt_time(p->first, a), fmt_time(p->last, b));
 	}
 
 	fprintf(out, "\nPer client\n  %-40s %9s %9s %9s %-20s %-20s %s\n",
 		"CLIENT", "COUNT", "BLOCK", "LOG", "FIRST", "LAST",
 		"PROTECTED NAMES IMITATED");
-	for (i = 0, n = tg_rows(r, o->n_clients); i < n; i++) {
-		const tg_rclient *c = o->clients[i];
+	for (i = 0, n = rows(r, o->n_clients); i < n; i++) {
+		const rclient *c = o->clients[i];
 
 		fprintf(out,
 			"  %-40s %9" PRIu64 " %9" PRIu64 " %9" PRIu64
 			" %-20s %-20s ",
-			tg_present_text(c->addr, pres, sizeof(pres)),
-			tg_occ(&c->n), c->n.block, c->n.log,
-			tg_fmt_time(c->first, a), tg_fmt_time(c->last, b));
+			present_text(c->addr, pres, sizeof(pres)), occ(&c->n),
+			c->n.block, c->n.log, fmt_time(c->first, a),
+			fmt_time(c->last, b));
 		for (j = 0; j < c->n_prot; j++)
-			fprintf(
-			    out, "%s%s (%" PRIu64 ")", j ? ", " : "",
-			    tg_present(c->prot[j]->name, pres, sizeof(pres)),
-			    c->prot_n[j]);
+			fprintf(out, "%s%s (%" PRIu64 ")", j ? ", " : "",
+				present(c->prot[j]->name, pres, sizeof(pres)),
+				c->prot_n[j]);
 		fprintf(out, "%s\n", c->more_prot ? ", ..." : "");
 	}
 
@@ -1427,22 +1426,21 @@ static void tg_write_text(const tg_report *r, const tg_rout *o, FILE *out)
 		"  %-16s %12s %12s %12s\n",
 		"CLASS", "block", "log", "lines");
 	for (i = 0; i < r->classes.count; i++)
-		tg_text_count_row(out, r->classes.name[o->kind_order[i]],
-				  &r->classes.n[o->kind_order[i]]);
+		text_count_row(out, r->classes.name[o->kind_order[i]],
+			       &r->classes.n[o->kind_order[i]]);
 
 	fprintf(out, "\nNew names (first seen at or after %s%s)\n",
-		tg_fmt_time(o->fresh_since, a),
+		fmt_time(o->fresh_since, a),
 		r->since_given ? ", the start of the period"
 			       : ": the last 7 days of the input");
-	for (i = 0, n = tg_rows(r, o->n_fresh); i < n; i++)
+	for (i = 0, n = rows(r, o->n_fresh); i < n; i++)
 		fprintf(out, "  %-28s %-20s %s %9" PRIu64 "\n",
-			tg_present(o->fresh[i]->name, pres, sizeof(pres)),
-			o->fresh[i]->protected
-			    ? tg_present(o->fresh[i]->protected, pres2,
-					 sizeof(pres2))
-			    : "-",
-			tg_fmt_time(o->fresh[i]->first_all, a),
-			tg_occ(&o->fresh[i]->n));
+			present(o->fresh[i]->name, pres, sizeof(pres)),
+			o->fresh[i]->protected ? present(o->fresh[i]->protected,
+							 pres2, sizeof(pres2))
+					       : "-",
+			fmt_time(o->fresh[i]->first_all, a),
+			occ(&o->fresh[i]->n));
 	if (o->n_fresh == 0)
 		fprintf(out, "  none\n");
 
@@ -1451,7 +1449,7 @@ static void tg_write_text(const tg_report *r, const tg_rout *o, FILE *out)
 	for (i = 0; i < o->n_points; i++)
 		fprintf(
 		    out, "  %s %9" PRIu64 " %9" PRIu64 "\n",
-		    tg_fmt_time(o->series_start + (int64_t)i * o->bucket_ms, a),
+		    fmt_time(o->series_start + (int64_t)i * o->bucket_ms, a),
 		    o->series_block[i], o->series_log[i]);
 
 	fprintf(out,
@@ -1459,13 +1457,13 @@ static void tg_write_text(const tg_report *r, const tg_rout *o, FILE *out)
 		"clients on >= %u day(s)%s)\n",
 		r->fp_clients, r->fp_days,
 		r->popular != NULL ? ", or under a --popular domain" : "");
-	for (i = 0, n = tg_rows(r, o->n_fps); i < n; i++) {
-		const tg_rfp *f = &o->fps[i];
+	for (i = 0, n = rows(r, o->n_fps); i < n; i++) {
+		const rfp *f = &o->fps[i];
 
 		fprintf(out, "  %-28s %s\n    allowlist line: %s\n",
-			tg_present(f->n->name, pres, sizeof(pres)),
-			tg_fp_rule(r, f, rule, sizeof(rule)),
-			tg_present(f->allow, pres2, sizeof(pres2)));
+			present(f->n->name, pres, sizeof(pres)),
+			fp_rule(r, f, rule, sizeof(rule)),
+			present(f->allow, pres2, sizeof(pres2)));
 	}
 	if (o->n_fps == 0)
 		fprintf(out, "  none\n");
@@ -1476,7 +1474,7 @@ static void tg_write_text(const tg_report *r, const tg_rout *o, FILE *out)
 		for (i = 0; i < r->n_bad; i++)
 			fprintf(
 			    out, "  %s:%" PRIu64 ": %s\n",
-			    tg_present_text(r->bad[i].file, pres, sizeof(pres)),
+			    present_text(r->bad[i].file, pres, sizeof(pres)),
 			    r->bad[i].line, r->bad[i].reason);
 	}
 	if (r->unattributed_names + r->unattributed_clients +
@@ -1496,31 +1494,31 @@ static void tg_write_text(const tg_report *r, const tg_rout *o, FILE *out)
 
 /* ------------------------------------------------------------ JSON */
 
-static json_object *tg_jname(const char *name)
+static json_object *jname(const char *name)
 {
 	char pres[TG_PRES];
 
 	if (name == NULL)
 		return NULL;
-	return json_object_new_string(tg_present(name, pres, sizeof(pres)));
+	return json_object_new_string(present(name, pres, sizeof(pres)));
 }
 
-static json_object *tg_jtime(int64_t ms)
+static json_object *jtime(int64_t ms)
 {
 	char buf[32];
 
-	return json_object_new_string(tg_fmt_time(ms, buf));
+	return json_object_new_string(fmt_time(ms, buf));
 }
 
-static void tg_jcounts(json_object *o, const tg_rcount *c)
+static void jcounts(json_object *o, const rcount *c)
 {
-	json_object_object_add(o, "count", json_object_new_uint64(tg_occ(c)));
+	json_object_object_add(o, "count", json_object_new_uint64(occ(c)));
 	json_object_object_add(o, "block", json_object_new_uint64(c->block));
 	json_object_object_add(o, "log", json_object_new_uint64(c->log));
 	json_object_object_add(o, "lines", json_object_new_uint64(c->lines));
 }
 
-static json_object *tg_jkinds(const tg_rkinds *k, const size_t *order)
+static json_object *jkinds(const rkinds *k, const size_t *order)
 {
 	json_object *a = json_object_new_array();
 	size_t i;
@@ -1531,13 +1529,13 @@ static json_object *tg_jkinds(const tg_rkinds *k, const size_t *order)
 
 		json_object_object_add(o, "name",
 				       json_object_new_string(k->name[x]));
-		tg_jcounts(o, &k->n[x]);
+		jcounts(o, &k->n[x]);
 		json_object_array_add(a, o);
 	}
 	return a;
 }
 
-static json_object *tg_jclasses(const tg_report *r, uint64_t mask)
+static json_object *jclasses(const report *r, uint64_t mask)
 {
 	json_object *a = json_object_new_array();
 	size_t i;
@@ -1549,18 +1547,18 @@ static json_object *tg_jclasses(const tg_report *r, uint64_t mask)
 	return a;
 }
 
-static json_object *tg_jlookalike(const tg_report *r, const tg_rname *x)
+static json_object *jlookalike(const report *r, const rname *x)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "name", tg_jname(x->name));
-	json_object_object_add(o, "protected", tg_jname(x->protected));
-	json_object_object_add(o, "classes", tg_jclasses(r, x->classes));
+	json_object_object_add(o, "name", jname(x->name));
+	json_object_object_add(o, "protected", jname(x->protected));
+	json_object_object_add(o, "classes", jclasses(r, x->classes));
 	json_object_object_add(o, "score", json_object_new_int(x->score));
-	json_object_object_add(o, "first", tg_jtime(x->first));
-	json_object_object_add(o, "last", tg_jtime(x->last));
-	json_object_object_add(o, "first_in_input", tg_jtime(x->first_all));
-	tg_jcounts(o, &x->n);
+	json_object_object_add(o, "first", jtime(x->first));
+	json_object_object_add(o, "last", jtime(x->last));
+	json_object_object_add(o, "first_in_input", jtime(x->first_all));
+	jcounts(o, &x->n);
 	json_object_object_add(o, "via", json_object_new_uint64(x->via));
 	json_object_object_add(o, "clients", json_object_new_int(x->n_clients));
 	json_object_object_add(o, "clients_more",
@@ -1571,7 +1569,7 @@ static json_object *tg_jlookalike(const tg_report *r, const tg_rname *x)
 	return o;
 }
 
-static json_object *tg_json(const tg_report *r, const tg_rout *o)
+static json_object *report_json(const report *r, const rout *o)
 {
 	json_object *root = json_object_new_object(), *x, *a;
 	char rule[512];
@@ -1581,14 +1579,14 @@ static json_object *tg_json(const tg_report *r, const tg_rout *o)
 			       json_object_new_string("typoguard report"));
 	json_object_object_add(root, "version", json_object_new_int(1));
 	x = json_object_new_object();
-	json_object_object_add(
-	    x, "since", r->since != INT64_MIN ? tg_jtime(r->since) : NULL);
-	json_object_object_add(
-	    x, "until", r->until != INT64_MAX ? tg_jtime(r->until) : NULL);
+	json_object_object_add(x, "since",
+			       r->since != INT64_MIN ? jtime(r->since) : NULL);
+	json_object_object_add(x, "until",
+			       r->until != INT64_MAX ? jtime(r->until) : NULL);
 	json_object_object_add(x, "first",
-			       r->first >= 0 ? tg_jtime(r->first) : NULL);
+			       r->first >= 0 ? jtime(r->first) : NULL);
 	json_object_object_add(x, "last",
-			       r->first >= 0 ? tg_jtime(r->last) : NULL);
+			       r->first >= 0 ? jtime(r->last) : NULL);
 	json_object_object_add(root, "period", x);
 
 	x = json_object_new_object();
@@ -1624,8 +1622,8 @@ static json_object *tg_json(const tg_report *r, const tg_rout *o)
 	json_object_object_add(root, "input", x);
 
 	x = json_object_new_object();
-	tg_jcounts(x, &r->total);
-	json_object_object_add(x, "actions", tg_jkinds(&r->actions, NULL));
+	jcounts(x, &r->total);
+	json_object_object_add(x, "actions", jkinds(&r->actions, NULL));
 	json_object_object_add(x, "lookalike_names",
 			       json_object_new_uint64(o->n_names));
 	json_object_object_add(x, "protected_names",
@@ -1635,41 +1633,41 @@ static json_object *tg_json(const tg_report *r, const tg_rout *o)
 	json_object_object_add(root, "totals", x);
 
 	a = json_object_new_array();
-	for (i = 0, n = tg_rows(r, o->n_names); i < n; i++)
-		json_object_array_add(a, tg_jlookalike(r, o->names[i]));
+	for (i = 0, n = rows(r, o->n_names); i < n; i++)
+		json_object_array_add(a, jlookalike(r, o->names[i]));
 	json_object_object_add(root, "lookalikes", a);
 
 	a = json_object_new_array();
-	for (i = 0, n = tg_rows(r, o->n_prots); i < n; i++) {
-		const tg_rprot *p = o->prots[i];
+	for (i = 0, n = rows(r, o->n_prots); i < n; i++) {
+		const rprot *p = o->prots[i];
 
 		x = json_object_new_object();
-		json_object_object_add(x, "name", tg_jname(p->name));
-		tg_jcounts(x, &p->n);
+		json_object_object_add(x, "name", jname(p->name));
+		jcounts(x, &p->n);
 		json_object_object_add(x, "lookalikes",
 				       json_object_new_uint64(p->lookalikes));
-		json_object_object_add(x, "first", tg_jtime(p->first));
-		json_object_object_add(x, "last", tg_jtime(p->last));
+		json_object_object_add(x, "first", jtime(p->first));
+		json_object_object_add(x, "last", jtime(p->last));
 		json_object_array_add(a, x);
 	}
 	json_object_object_add(root, "protected", a);
 
 	a = json_object_new_array();
-	for (i = 0, n = tg_rows(r, o->n_clients); i < n; i++) {
-		const tg_rclient *c = o->clients[i];
+	for (i = 0, n = rows(r, o->n_clients); i < n; i++) {
+		const rclient *c = o->clients[i];
 		json_object *pa = json_object_new_array();
 
 		x = json_object_new_object();
 		json_object_object_add(x, "client",
 				       json_object_new_string(c->addr));
-		tg_jcounts(x, &c->n);
-		json_object_object_add(x, "first", tg_jtime(c->first));
-		json_object_object_add(x, "last", tg_jtime(c->last));
+		jcounts(x, &c->n);
+		json_object_object_add(x, "first", jtime(c->first));
+		json_object_object_add(x, "last", jtime(c->last));
 		for (j = 0; j < c->n_prot; j++) {
 			json_object *pp = json_object_new_object();
 
 			json_object_object_add(pp, "name",
-					       tg_jname(c->prot[j]->name));
+					       jname(c->prot[j]->name));
 			json_object_object_add(
 			    pp, "count", json_object_new_uint64(c->prot_n[j]));
 			json_object_array_add(pa, pp);
@@ -1682,10 +1680,10 @@ static json_object *tg_json(const tg_report *r, const tg_rout *o)
 	json_object_object_add(root, "clients", a);
 
 	json_object_object_add(root, "classes",
-			       tg_jkinds(&r->classes, o->kind_order));
+			       jkinds(&r->classes, o->kind_order));
 
 	x = json_object_new_object();
-	json_object_object_add(x, "since", tg_jtime(o->fresh_since));
+	json_object_object_add(x, "since", jtime(o->fresh_since));
 	json_object_object_add(
 	    x, "rule",
 	    json_object_new_string(r->since_given
@@ -1693,8 +1691,8 @@ static json_object *tg_json(const tg_report *r, const tg_rout *o)
 				       : "first seen in the last 7 days of "
 					 "the input"));
 	a = json_object_new_array();
-	for (i = 0, n = tg_rows(r, o->n_fresh); i < n; i++)
-		json_object_array_add(a, tg_jlookalike(r, o->fresh[i]));
+	for (i = 0, n = rows(r, o->n_fresh); i < n; i++)
+		json_object_array_add(a, jlookalike(r, o->fresh[i]));
 	json_object_object_add(x, "names", a);
 	json_object_object_add(root, "new_names", x);
 
@@ -1708,7 +1706,7 @@ static json_object *tg_json(const tg_report *r, const tg_rout *o)
 
 		json_object_object_add(
 		    p, "start",
-		    tg_jtime(o->series_start + (int64_t)i * o->bucket_ms));
+		    jtime(o->series_start + (int64_t)i * o->bucket_ms));
 		json_object_object_add(
 		    p, "block", json_object_new_uint64(o->series_block[i]));
 		json_object_object_add(
@@ -1727,14 +1725,14 @@ static json_object *tg_json(const tg_report *r, const tg_rout *o)
 	    x, "popular_list",
 	    r->popular_file ? json_object_new_string(r->popular_file) : NULL);
 	a = json_object_new_array();
-	for (i = 0, n = tg_rows(r, o->n_fps); i < n; i++) {
-		json_object *f = tg_jlookalike(r, o->fps[i].n);
+	for (i = 0, n = rows(r, o->n_fps); i < n; i++) {
+		json_object *f = jlookalike(r, o->fps[i].n);
 
 		json_object_object_add(f, "rule",
-				       json_object_new_string(tg_fp_rule(
+				       json_object_new_string(fp_rule(
 					   r, &o->fps[i], rule, sizeof(rule))));
 		json_object_object_add(f, "allowlist_line",
-				       tg_jname(o->fps[i].allow));
+				       jname(o->fps[i].allow));
 		json_object_array_add(a, f);
 	}
 	json_object_object_add(x, "candidates", a);
@@ -1761,7 +1759,7 @@ static json_object *tg_json(const tg_report *r, const tg_rout *o)
 /* ------------------------------------------------------------ HTML */
 
 /** Write \p s HTML-escaped. */
-static void tg_html(FILE *out, const char *s)
+static void html(FILE *out, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		switch (*s) {
@@ -1786,22 +1784,22 @@ static void tg_html(FILE *out, const char *s)
 	}
 }
 
-static void tg_html_name(FILE *out, const char *name)
+static void html_name(FILE *out, const char *name)
 {
 	char pres[TG_PRES];
 
-	tg_html(out, name ? tg_present(name, pres, sizeof(pres)) : "-");
+	html(out, name ? present(name, pres, sizeof(pres)) : "-");
 }
 
-static void tg_html_time(FILE *out, int64_t ms)
+static void html_time(FILE *out, int64_t ms)
 {
 	char buf[32];
 
 	fprintf(out, "<td data-v=\"%" PRId64 "\">%s</td>", ms,
-		tg_fmt_time(ms, buf));
+		fmt_time(ms, buf));
 }
 
-static const char tg_css[] =
+static const char css[] =
     "body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,"
     "'DejaVu Sans',sans-serif;margin:24px;color:#1d2330;background:#fff}\n"
     "h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;"
@@ -1835,7 +1833,7 @@ static const char tg_css[] =
 
 /* Sort a table by the clicked column: numbers (data-v or the text) or
  * text; a second click reverses. */
-static const char tg_js[] =
+static const char js[] =
     "document.querySelectorAll('table.sortable').forEach(function(t){\n"
     " t.querySelectorAll('th').forEach(function(th,i){\n"
     "  th.addEventListener('click',function(){\n"
@@ -1856,7 +1854,7 @@ static const char tg_js[] =
     "});\n";
 
 /** The time series: stacked bars, block below log. */
-static void tg_html_series(FILE *out, const tg_rout *o)
+static void html_series(FILE *out, const rout *o)
 {
 	const int W = 960, H = 240, L = 56, B = 36, T = 10;
 	double bw, scale;
@@ -1906,8 +1904,8 @@ static void tg_html_series(FILE *out, const tg_rout *o)
 		x = L + (double)i * bw + (bw - w) / 2;
 		double hb = (double)o->series_block[i] * scale;
 		double hl = (double)o->series_log[i] * scale;
-		const char *t = tg_fmt_time(
-		    o->series_start + (int64_t)i * o->bucket_ms, buf);
+		const char *t =
+		    fmt_time(o->series_start + (int64_t)i * o->bucket_ms, buf);
 
 		if (o->series_block[i] > 0)
 			fprintf(out,
@@ -1927,7 +1925,7 @@ static void tg_html_series(FILE *out, const tg_rout *o)
 	step = o->n_points / 6 + 1;
 	for (i = 0; i < o->n_points && L + (double)i * bw < W - 110;
 	     i += step) {
-		tg_fmt_time(o->series_start + (int64_t)i * o->bucket_ms, buf);
+		fmt_time(o->series_start + (int64_t)i * o->bucket_ms, buf);
 		buf[o->bucket_ms >= 86400000 ? 10 : 16] = '\0';
 		fprintf(out,
 			"<text x=\"%.1f\" y=\"%d\" text-anchor=\"start\">%s"
@@ -1944,8 +1942,8 @@ static void tg_html_series(FILE *out, const tg_rout *o)
 }
 
 /** Horizontal bars: \p labels[i] with \p values[i]. */
-static void tg_html_bars(FILE *out, const char *id, const char **labels,
-			 const uint64_t *blocks, const uint64_t *logs, size_t n)
+static void html_bars(FILE *out, const char *id, const char **labels,
+		      const uint64_t *blocks, const uint64_t *logs, size_t n)
 {
 	const int W = 460, row = 22, L = 170;
 	uint64_t max = 1;
@@ -1965,7 +1963,7 @@ static void tg_html_bars(FILE *out, const char *id, const char **labels,
 
 		fputs("<g class=\"row\"><text x=\"0\" y=\"", out);
 		fprintf(out, "%.1f\">", y + 14);
-		tg_html(out, labels[i]);
+		html(out, labels[i]);
 		fprintf(out,
 			"</text><rect class=\"bar-block\" x=\"%d\" y=\"%.1f\" "
 			"width=\"%.1f\" height=\"16\"/><rect class=\"bar-log\" "
@@ -1977,7 +1975,7 @@ static void tg_html_bars(FILE *out, const char *id, const char **labels,
 	fputs("</svg>\n", out);
 }
 
-static void tg_html_th(FILE *out, const char *const *cols, const char *num)
+static void html_th(FILE *out, const char *const *cols, const char *num)
 {
 	size_t i;
 
@@ -1988,13 +1986,13 @@ static void tg_html_th(FILE *out, const char *const *cols, const char *num)
 	fputs("</tr></thead><tbody>\n", out);
 }
 
-static void tg_html_num(FILE *out, uint64_t v)
+static void html_num(FILE *out, uint64_t v)
 {
 	fprintf(out, "<td class=\"n\">%" PRIu64 "</td>", v);
 }
 
-static void tg_html_lookalikes(FILE *out, const tg_report *r,
-			       tg_rname *const *names, size_t n, const char *id)
+static void html_lookalikes(FILE *out, const report *r, rname *const *names,
+			    size_t n, const char *id)
 {
 	static const char *const cols[] = {
 	    "Name",  "Protected", "Class", "Score",   "First", "Last",
@@ -2003,31 +2001,31 @@ static void tg_html_lookalikes(FILE *out, const tg_report *r,
 	size_t i;
 
 	fprintf(out, "<table class=\"sortable\" id=\"%s\">", id);
-	tg_html_th(out, cols, "tttnttnnnnn");
+	html_th(out, cols, "tttnttnnnnn");
 	for (i = 0; i < n; i++) {
-		const tg_rname *x = names[i];
+		const rname *x = names[i];
 
 		fputs("<tr><td class=\"name\">", out);
-		tg_html_name(out, x->name);
+		html_name(out, x->name);
 		fputs("</td><td class=\"name\">", out);
-		tg_html_name(out, x->protected);
+		html_name(out, x->protected);
 		fputs("</td><td>", out);
-		tg_html(out, tg_classes(r, x->classes, cls, sizeof(cls)));
+		html(out, report_classes(r, x->classes, cls, sizeof(cls)));
 		fputs("</td>", out);
-		tg_html_num(out, (uint64_t)x->score);
-		tg_html_time(out, x->first);
-		tg_html_time(out, x->last);
-		tg_html_num(out, tg_occ(&x->n));
-		tg_html_num(out, x->n.block);
-		tg_html_num(out, x->n.log);
-		tg_html_num(out, x->n_clients);
-		tg_html_num(out, x->n_days);
+		html_num(out, (uint64_t)x->score);
+		html_time(out, x->first);
+		html_time(out, x->last);
+		html_num(out, occ(&x->n));
+		html_num(out, x->n.block);
+		html_num(out, x->n.log);
+		html_num(out, x->n_clients);
+		html_num(out, x->n_days);
 		fputs("</tr>\n", out);
 	}
 	fputs("</tbody></table>\n", out);
 }
 
-static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
+static void write_html(const report *r, const rout *o, FILE *out)
 {
 	char a[32], b[32], pres[TG_PRES], rule[512];
 	size_t i, j, n;
@@ -2037,19 +2035,19 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 	      "content=\"width=device-width\">\n<title>typoguard report"
 	      "</title>\n<style>\n",
 	      out);
-	fputs(tg_css, out);
+	fputs(css, out);
 	fputs("</style></head><body>\n<h1>typoguard report</h1>\n<p "
 	      "class=\"meta\">",
 	      out);
 	if (r->first >= 0)
-		fprintf(out, "Events from %s to %s", tg_fmt_time(r->first, a),
-			tg_fmt_time(r->last, b));
+		fprintf(out, "Events from %s to %s", fmt_time(r->first, a),
+			fmt_time(r->last, b));
 	else
 		fputs("No events", out);
 	if (r->since != INT64_MIN)
-		fprintf(out, "; period since %s", tg_fmt_time(r->since, a));
+		fprintf(out, "; period since %s", fmt_time(r->since, a));
 	if (r->until != INT64_MAX)
-		fprintf(out, "; until %s", tg_fmt_time(r->until, a));
+		fprintf(out, "; until %s", fmt_time(r->until, a));
 	fprintf(out,
 		". Input: %zu file%s, %" PRIu64 " lines, %" PRIu64
 		" events.</p>\n",
@@ -2071,9 +2069,8 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 		o->n_names, o->n_prots, o->n_clients);
 	for (i = 0; i < r->actions.count; i++) {
 		fputs("<div class=\"card\"><b>", out);
-		fprintf(out, "%" PRIu64 "</b>action ",
-			tg_occ(&r->actions.n[i]));
-		tg_html(out, r->actions.name[i]);
+		fprintf(out, "%" PRIu64 "</b>action ", occ(&r->actions.n[i]));
+		html(out, r->actions.name[i]);
 		fputs("</div>", out);
 	}
 	fputs("</div>\n", out);
@@ -2083,7 +2080,7 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 
 	fprintf(out, "<h2>Blocks and logs per %s</h2>\n",
 		o->bucket_name ? o->bucket_name : "hour");
-	tg_html_series(out, o);
+	html_series(out, o);
 
 	fputs("<div class=\"charts\"><div><h2>Top protected domains</h2>\n",
 	      out);
@@ -2098,20 +2095,20 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 
 		if (labels != NULL && lab != NULL && vb != NULL && vl != NULL) {
 			for (i = 0; i < m; i++) {
-				labels[i] = tg_present(o->prots[i]->name,
-						       lab[i], TG_PRES);
+				labels[i] =
+				    present(o->prots[i]->name, lab[i], TG_PRES);
 				vb[i] = o->prots[i]->n.block;
 				vl[i] = o->prots[i]->n.log;
 			}
-			tg_html_bars(out, "bars-protected", labels, vb, vl, m);
+			html_bars(out, "bars-protected", labels, vb, vl, m);
 			fputs("</div><div><h2>Top clients</h2>\n", out);
 			for (i = 0; i < mc; i++) {
-				labels[i] = tg_present_text(o->clients[i]->addr,
-							    lab[i], TG_PRES);
+				labels[i] = present_text(o->clients[i]->addr,
+							 lab[i], TG_PRES);
 				vb[i] = o->clients[i]->n.block;
 				vl[i] = o->clients[i]->n.log;
 			}
-			tg_html_bars(out, "bars-clients", labels, vb, vl, mc);
+			html_bars(out, "bars-clients", labels, vb, vl, mc);
 		}
 		free(labels);
 		free(lab);
@@ -2120,9 +2117,9 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 	}
 	fputs("</div></div>\n", out);
 
-	n = tg_rows(r, o->n_names);
+	n = rows(r, o->n_names);
 	fprintf(out, "<h2>Top lookalikes (%zu of %zu)</h2>\n", n, o->n_names);
-	tg_html_lookalikes(out, r, o->names, n, "lookalikes");
+	html_lookalikes(out, r, o->names, n, "lookalikes");
 
 	fputs("<h2>Candidate false positives</h2>\n<p class=\"meta\">", out);
 	fprintf(out,
@@ -2146,21 +2143,21 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 		    "Why",  "Allowlist line", NULL};
 
 		if (o->n_fps > 0)
-			tg_html_th(out, cols, "ttntt");
+			html_th(out, cols, "ttntt");
 	}
-	for (i = 0, n = tg_rows(r, o->n_fps); i < n; i++) {
-		const tg_rfp *f = &o->fps[i];
+	for (i = 0, n = rows(r, o->n_fps); i < n; i++) {
+		const rfp *f = &o->fps[i];
 
 		fputs("<tr><td class=\"name\">", out);
-		tg_html_name(out, f->n->name);
+		html_name(out, f->n->name);
 		fputs("</td><td class=\"name\">", out);
-		tg_html_name(out, f->n->protected);
+		html_name(out, f->n->protected);
 		fputs("</td>", out);
-		tg_html_num(out, tg_occ(&f->n->n));
+		html_num(out, occ(&f->n->n));
 		fputs("<td>", out);
-		tg_html(out, tg_fp_rule(r, f, rule, sizeof(rule)));
+		html(out, fp_rule(r, f, rule, sizeof(rule)));
 		fputs("</td><td class=\"allow\"><code>", out);
-		tg_html_name(out, f->allow);
+		html_name(out, f->allow);
 		fputs("</code></td></tr>\n", out);
 	}
 	if (o->n_fps > 0)
@@ -2174,20 +2171,20 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 		    "Protected",  "Count", "Block", "Log",
 		    "Lookalikes", "First", "Last",  NULL};
 
-		tg_html_th(out, cols, "tnnnntt");
+		html_th(out, cols, "tnnnntt");
 	}
-	for (i = 0, n = tg_rows(r, o->n_prots); i < n; i++) {
-		const tg_rprot *p = o->prots[i];
+	for (i = 0, n = rows(r, o->n_prots); i < n; i++) {
+		const rprot *p = o->prots[i];
 
 		fputs("<tr><td class=\"name\">", out);
-		tg_html_name(out, p->name);
+		html_name(out, p->name);
 		fputs("</td>", out);
-		tg_html_num(out, tg_occ(&p->n));
-		tg_html_num(out, p->n.block);
-		tg_html_num(out, p->n.log);
-		tg_html_num(out, p->lookalikes);
-		tg_html_time(out, p->first);
-		tg_html_time(out, p->last);
+		html_num(out, occ(&p->n));
+		html_num(out, p->n.block);
+		html_num(out, p->n.log);
+		html_num(out, p->lookalikes);
+		html_time(out, p->first);
+		html_time(out, p->last);
 		fputs("</tr>\n", out);
 	}
 	fputs("</tbody></table>\n", out);
@@ -2205,23 +2202,23 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 						   "Protected names imitated",
 						   NULL};
 
-		tg_html_th(out, cols, "tnnnttt");
+		html_th(out, cols, "tnnnttt");
 	}
-	for (i = 0, n = tg_rows(r, o->n_clients); i < n; i++) {
-		const tg_rclient *c = o->clients[i];
+	for (i = 0, n = rows(r, o->n_clients); i < n; i++) {
+		const rclient *c = o->clients[i];
 
 		fputs("<tr><td>", out);
-		tg_html(out, tg_present_text(c->addr, pres, sizeof(pres)));
+		html(out, present_text(c->addr, pres, sizeof(pres)));
 		fputs("</td>", out);
-		tg_html_num(out, tg_occ(&c->n));
-		tg_html_num(out, c->n.block);
-		tg_html_num(out, c->n.log);
-		tg_html_time(out, c->first);
-		tg_html_time(out, c->last);
+		html_num(out, occ(&c->n));
+		html_num(out, c->n.block);
+		html_num(out, c->n.log);
+		html_time(out, c->first);
+		html_time(out, c->last);
 		fputs("<td>", out);
 		for (j = 0; j < c->n_prot; j++) {
 			fputs(j ? ", " : "", out);
-			tg_html_name(out, c->prot[j]->name);
+			html_name(out, c->prot[j]->name);
 			fprintf(out, " (%" PRIu64 ")", c->prot_n[j]);
 		}
 		fputs(c->more_prot ? ", &hellip;</td></tr>\n" : "</td></tr>\n",
@@ -2237,17 +2234,17 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 		static const char *const cols[] = {"Class", "Count", "Block",
 						   "Log", NULL};
 
-		tg_html_th(out, cols, "tnnn");
+		html_th(out, cols, "tnnn");
 	}
 	for (i = 0; i < r->classes.count; i++) {
-		const tg_rcount *c = &r->classes.n[o->kind_order[i]];
+		const rcount *c = &r->classes.n[o->kind_order[i]];
 
 		fputs("<tr><td>", out);
-		tg_html(out, r->classes.name[o->kind_order[i]]);
+		html(out, r->classes.name[o->kind_order[i]]);
 		fputs("</td>", out);
-		tg_html_num(out, tg_occ(c));
-		tg_html_num(out, c->block);
-		tg_html_num(out, c->log);
+		html_num(out, occ(c));
+		html_num(out, c->block);
+		html_num(out, c->log);
 		fputs("</tr>\n", out);
 	}
 	fputs("</tbody></table>\n", out);
@@ -2255,10 +2252,10 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 	fprintf(out,
 		"<h2>New names</h2>\n<p class=\"meta\">First seen at or "
 		"after %s (%s).</p>\n",
-		tg_fmt_time(o->fresh_since, a),
+		fmt_time(o->fresh_since, a),
 		r->since_given ? "the start of the period"
 			       : "the last 7 days of the input");
-	tg_html_lookalikes(out, r, o->fresh, tg_rows(r, o->n_fresh), "new");
+	html_lookalikes(out, r, o->fresh, rows(r, o->n_fresh), "new");
 
 	if (r->n_bad > 0) {
 		fprintf(out,
@@ -2268,10 +2265,10 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 			r->not_json + r->not_event + r->too_long, r->n_bad);
 		for (i = 0; i < r->n_bad; i++) {
 			fputs("<li class=\"problem\"><code>", out);
-			tg_html(out, tg_present_text(r->bad[i].file, pres,
-						     sizeof(pres)));
+			html(out,
+			     present_text(r->bad[i].file, pres, sizeof(pres)));
 			fprintf(out, ":%" PRIu64 "</code>: ", r->bad[i].line);
-			tg_html(out, r->bad[i].reason);
+			html(out, r->bad[i].reason);
 			fputs("</li>\n", out);
 		}
 		fputs("</ul>\n", out);
@@ -2285,7 +2282,7 @@ static void tg_write_html(const tg_report *r, const tg_rout *o, FILE *out)
 		TG_REPORT_MAX_PROTECTED, TG_REPORT_MAX_HOURS,
 		r->unattributed_names + r->unattributed_clients +
 		    r->unattributed_prots + r->unattributed_hours);
-	fputs(tg_js, out);
+	fputs(js, out);
 	fputs("</script>\n</body></html>\n", out);
 }
 
@@ -2301,7 +2298,7 @@ enum {
 	TG_RO_POPULAR
 };
 
-static const struct option tg_report_longopts[] = {
+static const struct option report_longopts[] = {
     {"since", required_argument, NULL, TG_RO_SINCE},
     {"until", required_argument, NULL, TG_RO_UNTIL},
     {"format", required_argument, NULL, TG_RO_FORMAT},
@@ -2313,41 +2310,39 @@ static const struct option tg_report_longopts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
-/** A number in [lo, hi]; -1 on error. */
-static long tg_parse_num(const char *s, long lo, long hi)
+/** A number in [lo, hi] (cli_parse_uint); -1 on error. */
+static long parse_num(const char *s, long lo, long hi)
 {
-	char *end;
-	long v;
+	unsigned long long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+	if (cli_parse_uint(s, (unsigned long long)lo, (unsigned long long)hi,
+			   &v) != 0)
 		return -1;
-	return v;
+	return (long)v;
 }
 
 /** Parse the command line into \p r; TG_R_OK or a status to exit with. */
-static int tg_report_args(tg_report *r, int argc, char **argv)
+static int report_args(report *r, int argc, char **argv)
 {
 	int c;
 	long v;
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", tg_report_longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:h", report_longopts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case TG_RO_SINCE:
 		case TG_RO_UNTIL:
-			if (tg_parse_when(optarg, c == TG_RO_SINCE
-						      ? &r->since
-						      : &r->until) != 0) {
-				tg_r_warn(NULL,
-					  "--%s '%s': not a time (2026-11-28, "
-					  "2026-11-28T14:00Z, or 7d, 24h, 30m "
-					  "ago)",
-					  c == TG_RO_SINCE ? "since" : "until",
-					  optarg);
+			if (parse_when(optarg, c == TG_RO_SINCE
+						   ? &r->since
+						   : &r->until) != 0) {
+				r_warn(NULL,
+				       "--%s '%s': not a time (2026-11-28, "
+				       "2026-11-28T14:00Z, or 7d, 24h, 30m "
+				       "ago)",
+				       c == TG_RO_SINCE ? "since" : "until",
+				       optarg);
 				return TG_R_USAGE;
 			}
 			if (c == TG_RO_SINCE)
@@ -2357,9 +2352,9 @@ static int tg_report_args(tg_report *r, int argc, char **argv)
 			if (strcmp(optarg, "text") != 0 &&
 			    strcmp(optarg, "json") != 0 &&
 			    strcmp(optarg, "html") != 0) {
-				tg_r_warn(NULL,
-					  "--format '%s': text, json or html",
-					  optarg);
+				r_warn(NULL,
+				       "--format '%s': text, json or html",
+				       optarg);
 				return TG_R_USAGE;
 			}
 			r->format = optarg;
@@ -2370,15 +2365,15 @@ static int tg_report_args(tg_report *r, int argc, char **argv)
 		case TG_RO_TOP:
 		case TG_RO_FP_CLIENTS:
 		case TG_RO_FP_DAYS:
-			v = tg_parse_num(optarg, c == TG_RO_TOP ? 0 : 1,
-					 c == TG_RO_TOP ? TG_REPORT_MAX_NAMES
-							: TG_REPORT_SET);
+			v = parse_num(optarg, c == TG_RO_TOP ? 0 : 1,
+				      c == TG_RO_TOP ? TG_REPORT_MAX_NAMES
+						     : TG_REPORT_SET);
 			if (v < 0) {
-				tg_r_warn(NULL,
-					  "'%s': --top takes 0..%d, "
-					  "--fp-clients and --fp-days 1..%d",
-					  optarg, TG_REPORT_MAX_NAMES,
-					  TG_REPORT_SET);
+				r_warn(NULL,
+				       "'%s': --top takes 0..%d, "
+				       "--fp-clients and --fp-days 1..%d",
+				       optarg, TG_REPORT_MAX_NAMES,
+				       TG_REPORT_SET);
 				return TG_R_USAGE;
 			}
 			if (c == TG_RO_TOP)
@@ -2397,25 +2392,24 @@ static int tg_report_args(tg_report *r, int argc, char **argv)
 			tg_report_usage(stdout);
 			return -1;
 		case ':':
-			tg_r_warn(NULL, "option '%s' needs a value",
-				  argv[optind - 1]);
+			r_warn(NULL, "option '%s' needs a value",
+			       argv[optind - 1]);
 			return TG_R_USAGE;
 		default:
-			tg_r_warn(NULL, "unknown option '%s'",
-				  argv[optind - 1]);
+			r_warn(NULL, "unknown option '%s'", argv[optind - 1]);
 			return TG_R_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		tg_r_warn(NULL, "no event log named (a file, or - for stdin)");
+		r_warn(NULL, "no event log named (a file, or - for stdin)");
 		return TG_R_USAGE;
 	}
 	if (argc - optind > TG_REPORT_MAX_FILES) {
-		tg_r_warn(NULL, "more than %d event logs", TG_REPORT_MAX_FILES);
+		r_warn(NULL, "more than %d event logs", TG_REPORT_MAX_FILES);
 		return TG_R_USAGE;
 	}
 	if (r->since >= r->until) {
-		tg_r_warn(NULL, "--since is not before --until");
+		r_warn(NULL, "--since is not before --until");
 		return TG_R_USAGE;
 	}
 	for (; optind < argc; optind++)
@@ -2425,7 +2419,7 @@ static int tg_report_args(tg_report *r, int argc, char **argv)
 
 /** Write the report to r->output (whole or not at all, a FIFO or device
  *  in place: tg_outfile) or stdout. */
-static int tg_report_write(tg_report *r, const tg_rout *o)
+static int report_write(report *r, const rout *o)
 {
 	FILE *out = stdout;
 	tg_outfile *of = NULL;
@@ -2434,13 +2428,13 @@ static int tg_report_write(tg_report *r, const tg_rout *o)
 
 	if (r->output != NULL) {
 		if (tg_outfile_open(r->output, 0644, &of, &err) != TG_OK) {
-			tg_r_warn(r, "%s: %s", r->output, err.reason);
+			r_warn(r, "%s: %s", r->output, err.reason);
 			return TG_R_ERROR;
 		}
 		out = tg_outfile_stream(of);
 	}
 	if (strcmp(r->format, "json") == 0) {
-		json_object *j = tg_json(r, o);
+		json_object *j = report_json(r, o);
 		const char *s = j ? json_object_to_json_string_ext(
 					j, JSON_C_TO_STRING_PRETTY |
 					       JSON_C_TO_STRING_SPACED |
@@ -2453,36 +2447,36 @@ static int tg_report_write(tg_report *r, const tg_rout *o)
 			fprintf(out, "%s\n", s);
 		json_object_put(j);
 	} else if (strcmp(r->format, "html") == 0) {
-		tg_write_html(r, o, out);
+		write_html(r, o, out);
 	} else {
-		tg_write_text(r, o, out);
+		write_text(r, o, out);
 	}
 	if (of != NULL) {
 		if (rc != TG_R_OK) {
 			tg_outfile_abort(of);
 		} else if (tg_outfile_commit(of, &err) != TG_OK) {
-			tg_r_warn(r, "%s: %s", r->output, err.reason);
+			r_warn(r, "%s: %s", r->output, err.reason);
 			return TG_R_ERROR;
 		}
 	} else if (fflush(out) != 0 || ferror(out)) {
 		rc = TG_R_ERROR;
 	}
 	if (rc != TG_R_OK)
-		tg_r_warn(r, "%s: cannot write: %s",
-			  r->output ? r->output : "<stdout>", strerror(errno));
+		r_warn(r, "%s: cannot write: %s",
+		       r->output ? r->output : "<stdout>", strerror(errno));
 	return rc;
 }
 
 int tg_report_main(int argc, char **argv)
 {
-	tg_report *r = calloc(1, sizeof(*r));
-	tg_rout o;
+	report *r = calloc(1, sizeof(*r));
+	rout o;
 	size_t i;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
 	if (r == NULL) {
-		tg_r_warn(NULL, "out of memory");
+		r_warn(NULL, "out of memory");
 		return TG_R_ERROR;
 	}
 	r->since = INT64_MIN;
@@ -2493,7 +2487,7 @@ int tg_report_main(int argc, char **argv)
 	r->fp_days = 2;
 	r->first = -1;
 	r->last = -1;
-	rc = tg_report_args(r, argc, argv);
+	rc = report_args(r, argc, argv);
 	if (rc != TG_R_OK) {
 		free(r);
 		return rc < 0 ? TG_R_OK : rc;
@@ -2501,20 +2495,20 @@ int tg_report_main(int argc, char **argv)
 	r->tty = isatty(STDERR_FILENO);
 	r->line = malloc(TG_REPORT_MAX_LINE);
 	r->tok = json_tokener_new();
-	r->names = lh_kchar_table_new(1024, tg_free_name);
-	r->prots = lh_kchar_table_new(256, tg_free_prot);
-	r->clients = lh_kchar_table_new(256, tg_free_client);
-	r->hours = lh_kchar_table_new(256, tg_free_hour);
+	r->names = lh_kchar_table_new(1024, free_name);
+	r->prots = lh_kchar_table_new(256, free_prot);
+	r->clients = lh_kchar_table_new(256, free_client);
+	r->hours = lh_kchar_table_new(256, free_hour);
 	if (r->line == NULL || r->tok == NULL || r->names == NULL ||
 	    r->prots == NULL || r->clients == NULL || r->hours == NULL) {
-		tg_r_warn(r, "out of memory");
+		r_warn(r, "out of memory");
 		rc = TG_R_ERROR;
 		goto out;
 	}
-	if (r->popular_file != NULL && (rc = tg_read_popular(r)) != TG_R_OK)
+	if (r->popular_file != NULL && (rc = read_popular(r)) != TG_R_OK)
 		goto out;
 	for (i = 0; i < r->n_files && rc == TG_R_OK; i++)
-		rc = tg_read_file(r, r->files[i]);
+		rc = read_file(r, r->files[i]);
 	if (r->progress_shown) {
 		fputs("\r\033[K", stderr);
 		r->progress_shown = 0;
@@ -2522,16 +2516,16 @@ int tg_report_main(int argc, char **argv)
 	if (rc != TG_R_OK)
 		goto out;
 	if (r->n_bad > 0 && r->not_json + r->not_event + r->too_long > r->n_bad)
-		tg_r_warn(r, "%" PRIu64 " more lines could not be used",
-			  r->not_json + r->not_event + r->too_long - r->n_bad);
-	rc = tg_finish(r, &o);
+		r_warn(r, "%" PRIu64 " more lines could not be used",
+		       r->not_json + r->not_event + r->too_long - r->n_bad);
+	rc = finish(r, &o);
 	if (rc != TG_R_OK) {
-		tg_r_warn(r, "out of memory");
+		r_warn(r, "out of memory");
 		goto out;
 	}
-	rc = tg_report_write(r, &o);
+	rc = report_write(r, &o);
 out:
-	tg_out_free(&o);
+	out_free(&o);
 	if (r->names)
 		lh_table_free(r->names);
 	if (r->prots)

@@ -432,9 +432,24 @@ static void test_profile(void **state)
 			"takes no profile");
 }
 
+/* the file the module and the tool read when none is named */
+static void test_env_path(void **state)
+{
+	(void)state;
+	assert_int_equal(setenv("TYPOGUARD_CONF", "/srv/tg/site.conf", 1), 0);
+	assert_string_equal(tg_conf_env_path(), "/srv/tg/site.conf");
+	assert_int_equal(setenv("TYPOGUARD_CONF", "", 1), 0);
+	assert_string_equal(tg_conf_env_path(), tg_conf_default_path());
+	assert_int_equal(unsetenv("TYPOGUARD_CONF"), 0);
+	assert_string_equal(tg_conf_env_path(), tg_conf_default_path());
+	assert_non_null(
+	    strstr(tg_conf_default_path(), "/typoguard/typoguard.conf"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_env_path),
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_all_keys),
 	    cmocka_unit_test(test_write_round_trip),
