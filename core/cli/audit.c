@@ -1325,7 +1325,7 @@ static int audit_enumerate(audit *au)
 
 /* -------------------------------------------------------------- command */
 
-void tg_audit_usage(FILE *out)
+void audit_usage(FILE *out)
 {
 	fprintf(out,
 		"\noptions of audit:\n"
@@ -1358,7 +1358,7 @@ static const struct option audit_longopts[] = {
 static void audit_help(FILE *out)
 {
 	fprintf(out, "usage: typoguard audit [OPTIONS]\n");
-	tg_audit_usage(out);
+	audit_usage(out);
 }
 
 /** cli_extra handler of audit's own options; TG_AX_OK or TG_AX_USAGE. */
@@ -1502,7 +1502,7 @@ static int audit_run(audit *au)
 	return 0;
 }
 
-int tg_audit_main(int argc, char **argv, const char *config)
+int cmd_audit(int argc, char **argv, const char *config)
 {
 	static char outbuf[1u << 16];
 	audit au;

@@ -18,9 +18,9 @@
  * status: 0 done (per-name failures are in the status column), 1
  * configuration, list, resolver or I/O error, 2 usage error.
  */
-int tg_audit_main(int argc, char **argv, const char *config);
+int cmd_audit(int argc, char **argv, const char *config);
 
 /** The audit's lines of `typoguard help`, written to \p out. */
-void tg_audit_usage(FILE *out);
+void audit_usage(FILE *out);
 
 #endif /* TG_AUDIT_INTERNAL_H */

@@ -40,7 +40,7 @@ typedef struct blob {
 	size_t n;
 } blob;
 
-void tg_install_usage(FILE *out)
+void install_usage(FILE *out)
 {
 	fprintf(
 	    out,
@@ -370,7 +370,7 @@ done:
 	return bad;
 }
 
-int tg_install_main(int argc, char **argv, const char *config)
+int cmd_check_install(int argc, char **argv, const char *config)
 {
 	const char *unbound = "/usr/sbin/unbound";
 	const char *module = TG_PKGLIBDIR "/typoguard.so";
@@ -392,7 +392,7 @@ int tg_install_main(int argc, char **argv, const char *config)
 			fprintf(stderr, "typoguard: check-install: %s '%s'\n",
 				dst ? "missing value after" : "unknown option",
 				a);
-			tg_install_usage(stderr);
+			install_usage(stderr);
 			return 2;
 		}
 		*dst = argv[++i];

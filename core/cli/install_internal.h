@@ -22,9 +22,9 @@
  * Returns 0 when the module matches the daemon and the configuration
  * loads, 1 otherwise, 2 on a usage error.
  */
-int tg_install_main(int argc, char **argv, const char *config);
+int cmd_check_install(int argc, char **argv, const char *config);
 
 /** The check-install lines of `typoguard help`, written to \p out. */
-void tg_install_usage(FILE *out);
+void install_usage(FILE *out);
 
 #endif /* TG_INSTALL_INTERNAL_H */

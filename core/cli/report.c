@@ -201,7 +201,7 @@ static void r_warn(report *r, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-void tg_report_usage(FILE *out)
+void report_usage(FILE *out)
 {
 	fputs("\n"
 	      "options of report (EVENTLOG: a file, plain or gzip; \"-\": "
@@ -2389,7 +2389,7 @@ static int report_args(report *r, int argc, char **argv)
 		case 'h':
 			fputs("usage: typoguard report [OPTIONS] EVENTLOG...\n",
 			      stdout);
-			tg_report_usage(stdout);
+			report_usage(stdout);
 			return -1;
 		case ':':
 			r_warn(NULL, "option '%s' needs a value",
@@ -2467,13 +2467,14 @@ static int report_write(report *r, const rout *o)
 	return rc;
 }
 
-int tg_report_main(int argc, char **argv)
+int cmd_report(int argc, char **argv, const char *config)
 {
 	report *r = calloc(1, sizeof(*r));
 	rout o;
 	size_t i;
 	int rc;
 
+	(void)config; /* the report reads event logs, not the configuration */
 	memset(&o, 0, sizeof(o));
 	if (r == NULL) {
 		r_warn(NULL, "out of memory");

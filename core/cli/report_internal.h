@@ -15,13 +15,14 @@
 
 /**
  * Run `typoguard report`.  \p argv[0] is "report", the options and event
- * log files follow.  Returns the tool's exit status: 0 report written (bad
+ * log files follow; \p config (the global -c FILE) is not used: the report
+ * reads event logs only.  Returns the tool's exit status: 0 report written (bad
  * input lines are counted and listed in it), 1 a file could not be opened
  * or the output not written, 2 usage error.
  */
-int tg_report_main(int argc, char **argv);
+int cmd_report(int argc, char **argv, const char *config);
 
 /** The report's lines of `typoguard help`, written to \p out. */
-void tg_report_usage(FILE *out);
+void report_usage(FILE *out);
 
 #endif /* TG_REPORT_INTERNAL_H */

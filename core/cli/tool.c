@@ -112,9 +112,9 @@ void cli_usage(FILE *out)
 	    "  -V, --version            print the version\n"
 	    "Without --protected the lists of the configuration are used.\n",
 	    cli_progname, cli_default_conf());
-	tg_audit_usage(out);
-	tg_report_usage(out);
-	tg_install_usage(out);
+	audit_usage(out);
+	report_usage(out);
+	install_usage(out);
 }
 
 void cli_warn(const char *fmt, ...)
@@ -137,12 +137,6 @@ void cli_report(const tg_error *err)
 }
 
 /* ---------------------------------------------------------- commands */
-
-static int cmd_report(int argc, char **argv, const char *config)
-{
-	(void)config;
-	return tg_report_main(argc, argv);
-}
 
 static int cmd_help(int argc, char **argv, const char *config)
 {
@@ -170,8 +164,8 @@ static const cli_command commands[] = {
     {"score", cmd_score},
     {"explain", cmd_explain},
     {"check-conf", cmd_check_conf},
-    {"audit", tg_audit_main},
-    {"check-install", tg_install_main},
+    {"audit", cmd_audit},
+    {"check-install", cmd_check_install},
     {"export", cmd_export},
     {"report", cmd_report},
     {"help", cmd_help},
