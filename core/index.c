@@ -456,12 +456,13 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 	unsigned st = 0;
 	for (size_t i = 0; i < m; i++) {
 		unsigned char c = tg_rule_fold_weak[(unsigned char)s[i]];
-		if (c == 'l' && na > 0 && out[na - 1] == 'c') {
-			out[na - 1] = 'b';
+		if (tg_glyph_step[c]) { /* l among them */
 			st = 1;
-			continue;
+			if (c == 'l' && na > 0 && out[na - 1] == 'c') {
+				out[na - 1] = 'b';
+				continue;
+			}
 		}
-		st |= tg_glyph_step[c];
 		out[na++] = (char)c;
 	}
 	if (!st)
