@@ -401,21 +401,21 @@ nomem:
 	return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
 }
 
-/* Single-character look-alike folds of the rule table (rules.c); 0
+/* Single-character look-alike folds of the strong skeleton (rules.c); 0
  * means "itself". */
-static inline char tg_glyph_one(char c, int strong_only)
+static inline char tg_glyph_strong(char c)
 {
 	unsigned char u = (unsigned char)c;
 	if (u >= 128)
 		return c;
-	char r = strong_only ? tg_rule_fold_strong[u] : tg_rule_fold_weak[u];
+	char r = tg_rule_fold_strong[u];
 	return r ? r : c;
 }
 
-/* Bit (c - 'b') for each character the weak steps treat specially. */
-#define TG_GLYPH_STEP                                                          \
-	(1u << ('b' - 'b') | 1u << ('l' - 'b') | 1u << ('m' - 'b') |           \
-	 1u << ('u' - 'b'))
+/* The characters the weak skeleton's second pass treats specially (l, b,
+ * m, u); every other byte is copied as it is. */
+static const uint8_t tg_glyph_step[256] = {
+    ['b'] = 1, ['l'] = 1, ['m'] = 1, ['u'] = 1};
 
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 {
@@ -425,8 +425,8 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 	if (strong_only) {
 		/* 0/o, 1/i/l, then rn->m, vv->w, cl->d left to right */
 		for (size_t i = 0; i < m; i++) {
-			char c = tg_glyph_one(s[i], 1);
-			char d = i + 1 < m ? tg_glyph_one(s[i + 1], 1) : 0;
+			char c = tg_glyph_strong(s[i]);
+			char d = i + 1 < m ? tg_glyph_strong(s[i + 1]) : 0;
 			if ((c == 'r' && d == 'n') || (c == 'v' && d == 'v') ||
 			    (c == 'c' && d == 'l')) {
 				out[n++] = c == 'r'   ? 'm'
@@ -447,22 +447,31 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 	 *  - "uu" -> w (vv), "lc"/"lk" -> k, "lh" -> h.
 	 * Each step is one left-to-right pass; the function is only ever
 	 * compared with itself, so it needs to be deterministic, not exact.
+	 * The first pass writes to out; the second works in place, as it
+	 * never writes past what it has read (each step writes at most as
+	 * many characters as it reads), and is skipped when the first left
+	 * none of l, b, m, u.
 	 */
-	char a[TG_FOLD_MAX];
 	size_t na = 0;
+	unsigned st = 0;
 	for (size_t i = 0; i < m; i++) {
-		char c = tg_glyph_one(s[i], 0);
-		if (c == 'l' && na > 0 && a[na - 1] == 'c') {
-			a[na - 1] = 'b';
-			continue;
+		unsigned char c = tg_rule_fold_weak[(unsigned char)s[i]];
+		if (tg_glyph_step[c]) { /* l among them */
+			st = 1;
+			if (c == 'l' && na > 0 && out[na - 1] == 'c') {
+				out[na - 1] = 'b';
+				continue;
+			}
 		}
-		a[na++] = c;
+		out[na++] = (char)c;
 	}
+	if (!st)
+		return na;
+	char *a = out;
 	for (size_t i = 0; i < na;) {
-		/* most characters are none of l, b, m, u, which the steps
-		 * below look at: copied as they are */
-		unsigned k = (unsigned char)a[i] - (unsigned)'b';
-		if (k > (unsigned)('u' - 'b') || !(TG_GLYPH_STEP >> k & 1)) {
+		/* most characters are none of l, b, m, u: copied as they
+		 * are */
+		if (!tg_glyph_step[(unsigned char)a[i]]) {
 			out[n++] = a[i++];
 			continue;
 		}
@@ -471,8 +480,12 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 			while (j < na && (a[j] == 'l' || a[j] == 'b'))
 				nb += a[j++] == 'b';
 			if (nb) {
-				while (nb--)
-					out[n++] = 'b';
+				/* nb <= j - i: never past what was read */
+				if (nb == 1)
+					out[n] = 'b';
+				else
+					memset(out + n, 'b', nb);
+				n += nb;
 				i = j;
 				continue;
 			}
@@ -964,7 +977,8 @@ static int tg_build_shift_tlds(tg_index *ix, tg_error *err)
 			ix->shift_tlds[u++] = ix->shift_tlds[i];
 	ix->nshift_tlds = u;
 	for (size_t i = 0; i < u; i++)
-		ix->shift_bits[(ix->shift_tlds[i] >> 6) & 15] |=
+		ix->shift_bits[(ix->shift_tlds[i] >> 6) &
+			       (TG_SHIFT_WORDS - 1)] |=
 		    1ULL << (ix->shift_tlds[i] & 63);
 	return TG_OK;
 }

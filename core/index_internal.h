@@ -144,6 +144,9 @@ struct tg_index_pair {
 	uint8_t strong;	    /**< 1: block-worthy; 0: log-worthy */
 };
 
+/** Words of tg_index.shift_bits (a power of two). */
+#define TG_SHIFT_WORDS 256
+
 struct tg_index {
 	uint64_t seed;	 /**< suffix-hash seed (random per build) */
 	uint64_t serial; /**< unique per index built in this process: a
@@ -197,12 +200,14 @@ struct tg_index {
 	 *  dot-shift probes */
 	uint64_t *shift_tlds;
 	size_t nshift_tlds;
-	/** bit (h & 1023) set for each h in shift_tlds, and in
-	 *  pair_conf_bits for each pair's conf_hash: one bit test rules out
-	 *  most TLDs before the search (with 64 bits, .com collided with one
-	 *  of the 20 curated confusions in a quarter of the builds, and
-	 *  every .com query then scanned all pairs) */
-	uint64_t shift_bits[16];
+	/** bit (h & 16383) set for each h in shift_tlds, and bit
+	 *  (h & 1023) in pair_conf_bits for each pair's conf_hash: one bit
+	 *  test rules out most TLDs before the search (with 64 bits, .com
+	 *  collided with one of the 20 curated confusions in a quarter of
+	 *  the builds, and every .com query then scanned all pairs; with
+	 *  1024 shift bits, a list of Tranco's ~1,000 shift TLDs set most of
+	 *  them, and most queries searched shift_tlds) */
+	uint64_t shift_bits[TG_SHIFT_WORDS];
 	uint64_t pair_conf_bits[16];
 	void *slab; /**< after the build: one allocation holding
 			 keys, post, spill, t, arena, nset, rec and the

@@ -100,7 +100,7 @@ const size_t tg_rule_nglyphs =
     sizeof(tg_rule_glyphs) / sizeof(tg_rule_glyphs[0]);
 
 char tg_rule_fold_strong[128];
-char tg_rule_fold_weak[128];
+unsigned char tg_rule_fold_weak[256];
 /* bit per single-character pair: tg_rule_pairbits[a] has bit b-32 */
 static uint64_t tg_rule_pairbits[128][2];
 
@@ -122,13 +122,17 @@ static void tg_rules_build(void)
 			if (g->use & TG_G_STRONG)
 				tg_rule_fold_strong[a] = (char)b;
 			if (g->use & (TG_G_STRONG | TG_G_WEAK))
-				tg_rule_fold_weak[a] = (char)b;
+				tg_rule_fold_weak[a] = b;
 		}
 		if (g->use & TG_G_NOPAIR)
 			continue;
 		tg_rule_pairbits[a][b >> 6] |= 1ull << (b & 63);
 		tg_rule_pairbits[b][a >> 6] |= 1ull << (a & 63);
 	}
+	/* every other byte (non-ASCII included) folds to itself */
+	for (unsigned u = 0; u < 256; u++)
+		if (!tg_rule_fold_weak[u])
+			tg_rule_fold_weak[u] = (unsigned char)u;
 }
 
 void tg_rules_init(void)

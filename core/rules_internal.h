@@ -51,11 +51,11 @@ extern const size_t tg_rule_nglyphs;
 /** Are single characters \p a and \p b a look-alike pair (any use)? */
 int tg_rule_glyph_pair(char a, char b);
 
-/** The single-character folds of the strong and the weak skeleton
- *  (0: the character itself), built from tg_rule_glyphs by
- *  tg_rules_init(). */
+/** The single-character folds of the strong skeleton (0: the character
+ *  itself) and of the weak one (every byte: what it folds to, itself when
+ *  no rule folds it), built from tg_rule_glyphs by tg_rules_init(). */
 extern char tg_rule_fold_strong[128];
-extern char tg_rule_fold_weak[128];
+extern unsigned char tg_rule_fold_weak[256];
 
 /** Build the derived tables once (thread-safe).  A constructor of rules.c
  *  calls it at load time; tg_index_build() calls it again (a no-op). */

@@ -1078,7 +1078,7 @@ static void tg_queue_combo(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 /* Is \p h (a TLD's suffix hash) one a dot shift can leave? */
 static int tg_is_shift_tld(const tg_index *ix, uint64_t h)
 {
-	if (!(ix->shift_bits[(h >> 6) & 15] >> (h & 63) & 1))
+	if (!(ix->shift_bits[(h >> 6) & (TG_SHIFT_WORDS - 1)] >> (h & 63) & 1))
 		return 0; /* most TLDs: one bit test */
 	size_t lo = 0, hi = ix->nshift_tlds;
 	while (lo < hi) {

@@ -997,9 +997,34 @@ static int tg_scan_rrset(struct tg_scan *sc, struct ub_packed_rrset_key *k)
 	return 0;
 }
 
+/** 1 when tg_scan_rrset() would do nothing for any of the first \p n
+ *  rrsets of \p rep: each is owned by the query name that passed (the
+ *  same bytes: other spellings take the full scan) and is no CNAME, DNAME
+ *  or MX.  The usual answer to a name that passed; no name is scored and
+ *  none becomes trusted. */
+static int tg_reply_inert(const uint8_t *passed, size_t plen,
+			  struct reply_info *rep, size_t n)
+{
+	size_t i;
+
+	if (!passed)
+		return 0;
+	for (i = 0; rep && i < n && i < rep->rrset_count; i++) {
+		const struct ub_packed_rrset_key *k = rep->rrsets[i];
+		uint16_t t = ntohs(k->rk.type);
+
+		if (t == LDNS_RR_TYPE_CNAME || t == LDNS_RR_TYPE_DNAME ||
+		    t == LDNS_RR_TYPE_MX || k->rk.dname_len != plen ||
+		    memcmp(k->rk.dname, passed, plen) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 /** Scan the first \p n rrsets of \p rep; \p qstate's query name is
  *  skipped if it passed (tg_passed_name()), and trusted if protected.
- *  Returns sc->found || sc->found_trusted. */
+ *  Returns sc->found || sc->found_trusted (sc's other fields are set only
+ *  when the scan runs: read them only after a nonzero return). */
 static int tg_reply_lookalike(struct tg_scan *sc, struct module_qstate *qstate,
 			      int id, struct reply_info *rep, size_t n)
 {
@@ -1008,6 +1033,8 @@ static int tg_reply_lookalike(struct tg_scan *sc, struct module_qstate *qstate,
 
 	sc->passed = tg_passed_name(qstate, sc->h->m, id, &trusted);
 	sc->plen = qstate->qinfo.qname_len;
+	if (tg_reply_inert(sc->passed, sc->plen, rep, n))
+		return 0;
 	sc->ntrusted = 0;
 	sc->found = sc->found_trusted = 0;
 	sc->via = sc->trusted_via = NULL;
