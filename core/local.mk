@@ -29,18 +29,11 @@ core_libtgcore_la_SOURCES = \
 nodist_core_libtgcore_la_SOURCES = core/infra_builtin.c
 BUILT_SOURCES = core/infra_builtin.c
 CLEANFILES += core/infra_builtin.c
-EXTRA_DIST += conf/infrastructure.list
-core/infra_builtin.c: $(srcdir)/conf/infrastructure.list $(srcdir)/core/local.mk
-	$(AM_V_GEN)$(MKDIR_P) core && LC_ALL=C $(AWK) ' \
-	BEGIN { print "/* generated from conf/infrastructure.list: do not edit */"; \
-		print "#include <stddef.h>"; \
-		print "const char *const tg_infra_builtin[] = {"; } \
-	{ sub(/#.*/, ""); gsub(/[ \t\r]/, ""); if ($$0 == "") next; \
-	  if ($$0 !~ /^[a-z0-9.-]+$$/) { \
-		printf "%s:%d: not a plain lowercase name\n", FILENAME, FNR > "/dev/stderr"; \
-		bad = 1; exit 1 } \
-	  printf "\t\"%s\",\n", $$0; } \
-	END { if (bad) exit 1; print "\tNULL};"; }' \
+EXTRA_DIST += conf/infrastructure.list core/gen/gen_infra_builtin.sh
+core/infra_builtin.c: $(srcdir)/conf/infrastructure.list \
+		$(srcdir)/core/gen/gen_infra_builtin.sh
+	$(AM_V_GEN)$(MKDIR_P) core && $(SHELL) \
+	$(srcdir)/core/gen/gen_infra_builtin.sh \
 	$(srcdir)/conf/infrastructure.list >$@-t && mv -f $@-t $@
 core_libtgcore_la_CPPFLAGS = $(AM_CPPFLAGS) $(LDNS_CFLAGS) $(IDN2_CFLAGS) \
 	-DTG_SYSCONFDIR='"$(sysconfdir)"'

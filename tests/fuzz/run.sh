@@ -51,8 +51,13 @@ EOH
 		on { for (i = 1; i <= NF; i++) if ($i ~ /\.c$/) print $i
 		     if ($NF != "\\") on = 0 }' "$top/core/local.mk")
 	[ -n "$srcs" ] || { echo "run.sh: no core sources in core/local.mk" >&2; exit 1; }
-	for src in $srcs tests/fuzz/fuzz_util.c; do
-		src="$top/$src"
+	# the built-in infrastructure list, generated as the build does
+	sh "$top/core/gen/gen_infra_builtin.sh" "$top/conf/infrastructure.list" \
+		>"$out/obj/infra_builtin.c.new" || exit 1
+	cmp -s "$out/obj/infra_builtin.c.new" "$out/obj/infra_builtin.c" ||
+		mv "$out/obj/infra_builtin.c.new" "$out/obj/infra_builtin.c"
+	for src in $srcs tests/fuzz/fuzz_util.c "$out/obj/infra_builtin.c"; do
+		case $src in /*) ;; *) src="$top/$src" ;; esac
 		o="$out/obj/$(basename "$src" .c).o"
 		if [ ! -f "$o" ] || [ "$src" -nt "$o" ] ||
 			[ -n "$(find "$top/core" "$top/tests/fuzz" -name '*.h' -newer "$o")" ]; then
