@@ -339,3 +339,19 @@ unsigned tg_wire_labels(const uint8_t *wire, size_t len)
 	}
 	return n;
 }
+
+int tg_name_format(const uint8_t *wire, size_t len, char *buf, size_t cap)
+{
+	tg_name nm;
+
+	if (!buf || !cap)
+		return TG_EINVAL;
+	buf[0] = '\0';
+	if (!wire || tg_name_from_wire(&nm, wire, len, NULL, 0) != TG_OK)
+		return TG_ENAME;
+	if (nm.n == 0)
+		snprintf(buf, cap, ".");
+	else
+		tg_name_to_text(&nm, 0, buf, cap);
+	return TG_OK;
+}

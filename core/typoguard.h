@@ -3,8 +3,10 @@
  * \file
  * typoguard core: the one public API of the lookalike-domain scorer.
  *
- * The resolver module (module/) and the command-line tool (core/cli/) use
- * nothing but this header.  The life cycle is:
+ * The resolver module (module/) uses nothing but this header; the
+ * command-line tool (core/cli/) also reads the rule table
+ * (rules_internal.h, for `explain --classes`) and the Unbound build
+ * identity (ubid_internal.h, for `check-install`).  The life cycle is:
  *
  *   tg_list   a mutable builder: protected names, allowlist entries and TLD
  *             confusion pairs are added from files, zones or strings.
@@ -378,6 +380,18 @@ typedef int (*tg_enum_fn)(const char *name, const tg_result *res, void *arg);
 int tg_enumerate(const tg_index *index, const char *protected_name,
 		 tg_verdict min_verdict, size_t limit, tg_enum_fn fn,
 		 void *arg);
+
+/**
+ * A wire-format name of \p len bytes in DNS presentation format, as
+ * typoguard writes names everywhere (events, score --json, audit,
+ * report): lowercase, no final dot, every byte kept (\DDD for bytes
+ * outside printable ASCII, \. \" \\ and friends escaped), "." for the
+ * root.  \p buf (\p cap bytes; TG_NAME_BUF * 4 hold any name, a smaller
+ * one gets the name cut at a label boundary or escape) is always
+ * NUL-terminated.  Returns TG_OK, or TG_ENAME (\p buf "") for bytes that
+ * are not a DNS name.
+ */
+int tg_name_format(const uint8_t *wire, size_t len, char *buf, size_t cap);
 
 /* ------------------------------------------------------------ output files */
 

@@ -325,15 +325,13 @@ static int tg_query_response(struct module_qstate *qstate,
 TG_EXPORT int init(struct module_env *env, int id)
 {
 	struct dynlibmod_env *de;
-	const char *path = getenv("TYPOGUARD_CONF");
+	const char *path = tg_conf_env_path();
 	struct tg_mod *m;
 
 	/* First: no field of env before the daemon is known to match. */
 	if (!tg_guard_check())
 		return 0;
 	de = env->modinfo[id];
-	if (!path || !*path)
-		path = tg_conf_default_path();
 	m = tg_mod_load(path, env);
 	if (!m) {
 		log_err("typoguard: not started: no valid policy in %s "
@@ -704,16 +702,10 @@ static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
 			ev.client_port =
 			    ntohs(((struct sockaddr_in6 *)ss)->sin6_port);
 	}
-	/* The query name as alerting groups it: lowercase, no final dot. */
-	dname_str(qstate->qinfo.qname, ev.qname);
-	for (i = 0; ev.qname[i]; i++) { /* tolower(), "C" locale */
-		unsigned char ch = (unsigned char)ev.qname[i];
-
-		if (ch >= 'A' && ch <= 'Z')
-			ev.qname[i] = (char)(ch | 0x20);
-	}
-	if (i > 1 && ev.qname[i - 1] == '.')
-		ev.qname[i - 1] = '\0';
+	/* The query name as alerting groups it: presentation format,
+	 * lowercase, no final dot, every byte kept (\DDD, \.). */
+	tg_name_format(qstate->qinfo.qname, qstate->qinfo.qname_len, ev.qname,
+		       sizeof(ev.qname));
 	ev.qtype = qstate->qinfo.qtype;
 	ev.decision = decision;
 	ev.action = m->conf->action;
@@ -1092,9 +1084,8 @@ static void tg_moddone_hold(struct module_qstate *qstate, struct tg_hold *h,
 	struct tg_mod *m = h->m;
 	struct reply_info *rep;
 	struct tg_scan sc;
-	char via[LDNS_MAX_DOMAINLEN + 1];
+	char via[TG_NAME_BUF];
 	tg_decision decision = TG_DECISION_BLOCK;
-	size_t n;
 
 	if (!qstate->return_msg || !(rep = qstate->return_msg->rep))
 		return;
@@ -1122,10 +1113,7 @@ static void tg_moddone_hold(struct module_qstate *qstate, struct tg_hold *h,
 		TG_INC(m, out_of_scope);
 		return;
 	}
-	dname_str((uint8_t *)sc.via, via);
-	n = strlen(via);
-	if (n > 1 && via[n - 1] == '.')
-		via[n - 1] = '\0';
+	tg_name_format(sc.via, LDNS_MAX_DOMAINLEN + 1, via, sizeof(via));
 	if (m->conf->action == TG_ACTION_LOG_ONLY ||
 	    m->conf->answer_check == TG_ANSWER_LOG ||
 	    sc.res.classes == TG_C_EMBEDDING)

@@ -68,6 +68,20 @@ class Events(unittest.TestCase):
         self.assertEqual(e["resolver"], "lab-resolver")
         self.assertEqual(e["count"], 1)
 
+    def test_names_keep_every_byte(self):
+        """A query name with a quote, a backslash, a control byte or an
+        escaped dot is written in DNS presentation format inside valid
+        JSON, not with '?' for the special bytes."""
+        ub = self.start("event-log: events.jsonl\n")
+        for name in ('a\\"b\\\\c\\012d.army.ml', "a\\.b.army.ml"):
+            r = ub.q(name, "A")
+            self.assertEqual(r["rcode"], "NXDOMAIN", (name, r))
+        ev = tglab.wait_for(
+            lambda: len(tglab.event_lines(ub.path("events.jsonl"))) >= 2
+            and tglab.event_lines(ub.path("events.jsonl")))
+        self.assertEqual([e["qname"] for e in ev],
+                         ['a\\"b\\\\c\\012d.army.ml', "a\\.b.army.ml"])
+
     def test_aggregation_of_repeats(self):
         ub = self.start("event-log: events.jsonl\n")
         for _ in range(6):  # a retrying MTA
