@@ -63,9 +63,11 @@ EXPECTED = {
     "gmial.com": ("gmail.com", "mx",
                   [(10, "mx.gmial.com", ["198.51.100.74"], True)], [], []),
 }
-# Lookalikes whose existence cannot be told.  gmail.co times out the first
-# time; once the lab Unbound has given up on its dead server it may answer
-# SERVFAIL instead, so later runs accept either.
+# Lookalikes whose existence cannot be told.  gmail.co times out; once the
+# lab Unbound has given up on its dead server it answers SERVFAIL instead,
+# which on a loaded host (the sanitizer build, parallel tests) can happen
+# before the first run's own timeout, so every run accepts either: what is
+# checked is that the failure is reported for that name and the run goes on.
 FAILING = {"gmail.co": "timeout", "gmailcom.co": "servfail"}
 LATER = ("timeout", "servfail")
 TIMEOUT_MS = 1500
@@ -140,8 +142,11 @@ with ub:
     existing = {n for n, o in rows.items() if o["exists"]}
     check(existing == set(EXPECTED),
           "json: exactly the existing lookalikes (%s)" % sorted(existing))
-    check({n: o["status"] for n, o in rows.items() if not o["exists"]}
-          == FAILING, "json: gmail.co timeout, gmailcom.co servfail, "
+    failing = {n: o["status"] for n, o in rows.items() if not o["exists"]}
+    check(set(failing) == set(FAILING) and
+          failing["gmailcom.co"] == "servfail" and
+          failing["gmail.co"] in LATER,
+          "json: gmail.co timeout (or servfail), gmailcom.co servfail, "
           "reported per name")
     for n in ("gmail.co", "gmailcom.co"):
         o = rows.get(n, {})
