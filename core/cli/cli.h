@@ -120,6 +120,15 @@ int cli_build_index_list(const cli_opts *o, tg_index **out, tg_list **keep,
  */
 void cli_json_string(FILE *out, const char *s);
 
+/**
+ * Load the configuration at \p path, its lists and the index, exactly as
+ * the module does (check-conf, check-install).  On TG_OK the caller owns
+ * *\p conf, *\p list and *\p idx; on error the "file:line: reason" is on
+ * stderr and nothing is left to free.
+ */
+int cli_check_conf_load(const char *path, tg_conf **conf, tg_list **list,
+			tg_index **idx, tg_index_options *iopts);
+
 /* The subcommands: argv[0] is the subcommand's name, \p config the global
  * -c FILE (NULL if none); each returns the tool's exit status. */
 int cmd_score(int argc, char **argv, const char *config);

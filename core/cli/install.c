@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "install_internal.h"
 #include "typoguard.h"
 #include "ubid_internal.h"
@@ -259,37 +260,21 @@ static int install_field(const char *text, const char *key, char *out,
 /** The configuration and its lists, as check-conf loads them. */
 static int install_check_conf(const char *path)
 {
-	tg_conf *conf = NULL;
-	tg_list *list = NULL;
-	tg_index *idx = NULL;
+	tg_conf *conf;
+	tg_list *list;
+	tg_index *idx;
 	tg_index_options iopts;
-	tg_error err;
-	int rc;
 
-	memset(&err, 0, sizeof(err));
-	rc = tg_conf_load(path, &conf, &err);
-	if (rc == TG_OK)
-		rc = tg_conf_load_lists(conf, &list, &err);
-	if (rc == TG_OK) {
-		tg_conf_index_options(conf, &iopts);
-		rc = tg_index_build(list, &iopts, &idx, &err);
-	}
-	if (rc != TG_OK) {
-		char buf[3 * TG_NAME_BUF];
-
-		fprintf(stderr, "%s\n",
-			tg_error_format(&err, buf, sizeof(buf)));
-	} else {
-		printf("config:  %s: ok: %zu protected, %zu allowed, action "
-		       "%s\n",
-		       path, tg_list_count(list, TG_LIST_PROTECTED),
-		       tg_list_count(list, TG_LIST_ALLOW),
-		       tg_action_name(conf->action));
-	}
+	if (cli_check_conf_load(path, &conf, &list, &idx, &iopts) != TG_OK)
+		return 1;
+	printf("config:  %s: ok: %zu protected, %zu allowed, action %s\n", path,
+	       tg_list_count(list, TG_LIST_PROTECTED),
+	       tg_list_count(list, TG_LIST_ALLOW),
+	       tg_action_name(conf->action));
 	tg_index_free(idx);
 	tg_list_free(list);
 	tg_conf_free(conf);
-	return rc == TG_OK ? 0 : 1;
+	return 0;
 }
 
 /** Compare module and daemon; 0 when they match. */
