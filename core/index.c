@@ -295,7 +295,7 @@ static int tg_add_target(tg_index *ix, struct tg_dedup *dd, uint64_t h,
 		struct tg_target *t = &ix->t[dd->slot[s] - 1];
 		if (t->wire_len == wlen &&
 		    memcmp(ix->arena.data + t->wire_off, w, wlen) == 0) {
-			t->flags |= flags & TG_T_BRAND;
+			t->flags |= flags & (TG_T_BRAND | TG_T_TYPO);
 			return 0;
 		}
 		if (++s == dd->n)
@@ -368,7 +368,11 @@ static int tg_build_targets(tg_index *ix, const tg_list *list, tg_error *err)
 		if (sl <= 0)
 			continue; /* cannot match hostname rules */
 		uint8_t flags =
-		    en->profile == TG_PROFILE_BRAND ? TG_T_BRAND : 0;
+		    (uint8_t)((en->profiles & 1u << TG_PROFILE_BRAND
+				   ? TG_T_BRAND
+				   : 0) |
+			      (en->profiles & 1u << TG_PROFILE_TYPO ? TG_T_TYPO
+								    : 0));
 		const struct tg_nrec *sr =
 		    tg_nset_find(ix, sh[r + 1], nm.wire + nm.off[r + 1],
 				 nm.wire_len - nm.off[r + 1]);

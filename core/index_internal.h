@@ -100,8 +100,10 @@ enum tg_target_flags {
 	TG_T_SUB = 1u << 2,	/**< an entry below a registrable domain:
 				     wire is sub.label.suffix, skeleton is
 				     sub + label; CONCAT key only */
-	TG_T_BRAND = 1u << 3	/**< some entry naming it has the brand
+	TG_T_BRAND = 1u << 3,	/**< some entry naming it has the brand
 				     profile: combos count */
+	TG_T_TYPO = 1u << 4	/**< some entry naming it has the typo
+				     profile: the brand limits do not apply */
 };
 
 /** A protected registrable domain. 16 bytes. */

@@ -160,10 +160,9 @@ static int tg_list_add_wire(tg_list *list, tg_list_kind kind, const tg_name *nm,
 		if (en->kind == kind && en->wire_len == nm->wire_len &&
 		    memcmp(list->names.data + en->wire_off, nm->wire,
 			   nm->wire_len) == 0) {
-			/* a duplicate; the brand profile adds rules */
-			if (list->profile == TG_PROFILE_BRAND)
-				list->e[list->set[s] - 1].profile =
-				    TG_PROFILE_BRAND;
+			/* a duplicate: each profile adds its rules */
+			list->e[list->set[s] - 1].profiles |=
+			    (uint8_t)(1u << list->profile);
 			return TG_OK;
 		}
 		s = (s + 1) & list->set_mask;
@@ -186,7 +185,7 @@ static int tg_list_add_wire(tg_list *list, tg_list_kind kind, const tg_name *nm,
 	en->wire_off = (uint32_t)off;
 	en->wire_len = (uint16_t)nm->wire_len;
 	en->kind = (uint8_t)kind;
-	en->profile = list->profile;
+	en->profiles = (uint8_t)(1u << list->profile);
 	en->src = src;
 	en->line = line;
 	list->set[s] = (uint32_t)list->n + 1;

@@ -26,7 +26,8 @@ struct tg_list_entry {
 	uint32_t wire_off;  /**< offset of the wire name in names */
 	uint16_t wire_len;  /**< its length, root byte included */
 	uint8_t kind;	    /**< tg_list_kind */
-	uint8_t profile;    /**< tg_list_profile (protected entries) */
+	uint8_t profiles;   /**< bit 1 << tg_list_profile for each profile
+				 that listed it (protected entries) */
 	uint32_t src;	    /**< index into sources */
 	unsigned long line; /**< line in that source, 0 if none */
 };

@@ -347,6 +347,7 @@ const struct tg_rule_scores tg_rules = {
     .plural_cap = 70,
     .len5 = 5,
     .len8 = 5,
+    .brand_long = 10,
     .short_cap = 60,
     .restricted_cap = 30,
     .suffix_edit_cap = 75,

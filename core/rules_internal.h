@@ -146,6 +146,8 @@ struct tg_rule_scores {
 	int first_letter;    /**< subtracted at position 0 */
 	int plural_cap;	     /**< a final 's' more or less */
 	int len5, len8;	     /**< 5-letter: -len5; 8 and more: +len8 */
+	int brand_long;	     /**< added for a brand-profile label of
+				TG_RULE_BRAND_BLOCK_MIN or more */
 	int short_cap;	     /**< query label of 4 or fewer */
 	int restricted_cap;  /**< query inside a restricted registry */
 	int suffix_edit_cap; /**< one edit under another public suffix */
@@ -163,6 +165,16 @@ extern const struct tg_rule_scores tg_rules;
 #ifndef TG_RULE_ANYSUF_MIN
 #define TG_RULE_ANYSUF_MIN 7
 #endif
+/** Shortest label of a brand-profile target (and of no typo-profile
+ *  one) whose lookalikes may block; those of shorter brands score at most
+ *  just below the block threshold, and so do embeddings of any brand
+ *  (brand.com.cdn.example is how CDNs name their customers' hosts), except
+ *  when a Unicode character made the look-alike.  Measured with the Tranco
+ *  top 1,000 protected as brands: a legitimate domain one edit away from a
+ *  brand of fewer than 10 characters is common (googl.com, twiter.com,
+ *  docer.com, wal-mart.com, a-msedge.net), one from a longer brand rare
+ *  (tests/eval/lookalikes.py prints the figures). */
+#define TG_RULE_BRAND_BLOCK_MIN 10
 /** Shortest target label for two edits. */
 #define TG_RULE_TWO_EDITS_MIN 8
 /** Shortest brand for combos: as a token, as a prefix or suffix. */

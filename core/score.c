@@ -152,6 +152,16 @@ static void tg_add_cand(struct tg_ctx *c, uint32_t tid, int score,
 		score = 100;
 	if (c->restricted && score > tg_rules.restricted_cap)
 		score = tg_rules.restricted_cap;
+	if (score >= c->ix->block_threshold && c->ix->block_threshold > 0) {
+		/* a brand list: only distinctive labels block (see
+		 * TG_RULE_BRAND_BLOCK_MIN), and never a plain embedding */
+		const struct tg_target *t = &c->ix->t[tid];
+		if ((t->flags & (TG_T_BRAND | TG_T_TYPO)) == TG_T_BRAND &&
+		    !(classes & (TG_C_IDN_HOMOGLYPH | TG_C_CYRILLIC)) &&
+		    (t->skel_len < TG_RULE_BRAND_BLOCK_MIN ||
+		     classes == TG_C_EMBEDDING))
+			score = c->ix->block_threshold - 1;
+	}
 	for (size_t i = 0; i < c->nc; i++) {
 		struct tg_cand *k = &c->c[i];
 		if (k->tid != tid)
@@ -395,6 +405,48 @@ static const char *tg_tskel(const struct tg_ctx *c, const struct tg_target *t)
 	return tg_target_skel(c->ix, t);
 }
 
+/* The optimal-string-alignment (Damerau-Levenshtein) distance of a and
+ * b, or 3 when it is more than 2.  Labels are at most TG_FOLD_MAX. */
+static unsigned tg_osa2(const char *a, size_t al, const char *b, size_t bl)
+{
+	if (al > bl + 2 || bl > al + 2 || al >= TG_FOLD_MAX ||
+	    bl >= TG_FOLD_MAX)
+		return 3;
+	unsigned r0[TG_FOLD_MAX + 1], r1[TG_FOLD_MAX + 1], r2[TG_FOLD_MAX + 1];
+	unsigned *pp = r0, *p = r1, *cur = r2;
+	for (size_t j = 0; j <= bl; j++)
+		p[j] = (unsigned)j;
+	for (size_t i = 1; i <= al; i++) {
+		unsigned lo = cur[0] = (unsigned)i;
+		for (size_t j = 1; j <= bl; j++) {
+			unsigned v = p[j - 1] + (a[i - 1] != b[j - 1]);
+			if (p[j] + 1 < v)
+				v = p[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			cur[j] = v;
+			if (v < lo)
+				lo = v;
+		}
+		if (lo > 2)
+			return 3;
+		unsigned *x = pp;
+		pp = p;
+		p = cur;
+		cur = x;
+	}
+	return p[bl] > 2 ? 3 : p[bl];
+}
+
+/* The score of two edits of target \p t's label. */
+static int tg_two_edits_score(const struct tg_target *t)
+{
+	return tg_rules.two_edits + (t->skel_len >= 10 ? 5 : 0);
+}
+
 /* Edit-distance-1 relation between the query label and a target, under
  * its own suffix, or (a label of TG_RULE_ANYSUF_MIN or more) under any
  * other; two edits of a long label. */
@@ -429,8 +481,8 @@ static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 			i++;
 		if (memcmp(R + i + 1, c->var + i, c->varlen - i) != 0)
 			return;
-		s = tg_rules.two_edits + (t->skel_len >= 10 ? 5 : 0);
-		tg_add_cand(c, tid, s, TG_C_TWO_EDITS | other);
+		tg_add_cand(c, tid, tg_two_edits_score(t),
+			    TG_C_TWO_EDITS | other);
 		return;
 	}
 	if (c->qflags & TG_FOLD_IDN) {
@@ -454,6 +506,11 @@ static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 		s -= tg_rules.len5;
 	else if (t->skel_len >= 8)
 		s += tg_rules.len8;
+	/* a brand label long enough to block (TG_RULE_BRAND_BLOCK_MIN) is
+	 * distinctive: a name one edit from it is rarely someone else's */
+	if ((t->flags & (TG_T_BRAND | TG_T_TYPO)) == TG_T_BRAND &&
+	    t->skel_len >= TG_RULE_BRAND_BLOCK_MIN && !(cls & TG_C_PLURAL))
+		s += tg_rules.brand_long;
 	if (c->m <= 4 && s > tg_rules.short_cap)
 		s = tg_rules.short_cap;
 	/* a digit dropped from a name (ymail for y7mail), or for a brand a
@@ -471,13 +528,23 @@ static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 
 /* Combo: the target's label is the head, the tail or a hyphen/digit-
  * delimited token of the query label, which is longer.  Scored by how
- * distinctive the brand is and whether the rest is a phishing word. */
+ * distinctive the brand is and whether the rest is a phishing word.
+ * A head or tail that met a long brand's without a combo may be two edits
+ * in the rest of its label (brand profile: any two, under any suffix). */
 static void tg_eval_combo(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
 	const char *R = tg_tskel(c, t);
 	size_t rl = t->skel_len, at;
-	if (rl >= c->m || (t->flags & TG_T_SUB) || !(t->flags & TG_T_BRAND))
+	if ((t->flags & TG_T_SUB) || !(t->flags & TG_T_BRAND))
+		return;
+	if (c->arg < TG_COMBO_TOKEN && rl >= TG_RULE_TWO_EDITS_MIN &&
+	    tg_osa2(c->q, c->m, R, rl) == 2)
+		tg_add_cand(c, tid, tg_two_edits_score(t),
+			    TG_C_TWO_EDITS | (tg_suffix_rel(c, t) != TG_S_SAME
+						  ? TG_C_OTHER_SUFFIX
+						  : 0));
+	if (rl >= c->m)
 		return;
 	if (c->arg == TG_COMBO_HEAD)
 		at = 0;
@@ -1396,9 +1463,12 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	tg_probe_all(&c, pq, npq);
 	if (!out->infrastructure)
 		tg_memo_note(&c, sh);
+	/* between equal scores the target listed first wins: the order in
+	 * which candidates are met depends on the index's random seed */
 	const struct tg_cand *best = NULL;
 	for (size_t i = 0; i < c.nc; i++)
-		if (!best || c.c[i].score > best->score)
+		if (!best || c.c[i].score > best->score ||
+		    (c.c[i].score == best->score && c.c[i].tid < best->tid))
 			best = &c.c[i];
 	if (!best)
 		return;

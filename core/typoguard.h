@@ -192,9 +192,16 @@ size_t tg_list_count(const tg_list *list, tg_list_kind kind);
  *    (.mil, .gov, webmail providers): one-edit typos, TLD confusions, dot
  *    errors, look-alikes; one edit under another public suffix and two
  *    edits of long labels are logged;
- *  - TG_PROFILE_BRAND: impersonation of a brand as well: everything the
- *    typo profile does, plus combos, the brand's label joined with other
- *    words (discord-gift.com, metamaskapp.io), logged.
+ *  - TG_PROFILE_BRAND: impersonation of a brand: the typo profile's
+ *    rules, plus combos, the brand's label joined with other words
+ *    (discord-gift.com, metamaskapp.io), and any two edits of a long label
+ *    beside its intact head or tail, logged; but a lookalike of a label of
+ *    fewer than 10 characters, or an embedding (brand.com.cdn.example),
+ *    is logged, not blocked, unless a Unicode character made it (a
+ *    legitimate domain one edit from a short brand is common: googl.com,
+ *    twiter.com), and one edit of a longer label under its own suffix
+ *    scores higher (a name that close to a distinctive brand is rarely
+ *    someone else's).
  */
 typedef enum tg_list_profile {
 	TG_PROFILE_TYPO = 0,
@@ -204,7 +211,8 @@ typedef enum tg_list_profile {
 /**
  * Set the profile of the protected entries added to \p list from now on
  * (tg_list_add, tg_list_load_file, tg_list_load_zone).  A name listed
- * under both profiles gets the brand rules.
+ * under both profiles gets the rules of both: combos, and the typo
+ * profile's blocks.
  */
 int tg_list_set_profile(tg_list *list, tg_list_profile profile);
 

@@ -15,15 +15,16 @@ protected with the brand profile (`--brand`); the .gov/.mil/mail list has
 the default (typo) profile.
 "flagged" is verdict log or block.
 
-Required (the test fails otherwise, except for the OPEN targets below): the MetaMask whitelist (legitimate
-near-brand names) gets 0 blocks; no protected name blocks as a lookalike of
-another protected name (each list scored against itself in folds, so that a
-name is never in the index it is scored against; three fold layouts, a pair
-is missed only when it shares a fold in all three); false blocks <= 0.01 %
-on the Tranco top 100k and on the Umbrella half, with the .gov/.mil/mail
-list and with the Tranco top 1,000 as a brand list.  The recall figures are
-printed; their floors (MIN_* below) are what the model reaches today, so a
-change that lowers one fails.
+Required (the test fails otherwise, except for the OPEN target below): the
+MetaMask whitelist (legitimate near-brand names) gets 0 blocks; no
+protected name blocks as a lookalike of another protected name (each list
+scored against itself in folds, so that a name is never in the index it is
+scored against; three fold layouts, a pair is missed only when it shares a
+fold in all three); false blocks <= 0.01 % on the Tranco top 100k and on
+the Umbrella half, with the .gov/.mil/mail list and with the Tranco top
+1,000 as a brand list; the issue's recall targets (TARGET) on the MetaMask
+set.  Recall floors (MIN) are what the model reaches today, so a change
+that lowers one fails.
 """
 
 import gzip
@@ -40,19 +41,31 @@ FOLDS = 8
 SHOW = int(os.environ.get("TG_EVAL_SHOW", "12"))
 #: recall floors (percent), the model's figures when they were last raised
 MIN = {
-    # 34.9 before issue 19; 32.5 since a digit added or dropped and a
-    # neighbour on QWERTZ/AZERTY only stay below block (false blocks win)
-    ("metamask", "ed1", "block"): 32.5,
+    # 34.9 before issue 19; 32.5 with keyboard weighting and the digit
+    # rule; 46.2 since brand labels of 10 or more characters score higher
+    # and shorter ones stay below block (false blocks win)
+    ("metamask", "ed1", "block"): 46.2,
     ("metamask", "ed1", "flag"): 100.0,
-    ("metamask", "ed2", "flag"): 21.2,
+    # 21.2 before two edits beside a brand's intact head or tail
+    ("metamask", "ed2", "flag"): 68.9,
     ("metamask", "combo", "flag"): 99.8,
     ("phishing", "ed1", "flag"): 28.6,
+    ("phishing", "ed2", "flag"): 25.0,
     ("phishing", "combo", "flag"): 85.7,
 }
-#: requirements the model does not meet yet (issue 19): their figures are
-#: printed and marked OPEN, and they fail the test once removed from here
-OPEN = {"self:brands",
-        "fp:Tranco 100k:brands", "fp:Umbrella half:brands"}
+#: the issue's targets on the MetaMask set (percent)
+TARGET = {
+    ("metamask", "ed1", "block"): 90.0,
+    ("metamask", "ed2", "flag"): 60.0,
+    ("metamask", "combo", "flag"): 60.0,
+}
+#: requirements the model does not meet (issue 19): their figures are
+#: printed and marked OPEN, and they fail the test once removed from here.
+#: ed1 blocked: MetaMask's whitelist holds one-edit names under other
+#: suffixes (metmask.com, metamaks.ru, opensera.com) and the Tranco top
+#: 1,000 has legitimate one-edit neighbours of short brands (googl.com,
+#: twiter.com): blocking them fails the false-positive targets, which win.
+OPEN = {"target:metamask/ed1/block"}
 
 
 # ------------------------------------------------------------------ PSL
@@ -282,6 +295,13 @@ def main():
         if round(figs.get(key, 0.0), 1) < floor:
             failed.append(("recall", f"{'/'.join(key)} {figs[key]:.1f} % "
                                      f"< {floor} %"))
+    for key, goal in TARGET.items():
+        ok = figs.get(key, 0.0) >= goal
+        print(f"target {'/'.join(key)} >= {goal} %: {figs[key]:.1f} % "
+              f"({'met' if ok else 'not met'})")
+        if not ok:
+            failed.append((f"target:{'/'.join(key)}",
+                           f"{'/'.join(key)} {figs[key]:.1f} % < {goal} %"))
 
     wl = [n for n in tgeval.unique(mm["whitelist"])
           if not tgeval.under(n, set(mm["fuzzylist"]))]

@@ -270,6 +270,93 @@ static void test_edits(void **state)
 	tg_index_free(ix);
 }
 
+/* A brand list from names, with \p typo (if not NULL) also listed under
+ * the typo profile. */
+static tg_index *tg_brand_index(const char *const *names, const char *typo)
+{
+	tg_list *bl = tg_list_create();
+	tg_error err;
+	tg_index *ix = NULL;
+	assert_non_null(bl);
+	assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_BRAND), TG_OK);
+	for (size_t i = 0; names[i]; i++)
+		assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED, names[i],
+					     "brands", i + 1, &err),
+				 TG_OK);
+	if (typo) {
+		assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_TYPO),
+				 TG_OK);
+		assert_int_equal(
+		    tg_list_add(bl, TG_LIST_PROTECTED, typo, "typo", 1, &err),
+		    TG_OK);
+	}
+	assert_int_equal(tg_index_build(bl, NULL, &ix, &err), TG_OK);
+	tg_list_free(bl);
+	return ix;
+}
+
+/* The brand profile's limits (issue 19): lookalikes of a brand label of
+ * fewer than TG_RULE_BRAND_BLOCK_MIN characters and embeddings log, never
+ * block (googl.com, twiter.com, brand.com.cdn.example are common and
+ * legitimate); one edit of a longer label blocks under its own suffix; two
+ * edits of a long label log when the label's head or tail is intact. */
+static void test_brand_limits(void **state)
+{
+	(void)state;
+	static const char *const br[] = {"gmail.com", "paypal.com",
+					 "myetherwallet.com",
+					 "bankofamerica.com", NULL};
+	tg_index *ix = tg_brand_index(br, NULL);
+	tg_index *tx = tg_unit_index(tg_prot, NULL, NULL);
+	/* the same typo: blocked for a typo list, logged for a brand list */
+	tg_expect(tx, "gmial.com", TG_VERDICT_BLOCK, "gmail.com",
+		  TG_C_TRANSPOSITION);
+	tg_expect(ix, "gmial.com", TG_VERDICT_LOG, "gmail.com",
+		  TG_C_TRANSPOSITION);
+	tg_expect(tx, "pay-pal.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_HYPHENATION);
+	tg_expect(ix, "pay-pal.com", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_HYPHENATION);
+	tg_expect(tx, "paypal.com.evil.tk", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_EMBEDDING);
+	tg_expect(ix, "paypal.com.evil.tk", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_EMBEDDING);
+	tg_expect(ix, "bankofamerica.com.data.cdn.example", TG_VERDICT_LOG,
+		  "bankofamerica.com", TG_C_EMBEDDING);
+	/* a Unicode look-alike is deliberate: it blocks for any brand */
+	tg_expect(ix, "xn--pypal-4ve.com", TG_VERDICT_BLOCK, "paypal.com",
+		  TG_C_IDN_HOMOGLYPH);
+	/* long labels: one edit blocks under the brand's suffix, and only
+	 * logs under another */
+	tg_expect(ix, "myetherwalet.com", TG_VERDICT_BLOCK, "myetherwallet.com",
+		  TG_C_OMISSION);
+	tg_expect(ix, "myethertwallet.com", TG_VERDICT_BLOCK,
+		  "myetherwallet.com", TG_C_INSERTION);
+	tg_expect(ix, "myetherwalet.net", TG_VERDICT_LOG, "myetherwallet.com",
+		  TG_C_OTHER_SUFFIX);
+	tg_expect(ix, "myetherwallets.com", TG_VERDICT_LOG, "myetherwallet.com",
+		  TG_C_PLURAL);
+	/* two edits beside an intact head or tail: logged, any suffix */
+	tg_expect(ix, "myetherwoliet.com", TG_VERDICT_LOG, "myetherwallet.com",
+		  TG_C_TWO_EDITS);
+	tg_expect(ix, "mvetehrwallet.ru", TG_VERDICT_LOG, "myetherwallet.com",
+		  TG_C_TWO_EDITS | TG_C_OTHER_SUFFIX);
+	tg_result r;
+	assert_int_equal(tg_score_name(ix, "myetherwoliet.com", &r), TG_OK);
+	assert_int_equal(r.classes, TG_C_TWO_EDITS);
+	/* three edits are none */
+	tg_expect(ix, "myetherwxlizt.com", TG_VERDICT_PASS, NULL, 0);
+	tg_index_free(ix);
+	tg_index_free(tx);
+	/* a name also on a typo list keeps the typo rules' blocks */
+	ix = tg_brand_index(br, "gmail.com");
+	tg_expect(ix, "gmial.com", TG_VERDICT_BLOCK, "gmail.com",
+		  TG_C_TRANSPOSITION);
+	tg_expect(ix, "pay-pal.com", TG_VERDICT_LOG, "paypal.com",
+		  TG_C_HYPHENATION);
+	tg_index_free(ix);
+}
+
 static void test_homoglyphs(void **state)
 {
 	(void)state;
@@ -882,6 +969,7 @@ int main(void)
 	    cmocka_unit_test(test_embedding),
 	    cmocka_unit_test(test_missing_dot),
 	    cmocka_unit_test(test_edits),
+	    cmocka_unit_test(test_brand_limits),
 	    cmocka_unit_test(test_homoglyphs),
 	    cmocka_unit_test(test_protected_and_allow),
 	    cmocka_unit_test(test_restricted_registry),
