@@ -21,6 +21,16 @@
  * clients without us.  Therefore lookalike data is never stored: a lookalike
  * passed through for an out-of-scope client gets no_cache_store.
  *
+ * Blocked answers (nxdomain, nodata) are stored when every client is in
+ * scope (no `clients:`), so that a repeated blocked query costs a cache
+ * hit, not a mesh state (issue 18): the worker serves them, and the
+ * reply-cache callback (tg_reply_cache) sees each one before it leaves,
+ * recognises ours by the synthetic SOA, counts it, queues its event and
+ * adds the EDE.  Unbound 1.17 ignores what that callback returns, so a
+ * cached block cannot be declined per client: with `clients:` set,
+ * blocks are not stored.  After a list change the purge removes cached
+ * blocks the new lists no longer block (tg_purge_visit).
+ *
  * Threads: init() runs once on the main thread; all workers share the
  * module data.  Everything reachable from struct tg_mod is immutable after
  * init(), except the counters, which are atomic, and the list of the
@@ -76,12 +86,13 @@
  * list (memo_lock).
  */
 struct tg_mod {
-	tg_conf *conf;		/**< owned */
-	tg_policy *policy;	/**< owned: the index in force, reloads */
-	tg_events *events;	/**< owned: event writer and stats file */
-	tg_stats stats;		/**< atomic counters */
-	struct module_env *env; /**< the daemon's env (shared caches) */
-	int cb_registered;	/**< inplace callback registered */
+	tg_conf *conf;		 /**< owned */
+	tg_policy *policy;	 /**< owned: the index in force, reloads */
+	tg_events *events;	 /**< owned: event writer and stats file */
+	tg_stats stats;		 /**< atomic counters */
+	struct module_env *env;	 /**< the daemon's env (shared caches) */
+	int cb_registered;	 /**< inplace callback registered */
+	int cache_cb_registered; /**< reply-cache callback registered */
 	int ede; /**< Unbound's `ede:` at init (config_get_option) */
 	/** Recent decision log lines: hash tag << 32 | second, by hash;
 	 *  a repeat within event-interval is not logged again (racing
@@ -177,6 +188,9 @@ static void tg_policy_log(int level, const char *line, void *arg)
 		log_info("%s", line);
 }
 
+static int tg_is_cached_block(const struct tg_mod *m,
+			      const struct reply_info *rep);
+
 /** Cap on purge batches after one list change (x 1024 entries). */
 #define TG_PURGE_ROUNDS 1000
 
@@ -185,6 +199,7 @@ struct tg_purge {
 	const struct tg_mod *m;
 	const tg_index *index;
 	size_t n;
+	size_t unblocked; /**< of n: blocked answers of ours */
 	struct tg_purge_item {
 		hashvalue_type hash;
 		struct query_info q;
@@ -203,9 +218,24 @@ static void tg_purge_visit(struct lruhash_entry *e, void *arg)
 		return;
 	if (k->key.qname_len > LDNS_MAX_DOMAINLEN + 1 ||
 	    tg_score_wire(pg->index, k->key.qname, k->key.qname_len, &res) !=
-		TG_OK ||
-	    res.verdict != TG_VERDICT_BLOCK)
+		TG_OK)
 		return;
+	/* a blocked answer of ours stays while it is blocked; any other
+	 * answer goes when its name is blocked now.  The worker reads an
+	 * answer's rrsets under their locks (rrset_array_lock); so does
+	 * this, its id checked as there. */
+	const struct reply_info *rep = e->data;
+	int ours = 0;
+	if (rep->rrset_count == 1) {
+		struct ub_packed_rrset_key *rk = rep->ref[0].key;
+		lock_rw_rdlock(&rk->entry.lock);
+		ours =
+		    rk->id == rep->ref[0].id && tg_is_cached_block(pg->m, rep);
+		lock_rw_unlock(&rk->entry.lock);
+	}
+	if ((res.verdict == TG_VERDICT_BLOCK) == ours)
+		return;
+	pg->unblocked += ours;
 	it = &pg->items[pg->n++];
 	it->hash = e->hash;
 	it->q = k->key;
@@ -216,9 +246,11 @@ static void tg_purge_visit(struct lruhash_entry *e, void *arg)
 
 /**
  * After a list change, a name that became a lookalike may have an answer
- * in the message cache, which is served without the module: remove those
- * (the rest of the cache stays).  Runs on the policy's reload thread; the
- * message cache is shared by all workers and locks itself.
+ * in the message cache, which is served without the module, and a blocked
+ * answer of ours (tg_cache_block) may be for a name no longer blocked:
+ * remove those (the rest of the cache stays).  Runs on the policy's
+ * reload thread; the message cache is shared by all workers and locks
+ * itself.
  */
 static void tg_purge_cache(const tg_index *index, void *arg)
 {
@@ -226,7 +258,7 @@ static void tg_purge_cache(const tg_index *index, void *arg)
 			     sizeof(((struct tg_purge *)0)->items[0]);
 	struct tg_mod *m = arg;
 	struct tg_purge *pg;
-	size_t i, total = 0, rounds = 0;
+	size_t i, total = 0, unblocked = 0, rounds = 0;
 
 	atomic_fetch_add_explicit(&m->gen, 1, memory_order_acq_rel);
 
@@ -242,17 +274,24 @@ static void tg_purge_cache(const tg_index *index, void *arg)
 		pg->m = m;
 		pg->index = index;
 		pg->n = 0;
+		pg->unblocked = 0;
 		slabhash_traverse(m->env->msg_cache, 0, tg_purge_visit, pg);
 		for (i = 0; i < pg->n; i++)
 			slabhash_remove(m->env->msg_cache, pg->items[i].hash,
 					&pg->items[i].q);
-		total += pg->n;
+		total += pg->n - pg->unblocked;
+		unblocked += pg->unblocked;
 	} while (pg->n == batch && ++rounds < TG_PURGE_ROUNDS);
 	free(pg);
 	if (total)
 		log_info("typoguard: removed %zu cached answers that the new "
 			 "lists block",
 			 total);
+	if (unblocked)
+		log_info(
+		    "typoguard: removed %zu cached blocked answers that the "
+		    "new lists no longer block",
+		    unblocked);
 }
 
 /**
@@ -321,6 +360,13 @@ static struct tg_mod *tg_mod_load(const char *path, struct module_env *env)
 
 static int tg_query_response(struct module_qstate *qstate,
 			     struct dns_msg *response, int id, void *cb_args);
+static int tg_blocks_cached(const tg_conf *conf);
+static int tg_reply_cache(struct query_info *qinfo,
+			  struct module_qstate *qstate, struct reply_info *rep,
+			  int rcode, struct edns_data *edns,
+			  struct edns_option **opt_list_out,
+			  struct comm_reply *repinfo, struct regional *region,
+			  struct timeval *start_time, int id, void *cb_args);
 
 TG_EXPORT int init(struct module_env *env, int id)
 {
@@ -350,6 +396,20 @@ TG_EXPORT int init(struct module_env *env, int id)
 		return 0;
 	}
 	m->cb_registered = 1;
+	/* Blocked answers served from the message cache (tg_cache_block) */
+	if (tg_blocks_cached(m->conf)) {
+		if (!de->inplace_cb_register_wrapped((void *)&tg_reply_cache,
+						     inplace_cb_reply_cache, m,
+						     env, id)) {
+			log_err("typoguard: cannot register the reply-cache "
+				"callback");
+			de->inplace_cb_delete_wrapped(
+			    env, inplace_cb_query_response, id);
+			tg_mod_free(m);
+			return 0;
+		}
+		m->cache_cb_registered = 1;
+	}
 	de->dyn_env = m;
 	/* A client outside `clients:` must not share a mesh state (and so
 	 * an answer) with one inside: give every client query its own. */
@@ -381,6 +441,9 @@ TG_EXPORT void deinit(struct module_env *env, int id)
 		if (m->cb_registered)
 			de->inplace_cb_delete_wrapped(
 			    env, inplace_cb_query_response, id);
+		if (m->cache_cb_registered)
+			de->inplace_cb_delete_wrapped(
+			    env, inplace_cb_reply_cache, id);
 		for (i = 0; i < TG_ACTION_COUNT; i++)
 			blocked += atomic_load(&m->stats.blocked[i]);
 		log_info("typoguard: stopping: %lu queries, %lu scored, "
@@ -494,6 +557,8 @@ tg_rrset(struct regional *region, const uint8_t *owner, size_t ownerlen,
 	k->rk.rrset_class = htons(LDNS_RR_CLASS_IN);
 	k->entry.key = k;
 	k->entry.data = d;
+	/* the rrset cache's bin: a blocked answer's SOA is stored there */
+	k->entry.hash = rrset_key_hash(&k->rk);
 	d->ttl = ttl;
 	d->count = 1;
 	d->trust = rrset_trust_prim_noglue;
@@ -568,6 +633,33 @@ static struct ub_packed_rrset_key *tg_sinkhole(struct module_qstate *qstate,
 	return NULL;
 }
 
+/** Append the EDE of a policy answer (\p code, ede-text or "typoguard:
+ *  lookalike of NAME") to \p list, allocated in \p region. */
+static void tg_append_ede_code(const struct tg_mod *m, const tg_result *res,
+			       sldns_ede_code code, struct edns_option **list,
+			       struct regional *region)
+{
+	static const char pre[] = "typoguard: lookalike of ";
+	char text[TG_NAME_BUF + 64];
+	const char *t = m->conf->ede_text;
+
+	if (!t[0]) {
+		memcpy(text, pre, sizeof(pre) - 1);
+		tg_copy(text + sizeof(pre) - 1, res->protected_name,
+			sizeof(res->protected_name));
+		t = text;
+	}
+	edns_opt_list_append_ede(list, region, code, (char *)t);
+}
+
+/** The EDE of a blocked answer served from the cache (nxdomain or nodata:
+ *  Blocked). */
+static void tg_append_ede(const struct tg_mod *m, const tg_result *res,
+			  struct edns_option **list, struct regional *region)
+{
+	tg_append_ede_code(m, res, LDNS_EDE_BLOCKED, list, region);
+}
+
 /**
  * Answer \p qstate according to the configured action.  Returns 1 when the
  * query is finished here, 0 when it must continue (log-only).
@@ -580,7 +672,6 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 	struct dns_msg *msg;
 	sldns_ede_code ede = LDNS_EDE_BLOCKED;
 	int rcode = LDNS_RCODE_NXDOMAIN;
-	char text[TG_NAME_BUF + 64];
 
 	switch (conf->action) {
 	case TG_ACTION_LOG_ONLY:
@@ -631,19 +722,9 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 		qstate->return_msg = msg;
 		qstate->return_rcode = LDNS_RCODE_NOERROR;
 	}
-	if (m->ede) {
-		static const char pre[] = "typoguard: lookalike of ";
-		const char *t = conf->ede_text;
-
-		if (!t[0]) {
-			memcpy(text, pre, sizeof(pre) - 1);
-			tg_copy(text + sizeof(pre) - 1, res->protected_name,
-				sizeof(res->protected_name));
-			t = text;
-		}
-		edns_opt_list_append_ede(&qstate->edns_opts_front_out,
-					 qstate->region, ede, (char *)t);
-	}
+	if (m->ede)
+		tg_append_ede_code(m, res, ede, &qstate->edns_opts_front_out,
+				   qstate->region);
 	return 1;
 }
 
@@ -668,13 +749,13 @@ static int tg_log_wanted(struct tg_mod *m, const tg_event *ev)
 	return 1;
 }
 
-/** Count, log one concise line and queue one event for a decision. */
-static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
-		      const tg_result *res, tg_decision decision,
-		      const char *via)
+/** Count, log one concise line and queue one event for a decision on
+ *  query \p qi of client \p ss (NULL: internal). */
+static void tg_decide_for(struct tg_mod *m, const struct query_info *qi,
+			  struct sockaddr_storage *ss, socklen_t sslen,
+			  const tg_result *res, tg_decision decision,
+			  const char *via)
 {
-	struct sockaddr_storage *ss;
-	socklen_t sslen;
 	tg_event ev;
 	char classes[256], type[16];
 	unsigned bit;
@@ -693,7 +774,7 @@ static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
 	memset(&ev, 0, sizeof(ev));
 	clock_gettime(CLOCK_REALTIME, &ev.when);
 	strcpy(ev.client, "internal");
-	if (tg_client_of(qstate, &ss, &sslen)) {
+	if (ss) {
 		tg_client_text(ss, sslen, ev.client, sizeof(ev.client));
 		if (ss->ss_family == AF_INET)
 			ev.client_port =
@@ -704,9 +785,8 @@ static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
 	}
 	/* The query name as alerting groups it: presentation format,
 	 * lowercase, no final dot, every byte kept (\DDD, \.). */
-	tg_name_format(qstate->qinfo.qname, qstate->qinfo.qname_len, ev.qname,
-		       sizeof(ev.qname));
-	ev.qtype = qstate->qinfo.qtype;
+	tg_name_format(qi->qname, qi->qname_len, ev.qname, sizeof(ev.qname));
+	ev.qtype = qi->qtype;
 	ev.decision = decision;
 	ev.action = m->conf->action;
 	ev.score = res->score;
@@ -721,7 +801,7 @@ static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
 	if (!tg_log_wanted(m, &ev))
 		return;
 	tg_classes_format(res->classes, ",", classes, sizeof(classes));
-	sldns_wire2str_type_buf(qstate->qinfo.qtype, type, sizeof(type));
+	sldns_wire2str_type_buf(qi->qtype, type, sizeof(type));
 	log_info("typoguard: %s %s %s from %s: %s%slookalike of %s score %d "
 		 "(%s) action %s",
 		 decision == TG_DECISION_BLOCK ? "blocked" : "logged", ev.qname,
@@ -729,6 +809,116 @@ static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
 		 res->protected_name, res->score, classes,
 		 decision == TG_DECISION_BLOCK ? tg_action_name(m->conf->action)
 					       : "log-only");
+}
+
+/** tg_decide_for() for the query and client of \p qstate. */
+static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
+		      const tg_result *res, tg_decision decision,
+		      const char *via)
+{
+	struct sockaddr_storage *ss;
+	socklen_t sslen;
+
+	if (!tg_client_of(qstate, &ss, &sslen)) {
+		ss = NULL;
+		sslen = 0;
+	}
+	tg_decide_for(m, &qstate->qinfo, ss, sslen, res, decision, via);
+}
+
+/** Do blocked answers go to Unbound's message cache?  For nxdomain and
+ *  nodata, when every client is in scope (see the top of this file). */
+static int tg_blocks_cached(const tg_conf *conf)
+{
+	return (conf->action == TG_ACTION_NXDOMAIN ||
+		conf->action == TG_ACTION_NODATA) &&
+	       conf->n_clients == 0;
+}
+
+/**
+ * Store a blocked answer (query side, nxdomain or nodata) in the message
+ * cache for answer-ttl: repeats of the query are then served by the worker
+ * (tg_reply_cache() decides each again).  Its SOA, owned by the query
+ * name, goes to the rrset cache with the highest trust, so that no other
+ * data can take its place under the message: lookalike data of that name
+ * is never stored (see above), and no lookup of Unbound's reads a SOA from
+ * the rrset cache for another query.  Prefetch would resolve the name
+ * without a client, so the entry asks for none before it expires.
+ */
+static void tg_cache_block(struct module_qstate *qstate, const struct tg_mod *m)
+{
+	struct reply_info *rep;
+
+	if (!tg_blocks_cached(m->conf) || !qstate->return_msg ||
+	    !(rep = qstate->return_msg->rep) || rep->rrset_count != 1)
+		return;
+	((struct packed_rrset_data *)rep->rrsets[0]->entry.data)->trust =
+	    rrset_trust_ultimate;
+	rep->prefetch_ttl = rep->ttl;
+	/* out of memory: the answer still goes out, uncached */
+	(void)dns_cache_store(qstate->env, &qstate->qinfo, rep, 0, 0, 0, NULL,
+			      qstate->query_flags, qstate->qstarttime);
+}
+
+/** Is \p rep a blocked answer of ours (tg_cache_block())?  One SOA in
+ *  the authority section with the synthetic RDATA; every other cached
+ *  answer fails in the first tests. */
+static int tg_is_cached_block(const struct tg_mod *m,
+			      const struct reply_info *rep)
+{
+	const struct packed_rrset_data *d;
+
+	if (rep->rrset_count != 1 || rep->ns_numrrsets != 1 ||
+	    rep->rrsets[0]->rk.type != htons(LDNS_RR_TYPE_SOA))
+		return 0;
+	d = rep->rrsets[0]->entry.data;
+	return d->count == 1 && d->rr_len[0] == m->soa_rdlen + 2 &&
+	       memcmp(d->rr_data[0] + 2, m->soa_rd, m->soa_rdlen) == 0;
+}
+
+/**
+ * inplace_cb_reply_cache: every answer the worker serves from the message
+ * cache passes here first (what it returns is ignored).  A blocked answer
+ * of ours is counted, logged and queued as an event like a block made in
+ * operate() (the name is scored again for the event's match), and gets its
+ * EDE.
+ */
+static int tg_reply_cache(struct query_info *qinfo,
+			  struct module_qstate *qstate, struct reply_info *rep,
+			  int rcode, struct edns_data *edns,
+			  struct edns_option **opt_list_out,
+			  struct comm_reply *repinfo, struct regional *region,
+			  struct timeval *start_time, int id, void *cb_args)
+{
+	struct tg_mod *m = cb_args;
+	const tg_index *ix;
+	tg_result res;
+	unsigned tok;
+
+	(void)qstate;
+	(void)rcode;
+	(void)edns;
+	(void)start_time;
+	(void)id;
+	if (!rep || !repinfo || !tg_is_cached_block(m, rep))
+		return 1;
+	TG_INC(m, queries);
+	ix = tg_policy_acquire(m->policy, &tok);
+	if (tg_score_wire_memo(ix, tg_thread_memo(m), qinfo->qname,
+			       qinfo->qname_len, &res) == TG_OK) {
+		/* a list change the purge has not reached yet: still the
+		 * block it was, without a match to report */
+		if (res.verdict == TG_VERDICT_BLOCK) {
+			TG_INC(m, scored);
+			tg_decide_for(m, qinfo, &repinfo->client_addr,
+				      repinfo->client_addrlen, &res,
+				      TG_DECISION_BLOCK, NULL);
+		}
+		if (m->ede)
+			tg_append_ede(m, &res, opt_list_out, region);
+	}
+	tg_policy_release(m->policy, tok);
+	return 1;
 }
 
 /** Is the query's client and type in scope?  0 for internal queries. */
@@ -843,7 +1033,10 @@ static int tg_decide_query(struct module_qstate *qstate, struct tg_hold *h,
 		return 0;
 	}
 	tg_decide(qstate, m, &res, TG_DECISION_BLOCK, NULL);
-	return tg_answer(qstate, m, &res);
+	if (!tg_answer(qstate, m, &res))
+		return 0;
+	tg_cache_block(qstate, m);
+	return 1;
 }
 
 /** tg_decide_query() with the index, once acquired, held for its

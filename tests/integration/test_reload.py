@@ -89,6 +89,9 @@ class Reload(unittest.TestCase):
         self.assertGreater(load.n, 20)
         self.assertIn("lists reloaded: 1 protected names in force", ub.log())
         self.assertIn("removed 1 cached answers that the new lists block", ub.log())
+        # and army.ml's blocked answer, cached before, is gone
+        self.assertIn("removed 1 cached blocked answers that the new lists "
+                      "no longer block", ub.log())
         # no restart happened
         self.assertEqual(ub.log().count("start of service"), 1)
 

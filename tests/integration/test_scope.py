@@ -51,6 +51,15 @@ class Matrix(unittest.TestCase):
         r = self.q("navy.ml", "A", OUT4)
         self.assertEqual(tglab.rdata(r["answer"], "A"), ["198.51.100.70"], r)
 
+    def test_blocks_not_cached_with_clients(self):
+        # with `clients:` a cached block could reach an out-of-scope
+        # client (Unbound serves cache hits without asking the module
+        # which client it is for): every block is the module's own answer
+        before = tglab.cache_hits(self.ub)
+        for _ in range(3):
+            self.assertTrue(blocked(self.q("armym.il", "MX", IN4)))
+        self.assertEqual(tglab.cache_hits(self.ub), before)
+
     def test_qtype_scope(self):
         # TXT is not in qtypes: answered normally even for in-scope clients
         r = self.q("army.ml", "TXT", IN4)
