@@ -113,10 +113,10 @@ int cli_build_index_list(const cli_opts *o, tg_index **out, tg_list **keep,
 			 const char **conf_used, tg_index_options *used);
 
 /**
- * Write \p s to \p out as a JSON string, quotes included: quote, backslash
- * and control characters escaped, valid UTF-8 passed through, each invalid
- * byte as U+FFFD.  Names are given in DNS presentation format (\DDD, \.),
- * so they keep every byte.
+ * Write \p s to \p out as a JSON string, quotes included, escaped by the
+ * library's tg_json_string() (the same escaping as the event log).  Names
+ * are given in DNS presentation format (\DDD, \.), so they keep every
+ * byte.
  */
 void cli_json_string(FILE *out, const char *s);
 
