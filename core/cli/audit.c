@@ -299,51 +299,21 @@ static const char *qtype_name(unsigned t)
 }
 
 /**
- * Convert an uncompressed wire name of at most \p len bytes to lowercase
- * presentation format without the trailing dot ("." for the root).  Bytes
- * other than letters, digits, '-', '_' and '*' become \DDD.  Returns 0, or
- * -1 for a malformed or over-long name.
+ * An uncompressed wire name of \p len bytes (NS and MX targets) in
+ * presentation format as typoguard writes names everywhere
+ * (tg_name_format(): lowercase, no trailing dot, "." for the root, \DDD and
+ * \. for special bytes).  Returns 0, or -1 for a malformed name or one
+ * that does not fit \p cap bytes whole.
  */
 static int wire_name(const uint8_t *w, size_t len, char *out, size_t cap)
 {
-	size_t i = 0, o = 0, total = 0;
+	char full[TG_NAME_BUF * 4];
 
-	if (cap < 2)
+	if (cap == 0 || tg_name_format(w, len, full, sizeof(full)) != TG_OK ||
+	    strlen(full) >= cap)
 		return -1;
-	while (i < len) {
-		size_t l = w[i++], k;
-
-		if (l == 0) {
-			if (o == 0)
-				out[o++] = '.';
-			out[o] = '\0';
-			return 0;
-		}
-		if (l > 63 || i + l > len || (total += l + 1) > 255)
-			return -1;
-		if (o > 0 && o + 1 < cap)
-			out[o++] = '.';
-		for (k = 0; k < l; k++) {
-			unsigned ch = w[i + k];
-
-			if (ch >= 'A' && ch <= 'Z')
-				ch += 'a' - 'A';
-			if ((ch >= 'a' && ch <= 'z') ||
-			    (ch >= '0' && ch <= '9') || ch == '-' ||
-			    ch == '_' || ch == '*') {
-				if (o + 1 >= cap)
-					return -1;
-				out[o++] = (char)ch;
-			} else {
-				if (o + 5 >= cap)
-					return -1;
-				o += (size_t)snprintf(out + o, cap - o,
-						      "\\%03u", ch);
-			}
-		}
-		i += l;
-	}
-	return -1;
+	memcpy(out, full, strlen(full) + 1);
+	return 0;
 }
 
 /** Add the addresses of an A or AAAA answer to \p set (capped). */

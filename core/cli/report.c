@@ -23,8 +23,9 @@
  * every table full the report holds about 60 MB.
  *
  * Tables are json-c's linkhash (the library is linked for the parser
- * anyway).  Names are printed in DNS presentation format (ldns escapes
- * them), inside JSON (json-c) or HTML escaping.
+ * anyway).  Names are printed in DNS presentation format, as the library
+ * writes them everywhere (tg_name_format()), inside JSON (json-c) or HTML
+ * escaping.
  */
 #include "tg_config.h"
 
@@ -379,52 +380,31 @@ static const char *fmt_time(int64_t ms, char buf[32])
 /* ------------------------------------------------------------ names */
 
 /**
- * \p name (as the module writes it: labels separated by dots, no trailing
- * dot) in DNS presentation format, escaped by ldns: "\DDD" for bytes that
- * are not printable, a backslash before special characters.  Without the
- * trailing dot, as in the event log and the lists.  A name that is not a
- * valid DNS name (empty label, label > 63, name > 255 octets) is escaped
- * byte by byte the same way.  \p buf holds at least 4 * 255 + 8 bytes.
+ * \p name (as the module writes it: DNS presentation format, no trailing
+ * dot; older logs had the bytes themselves) as typoguard writes names
+ * everywhere (tg_name_format()): "\DDD" for bytes that are not printable, a
+ * backslash before other special characters, lowercase, no trailing dot.
+ * The presentation form is read by ldns, so "a\.b" stays one label.  A
+ * name that is not a valid DNS name (empty label, label > 63, name > 255
+ * octets, a bad escape) is escaped byte by byte the same way.  \p buf holds
+ * at least 4 * 255 + 8 bytes.
  */
 static const char *present(const char *name, char *buf, size_t len)
 {
-	uint8_t wire[LDNS_MAX_DOMAINLEN + 1];
-	size_t w = 0, n = strlen(name), i, start = 0;
 	ldns_rdf *rdf = NULL;
-	char *s = NULL;
-	int ok = n > 0 && n <= 253;
+	size_t i, w;
 
-	for (i = 0; ok && i <= n; i++) {
-		if (i == n || name[i] == '.') {
-			size_t l = i - start;
+	if (name[0] != '\0' &&
+	    ldns_str2rdf_dname(&rdf, name) == LDNS_STATUS_OK) {
+		int rc = tg_name_format(ldns_rdf_data(rdf), ldns_rdf_size(rdf),
+					buf, len);
 
-			if (l == 0 || l > 63 || w + l + 2 > sizeof(wire)) {
-				ok = 0;
-				break;
-			}
-			wire[w++] = (uint8_t)l;
-			memcpy(wire + w, name + start, l);
-			w += l;
-			start = i + 1;
-		}
-	}
-	if (ok) {
-		wire[w++] = 0;
-		rdf = ldns_dname_new_frm_data((uint16_t)w, wire);
-		s = rdf != NULL ? ldns_rdf2str(rdf) : NULL;
 		ldns_rdf_deep_free(rdf);
+		if (rc == TG_OK)
+			return buf;
 	}
-	if (s != NULL) {
-		size_t sl = strlen(s);
-
-		if (sl > 1 && s[sl - 1] == '.')
-			s[sl - 1] = '\0';
-		snprintf(buf, len, "%s", s);
-		free(s);
-		return buf;
-	}
-	/* not a DNS name: escape each byte as ldns would */
-	for (i = 0, w = 0; i < n && w + 5 < len; i++) {
+	/* not a DNS name: escape each byte as tg_name_format() would */
+	for (i = 0, w = 0; name[i] != '\0' && w + 5 < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 
 		if (c == '.' || c == '-' || c == '_' || c == '*' ||
