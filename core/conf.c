@@ -31,6 +31,7 @@
 #include <ldns/ldns.h>
 
 #include "typoguard.h"
+#include "util_internal.h"
 
 #ifndef TG_SYSCONFDIR
 #define TG_SYSCONFDIR "/etc"
@@ -95,30 +96,13 @@ static int tg_conf_fail(tg_error *err, int code, const char *file,
 	return code;
 }
 
-/** Parse a decimal unsigned integer in [lo, hi]; 0 on success. */
-static int tg_parse_uint(const char *s, unsigned long lo, unsigned long hi,
-			 unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /** Parse "ADDR/BITS" or a bare address into \p p; 0 on success. */
 static int tg_parse_prefix(const char *s, tg_prefix *p)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	char *slash;
-	unsigned long bits;
-	unsigned maxbits, i;
+	uint64_t bits;
+	unsigned maxbits, i, nbits;
 
 	if (strlen(s) >= sizeof(buf))
 		return -1;
@@ -137,14 +121,14 @@ static int tg_parse_prefix(const char *s, tg_prefix *p)
 		return -1;
 	}
 	bits = maxbits;
-	if (slash && tg_parse_uint(slash, 0, maxbits, &bits) != 0)
+	if (slash && tg_parse_uint(slash, 0, maxbits, &bits) != TG_OK)
 		return -1;
-	p->bits = (unsigned)bits;
+	p->bits = nbits = (unsigned)bits;
 	/* Mask host bits so that matching is a plain compare. */
 	for (i = 0; i < maxbits / 8; i++) {
-		unsigned keep = bits >= (i + 1) * 8 ? 8
-				: bits > i * 8	    ? bits - i * 8
-						    : 0;
+		unsigned keep = nbits >= (i + 1) * 8 ? 8
+				: nbits > i * 8	     ? nbits - i * 8
+						     : 0;
 		p->addr[i] &= (uint8_t)(0xff00u >> keep);
 	}
 	return 0;
@@ -312,9 +296,9 @@ _Static_assert(sizeof(int) == 4 && sizeof(unsigned) == 4,
 
 static int tg_cp_uint(struct tg_conf_at *at, char *val)
 {
-	unsigned long u;
+	uint64_t u;
 
-	if (tg_parse_uint(val, at->it->lo, at->it->hi, &u))
+	if (tg_parse_uint(val, at->it->lo, at->it->hi, &u) != TG_OK)
 		return TG_AT_FAIL(at, TG_EPARSE, at->it->msg, at->key, val);
 	*TG_FIELD(at->c, at->it, uint32_t) = (uint32_t)u;
 	return TG_OK;

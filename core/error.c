@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * \file
- * Error codes, class and verdict names, and the byte arena.
+ * Error codes, class and verdict names, the number parser and the byte
+ * arena (util_internal.h).
  *
  * Everything here is static data or pure functions of their arguments;
  * names returned are string literals (static storage).
@@ -112,6 +113,29 @@ const char *tg_verdict_name(tg_verdict v)
 		return "block";
 	}
 	return "unknown";
+}
+
+int tg_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	uint64_t v = 0;
+	int over = 0;
+
+	if (!s || *s < '0' || *s > '9')
+		return TG_EPARSE;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			over = 1;
+		else
+			v = v * 10 + d;
+	}
+	if (*s != '\0')
+		return TG_EPARSE;
+	if (over || v < lo || v > hi)
+		return TG_ELIMIT;
+	*out = v;
+	return TG_OK;
 }
 
 size_t tg_arena_add(tg_arena *a, const void *p, size_t len)

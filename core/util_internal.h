@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * \file
- * Small internal helpers shared by the core units: error filling, the
- * string hashes every table uses, and a growable byte arena with a cap.
+ * Small internal helpers shared by the core units and the tool (core/cli/
+ * links the library): error filling, the number parser, the string hashes
+ * every table uses, and a growable byte arena with a cap.
  *
  * Hashes: tables never trust a hash alone where a collision would change a
  * verdict; they verify against stored bytes.  The seeds come from the index
@@ -99,6 +100,17 @@ static inline uint64_t tg_hash_label_step(uint64_t seed, uint64_t parent,
 {
 	return tg_hash_label_join(parent, tg_hash_bytes(seed, label, len));
 }
+
+/**
+ * The one unsigned-number parser of the library and the tool (configuration
+ * values, address prefix lengths, command-line options): a decimal of
+ * digits only (no sign, blanks, base prefix or suffix) in [\p lo, \p hi]
+ * into *\p out.  Returns TG_OK; TG_EPARSE for an empty string, a byte that
+ * is not a digit or anything after the digits; TG_ELIMIT for a value
+ * outside [\p lo, \p hi], including one past UINT64_MAX.  *\p out is
+ * unchanged on error.
+ */
+int tg_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
 /** A growable byte arena; offsets stay valid across growth. */
 typedef struct tg_arena {

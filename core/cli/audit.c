@@ -63,6 +63,7 @@
 #include "audit_internal.h"
 #include "cli.h"
 #include "typoguard.h"
+#include "util_internal.h"
 
 /* ------------------------------------------------------------------ caps */
 
@@ -271,12 +272,12 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/** cli_parse_uint() into an unsigned; 0 on success. */
+/** tg_parse_uint() into an unsigned; 0 on success. */
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
-	unsigned long long v;
+	uint64_t v;
 
-	if (cli_parse_uint(s, lo, hi, &v) != 0)
+	if (tg_parse_uint(s, lo, hi, &v) != TG_OK)
 		return -1;
 	*out = (unsigned)v;
 	return 0;

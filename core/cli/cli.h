@@ -80,10 +80,6 @@ void cli_usage(FILE *out);
 /** The configuration used when -c is not given: $TYPOGUARD_CONF (as for
  *  the module), else the compiled-in default.  Not a copy. */
 const char *cli_default_conf(void);
-/** Parse an unsigned decimal in [\p lo, \p hi] (digits only, no sign or
- *  blanks) into *\p out; 0 on success, -1 (and *\p out unchanged) if not. */
-int cli_parse_uint(const char *s, unsigned long long lo, unsigned long long hi,
-		   unsigned long long *out);
 /** Set \p o to no options; \p config is the global -c FILE (or NULL). */
 void cli_opts_init(cli_opts *o, const char *config);
 /**

@@ -49,6 +49,7 @@
 #include "cli.h"
 #include "report_internal.h"
 #include "typoguard.h"
+#include "util_internal.h"
 
 /** Longest event line read (longer ones are counted as bad). */
 #define TG_REPORT_MAX_LINE (64u * 1024u)
@@ -2290,13 +2291,12 @@ static const struct option report_longopts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
-/** A number in [lo, hi] (cli_parse_uint); -1 on error. */
+/** A number in [lo, hi] (tg_parse_uint()); -1 on error. */
 static long parse_num(const char *s, long lo, long hi)
 {
-	unsigned long long v;
+	uint64_t v;
 
-	if (cli_parse_uint(s, (unsigned long long)lo, (unsigned long long)hi,
-			   &v) != 0)
+	if (tg_parse_uint(s, (uint64_t)lo, (uint64_t)hi, &v) != TG_OK)
 		return -1;
 	return (long)v;
 }

@@ -82,3 +82,9 @@ TG_UNIT_TESTS += tests/unit/test_json
 tests_unit_test_json_SOURCES = tests/unit/test_json.c
 tests_unit_test_json_CPPFLAGS = $(TG_TESTS_CPP)
 tests_unit_test_json_LDADD = $(TG_TESTS_LIBS)
+
+# the library-internal utilities the tool shares (core/util_internal.h)
+TG_UNIT_TESTS += tests/unit/test_util
+tests_unit_test_util_SOURCES = tests/unit/test_util.c
+tests_unit_test_util_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_util_LDADD = $(TG_TESTS_LIBS)
