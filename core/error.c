@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * \file
- * Error codes, class and verdict names, the number parser and the byte
- * arena (util_internal.h).
+ * Error codes, class and verdict names, and the small utilities of
+ * util_internal.h: the number parser, the string table, the byte arena.
  *
  * Everything here is static data or pure functions of their arguments;
  * names returned are string literals (static storage).
@@ -136,6 +136,63 @@ int tg_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 		return TG_ELIMIT;
 	*out = v;
 	return TG_OK;
+}
+
+void tg_strtab_init(tg_strtab *t, size_t max)
+{
+	t->s = NULL;
+	t->n = t->alloc = 0;
+	t->max = max;
+}
+
+int tg_strtab_add(tg_strtab *t, const char *s, size_t *idx)
+{
+	char *copy;
+
+	if (t->n >= t->max)
+		return TG_ELIMIT;
+	if (t->n == t->alloc) {
+		size_t na = t->alloc ? t->alloc * 2 : 8;
+		char **ns;
+
+		if (na > t->max)
+			na = t->max;
+		ns = realloc(t->s, na * sizeof(*ns));
+		if (!ns)
+			return TG_ENOMEM;
+		t->s = ns;
+		t->alloc = na;
+	}
+	copy = strdup(s);
+	if (!copy)
+		return TG_ENOMEM;
+	t->s[t->n] = copy;
+	if (idx)
+		*idx = t->n;
+	t->n++;
+	return TG_OK;
+}
+
+int tg_strtab_intern(tg_strtab *t, const char *s, size_t *idx)
+{
+	/* newest first: a load adds many entries of the file it reads */
+	for (size_t i = t->n; i-- > 0;) {
+		if (strcmp(t->s[i], s) == 0) {
+			if (idx)
+				*idx = i;
+			return TG_OK;
+		}
+	}
+	return tg_strtab_add(t, s, idx);
+}
+
+void tg_strtab_free(tg_strtab *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	t->s = NULL;
+	t->n = t->alloc = 0;
 }
 
 size_t tg_arena_add(tg_arena *a, const void *p, size_t len)

@@ -210,8 +210,7 @@ typedef struct audit {
 	/* model */
 	tg_list *list;
 	tg_index *idx;
-	char **prot; /**< protected names, owned */
-	size_t nprot, prot_cap;
+	tg_strtab prot;	   /**< protected names (TG_AUDIT_MAX_PROTECTED) */
 	uint32_t cur_prot; /**< protected name being enumerated */
 	audit_cand *c;	   /**< candidates, owned */
 	size_t n, cap;
@@ -480,7 +479,7 @@ static void print_json(const audit *au, const audit_cand *c, FILE *out)
 	fputs("{\"name\":", out);
 	cli_json_string(out, c->name);
 	fputs(",\"protected\":", out);
-	cli_json_string(out, au->prot[c->prot]);
+	cli_json_string(out, au->prot.s[c->prot]);
 	fprintf(out, ",\"score\":%u,\"verdict\":\"%s\",\"classes\":[", c->score,
 		tg_verdict_name((tg_verdict)c->verdict));
 	for (b = 0; b < TG_C_COUNT; b++) {
@@ -554,7 +553,7 @@ static void print_csv(const audit *au, const audit_cand *c, FILE *out)
 	size_t i, o;
 
 	acsv_field(out, c->name, 0);
-	acsv_field(out, au->prot[c->prot], 0);
+	acsv_field(out, au->prot.s[c->prot], 0);
 	fprintf(out, "%u,%s,", c->score,
 		tg_verdict_name((tg_verdict)c->verdict));
 	tg_classes_format(c->classes, " ", buf, sizeof(buf));
@@ -638,7 +637,7 @@ static void print_text(const audit *au, FILE *out)
 			continue;
 		if ((l = strlen(c->name)) > wn)
 			wn = l;
-		if ((l = strlen(au->prot[c->prot])) > wp)
+		if ((l = strlen(au->prot.s[c->prot])) > wp)
 			wp = l;
 		if ((l = tg_classes_format(c->classes, ",", buf, sizeof(buf))) >
 		    wc)
@@ -659,8 +658,8 @@ static void print_text(const audit *au, FILE *out)
 		tg_classes_format(c->classes, ",", buf, sizeof(buf));
 		status_text(c, st, sizeof(st), 1);
 		fprintf(out, "%-*s  %-*s  %5u  %-*s  %-*s  %-13s  ", (int)wn,
-			c->name, (int)wp, au->prot[c->prot], c->score, (int)wc,
-			buf, (int)ws, st, f ? audit_mail(c) : "-");
+			c->name, (int)wp, au->prot.s[c->prot], c->score,
+			(int)wc, buf, (int)ws, st, f ? audit_mail(c) : "-");
 		buf[0] = '\0';
 		if (f != NULL) {
 			addrs_cat(&f->a, buf, sizeof(buf));
@@ -699,8 +698,8 @@ static void print_text(const audit *au, FILE *out)
 		"%zu candidate%s of %zu protected name%s checked with %lu "
 		"queries: %zu exist, %zu would receive mail, %zu could not "
 		"be resolved\n",
-		au->n, au->n == 1 ? "" : "s", au->nprot,
-		au->nprot == 1 ? "" : "s", au->queries, au->n_exist, mail,
+		au->n, au->n == 1 ? "" : "s", au->prot.n,
+		au->prot.n == 1 ? "" : "s", au->queries, au->n_exist, mail,
 		au->n_failed);
 }
 
@@ -1216,27 +1215,16 @@ static int collect_prot(const char *name, const char *source,
 
 	(void)source;
 	(void)line;
-	if (au->nprot >= TG_AUDIT_MAX_PROTECTED) {
+	switch (tg_strtab_add(&au->prot, name, NULL)) {
+	case TG_OK:
+		return 0;
+	case TG_ELIMIT:
 		au->too_many = 1;
 		return 1;
-	}
-	if (au->nprot == au->prot_cap) {
-		size_t ncap = au->prot_cap ? au->prot_cap * 2 : 64;
-		char **np = realloc(au->prot, ncap * sizeof(*np));
-
-		if (np == NULL) {
-			au->nomem = 1;
-			return 1;
-		}
-		au->prot = np;
-		au->prot_cap = ncap;
-	}
-	if ((au->prot[au->nprot] = strdup(name)) == NULL) {
+	default:
 		au->nomem = 1;
 		return 1;
 	}
-	au->nprot++;
-	return 0;
 }
 
 /** Build the list and index as `typoguard score` does.  0 or -1. */
@@ -1265,13 +1253,13 @@ static int audit_enumerate(audit *au)
 		     TG_AUDIT_MAX_PROTECTED);
 		return -1;
 	}
-	if (au->nprot == 0) {
+	if (au->prot.n == 0) {
 		aerr("no protected names to audit");
 		return -1;
 	}
-	for (i = 0; i < au->nprot; i++) {
+	for (i = 0; i < au->prot.n; i++) {
 		au->cur_prot = (uint32_t)i;
-		rc = tg_enumerate(au->idx, au->prot[i], TG_VERDICT_LOG, 0,
+		rc = tg_enumerate(au->idx, au->prot.s[i], TG_VERDICT_LOG, 0,
 				  collect_cand, au);
 		if (au->too_many) {
 			aerr("more than %u lookalike candidates: audit "
@@ -1282,11 +1270,11 @@ static int audit_enumerate(audit *au)
 		if (rc == TG_ENAME) {
 			aerr("%s: not a name lookalikes can be enumerated "
 			     "for, skipped",
-			     au->prot[i]);
+			     au->prot.s[i]);
 			continue;
 		}
 		if (rc != TG_OK || au->nomem) {
-			aerr("enumerating %s: %s", au->prot[i],
+			aerr("enumerating %s: %s", au->prot.s[i],
 			     tg_strerror(rc != TG_OK ? rc : TG_ENOMEM));
 			return -1;
 		}
@@ -1415,9 +1403,7 @@ static void audit_free(audit *au)
 		free(au->c[i].facts);
 	}
 	free(au->c);
-	for (i = 0; i < au->nprot; i++)
-		free(au->prot[i]);
-	free(au->prot);
+	tg_strtab_free(&au->prot);
 	free(au->slots);
 	free(au->fifo);
 	tg_index_free(au->idx);
@@ -1485,6 +1471,7 @@ int cmd_audit(int argc, char **argv, const char *config)
 	au.concurrency = TG_AUDIT_DEF_CONCURRENCY;
 	au.qps = TG_AUDIT_DEF_QPS;
 	au.timeout_ms = TG_AUDIT_DEF_TIMEOUT;
+	tg_strtab_init(&au.prot, TG_AUDIT_MAX_PROTECTED);
 	cli_opts_init(&au.lists, config);
 	rc = audit_opts(&au, argc, argv);
 	if (rc != TG_AX_OK)

@@ -138,9 +138,8 @@ typedef struct rhour {
 
 /** A small table of strings seen in the events (classes, actions). */
 typedef struct rkinds {
-	char *name[TG_REPORT_MAX_KINDS];
+	tg_strtab names; /**< at most TG_REPORT_MAX_KINDS */
 	rcount n[TG_REPORT_MAX_KINDS];
-	size_t count;
 	uint64_t dropped; /**< occurrences of kinds beyond the cap */
 } rkinds;
 
@@ -483,20 +482,15 @@ static void free_popular(struct lh_entry *e)
 	free(lh_entry_k(e));
 }
 
-/** Find or add \p name in \p kinds; -1 when full (counted). */
+/** Find or add \p name in \p kinds; -1 when full (counted) or out of
+ *  memory. */
 static int kind(rkinds *k, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < k->count; i++)
-		if (strcmp(k->name[i], name) == 0)
-			return (int)i;
-	if (k->count == TG_REPORT_MAX_KINDS)
+	if (tg_strtab_intern(&k->names, name, &i) != TG_OK)
 		return -1;
-	k->name[k->count] = strdup(name);
-	if (k->name[k->count] == NULL)
-		return -1;
-	return (int)k->count++;
+	return (int)i;
 }
 
 static void count_add(rcount *c, int block, uint64_t count)
@@ -1089,7 +1083,7 @@ static int cmp_kind(const void *a, const void *b)
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
 	return cmp_count(&sort_kinds->n[x], &sort_kinds->n[y],
-			 sort_kinds->name[x], sort_kinds->name[y]);
+			 sort_kinds->names.s[x], sort_kinds->names.s[y]);
 }
 
 /** The popular domain \p name is at or under (not a TLD alone). */
@@ -1204,10 +1198,10 @@ static int finish(report *r, rout *o)
 	qsort(o->fresh, o->n_fresh, sizeof(*o->fresh), cmp_fresh);
 	qsort(o->prots, o->n_prots, sizeof(*o->prots), cmp_prot);
 	qsort(o->clients, o->n_clients, sizeof(*o->clients), cmp_client);
-	for (i = 0; i < r->classes.count; i++)
+	for (i = 0; i < r->classes.names.n; i++)
 		o->kind_order[i] = i;
 	sort_kinds = &r->classes;
-	qsort(o->kind_order, r->classes.count, sizeof(size_t), cmp_kind);
+	qsort(o->kind_order, r->classes.names.n, sizeof(size_t), cmp_kind);
 	/* false-positive candidates in the lookalike order (occurrences) */
 	qsort(o->fps, o->n_fps, sizeof(*o->fps), cmp_fp);
 	/* the time series: the smallest bucket that fits the span */
@@ -1266,10 +1260,11 @@ static const char *report_classes(const report *r, uint64_t mask, char *buf,
 	size_t i, w = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < r->classes.count && w < len; i++)
+	for (i = 0; i < r->classes.names.n && w < len; i++)
 		if (mask & ((uint64_t)1 << i))
 			w += (size_t)snprintf(buf + w, len - w, "%s%s",
-					      w ? "," : "", r->classes.name[i]);
+					      w ? "," : "",
+					      r->classes.names.s[i]);
 	if (buf[0] == '\0')
 		snprintf(buf, len, "-");
 	return buf;
@@ -1330,8 +1325,8 @@ static void write_text(const report *r, const rout *o, FILE *out)
 	fprintf(out, "\nTotals (occurrences: the events' counts summed)\n");
 	fprintf(out, "  %-16s %12s %12s %12s\n", "", "block", "log", "lines");
 	text_count_row(out, "all", &r->total);
-	for (i = 0; i < r->actions.count; i++) {
-		snprintf(cls, sizeof(cls), "action %s", r->actions.name[i]);
+	for (i = 0; i < r->actions.names.n; i++) {
+		snprintf(cls, sizeof(cls), "action %s", r->actions.names.s[i]);
 		text_count_row(out, cls, &r->actions.n[i]);
 	}
 	fprintf(out,
@@ -1406,8 +1401,8 @@ static void write_text(const report *r, const rout *o, FILE *out)
 		"\nPer class (an event with two classes counts in both)\n"
 		"  %-16s %12s %12s %12s\n",
 		"CLASS", "block", "log", "lines");
-	for (i = 0; i < r->classes.count; i++)
-		text_count_row(out, r->classes.name[o->kind_order[i]],
+	for (i = 0; i < r->classes.names.n; i++)
+		text_count_row(out, r->classes.names.s[o->kind_order[i]],
 			       &r->classes.n[o->kind_order[i]]);
 
 	fprintf(out, "\nNew names (first seen at or after %s%s)\n",
@@ -1504,12 +1499,12 @@ static json_object *jkinds(const rkinds *k, const size_t *order)
 	json_object *a = json_object_new_array();
 	size_t i;
 
-	for (i = 0; i < k->count; i++) {
+	for (i = 0; i < k->names.n; i++) {
 		size_t x = order ? order[i] : i;
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "name",
-				       json_object_new_string(k->name[x]));
+				       json_object_new_string(k->names.s[x]));
 		jcounts(o, &k->n[x]);
 		json_object_array_add(a, o);
 	}
@@ -1521,10 +1516,10 @@ static json_object *jclasses(const report *r, uint64_t mask)
 	json_object *a = json_object_new_array();
 	size_t i;
 
-	for (i = 0; i < r->classes.count; i++)
+	for (i = 0; i < r->classes.names.n; i++)
 		if (mask & ((uint64_t)1 << i))
 			json_object_array_add(
-			    a, json_object_new_string(r->classes.name[i]));
+			    a, json_object_new_string(r->classes.names.s[i]));
 	return a;
 }
 
@@ -2048,10 +2043,10 @@ static void write_html(const report *r, const rout *o, FILE *out)
 		"<div class=\"card\"><b>%zu</b>protected names "
 		"imitated</div><div class=\"card\"><b>%zu</b>clients</div>",
 		o->n_names, o->n_prots, o->n_clients);
-	for (i = 0; i < r->actions.count; i++) {
+	for (i = 0; i < r->actions.names.n; i++) {
 		fputs("<div class=\"card\"><b>", out);
 		fprintf(out, "%" PRIu64 "</b>action ", occ(&r->actions.n[i]));
-		html(out, r->actions.name[i]);
+		html(out, r->actions.names.s[i]);
 		fputs("</div>", out);
 	}
 	fputs("</div>\n", out);
@@ -2217,11 +2212,11 @@ static void write_html(const report *r, const rout *o, FILE *out)
 
 		html_th(out, cols, "tnnn");
 	}
-	for (i = 0; i < r->classes.count; i++) {
+	for (i = 0; i < r->classes.names.n; i++) {
 		const rcount *c = &r->classes.n[o->kind_order[i]];
 
 		fputs("<tr><td>", out);
-		html(out, r->classes.name[o->kind_order[i]]);
+		html(out, r->classes.names.s[o->kind_order[i]]);
 		fputs("</td>", out);
 		html_num(out, occ(c));
 		html_num(out, c->block);
@@ -2460,6 +2455,8 @@ int cmd_report(int argc, char **argv, const char *config)
 		r_warn(NULL, "out of memory");
 		return TG_R_ERROR;
 	}
+	tg_strtab_init(&r->classes.names, TG_REPORT_MAX_KINDS);
+	tg_strtab_init(&r->actions.names, TG_REPORT_MAX_KINDS);
 	r->since = INT64_MIN;
 	r->until = INT64_MAX;
 	r->format = "text";
@@ -2517,10 +2514,8 @@ out:
 		lh_table_free(r->hours);
 	if (r->popular)
 		lh_table_free(r->popular);
-	for (i = 0; i < r->classes.count; i++)
-		free(r->classes.name[i]);
-	for (i = 0; i < r->actions.count; i++)
-		free(r->actions.name[i]);
+	tg_strtab_free(&r->classes.names);
+	tg_strtab_free(&r->actions.names);
 	if (r->tok)
 		json_tokener_free(r->tok);
 	free(r->line);

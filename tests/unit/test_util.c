@@ -3,7 +3,8 @@
  * \file
  * Unit tests of the library-internal utilities of core/util_internal.h
  * that the library and the tool share: the unsigned-number parser
- * (tg_parse_uint(): digits only, range, overflow, trailing bytes).
+ * (tg_parse_uint(): digits only, range, overflow, trailing bytes) and the
+ * capped string table (tg_strtab: owned copies, stable indices, the cap).
  */
 #include "tg_config.h"
 
@@ -13,6 +14,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <string.h>
 
 #include "typoguard.h"
 #include "util_internal.h"
@@ -81,12 +83,63 @@ static void test_parse_uint_syntax(void **state)
 	assert_int_equal(tg_parse_uint(NULL, 0, 1, &v), TG_EPARSE);
 }
 
+static void test_strtab(void **state)
+{
+	tg_strtab t;
+	char buf[16];
+	size_t i = 99, j;
+
+	(void)state;
+	tg_strtab_init(&t, 20);
+	assert_int_equal(t.n, 0);
+	/* the table keeps its own copy */
+	strcpy(buf, "protected.list");
+	assert_int_equal(tg_strtab_intern(&t, buf, &i), TG_OK);
+	assert_int_equal(i, 0);
+	strcpy(buf, "other");
+	assert_string_equal(t.s[0], "protected.list");
+	assert_int_equal(tg_strtab_intern(&t, buf, &i), TG_OK);
+	assert_int_equal(i, 1);
+	/* interning finds, adding appends */
+	assert_int_equal(tg_strtab_intern(&t, "protected.list", &i), TG_OK);
+	assert_int_equal(i, 0);
+	assert_int_equal(tg_strtab_add(&t, "other", &i), TG_OK);
+	assert_int_equal(i, 2);
+	assert_int_equal(t.n, 3);
+	/* past the growth steps: indices and strings stay */
+	for (j = 3; j < 20; j++) {
+		snprintf(buf, sizeof(buf), "s%zu", j);
+		assert_int_equal(tg_strtab_intern(&t, buf, &i), TG_OK);
+		assert_int_equal(i, j);
+	}
+	assert_string_equal(t.s[0], "protected.list");
+	assert_string_equal(t.s[19], "s19");
+	/* the cap: a new string is refused, a known one still found */
+	assert_int_equal(tg_strtab_intern(&t, "new", &i), TG_ELIMIT);
+	assert_int_equal(tg_strtab_add(&t, "s3", NULL), TG_ELIMIT);
+	assert_int_equal(t.n, 20);
+	assert_int_equal(tg_strtab_intern(&t, "s7", &i), TG_OK);
+	assert_int_equal(i, 7);
+	assert_true(t.alloc <= 20);
+	tg_strtab_free(&t);
+	assert_int_equal(t.n, 0);
+	assert_null(t.s);
+	/* usable again after free; an empty table frees cleanly */
+	assert_int_equal(tg_strtab_add(&t, "x", &i), TG_OK);
+	assert_int_equal(i, 0);
+	tg_strtab_free(&t);
+	tg_strtab_init(&t, 0);
+	assert_int_equal(tg_strtab_add(&t, "x", NULL), TG_ELIMIT);
+	tg_strtab_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_uint),
 	    cmocka_unit_test(test_parse_uint_range),
 	    cmocka_unit_test(test_parse_uint_syntax),
+	    cmocka_unit_test(test_strtab),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
