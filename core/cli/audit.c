@@ -93,13 +93,6 @@
 #define TG_AUDIT_PROGRESS_MS 250
 #define TG_AUDIT_SCAN_MS     50
 
-/** Exit statuses (as core/cli/cli.h). */
-enum {
-	TG_AX_OK = 0,
-	TG_AX_ERROR = 1,
-	TG_AX_USAGE = 2
-};
-
 /** DNS types and rcodes used here. */
 enum {
 	TG_T_A = 1,
@@ -1320,7 +1313,7 @@ static void audit_help(FILE *out)
 	audit_usage(out);
 }
 
-/** cli_extra handler of audit's own options; TG_AX_OK or TG_AX_USAGE. */
+/** cli_extra handler of audit's own options; TG_EXIT_OK or TG_EXIT_USAGE. */
 static int audit_opt(int c, const char *arg, void *ctx)
 {
 	audit *au = ctx;
@@ -1334,7 +1327,7 @@ static int audit_opt(int c, const char *arg, void *ctx)
 			       &au->concurrency) != 0) {
 			aerr("audit: --concurrency '%s': expected 1..%d", arg,
 			     TG_AUDIT_MAX_CONCURRENCY);
-			return TG_AX_USAGE;
+			return TG_EXIT_USAGE;
 		}
 		break;
 	case 'q':
@@ -1342,7 +1335,7 @@ static int audit_opt(int c, const char *arg, void *ctx)
 			aerr("audit: --qps '%s': expected 0..%d (0: no "
 			     "limit)",
 			     arg, TG_AUDIT_MAX_QPS);
-			return TG_AX_USAGE;
+			return TG_EXIT_USAGE;
 		}
 		break;
 	case 'T':
@@ -1351,7 +1344,7 @@ static int audit_opt(int c, const char *arg, void *ctx)
 			aerr("audit: --timeout '%s': expected %d..%d "
 			     "milliseconds",
 			     arg, TG_AUDIT_MIN_TIMEOUT, TG_AUDIT_MAX_TIMEOUT);
-			return TG_AX_USAGE;
+			return TG_EXIT_USAGE;
 		}
 		break;
 	case 'f':
@@ -1367,29 +1360,29 @@ static int audit_opt(int c, const char *arg, void *ctx)
 			aerr("audit: --format '%s': expected text, json, "
 			     "csv or list",
 			     arg);
-			return TG_AX_USAGE;
+			return TG_EXIT_USAGE;
 		}
 		break;
 	}
-	return TG_AX_OK;
+	return TG_EXIT_OK;
 }
 
-/** Parse the options; TG_AX_OK, -1 (help printed) or an exit status. */
+/** Parse the options; TG_EXIT_OK, -1 (help printed) or an exit status. */
 static int audit_opts(audit *au, int argc, char **argv)
 {
 	const cli_extra x = {"r:n:q:f:T:", audit_longopts, audit_opt, au,
 			     audit_help};
 	int rc = cli_parse_opts(argc, argv, &au->lists, &x);
 
-	if (rc != TG_AX_OK)
+	if (rc != TG_EXIT_OK)
 		return rc;
 	if (optind < argc) {
 		aerr("audit: unexpected argument '%s' (names come from "
 		     "--protected or the configuration)",
 		     argv[optind]);
-		return TG_AX_USAGE;
+		return TG_EXIT_USAGE;
 	}
-	return TG_AX_OK;
+	return TG_EXIT_OK;
 }
 
 static void audit_free(audit *au)
@@ -1474,20 +1467,20 @@ int cmd_audit(int argc, char **argv, const char *config)
 	tg_strtab_init(&au.prot, TG_AUDIT_MAX_PROTECTED);
 	cli_opts_init(&au.lists, config);
 	rc = audit_opts(&au, argc, argv);
-	if (rc != TG_AX_OK)
-		return rc < 0 ? TG_AX_OK : rc;
+	if (rc != TG_EXIT_OK)
+		return rc < 0 ? TG_EXIT_OK : rc;
 	au.tty = isatty(STDERR_FILENO);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (audit_index(&au) != 0 || audit_enumerate(&au) != 0) {
 		audit_free(&au);
-		return TG_AX_ERROR;
+		return TG_EXIT_ERROR;
 	}
 	rc = ub_setup(&au, label, sizeof(label));
 	if (rc == 0)
 		rc = probe_resolver(&au, label);
 	if (rc != 0) {
 		audit_free(&au);
-		return rc == -2 ? TG_AX_USAGE : TG_AX_ERROR;
+		return rc == -2 ? TG_EXIT_USAGE : TG_EXIT_ERROR;
 	}
 	au.t0 = now_ms();
 	if (au.fmt == TG_AF_CSV)
@@ -1514,5 +1507,5 @@ int cmd_audit(int argc, char **argv, const char *config)
 			au.n, au.queries, secs, secs > 0 ? au.n / secs : 0.0,
 			au.n_exist);
 	audit_free(&au);
-	return rc == 0 ? TG_AX_OK : TG_AX_ERROR;
+	return rc == 0 ? TG_EXIT_OK : TG_EXIT_ERROR;
 }

@@ -17,7 +17,9 @@
 
 #include "typoguard.h"
 
-/** Exit statuses. */
+/** Exit statuses of every subcommand (typoguard(1), EXIT STATUS): audit,
+ *  report and check-install use 0, 1 and 2 with these meanings; only score
+ *  and explain give 3. */
 enum cli_exit {
 	TG_EXIT_OK = 0,	   /**< everything done */
 	TG_EXIT_ERROR = 1, /**< configuration, list or I/O error */

@@ -78,13 +78,6 @@
 /** Progress line interval on a terminal, milliseconds. */
 #define TG_REPORT_PROGRESS_MS 250
 
-/** Exit statuses (as in cli.h). */
-enum {
-	TG_R_OK = 0,
-	TG_R_ERROR = 1,
-	TG_R_USAGE = 2
-};
-
 /** Block and log occurrences (sums of `count`) and lines. */
 typedef struct rcount {
 	uint64_t block; /**< occurrences decided block */
@@ -853,7 +846,7 @@ static void progress(report *r, const char *file, gzFile gz, off_t size,
 	r->progress_shown = 1;
 }
 
-/** Read one event log; TG_R_ERROR if it cannot be opened. */
+/** Read one event log; TG_EXIT_ERROR if it cannot be opened. */
 static int read_file(report *r, const char *file)
 {
 	struct stat st;
@@ -870,20 +863,20 @@ static int read_file(report *r, const char *file)
 			if (S_ISDIR(st.st_mode)) {
 				close(fd);
 				r_warn(r, "%s: is a directory", file);
-				return TG_R_ERROR;
+				return TG_EXIT_ERROR;
 			}
 			size = S_ISREG(st.st_mode) ? st.st_size : 0;
 		}
 	}
 	if (fd < 0) {
 		r_warn(r, "%s: cannot open: %s", file, strerror(errno));
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	}
 	gz = gzdopen(fd, "rb");
 	if (gz == NULL) {
 		close(fd);
 		r_warn(r, "%s: cannot read: out of memory", file);
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	}
 	gzbuffer(gz, 256u * 1024u);
 	for (;;) {
@@ -933,7 +926,7 @@ static int read_file(report *r, const char *file)
 	}
 	progress(r, file, gz, size, 1);
 	gzclose(gz);
-	return TG_R_OK;
+	return TG_EXIT_OK;
 }
 
 /** --popular FILE: "rank,domain" (Tranco) or one domain per line. */
@@ -946,12 +939,12 @@ static int read_popular(report *r)
 	if (gz == NULL) {
 		r_warn(r, "%s: cannot open: %s", r->popular_file,
 		       strerror(errno));
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	}
 	r->popular = lh_kchar_table_new(1024, free_popular);
 	if (r->popular == NULL) {
 		gzclose(gz);
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	}
 	while (gzgets(gz, line, sizeof(line)) != NULL) {
 		char *s = line, *comma, *e;
@@ -985,12 +978,12 @@ static int read_popular(report *r)
 			free(e);
 			gzclose(gz);
 			r_warn(r, "%s: out of memory", r->popular_file);
-			return TG_R_ERROR;
+			return TG_EXIT_ERROR;
 		}
 		r->n_popular++;
 	}
 	gzclose(gz);
-	return TG_R_OK;
+	return TG_EXIT_OK;
 }
 
 /* ------------------------------------------------------------ results */
@@ -1142,7 +1135,7 @@ static int finish(report *r, rout *o)
 			    sizeof(*o->clients));
 	if (o->names == NULL || o->fresh == NULL || o->fps == NULL ||
 	    o->prots == NULL || o->clients == NULL)
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	/* names first seen since --since, or in the last 7 days of data */
 	o->fresh_since = r->since_given ? r->since : r->last - 7 * 86400000LL;
 	lh_foreach(r->prots, e) o->prots[o->n_prots++] = lh_entry_v(e);
@@ -1206,7 +1199,7 @@ static int finish(report *r, rout *o)
 	qsort(o->fps, o->n_fps, sizeof(*o->fps), cmp_fp);
 	/* the time series: the smallest bucket that fits the span */
 	if (r->first < 0)
-		return TG_R_OK;
+		return TG_EXIT_OK;
 	span = r->last - r->first;
 	for (i = 0; i < sizeof(buckets) / sizeof(buckets[0]) - 1; i++)
 		if (span / buckets[i].ms + 2 <= buckets[i].points)
@@ -1230,7 +1223,7 @@ static int finish(report *r, rout *o)
 	o->series_block = calloc(o->n_points, sizeof(uint64_t));
 	o->series_log = calloc(o->n_points, sizeof(uint64_t));
 	if (o->series_block == NULL || o->series_log == NULL)
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	lh_foreach(r->hours, e)
 	{
 		const rhour *h = lh_entry_v(e);
@@ -1245,7 +1238,7 @@ static int finish(report *r, rout *o)
 			o->series_log[b] += h->log;
 		}
 	}
-	return TG_R_OK;
+	return TG_EXIT_OK;
 }
 
 static size_t rows(const report *r, size_t n)
@@ -2296,7 +2289,7 @@ static long parse_num(const char *s, long lo, long hi)
 	return (long)v;
 }
 
-/** Parse the command line into \p r; TG_R_OK or a status to exit with. */
+/** Parse the command line into \p r; TG_EXIT_OK or a status to exit with. */
 static int report_args(report *r, int argc, char **argv)
 {
 	int c;
@@ -2318,7 +2311,7 @@ static int report_args(report *r, int argc, char **argv)
 				       "ago)",
 				       c == TG_RO_SINCE ? "since" : "until",
 				       optarg);
-				return TG_R_USAGE;
+				return TG_EXIT_USAGE;
 			}
 			if (c == TG_RO_SINCE)
 				r->since_given = 1;
@@ -2330,7 +2323,7 @@ static int report_args(report *r, int argc, char **argv)
 				r_warn(NULL,
 				       "--format '%s': text, json or html",
 				       optarg);
-				return TG_R_USAGE;
+				return TG_EXIT_USAGE;
 			}
 			r->format = optarg;
 			break;
@@ -2349,7 +2342,7 @@ static int report_args(report *r, int argc, char **argv)
 				       "--fp-clients and --fp-days 1..%d",
 				       optarg, TG_REPORT_MAX_NAMES,
 				       TG_REPORT_SET);
-				return TG_R_USAGE;
+				return TG_EXIT_USAGE;
 			}
 			if (c == TG_RO_TOP)
 				r->top = (size_t)v;
@@ -2369,27 +2362,27 @@ static int report_args(report *r, int argc, char **argv)
 		case ':':
 			r_warn(NULL, "option '%s' needs a value",
 			       argv[optind - 1]);
-			return TG_R_USAGE;
+			return TG_EXIT_USAGE;
 		default:
 			r_warn(NULL, "unknown option '%s'", argv[optind - 1]);
-			return TG_R_USAGE;
+			return TG_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		r_warn(NULL, "no event log named (a file, or - for stdin)");
-		return TG_R_USAGE;
+		return TG_EXIT_USAGE;
 	}
 	if (argc - optind > TG_REPORT_MAX_FILES) {
 		r_warn(NULL, "more than %d event logs", TG_REPORT_MAX_FILES);
-		return TG_R_USAGE;
+		return TG_EXIT_USAGE;
 	}
 	if (r->since >= r->until) {
 		r_warn(NULL, "--since is not before --until");
-		return TG_R_USAGE;
+		return TG_EXIT_USAGE;
 	}
 	for (; optind < argc; optind++)
 		r->files[r->n_files++] = argv[optind];
-	return TG_R_OK;
+	return TG_EXIT_OK;
 }
 
 /** Write the report to r->output (whole or not at all, a FIFO or device
@@ -2399,12 +2392,12 @@ static int report_write(report *r, const rout *o)
 	FILE *out = stdout;
 	tg_outfile *of = NULL;
 	tg_error err;
-	int rc = TG_R_OK;
+	int rc = TG_EXIT_OK;
 
 	if (r->output != NULL) {
 		if (tg_outfile_open(r->output, 0644, &of, &err) != TG_OK) {
 			r_warn(r, "%s: %s", r->output, err.reason);
-			return TG_R_ERROR;
+			return TG_EXIT_ERROR;
 		}
 		out = tg_outfile_stream(of);
 	}
@@ -2417,7 +2410,7 @@ static int report_write(report *r, const rout *o)
 				  : NULL;
 
 		if (s == NULL)
-			rc = TG_R_ERROR;
+			rc = TG_EXIT_ERROR;
 		else
 			fprintf(out, "%s\n", s);
 		json_object_put(j);
@@ -2427,16 +2420,16 @@ static int report_write(report *r, const rout *o)
 		write_text(r, o, out);
 	}
 	if (of != NULL) {
-		if (rc != TG_R_OK) {
+		if (rc != TG_EXIT_OK) {
 			tg_outfile_abort(of);
 		} else if (tg_outfile_commit(of, &err) != TG_OK) {
 			r_warn(r, "%s: %s", r->output, err.reason);
-			return TG_R_ERROR;
+			return TG_EXIT_ERROR;
 		}
 	} else if (fflush(out) != 0 || ferror(out)) {
-		rc = TG_R_ERROR;
+		rc = TG_EXIT_ERROR;
 	}
-	if (rc != TG_R_OK)
+	if (rc != TG_EXIT_OK)
 		r_warn(r, "%s: cannot write: %s",
 		       r->output ? r->output : "<stdout>", strerror(errno));
 	return rc;
@@ -2453,7 +2446,7 @@ int cmd_report(int argc, char **argv, const char *config)
 	memset(&o, 0, sizeof(o));
 	if (r == NULL) {
 		r_warn(NULL, "out of memory");
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	}
 	tg_strtab_init(&r->classes.names, TG_REPORT_MAX_KINDS);
 	tg_strtab_init(&r->actions.names, TG_REPORT_MAX_KINDS);
@@ -2466,9 +2459,9 @@ int cmd_report(int argc, char **argv, const char *config)
 	r->first = -1;
 	r->last = -1;
 	rc = report_args(r, argc, argv);
-	if (rc != TG_R_OK) {
+	if (rc != TG_EXIT_OK) {
 		free(r);
-		return rc < 0 ? TG_R_OK : rc;
+		return rc < 0 ? TG_EXIT_OK : rc;
 	}
 	r->tty = isatty(STDERR_FILENO);
 	r->line = malloc(TG_REPORT_MAX_LINE);
@@ -2480,24 +2473,24 @@ int cmd_report(int argc, char **argv, const char *config)
 	if (r->line == NULL || r->tok == NULL || r->names == NULL ||
 	    r->prots == NULL || r->clients == NULL || r->hours == NULL) {
 		r_warn(r, "out of memory");
-		rc = TG_R_ERROR;
+		rc = TG_EXIT_ERROR;
 		goto out;
 	}
-	if (r->popular_file != NULL && (rc = read_popular(r)) != TG_R_OK)
+	if (r->popular_file != NULL && (rc = read_popular(r)) != TG_EXIT_OK)
 		goto out;
-	for (i = 0; i < r->n_files && rc == TG_R_OK; i++)
+	for (i = 0; i < r->n_files && rc == TG_EXIT_OK; i++)
 		rc = read_file(r, r->files[i]);
 	if (r->progress_shown) {
 		fputs("\r\033[K", stderr);
 		r->progress_shown = 0;
 	}
-	if (rc != TG_R_OK)
+	if (rc != TG_EXIT_OK)
 		goto out;
 	if (r->n_bad > 0 && r->not_json + r->not_event + r->too_long > r->n_bad)
 		r_warn(r, "%" PRIu64 " more lines could not be used",
 		       r->not_json + r->not_event + r->too_long - r->n_bad);
 	rc = finish(r, &o);
-	if (rc != TG_R_OK) {
+	if (rc != TG_EXIT_OK) {
 		r_warn(r, "out of memory");
 		goto out;
 	}
