@@ -76,7 +76,7 @@ char *tg_error_format(const tg_error *err, char *buf, size_t len)
 }
 
 /* Append \p n bytes at *\p total, truncating at \p len - 1. */
-static void tg_put(char *buf, size_t len, size_t *total, const char *s,
+static void append(char *buf, size_t len, size_t *total, const char *s,
 		   size_t n)
 {
 	if (buf && *total + 1 < len) {
@@ -93,9 +93,9 @@ size_t tg_classes_format(unsigned mask, const char *sep, char *buf, size_t len)
 		if (!(mask & (1u << i)))
 			continue;
 		if (total > 0)
-			tg_put(buf, len, &total, sep, seplen);
+			append(buf, len, &total, sep, seplen);
 		const char *n = tg_class_name(1u << i);
-		tg_put(buf, len, &total, n, strlen(n));
+		append(buf, len, &total, n, strlen(n));
 	}
 	if (buf && len)
 		buf[total < len ? total : len - 1] = 0;
