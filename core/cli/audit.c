@@ -58,6 +58,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ldns/ldns.h>
 #include <unbound.h>
 
 #include "audit_internal.h"
@@ -765,15 +766,27 @@ static void on_ns(audit *au, audit_cand *c, const work *w,
 	c->exists = 1;
 	if (res->canonname != NULL && res->qname != NULL &&
 	    strcasecmp(res->canonname, res->qname) != 0) {
+		ldns_rdf *rdf = NULL;
 		size_t l;
 
-		snprintf(f->cname, sizeof(f->cname), "%s", res->canonname);
-		l = strlen(f->cname);
-		if (l > 1 && f->cname[l - 1] == '.')
-			f->cname[l - 1] = '\0';
-		for (l = 0; f->cname[l] != '\0'; l++)
-			if (f->cname[l] >= 'A' && f->cname[l] <= 'Z')
-				f->cname[l] = (char)(f->cname[l] + 32);
+		/* libunbound gives the target in presentation format: read
+		 * it back to wire so that it is written as every name is;
+		 * else (never seen) keep its text, lowercase, without the
+		 * final dot */
+		if (ldns_str2rdf_dname(&rdf, res->canonname) !=
+			LDNS_STATUS_OK ||
+		    wire_name(ldns_rdf_data(rdf), ldns_rdf_size(rdf), f->cname,
+			      sizeof(f->cname)) != 0) {
+			snprintf(f->cname, sizeof(f->cname), "%s",
+				 res->canonname);
+			l = strlen(f->cname);
+			if (l > 1 && f->cname[l - 1] == '.')
+				f->cname[l - 1] = '\0';
+			for (l = 0; f->cname[l] != '\0'; l++)
+				if (f->cname[l] >= 'A' && f->cname[l] <= 'Z')
+					f->cname[l] = (char)(f->cname[l] + 32);
+		}
+		ldns_rdf_deep_free(rdf);
 	}
 	for (i = 0; res->havedata && res->data[i] != NULL; i++) {
 		if (f->cname[0] == '\0')
