@@ -2,9 +2,8 @@
 /**
  * \file
  * The one JSON string escaper (tg_json_string() in typoguard.h), used by
- * the module's event lines and by the tool's hand-written JSON.  report
- * builds its document with json-c; the names in it are in presentation
- * format (ASCII), so they read the same.
+ * the module's event lines, the tool's hand-written JSON, and report's
+ * json-c document (through a json-c serializer of its strings).
  */
 #include "tg_config.h"
 

@@ -397,10 +397,10 @@ int tg_name_format(const uint8_t *wire, size_t len, char *buf, size_t cap);
 
 /**
  * \p s as a JSON string, quotes included, in \p buf of \p cap bytes: the
- * one escaper of every JSON typoguard writes by hand (events, score --json,
- * audit --format json).  '"' and '\\' get a backslash; newline, CR and
- * tab are \n \r \t; other bytes below 0x20 and DEL are \u00XX; valid
- * UTF-8 is copied as is; each byte of an invalid sequence (overlong,
+ * one escaper of every JSON string typoguard writes (events, score --json,
+ * audit --format json, report --format json).  '"' and '\\' get a backslash;
+ * newline, CR and tab are \n \r \t; other bytes below 0x20 and DEL are \u00XX;
+ * valid UTF-8 is copied as is; each byte of an invalid sequence (overlong,
  * surrogate, above U+10FFFF, cut) is \ufffd.  Names should be given in
  * presentation format (tg_name_format()), which keeps every byte.
  *

@@ -4,7 +4,7 @@
  * The tool's JSON strings (cli.h): the library's escaper,
  * tg_json_string(), written to a stream, for the output written by hand
  * (score --json, audit --format json); report builds its document with
- * json-c.
+ * json-c and has json-c write its strings through tg_json_string() too.
  */
 #include "tg_config.h"
 

@@ -24,8 +24,9 @@
  *
  * Tables are json-c's linkhash (the library is linked for the parser
  * anyway).  Names are printed in DNS presentation format, as the library
- * writes them everywhere (tg_name_format()), inside JSON (json-c) or HTML
- * escaping.
+ * writes them everywhere (tg_name_format()), inside JSON or HTML escaping;
+ * the JSON document is json-c's, its strings written by tg_json_string()
+ * (jstring()), as the event log's.
  */
 #include "tg_config.h"
 
@@ -1463,20 +1464,57 @@ static void write_text(const report *r, const rout *o, FILE *out)
 
 /* ------------------------------------------------------------ JSON */
 
+/** json-c serializer of a string: written by tg_json_string(), the one
+ *  escaper, as in the event log and the rest of the tool (json-c would
+ *  pass invalid UTF-8 through, e.g. from a file name). */
+static int jstr_write(json_object *jso, struct printbuf *pb, int level,
+		      int flags)
+{
+	const char *s = json_object_get_string(jso);
+	size_t n = strlen(s), len = 0;
+	char small[1024], *buf = small;
+	size_t cap = sizeof(small);
+	int rc;
+
+	(void)level;
+	(void)flags;
+	if (n > (sizeof(small) - 3) / 6) {
+		cap = n * 6 + 3; /* report strings are capped lines */
+		buf = malloc(cap);
+		if (buf == NULL)
+			return -1;
+	}
+	(void)tg_json_string(s, buf, cap, &len);
+	rc = printbuf_memappend(pb, buf, (int)len) < 0 ? -1 : 0;
+	if (buf != small)
+		free(buf);
+	return rc;
+}
+
+/** A JSON string of \p s (copied), escaped by tg_json_string(). */
+static json_object *jstring(const char *s)
+{
+	json_object *o = json_object_new_string(s);
+
+	if (o != NULL)
+		json_object_set_serializer(o, jstr_write, NULL, NULL);
+	return o;
+}
+
 static json_object *jname(const char *name)
 {
 	char pres[TG_PRES];
 
 	if (name == NULL)
 		return NULL;
-	return json_object_new_string(present(name, pres, sizeof(pres)));
+	return jstring(present(name, pres, sizeof(pres)));
 }
 
 static json_object *jtime(int64_t ms)
 {
 	char buf[32];
 
-	return json_object_new_string(fmt_time(ms, buf));
+	return jstring(fmt_time(ms, buf));
 }
 
 static void jcounts(json_object *o, const rcount *c)
@@ -1496,8 +1534,7 @@ static json_object *jkinds(const rkinds *k, const size_t *order)
 		size_t x = order ? order[i] : i;
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "name",
-				       json_object_new_string(k->names.s[x]));
+		json_object_object_add(o, "name", jstring(k->names.s[x]));
 		jcounts(o, &k->n[x]);
 		json_object_array_add(a, o);
 	}
@@ -1511,8 +1548,8 @@ static json_object *jclasses(const report *r, uint64_t mask)
 
 	for (i = 0; i < r->classes.names.n; i++)
 		if (mask & ((uint64_t)1 << i))
-			json_object_array_add(
-			    a, json_object_new_string(r->classes.names.s[i]));
+			json_object_array_add(a,
+					      jstring(r->classes.names.s[i]));
 	return a;
 }
 
@@ -1544,8 +1581,7 @@ static json_object *report_json(const report *r, const rout *o)
 	char rule[512];
 	size_t i, j, n;
 
-	json_object_object_add(root, "report",
-			       json_object_new_string("typoguard report"));
+	json_object_object_add(root, "report", jstring("typoguard report"));
 	json_object_object_add(root, "version", json_object_new_int(1));
 	x = json_object_new_object();
 	json_object_object_add(x, "since",
@@ -1561,7 +1597,7 @@ static json_object *report_json(const report *r, const rout *o)
 	x = json_object_new_object();
 	a = json_object_new_array();
 	for (i = 0; i < r->n_files; i++)
-		json_object_array_add(a, json_object_new_string(r->files[i]));
+		json_object_array_add(a, jstring(r->files[i]));
 	json_object_object_add(x, "files", a);
 	json_object_object_add(x, "lines", json_object_new_uint64(r->lines));
 	json_object_object_add(x, "events", json_object_new_uint64(r->events));
@@ -1579,12 +1615,10 @@ static json_object *report_json(const report *r, const rout *o)
 	for (i = 0; i < r->n_bad; i++) {
 		json_object *b = json_object_new_object();
 
-		json_object_object_add(b, "file",
-				       json_object_new_string(r->bad[i].file));
+		json_object_object_add(b, "file", jstring(r->bad[i].file));
 		json_object_object_add(b, "line",
 				       json_object_new_uint64(r->bad[i].line));
-		json_object_object_add(
-		    b, "reason", json_object_new_string(r->bad[i].reason));
+		json_object_object_add(b, "reason", jstring(r->bad[i].reason));
 		json_object_array_add(a, b);
 	}
 	json_object_object_add(x, "problems", a);
@@ -1627,8 +1661,7 @@ static json_object *report_json(const report *r, const rout *o)
 		json_object *pa = json_object_new_array();
 
 		x = json_object_new_object();
-		json_object_object_add(x, "client",
-				       json_object_new_string(c->addr));
+		json_object_object_add(x, "client", jstring(c->addr));
 		jcounts(x, &c->n);
 		json_object_object_add(x, "first", jtime(c->first));
 		json_object_object_add(x, "last", jtime(c->last));
@@ -1653,12 +1686,11 @@ static json_object *report_json(const report *r, const rout *o)
 
 	x = json_object_new_object();
 	json_object_object_add(x, "since", jtime(o->fresh_since));
-	json_object_object_add(
-	    x, "rule",
-	    json_object_new_string(r->since_given
-				       ? "first seen at or after --since"
-				       : "first seen in the last 7 days of "
-					 "the input"));
+	json_object_object_add(x, "rule",
+			       jstring(r->since_given
+					   ? "first seen at or after --since"
+					   : "first seen in the last 7 days of "
+					     "the input"));
 	a = json_object_new_array();
 	for (i = 0, n = rows(r, o->n_fresh); i < n; i++)
 		json_object_array_add(a, jlookalike(r, o->fresh[i]));
@@ -1667,8 +1699,7 @@ static json_object *report_json(const report *r, const rout *o)
 
 	x = json_object_new_object();
 	json_object_object_add(
-	    x, "bucket",
-	    json_object_new_string(o->bucket_name ? o->bucket_name : "hour"));
+	    x, "bucket", jstring(o->bucket_name ? o->bucket_name : "hour"));
 	a = json_object_new_array();
 	for (i = 0; i < o->n_points; i++) {
 		json_object *p = json_object_new_object();
@@ -1690,16 +1721,16 @@ static json_object *report_json(const report *r, const rout *o)
 			       json_object_new_int((int)r->fp_clients));
 	json_object_object_add(x, "min_days",
 			       json_object_new_int((int)r->fp_days));
-	json_object_object_add(
-	    x, "popular_list",
-	    r->popular_file ? json_object_new_string(r->popular_file) : NULL);
+	json_object_object_add(x, "popular_list",
+			       r->popular_file ? jstring(r->popular_file)
+					       : NULL);
 	a = json_object_new_array();
 	for (i = 0, n = rows(r, o->n_fps); i < n; i++) {
 		json_object *f = jlookalike(r, o->fps[i].n);
 
-		json_object_object_add(f, "rule",
-				       json_object_new_string(fp_rule(
-					   r, &o->fps[i], rule, sizeof(rule))));
+		json_object_object_add(
+		    f, "rule",
+		    jstring(fp_rule(r, &o->fps[i], rule, sizeof(rule))));
 		json_object_object_add(f, "allowlist_line",
 				       jname(o->fps[i].allow));
 		json_object_array_add(a, f);

@@ -526,6 +526,23 @@ class Synthetic(unittest.TestCase):
             sorted(x["name"] for x in report_json(p)["lookalikes"]),
             sorted(names))
 
+    def test_json_strings_valid_utf8(self):
+        # a file name that is not UTF-8 (bytes are legal in names): the
+        # report is still valid JSON, the byte U+FFFD (tg_json_string(),
+        # as the event log); UTF-8 is kept
+        good = self.write("caf\u00e9.jsonl", [self.ev()])
+        bad = os.path.join(os.fsencode(WORK), b"bad\xff.jsonl")
+        with open(bad, "w") as f:
+            f.write(self.ev() + "\n")
+        r = subprocess.run([TOOL, "report", "--format", "json",
+                            os.fsencode(good), bad], capture_output=True,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rep = json.loads(r.stdout.decode("utf-8"))  # strict: valid UTF-8
+        self.assertEqual(rep["input"]["files"],
+                         [good, os.path.join(WORK, "bad\ufffd.jsonl")])
+        self.assertEqual(rep["totals"]["block"], 2)
+
     def test_caps_keep_totals(self):
         n = 65536 + 100
         lines = [self.ev(qname="n%d.army.ml" % i, client="10.%d.%d.%d" % (
