@@ -31,6 +31,7 @@
 #include <ldns/ldns.h>
 
 #include "typoguard.h"
+#include "util_internal.h"
 
 #ifndef TG_SYSCONFDIR
 #define TG_SYSCONFDIR "/etc"
@@ -74,51 +75,13 @@ const char *tg_action_name(tg_action a)
 	return "unknown";
 }
 
-/** Fill \p err with a formatted reason at \p line of \p file. */
-static int tg_conf_fail(tg_error *err, int code, const char *file,
-			unsigned long line, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static int tg_conf_fail(tg_error *err, int code, const char *file,
-			unsigned long line, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err) {
-		err->code = code;
-		err->line = line;
-		snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
-		va_start(ap, fmt);
-		vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
-		va_end(ap);
-	}
-	return code;
-}
-
-/** Parse a decimal unsigned integer in [lo, hi]; 0 on success. */
-static int tg_parse_uint(const char *s, unsigned long lo, unsigned long hi,
-			 unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /** Parse "ADDR/BITS" or a bare address into \p p; 0 on success. */
-static int tg_parse_prefix(const char *s, tg_prefix *p)
+static int parse_prefix(const char *s, tg_prefix *p)
 {
 	char buf[INET6_ADDRSTRLEN + 8];
 	char *slash;
-	unsigned long bits;
-	unsigned maxbits, i;
+	uint64_t bits;
+	unsigned maxbits, i, nbits;
 
 	if (strlen(s) >= sizeof(buf))
 		return -1;
@@ -137,20 +100,20 @@ static int tg_parse_prefix(const char *s, tg_prefix *p)
 		return -1;
 	}
 	bits = maxbits;
-	if (slash && tg_parse_uint(slash, 0, maxbits, &bits) != 0)
+	if (slash && tg_parse_uint(slash, 0, maxbits, &bits) != TG_OK)
 		return -1;
-	p->bits = (unsigned)bits;
+	p->bits = nbits = (unsigned)bits;
 	/* Mask host bits so that matching is a plain compare. */
 	for (i = 0; i < maxbits / 8; i++) {
-		unsigned keep = bits >= (i + 1) * 8 ? 8
-				: bits > i * 8	    ? bits - i * 8
-						    : 0;
+		unsigned keep = nbits >= (i + 1) * 8 ? 8
+				: nbits > i * 8	     ? nbits - i * 8
+						     : 0;
 		p->addr[i] &= (uint8_t)(0xff00u >> keep);
 	}
 	return 0;
 }
 
-static int tg_prefix_match(const tg_prefix *p, int family, const uint8_t *addr)
+static int prefix_match(const tg_prefix *p, int family, const uint8_t *addr)
 {
 	unsigned full = p->bits / 8, rest = p->bits % 8;
 
@@ -171,7 +134,7 @@ int tg_conf_client_in_scope(const tg_conf *conf, int family,
 	if (conf->n_clients == 0)
 		return 1;
 	for (i = 0; i < conf->n_clients; i++)
-		if (tg_prefix_match(&conf->clients[i], family, addr))
+		if (prefix_match(&conf->clients[i], family, addr))
 			return 1;
 	return 0;
 }
@@ -191,7 +154,7 @@ void tg_conf_free(tg_conf *conf)
 	free(conf);
 }
 
-static void tg_conf_defaults(tg_conf *c)
+static void conf_defaults(tg_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->block_threshold = TG_DEFAULT_BLOCK_THRESHOLD;
@@ -207,8 +170,8 @@ static void tg_conf_defaults(tg_conf *c)
 }
 
 /** Resolve \p val relative to the directory of \p confpath into \p out. */
-static int tg_conf_path(const char *confpath, const char *val, char *out,
-			size_t outlen)
+static int conf_path(const char *confpath, const char *val, char *out,
+		     size_t outlen)
 {
 	const char *slash;
 	int n;
@@ -222,7 +185,7 @@ static int tg_conf_path(const char *confpath, const char *val, char *out,
 }
 
 /** Split \p val into whitespace-separated words (in place). */
-static size_t tg_words(char *val, char **words, size_t max)
+static size_t split_words(char *val, char **words, size_t max)
 {
 	size_t n = 0;
 	char *save = NULL, *w;
@@ -234,7 +197,7 @@ static size_t tg_words(char *val, char **words, size_t max)
 }
 
 /** A TLD for `tld-pair:`: 1..63 letters, digits or hyphens. */
-static int tg_valid_tld(const char *s)
+static int valid_tld(const char *s)
 {
 	size_t n = strlen(s), i;
 
@@ -247,7 +210,7 @@ static int tg_valid_tld(const char *s)
 }
 
 /** The list keys, by tg_list_kind: plain and zone form. */
-static const char *const tg_list_keys[TG_LIST_KINDS][2] = {
+static const char *const list_keys[TG_LIST_KINDS][2] = {
     [TG_LIST_PROTECTED] = {"protected", "protected-zone"},
     [TG_LIST_ALLOW] = {"allow", "allow-zone"},
     [TG_LIST_INFRA] = {"infrastructure", "infrastructure-zone"},
@@ -272,23 +235,23 @@ const char *tg_answer_check_name(tg_answer_check a)
  * and the tests, its default and a valid example value.  Adding a key is
  * adding a row (and its field in tg_conf).
  */
-struct tg_conf_item;
+struct conf_item;
 
 /** What a parser gets besides the value. */
-struct tg_conf_at {
+struct conf_at {
 	tg_conf *c;
-	const struct tg_conf_item *it;
+	const struct conf_item *it;
 	const char *key; /**< as written (for the list keys' zone form) */
 	unsigned long ln;
 	tg_error *err;
 };
 
-typedef int (*tg_conf_parse_fn)(struct tg_conf_at *at, char *val);
+typedef int (*tg_conf_parse_fn)(struct conf_at *at, char *val);
 typedef void (*tg_conf_write_fn)(FILE *fp, const tg_conf *c,
-				 const struct tg_conf_item *it,
+				 const struct conf_item *it,
 				 const char *const *list_paths);
 
-struct tg_conf_item {
+struct conf_item {
 	const char *name;
 	int repeat;		/**< 1: may appear more than once */
 	tg_conf_parse_fn parse; /**< checks and stores the value */
@@ -301,7 +264,7 @@ struct tg_conf_item {
 };
 
 #define TG_AT_FAIL(at, code, ...)                                              \
-	tg_conf_fail((at)->err, code, (at)->c->path, (at)->ln, __VA_ARGS__)
+	tg_error_set((at)->err, code, (at)->c->path, (at)->ln, __VA_ARGS__)
 #define TG_FIELD(c, it, type) ((type *)(void *)((char *)(c) + (it)->off))
 #define TG_CFIELD(c, it, type)                                                 \
 	((const type *)(const void *)((const char *)(c) + (it)->off))
@@ -310,18 +273,18 @@ struct tg_conf_item {
 _Static_assert(sizeof(int) == 4 && sizeof(unsigned) == 4,
 	       "tg_conf number fields are 32 bits");
 
-static int tg_cp_uint(struct tg_conf_at *at, char *val)
+static int cp_uint(struct conf_at *at, char *val)
 {
-	unsigned long u;
+	uint64_t u;
 
-	if (tg_parse_uint(val, at->it->lo, at->it->hi, &u))
+	if (tg_parse_uint(val, at->it->lo, at->it->hi, &u) != TG_OK)
 		return TG_AT_FAIL(at, TG_EPARSE, at->it->msg, at->key, val);
 	*TG_FIELD(at->c, at->it, uint32_t) = (uint32_t)u;
 	return TG_OK;
 }
 
-static void tg_cw_uint(FILE *fp, const tg_conf *c,
-		       const struct tg_conf_item *it, const char *const *lp)
+static void cw_uint(FILE *fp, const tg_conf *c, const struct conf_item *it,
+		    const char *const *lp)
 {
 	(void)lp;
 	fprintf(fp, "%s: %u\n", it->name,
@@ -329,32 +292,32 @@ static void tg_cw_uint(FILE *fp, const tg_conf *c,
 }
 
 /** Write \p s double-quoted (the parser strips the quotes). */
-static void tg_conf_put(FILE *fp, const char *key, const char *s)
+static void conf_put(FILE *fp, const char *key, const char *s)
 {
 	fprintf(fp, "%s: \"%s\"\n", key, s);
 }
 
 /* Paths, relative to the configuration's directory. */
-static int tg_cp_path(struct tg_conf_at *at, char *val)
+static int cp_path(struct conf_at *at, char *val)
 {
-	if (tg_conf_path(at->c->path, val, TG_FIELD(at->c, at->it, char),
-			 TG_NAME_BUF))
+	if (conf_path(at->c->path, val, TG_FIELD(at->c, at->it, char),
+		      TG_NAME_BUF))
 		return TG_AT_FAIL(at, TG_ELIMIT, "path too long");
 	return TG_OK;
 }
 
 /* Strings and paths: written when set. */
-static void tg_cw_str(FILE *fp, const tg_conf *c, const struct tg_conf_item *it,
-		      const char *const *lp)
+static void cw_str(FILE *fp, const tg_conf *c, const struct conf_item *it,
+		   const char *const *lp)
 {
 	const char *s = TG_CFIELD(c, it, char);
 
 	(void)lp;
 	if (s[0])
-		tg_conf_put(fp, it->name, s);
+		conf_put(fp, it->name, s);
 }
 
-static int tg_cp_str(struct tg_conf_at *at, char *val)
+static int cp_str(struct conf_at *at, char *val)
 {
 	if (strlen(val) >= TG_NAME_BUF)
 		return TG_AT_FAIL(at, TG_ELIMIT, at->it->msg, at->key,
@@ -363,17 +326,17 @@ static int tg_cp_str(struct tg_conf_at *at, char *val)
 	return TG_OK;
 }
 
-static int tg_cp_event_log(struct tg_conf_at *at, char *val)
+static int cp_event_log(struct conf_at *at, char *val)
 {
 	if (!strcmp(val, "syslog")) {
 		strcpy(at->c->event_log, "syslog");
 		return TG_OK;
 	}
-	return tg_cp_path(at, val);
+	return cp_path(at, val);
 }
 
 /* protected, allow, infrastructure and their -zone forms. */
-static int tg_cp_list(struct tg_conf_at *at, char *val)
+static int cp_list(struct conf_at *at, char *val)
 {
 	tg_conf *c = at->c;
 	tg_conf_list *l;
@@ -407,7 +370,7 @@ static int tg_cp_list(struct tg_conf_at *at, char *val)
 	/* A plain list is one path (it may hold spaces when quoted); a
 	 * zone list is "FILE ORIGIN". */
 	if (zone)
-		n = tg_words(val, w, 2);
+		n = split_words(val, w, 2);
 	else
 		w[0] = val;
 	if (c->n_lists >= TG_CONF_MAX_LISTS)
@@ -420,11 +383,11 @@ static int tg_cp_list(struct tg_conf_at *at, char *val)
 	l = &c->lists[c->n_lists];
 	memset(l, 0, sizeof(*l));
 	for (k = TG_LIST_PROTECTED; k < TG_LIST_KINDS; k++)
-		if (!strcmp(at->key, tg_list_keys[k][zone]))
+		if (!strcmp(at->key, list_keys[k][zone]))
 			l->kind = (tg_list_kind)k;
 	l->line = at->ln;
 	l->profile = prof;
-	if (tg_conf_path(c->path, w[0], l->path, sizeof(l->path)))
+	if (conf_path(c->path, w[0], l->path, sizeof(l->path)))
 		return TG_AT_FAIL(at, TG_ELIMIT, "path too long");
 	if (zone) {
 		ldns_rdf *o = NULL;
@@ -440,9 +403,8 @@ static int tg_cp_list(struct tg_conf_at *at, char *val)
 }
 
 /* Every list, in the configuration's order (one row writes them all). */
-static void tg_cw_lists(FILE *fp, const tg_conf *c,
-			const struct tg_conf_item *it,
-			const char *const *list_paths)
+static void cw_lists(FILE *fp, const tg_conf *c, const struct conf_item *it,
+		     const char *const *list_paths)
 {
 	size_t i;
 
@@ -451,7 +413,7 @@ static void tg_cw_lists(FILE *fp, const tg_conf *c,
 		const tg_conf_list *l = &c->lists[i];
 		const char *lp =
 		    list_paths && list_paths[i] ? list_paths[i] : l->path;
-		const char *k = tg_list_keys[l->kind][l->origin[0] != 0];
+		const char *k = list_keys[l->kind][l->origin[0] != 0];
 
 		if (l->origin[0])
 			fprintf(fp, "%s: %s %s%s\n", k, lp, l->origin,
@@ -461,17 +423,16 @@ static void tg_cw_lists(FILE *fp, const tg_conf *c,
 		else if (l->profile == TG_PROFILE_BRAND)
 			fprintf(fp, "%s: %s profile=brand\n", k, lp);
 		else
-			tg_conf_put(fp, k, lp);
+			conf_put(fp, k, lp);
 	}
 }
 
-static int tg_cp_tld_pair(struct tg_conf_at *at, char *val)
+static int cp_tld_pair(struct conf_at *at, char *val)
 {
 	tg_conf *c = at->c;
 	char *w[3];
 
-	if (tg_words(val, w, 2) != 2 || !tg_valid_tld(w[0]) ||
-	    !tg_valid_tld(w[1]))
+	if (split_words(val, w, 2) != 2 || !valid_tld(w[0]) || !valid_tld(w[1]))
 		return TG_AT_FAIL(at, TG_EPARSE,
 				  "tld-pair takes two TLDs, e.g. "
 				  "'tld-pair: mil ml'");
@@ -483,9 +444,8 @@ static int tg_cp_tld_pair(struct tg_conf_at *at, char *val)
 	return TG_OK;
 }
 
-static void tg_cw_tld_pairs(FILE *fp, const tg_conf *c,
-			    const struct tg_conf_item *it,
-			    const char *const *lp)
+static void cw_tld_pairs(FILE *fp, const tg_conf *c, const struct conf_item *it,
+			 const char *const *lp)
 {
 	size_t i;
 
@@ -496,11 +456,11 @@ static void tg_cw_tld_pairs(FILE *fp, const tg_conf *c,
 			c->tld_pairs[i][1]);
 }
 
-static int tg_cp_qtypes(struct tg_conf_at *at, char *val)
+static int cp_qtypes(struct conf_at *at, char *val)
 {
 	tg_conf *c = at->c;
 	char *w[TG_CONF_MAX_QTYPES + 1];
-	size_t n = tg_words(val, w, TG_CONF_MAX_QTYPES), k;
+	size_t n = split_words(val, w, TG_CONF_MAX_QTYPES), k;
 
 	if (n > TG_CONF_MAX_QTYPES)
 		return TG_AT_FAIL(at, TG_ELIMIT, "at most %d qtypes",
@@ -517,8 +477,8 @@ static int tg_cp_qtypes(struct tg_conf_at *at, char *val)
 	return TG_OK;
 }
 
-static void tg_cw_qtypes(FILE *fp, const tg_conf *c,
-			 const struct tg_conf_item *it, const char *const *lp)
+static void cw_qtypes(FILE *fp, const tg_conf *c, const struct conf_item *it,
+		      const char *const *lp)
 {
 	size_t i;
 
@@ -533,11 +493,11 @@ static void tg_cw_qtypes(FILE *fp, const tg_conf *c,
 	fputc('\n', fp);
 }
 
-static int tg_cp_clients(struct tg_conf_at *at, char *val)
+static int cp_clients(struct conf_at *at, char *val)
 {
 	tg_conf *c = at->c;
 	char *w[TG_CONF_MAX_CLIENTS + 1];
-	size_t n = tg_words(val, w, TG_CONF_MAX_CLIENTS), k;
+	size_t n = split_words(val, w, TG_CONF_MAX_CLIENTS), k;
 
 	for (k = 0; k < n; k++) {
 		if (c->n_clients >= TG_CONF_MAX_CLIENTS ||
@@ -546,7 +506,7 @@ static int tg_cp_clients(struct tg_conf_at *at, char *val)
 			    at, TG_ELIMIT,
 			    "too many client prefixes (at most %d)",
 			    TG_CONF_MAX_CLIENTS);
-		if (tg_parse_prefix(w[k], &c->clients[c->n_clients]))
+		if (parse_prefix(w[k], &c->clients[c->n_clients]))
 			return TG_AT_FAIL(
 			    at, TG_EPARSE,
 			    "bad client prefix '%s' (want ADDR/BITS)", w[k]);
@@ -555,8 +515,8 @@ static int tg_cp_clients(struct tg_conf_at *at, char *val)
 	return TG_OK;
 }
 
-static void tg_cw_clients(FILE *fp, const tg_conf *c,
-			  const struct tg_conf_item *it, const char *const *lp)
+static void cw_clients(FILE *fp, const tg_conf *c, const struct conf_item *it,
+		       const char *const *lp)
 {
 	size_t i;
 
@@ -570,7 +530,7 @@ static void tg_cw_clients(FILE *fp, const tg_conf *c,
 	}
 }
 
-static int tg_cp_action(struct tg_conf_at *at, char *val)
+static int cp_action(struct conf_at *at, char *val)
 {
 	int i;
 
@@ -586,14 +546,14 @@ static int tg_cp_action(struct tg_conf_at *at, char *val)
 			  val);
 }
 
-static void tg_cw_action(FILE *fp, const tg_conf *c,
-			 const struct tg_conf_item *it, const char *const *lp)
+static void cw_action(FILE *fp, const tg_conf *c, const struct conf_item *it,
+		      const char *const *lp)
 {
 	(void)lp;
 	fprintf(fp, "%s: %s\n", it->name, tg_action_name(c->action));
 }
 
-static int tg_cp_answer_check(struct tg_conf_at *at, char *val)
+static int cp_answer_check(struct conf_at *at, char *val)
 {
 	int i;
 
@@ -607,16 +567,15 @@ static int tg_cp_answer_check(struct tg_conf_at *at, char *val)
 			  "answer-check '%s': expected block, log or off", val);
 }
 
-static void tg_cw_answer_check(FILE *fp, const tg_conf *c,
-			       const struct tg_conf_item *it,
-			       const char *const *lp)
+static void cw_answer_check(FILE *fp, const tg_conf *c,
+			    const struct conf_item *it, const char *const *lp)
 {
 	(void)lp;
 	fprintf(fp, "%s: %s\n", it->name,
 		tg_answer_check_name(c->answer_check));
 }
 
-static int tg_cp_event_format(struct tg_conf_at *at, char *val)
+static int cp_event_format(struct conf_at *at, char *val)
 {
 	if (!strcmp(val, "json"))
 		at->c->event_format = TG_EVENT_JSON;
@@ -629,16 +588,15 @@ static int tg_cp_event_format(struct tg_conf_at *at, char *val)
 	return TG_OK;
 }
 
-static void tg_cw_event_format(FILE *fp, const tg_conf *c,
-			       const struct tg_conf_item *it,
-			       const char *const *lp)
+static void cw_event_format(FILE *fp, const tg_conf *c,
+			    const struct conf_item *it, const char *const *lp)
 {
 	(void)lp;
 	fprintf(fp, "%s: %s\n", it->name,
 		c->event_format == TG_EVENT_KV ? "kv" : "json");
 }
 
-static int tg_cp_bool(struct tg_conf_at *at, char *val)
+static int cp_bool(struct conf_at *at, char *val)
 {
 	if (strcmp(val, "yes") != 0 && strcmp(val, "no") != 0)
 		return TG_AT_FAIL(at, TG_EPARSE, "%s '%s': expected yes or no",
@@ -647,15 +605,15 @@ static int tg_cp_bool(struct tg_conf_at *at, char *val)
 	return TG_OK;
 }
 
-static void tg_cw_bool(FILE *fp, const tg_conf *c,
-		       const struct tg_conf_item *it, const char *const *lp)
+static void cw_bool(FILE *fp, const tg_conf *c, const struct conf_item *it,
+		    const char *const *lp)
 {
 	(void)lp;
 	fprintf(fp, "%s: %s\n", it->name,
 		*TG_CFIELD(c, it, int) ? "yes" : "no");
 }
 
-static int tg_cp_sinkhole_a(struct tg_conf_at *at, char *val)
+static int cp_sinkhole_a(struct conf_at *at, char *val)
 {
 	if (inet_pton(AF_INET, val, at->c->sinkhole_a) != 1)
 		return TG_AT_FAIL(at, TG_EPARSE,
@@ -665,7 +623,7 @@ static int tg_cp_sinkhole_a(struct tg_conf_at *at, char *val)
 	return TG_OK;
 }
 
-static int tg_cp_sinkhole_aaaa(struct tg_conf_at *at, char *val)
+static int cp_sinkhole_aaaa(struct conf_at *at, char *val)
 {
 	if (inet_pton(AF_INET6, val, at->c->sinkhole_aaaa) != 1)
 		return TG_AT_FAIL(at, TG_EPARSE,
@@ -675,9 +633,8 @@ static int tg_cp_sinkhole_aaaa(struct tg_conf_at *at, char *val)
 	return TG_OK;
 }
 
-static void tg_cw_sinkholes(FILE *fp, const tg_conf *c,
-			    const struct tg_conf_item *it,
-			    const char *const *lp)
+static void cw_sinkholes(FILE *fp, const tg_conf *c, const struct conf_item *it,
+			 const char *const *lp)
 {
 	char a[INET6_ADDRSTRLEN];
 
@@ -695,7 +652,7 @@ static void tg_cw_sinkholes(FILE *fp, const tg_conf *c,
 		fprintf(fp, "sinkhole-mx: %s\n", c->sinkhole_mx);
 }
 
-static int tg_cp_sinkhole_mx(struct tg_conf_at *at, char *val)
+static int cp_sinkhole_mx(struct conf_at *at, char *val)
 {
 	ldns_rdf *d = NULL;
 
@@ -711,63 +668,59 @@ static int tg_cp_sinkhole_mx(struct tg_conf_at *at, char *val)
 }
 
 #define TG_OFF(f) offsetof(tg_conf, f)
-static const struct tg_conf_item tg_conf_items[] = {
-    {"protected", 1, tg_cp_list, tg_cw_lists, 0, 0, 0, NULL, "",
-     "protected.list"},
-    {"protected-zone", 1, tg_cp_list, NULL, 0, 0, 0, NULL, "",
+static const struct conf_item conf_items[] = {
+    {"protected", 1, cp_list, cw_lists, 0, 0, 0, NULL, "", "protected.list"},
+    {"protected-zone", 1, cp_list, NULL, 0, 0, 0, NULL, "",
      "p.zone protected.typoguard."},
-    {"allow", 1, tg_cp_list, NULL, 0, 0, 0, NULL, "", "allow.list"},
-    {"allow-zone", 1, tg_cp_list, NULL, 0, 0, 0, NULL, "",
+    {"allow", 1, cp_list, NULL, 0, 0, 0, NULL, "", "allow.list"},
+    {"allow-zone", 1, cp_list, NULL, 0, 0, 0, NULL, "",
      "a.zone allow.typoguard."},
-    {"infrastructure", 1, tg_cp_list, NULL, 0, 0, 0, NULL, "", "my-cdns.list"},
-    {"infrastructure-zone", 1, tg_cp_list, NULL, 0, 0, 0, NULL, "",
+    {"infrastructure", 1, cp_list, NULL, 0, 0, 0, NULL, "", "my-cdns.list"},
+    {"infrastructure-zone", 1, cp_list, NULL, 0, 0, 0, NULL, "",
      "i.zone infrastructure.typoguard."},
-    {"infrastructure-builtin", 0, tg_cp_bool, tg_cw_bool,
+    {"infrastructure-builtin", 0, cp_bool, cw_bool,
      TG_OFF(builtin_infrastructure), 0, 0, NULL, "yes", "no"},
-    {"tld-pair", 1, tg_cp_tld_pair, tg_cw_tld_pairs, 0, 0, 0, NULL, "",
-     "mil ml"},
-    {"block-threshold", 0, tg_cp_uint, tg_cw_uint, TG_OFF(block_threshold), 1,
-     100, "%s must be 1..100, not '%s'", "80", "85"},
-    {"log-threshold", 0, tg_cp_uint, tg_cw_uint, TG_OFF(log_threshold), 1, 100,
+    {"tld-pair", 1, cp_tld_pair, cw_tld_pairs, 0, 0, 0, NULL, "", "mil ml"},
+    {"block-threshold", 0, cp_uint, cw_uint, TG_OFF(block_threshold), 1, 100,
+     "%s must be 1..100, not '%s'", "80", "85"},
+    {"log-threshold", 0, cp_uint, cw_uint, TG_OFF(log_threshold), 1, 100,
      "%s must be 1..100, not '%s'", "50", "60"},
-    {"qtypes", 0, tg_cp_qtypes, tg_cw_qtypes, 0, 0, 0, NULL, "MX A AAAA", "MX"},
-    {"clients", 1, tg_cp_clients, tg_cw_clients, 0, 0, 0, NULL, "all",
-     "10.1.2.0/24"},
-    {"action", 0, tg_cp_action, tg_cw_action, 0, 0, 0, NULL, "nxdomain",
-     "nodata"},
-    {"sinkhole-a", 0, tg_cp_sinkhole_a, tg_cw_sinkholes, 0, 0, 0, NULL, "",
+    {"qtypes", 0, cp_qtypes, cw_qtypes, 0, 0, 0, NULL, "MX A AAAA", "MX"},
+    {"clients", 1, cp_clients, cw_clients, 0, 0, 0, NULL, "all", "10.1.2.0/24"},
+    {"action", 0, cp_action, cw_action, 0, 0, 0, NULL, "nxdomain", "nodata"},
+    {"sinkhole-a", 0, cp_sinkhole_a, cw_sinkholes, 0, 0, 0, NULL, "",
      "192.0.2.1"},
-    {"sinkhole-aaaa", 0, tg_cp_sinkhole_aaaa, NULL, 0, 0, 0, NULL, "",
+    {"sinkhole-aaaa", 0, cp_sinkhole_aaaa, NULL, 0, 0, 0, NULL, "",
      "2001:db8::1"},
-    {"sinkhole-mx", 0, tg_cp_sinkhole_mx, NULL, 0, 0, 0, NULL, "",
+    {"sinkhole-mx", 0, cp_sinkhole_mx, NULL, 0, 0, 0, NULL, "",
      "sinkhole.example.net"},
-    {"answer-ttl", 0, tg_cp_uint, tg_cw_uint, TG_OFF(answer_ttl), 0,
+    {"answer-ttl", 0, cp_uint, cw_uint, TG_OFF(answer_ttl), 0,
      TG_MAX_ANSWER_TTL, "%s must be 0..86400 seconds, not '%s'", "60", "30"},
-    {"answer-check", 0, tg_cp_answer_check, tg_cw_answer_check, 0, 0, 0, NULL,
+    {"answer-check", 0, cp_answer_check, cw_answer_check, 0, 0, 0, NULL,
      "block", "log"},
-    {"ede-text", 0, tg_cp_str, tg_cw_str, TG_OFF(ede_text), 0, 0,
+    {"ede-text", 0, cp_str, cw_str, TG_OFF(ede_text), 0, 0,
      "%s longer than %zu bytes", "", "blocked by policy"},
-    {"event-log", 0, tg_cp_event_log, tg_cw_str, TG_OFF(event_log), 0, 0, NULL,
-     "", "syslog"},
-    {"event-format", 0, tg_cp_event_format, tg_cw_event_format, 0, 0, 0, NULL,
-     "json", "kv"},
-    {"event-interval", 0, tg_cp_uint, tg_cw_uint, TG_OFF(event_interval), 1,
-     86400, "%s must be 1..86400 seconds, not '%s'", "60", "10"},
-    {"stats-file", 0, tg_cp_path, tg_cw_str, TG_OFF(stats_file), 0, 0, NULL, "",
+    {"event-log", 0, cp_event_log, cw_str, TG_OFF(event_log), 0, 0, NULL, "",
+     "syslog"},
+    {"event-format", 0, cp_event_format, cw_event_format, 0, 0, 0, NULL, "json",
+     "kv"},
+    {"event-interval", 0, cp_uint, cw_uint, TG_OFF(event_interval), 1, 86400,
+     "%s must be 1..86400 seconds, not '%s'", "60", "10"},
+    {"stats-file", 0, cp_path, cw_str, TG_OFF(stats_file), 0, 0, NULL, "",
      "typoguard.prom"},
-    {"stats-interval", 0, tg_cp_uint, tg_cw_uint, TG_OFF(stats_interval), 1,
-     86400, "%s must be 1..86400 seconds, not '%s'", "60", "10"},
-    {"identity", 0, tg_cp_str, tg_cw_str, TG_OFF(identity), 0, 0,
+    {"stats-interval", 0, cp_uint, cw_uint, TG_OFF(stats_interval), 1, 86400,
+     "%s must be 1..86400 seconds, not '%s'", "60", "10"},
+    {"identity", 0, cp_str, cw_str, TG_OFF(identity), 0, 0,
      "%s too long (at most %zu bytes)", "", "resolver-1"},
-    {"psl-file", 0, tg_cp_path, tg_cw_str, TG_OFF(psl_file), 0, 0, NULL, "",
+    {"psl-file", 0, cp_path, cw_str, TG_OFF(psl_file), 0, 0, NULL, "",
      "public_suffix_list.dat"},
-    {"reload-interval", 0, tg_cp_uint, tg_cw_uint, TG_OFF(reload_interval), 0,
-     86400, "%s must be 0..86400 seconds (0: off), not '%s'", "5", "0"},
-    {"state-dir", 0, tg_cp_path, tg_cw_str, TG_OFF(state_dir), 0, 0, NULL, "",
+    {"reload-interval", 0, cp_uint, cw_uint, TG_OFF(reload_interval), 0, 86400,
+     "%s must be 0..86400 seconds (0: off), not '%s'", "5", "0"},
+    {"state-dir", 0, cp_path, cw_str, TG_OFF(state_dir), 0, 0, NULL, "",
      "state"},
 };
 #undef TG_OFF
-#define TG_CONF_NITEMS (sizeof(tg_conf_items) / sizeof(tg_conf_items[0]))
+#define TG_CONF_NITEMS (sizeof(conf_items) / sizeof(conf_items[0]))
 _Static_assert(TG_CONF_NITEMS <= 32, "the seen-mask has 32 bits");
 
 size_t tg_conf_key_count(void)
@@ -780,27 +733,27 @@ int tg_conf_key(size_t i, const char **name, int *repeatable, const char **def,
 {
 	if (i >= TG_CONF_NITEMS)
 		return TG_EINVAL;
-	*name = tg_conf_items[i].name;
-	*repeatable = tg_conf_items[i].repeat;
-	*def = tg_conf_items[i].def;
-	*example = tg_conf_items[i].example;
+	*name = conf_items[i].name;
+	*repeatable = conf_items[i].repeat;
+	*def = conf_items[i].def;
+	*example = conf_items[i].example;
 	return TG_OK;
 }
 
 /** Parse one `key: value` pair; \p val is unquoted and trimmed.  \p seen
  *  has a bit per row given so far. */
-static int tg_conf_pair(tg_conf *c, const char *key, char *val,
-			unsigned long ln, uint32_t *seen, tg_error *err)
+static int conf_pair(tg_conf *c, const char *key, char *val, unsigned long ln,
+		     uint32_t *seen, tg_error *err)
 {
-	struct tg_conf_at at = {c, NULL, key, ln, err};
+	struct conf_at at = {c, NULL, key, ln, err};
 	size_t i;
 
 	for (i = 0; i < TG_CONF_NITEMS; i++)
-		if (!strcmp(key, tg_conf_items[i].name))
+		if (!strcmp(key, conf_items[i].name))
 			break;
 	if (i == TG_CONF_NITEMS)
 		return TG_AT_FAIL(&at, TG_EPARSE, "unknown key '%s'", key);
-	at.it = &tg_conf_items[i];
+	at.it = &conf_items[i];
 	if (!at.it->repeat && (*seen >> i & 1))
 		return TG_AT_FAIL(&at, TG_EPARSE, "'%s' given twice", key);
 	*seen |= (uint32_t)1 << i;
@@ -810,23 +763,23 @@ static int tg_conf_pair(tg_conf *c, const char *key, char *val,
 }
 
 /** Checks that involve several keys, after the whole file is read. */
-static int tg_conf_finish(tg_conf *c, tg_error *err)
+static int conf_finish(tg_conf *c, tg_error *err)
 {
 	size_t i, np = 0;
 
 	for (i = 0; i < c->n_lists; i++)
 		np += c->lists[i].kind == TG_LIST_PROTECTED;
 	if (np == 0)
-		return tg_conf_fail(err, TG_ENOTFOUND, c->path, 0,
+		return tg_error_set(err, TG_ENOTFOUND, c->path, 0,
 				    "no 'protected:' list: nothing to protect");
 	if (c->log_threshold > c->block_threshold)
-		return tg_conf_fail(err, TG_EPARSE, c->path, 0,
+		return tg_error_set(err, TG_EPARSE, c->path, 0,
 				    "log-threshold (%d) is above "
 				    "block-threshold (%d)",
 				    c->log_threshold, c->block_threshold);
 	if (c->action == TG_ACTION_SINKHOLE && !c->has_sinkhole_a &&
 	    !c->has_sinkhole_aaaa && !c->sinkhole_mx[0])
-		return tg_conf_fail(err, TG_EPARSE, c->path, 0,
+		return tg_error_set(err, TG_EPARSE, c->path, 0,
 				    "action sinkhole needs sinkhole-a, "
 				    "sinkhole-aaaa or sinkhole-mx");
 	if (c->n_qtypes == 0) {
@@ -848,20 +801,20 @@ int tg_conf_load(const char *path, tg_conf **out, tg_error *err)
 	int rc = TG_OK;
 
 	if (!path || !out)
-		return tg_conf_fail(err, TG_EINVAL, path, 0, "no file given");
+		return tg_error_set(err, TG_EINVAL, path, 0, "no file given");
 	c = malloc(sizeof(*c));
 	if (!c)
-		return tg_conf_fail(err, TG_ENOMEM, path, 0, "out of memory");
-	tg_conf_defaults(c);
+		return tg_error_set(err, TG_ENOMEM, path, 0, "out of memory");
+	conf_defaults(c);
 	if (snprintf(c->path, sizeof(c->path), "%s", path) >=
 	    (int)sizeof(c->path)) {
 		free(c);
-		return tg_conf_fail(err, TG_ELIMIT, "", 0,
+		return tg_error_set(err, TG_ELIMIT, "", 0,
 				    "configuration path too long");
 	}
 	fp = fopen(path, "r");
 	if (!fp) {
-		rc = tg_conf_fail(err, TG_EIO, path, 0, "cannot open: %s",
+		rc = tg_error_set(err, TG_EIO, path, 0, "cannot open: %s",
 				  strerror(errno));
 		free(c);
 		return rc;
@@ -874,7 +827,7 @@ int tg_conf_load(const char *path, tg_conf **out, tg_error *err)
 		ln++;
 		if (len > TG_MAX_LINE || (len == TG_MAX_LINE &&
 					  line[len - 1] != '\n' && !feof(fp))) {
-			rc = tg_conf_fail(err, TG_ELIMIT, path, ln,
+			rc = tg_error_set(err, TG_ELIMIT, path, ln,
 					  "line longer than %d bytes",
 					  TG_MAX_LINE);
 			break;
@@ -891,7 +844,7 @@ int tg_conf_load(const char *path, tg_conf **out, tg_error *err)
 			}
 		}
 		if (inq) {
-			rc = tg_conf_fail(err, TG_EPARSE, path, ln,
+			rc = tg_error_set(err, TG_EPARSE, path, ln,
 					  "unterminated quote");
 			break;
 		}
@@ -905,7 +858,7 @@ int tg_conf_load(const char *path, tg_conf **out, tg_error *err)
 		key = p;
 		val = strchr(p, ':');
 		if (!val) {
-			rc = tg_conf_fail(err, TG_EPARSE, path, ln,
+			rc = tg_error_set(err, TG_EPARSE, path, ln,
 					  "expected 'key: value'");
 			break;
 		}
@@ -923,13 +876,13 @@ int tg_conf_load(const char *path, tg_conf **out, tg_error *err)
 			val[len - 1] = '\0';
 			val++;
 		}
-		rc = tg_conf_pair(c, key, val, ln, &seen, err);
+		rc = conf_pair(c, key, val, ln, &seen, err);
 	}
 	if (rc == TG_OK && ferror(fp))
-		rc = tg_conf_fail(err, TG_EIO, path, ln, "read error");
+		rc = tg_error_set(err, TG_EIO, path, ln, "read error");
 	fclose(fp);
 	if (rc == TG_OK)
-		rc = tg_conf_finish(c, err);
+		rc = conf_finish(c, err);
 	if (rc != TG_OK) {
 		free(c);
 		return rc;
@@ -946,7 +899,7 @@ int tg_conf_load_lists(const tg_conf *conf, tg_list **out, tg_error *err)
 
 	l = tg_list_create();
 	if (!l)
-		return tg_conf_fail(err, TG_ENOMEM, conf->path, 0,
+		return tg_error_set(err, TG_ENOMEM, conf->path, 0,
 				    "out of memory");
 	for (i = 0; rc == TG_OK && i < conf->n_tld_pairs; i++)
 		rc = tg_list_add_tld_pair(l, conf->tld_pairs[i][0],
@@ -993,8 +946,7 @@ int tg_conf_write(const tg_conf *c, const char *path,
 	fp = tg_outfile_stream(of);
 	fprintf(fp, "# written by typoguard from %s\n", c->path);
 	for (i = 0; i < TG_CONF_NITEMS; i++)
-		if (tg_conf_items[i].write)
-			tg_conf_items[i].write(fp, c, &tg_conf_items[i],
-					       list_paths);
+		if (conf_items[i].write)
+			conf_items[i].write(fp, c, &conf_items[i], list_paths);
 	return tg_outfile_commit(of, err);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * \file
- * Error codes, class and verdict names, and the byte arena.
+ * Error codes, class and verdict names, and the small utilities of
+ * util_internal.h: the number parser, the string table, the byte arena.
  *
  * Everything here is static data or pure functions of their arguments;
  * names returned are string literals (static storage).
@@ -75,7 +76,7 @@ char *tg_error_format(const tg_error *err, char *buf, size_t len)
 }
 
 /* Append \p n bytes at *\p total, truncating at \p len - 1. */
-static void tg_put(char *buf, size_t len, size_t *total, const char *s,
+static void append(char *buf, size_t len, size_t *total, const char *s,
 		   size_t n)
 {
 	if (buf && *total + 1 < len) {
@@ -92,9 +93,9 @@ size_t tg_classes_format(unsigned mask, const char *sep, char *buf, size_t len)
 		if (!(mask & (1u << i)))
 			continue;
 		if (total > 0)
-			tg_put(buf, len, &total, sep, seplen);
+			append(buf, len, &total, sep, seplen);
 		const char *n = tg_class_name(1u << i);
-		tg_put(buf, len, &total, n, strlen(n));
+		append(buf, len, &total, n, strlen(n));
 	}
 	if (buf && len)
 		buf[total < len ? total : len - 1] = 0;
@@ -112,6 +113,86 @@ const char *tg_verdict_name(tg_verdict v)
 		return "block";
 	}
 	return "unknown";
+}
+
+int tg_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+	uint64_t v = 0;
+	int over = 0;
+
+	if (!s || *s < '0' || *s > '9')
+		return TG_EPARSE;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			over = 1;
+		else
+			v = v * 10 + d;
+	}
+	if (*s != '\0')
+		return TG_EPARSE;
+	if (over || v < lo || v > hi)
+		return TG_ELIMIT;
+	*out = v;
+	return TG_OK;
+}
+
+void tg_strtab_init(tg_strtab *t, size_t max)
+{
+	t->s = NULL;
+	t->n = t->alloc = 0;
+	t->max = max;
+}
+
+int tg_strtab_add(tg_strtab *t, const char *s, size_t *idx)
+{
+	char *copy;
+
+	if (t->n >= t->max)
+		return TG_ELIMIT;
+	if (t->n == t->alloc) {
+		size_t na = t->alloc ? t->alloc * 2 : 8;
+		char **ns;
+
+		if (na > t->max)
+			na = t->max;
+		ns = realloc(t->s, na * sizeof(*ns));
+		if (!ns)
+			return TG_ENOMEM;
+		t->s = ns;
+		t->alloc = na;
+	}
+	copy = strdup(s);
+	if (!copy)
+		return TG_ENOMEM;
+	t->s[t->n] = copy;
+	if (idx)
+		*idx = t->n;
+	t->n++;
+	return TG_OK;
+}
+
+int tg_strtab_intern(tg_strtab *t, const char *s, size_t *idx)
+{
+	/* newest first: a load adds many entries of the file it reads */
+	for (size_t i = t->n; i-- > 0;) {
+		if (strcmp(t->s[i], s) == 0) {
+			if (idx)
+				*idx = i;
+			return TG_OK;
+		}
+	}
+	return tg_strtab_add(t, s, idx);
+}
+
+void tg_strtab_free(tg_strtab *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	t->s = NULL;
+	t->n = t->alloc = 0;
 }
 
 size_t tg_arena_add(tg_arena *a, const void *p, size_t len)

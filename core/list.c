@@ -73,7 +73,7 @@ int tg_profile_parse(const char *name, tg_list_profile *out)
 	return -1;
 }
 
-static int tg_kind_ok(tg_list_kind kind)
+static int kind_ok(tg_list_kind kind)
 {
 	return kind == TG_LIST_PROTECTED || kind == TG_LIST_ALLOW ||
 	       kind == TG_LIST_INFRA;
@@ -81,13 +81,13 @@ static int tg_kind_ok(tg_list_kind kind)
 
 size_t tg_list_count(const tg_list *list, tg_list_kind kind)
 {
-	if (!list || !tg_kind_ok(kind))
+	if (!list || !kind_ok(kind))
 		return 0;
 	return list->count[kind];
 }
 
 /* Index of \p source in the source table, adding it if new. */
-static int tg_list_source(tg_list *list, const char *source, uint32_t *out)
+static int list_source(tg_list *list, const char *source, uint32_t *out)
 {
 	if (!source)
 		source = "api";
@@ -113,12 +113,12 @@ static int tg_list_source(tg_list *list, const char *source, uint32_t *out)
 	return TG_OK;
 }
 
-static uint64_t tg_list_hash(uint8_t kind, const uint8_t *wire, size_t len)
+static uint64_t list_hash(uint8_t kind, const uint8_t *wire, size_t len)
 {
 	return tg_hash_bytes(kind, wire, len);
 }
 
-static int tg_list_grow_set(tg_list *list)
+static int list_grow_set(tg_list *list)
 {
 	size_t size = list->set ? (list->set_mask + 1) * 2 : 1024;
 	uint32_t *ns = calloc(size, sizeof(*ns));
@@ -126,7 +126,7 @@ static int tg_list_grow_set(tg_list *list)
 		return TG_ENOMEM;
 	for (size_t i = 0; i < list->n; i++) {
 		const struct tg_list_entry *en = &list->e[i];
-		uint64_t h = tg_list_hash(
+		uint64_t h = list_hash(
 		    en->kind, list->names.data + en->wire_off, en->wire_len);
 		size_t s = (size_t)h & (size - 1);
 		while (ns[s])
@@ -140,20 +140,19 @@ static int tg_list_grow_set(tg_list *list)
 }
 
 /* Add a parsed name; duplicates are merged (the first source stays). */
-static int tg_list_add_wire(tg_list *list, tg_list_kind kind, const tg_name *nm,
-			    const char *source, unsigned long line,
-			    tg_error *err)
+static int list_add_wire(tg_list *list, tg_list_kind kind, const tg_name *nm,
+			 const char *source, unsigned long line, tg_error *err)
 {
 	if (list->n >= TG_MAX_ENTRIES)
 		return tg_error_set(err, TG_ELIMIT, source, line,
 				    "too many entries (> %lu)",
 				    (unsigned long)TG_MAX_ENTRIES);
 	if (!list->set || (list->n + 1) * 2 > list->set_mask + 1) {
-		if (tg_list_grow_set(list) != TG_OK)
+		if (list_grow_set(list) != TG_OK)
 			return tg_error_set(err, TG_ENOMEM, source, line,
 					    "out of memory");
 	}
-	uint64_t h = tg_list_hash((uint8_t)kind, nm->wire, nm->wire_len);
+	uint64_t h = list_hash((uint8_t)kind, nm->wire, nm->wire_len);
 	size_t s = (size_t)h & list->set_mask;
 	while (list->set[s]) {
 		const struct tg_list_entry *en = &list->e[list->set[s] - 1];
@@ -178,7 +177,7 @@ static int tg_list_add_wire(tg_list *list, tg_list_kind kind, const tg_name *nm,
 	}
 	uint32_t src;
 	size_t off = tg_arena_add(&list->names, nm->wire, nm->wire_len);
-	if (off == (size_t)-1 || tg_list_source(list, source, &src) != TG_OK)
+	if (off == (size_t)-1 || list_source(list, source, &src) != TG_OK)
 		return tg_error_set(err, TG_ENOMEM, source, line,
 				    "out of memory");
 	struct tg_list_entry *en = &list->e[list->n];
@@ -195,8 +194,8 @@ static int tg_list_add_wire(tg_list *list, tg_list_kind kind, const tg_name *nm,
 }
 
 /* Parse one presentation name of a list; reason "name: why". */
-static int tg_list_parse(const char *text, size_t len, tg_name *nm,
-			 const char *file, unsigned long line, tg_error *err)
+static int list_parse(const char *text, size_t len, tg_name *nm,
+		      const char *file, unsigned long line, tg_error *err)
 {
 	char why[128];
 	size_t plain = len;
@@ -222,21 +221,21 @@ static int tg_list_parse(const char *text, size_t len, tg_name *nm,
 int tg_list_add(tg_list *list, tg_list_kind kind, const char *name,
 		const char *source, unsigned long line, tg_error *err)
 {
-	if (!list || !name || !tg_kind_ok(kind))
+	if (!list || !name || !kind_ok(kind))
 		return tg_error_set(err, TG_EINVAL, source, line,
 				    "invalid argument");
 	tg_name nm;
-	int rc = tg_list_parse(name, strlen(name), &nm, source, line, err);
+	int rc = list_parse(name, strlen(name), &nm, source, line, err);
 	if (rc != TG_OK)
 		return rc;
-	return tg_list_add_wire(list, kind, &nm, source ? source : "api", line,
-				err);
+	return list_add_wire(list, kind, &nm, source ? source : "api", line,
+			     err);
 }
 
 int tg_list_load_file(tg_list *list, tg_list_kind kind, const char *path,
 		      tg_error *err)
 {
-	if (!list || !path || !tg_kind_ok(kind))
+	if (!list || !path || !kind_ok(kind))
 		return tg_error_set(err, TG_EINVAL, path, 0,
 				    "invalid argument");
 	FILE *fp = fopen(path, "r");
@@ -291,10 +290,10 @@ int tg_list_load_file(tg_list *list, tg_list_kind kind, const char *path,
 			break;
 		}
 		tg_name nm;
-		rc = tg_list_parse(p, strlen(p), &nm, path, lineno, err);
+		rc = list_parse(p, strlen(p), &nm, path, lineno, err);
 		if (rc != TG_OK)
 			break;
-		rc = tg_list_add_wire(list, kind, &nm, path, lineno, err);
+		rc = list_add_wire(list, kind, &nm, path, lineno, err);
 		if (rc != TG_OK)
 			break;
 	}
@@ -305,7 +304,7 @@ int tg_list_load_file(tg_list *list, tg_list_kind kind, const char *path,
 }
 
 /* Is the text of \p fp from \p start on only blanks and comments? */
-static int tg_zone_tail_empty(FILE *fp, long start)
+static int zone_tail_empty(FILE *fp, long start)
 {
 	if (start < 0 || fseek(fp, start, SEEK_SET) != 0)
 		return 0;
@@ -325,7 +324,7 @@ static int tg_zone_tail_empty(FILE *fp, long start)
 int tg_list_load_zone(tg_list *list, tg_list_kind kind, const char *path,
 		      const char *origin, tg_error *err)
 {
-	if (!list || !path || !origin || !tg_kind_ok(kind))
+	if (!list || !path || !origin || !kind_ok(kind))
 		return tg_error_set(err, TG_EINVAL, path, 0,
 				    "invalid argument");
 	tg_name on;
@@ -381,7 +380,7 @@ int tg_list_load_zone(tg_list *list, tg_list_kind kind, const char *path,
 			 * zones) as a syntax error: look at what was left */
 			if (feof(fp) && !had_rr &&
 			    st == LDNS_STATUS_SYNTAX_ERR &&
-			    tg_zone_tail_empty(fp, start))
+			    zone_tail_empty(fp, start))
 				break;
 			rc = tg_error_set(err, TG_EPARSE, path,
 					  (unsigned long)line_nr, "%s",
@@ -435,8 +434,8 @@ int tg_list_load_zone(tg_list *list, tg_list_kind kind, const char *path,
 					  (unsigned long)line_nr, "%s", why);
 			break;
 		}
-		rc = tg_list_add_wire(list, kind, &entry, path,
-				      (unsigned long)line_nr, err);
+		rc = list_add_wire(list, kind, &entry, path,
+				   (unsigned long)line_nr, err);
 		if (rc != TG_OK)
 			break;
 	}
@@ -501,7 +500,7 @@ int tg_list_add_tld_pair(tg_list *list, const char *protected_tld,
 int tg_list_foreach(const tg_list *list, tg_list_kind kind, tg_entry_fn fn,
 		    void *arg)
 {
-	if (!list || !fn || !tg_kind_ok(kind))
+	if (!list || !fn || !kind_ok(kind))
 		return TG_EINVAL;
 	/* entries are kept in insertion order and are already unique per
 	 * kind; the callback sees the first source that named each one */

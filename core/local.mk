@@ -21,6 +21,7 @@ core_libtgcore_la_SOURCES = \
 	core/score.c \
 	core/enumerate.c \
 	core/outfile.c \
+	core/json.c \
 	core/ubid_internal.h \
 	core/ubid.c \
 	core/rules_internal.h \

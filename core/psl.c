@@ -22,21 +22,21 @@
 /** Cap on rules: the real list has about 9,500. */
 #define TG_PSL_MAX_RULES 200000
 
-struct tg_psl_item {
+struct psl_item {
 	uint64_t h;
 	uint8_t f;
 };
 
-struct tg_psl_vec {
-	struct tg_psl_item *v;
+struct psl_vec {
+	struct psl_item *v;
 	size_t n, cap;
 };
 
-static int tg_psl_push(struct tg_psl_vec *vec, uint64_t h, uint8_t f)
+static int psl_push(struct psl_vec *vec, uint64_t h, uint8_t f)
 {
 	if (vec->n == vec->cap) {
 		size_t nc = vec->cap ? vec->cap * 2 : 16384;
-		struct tg_psl_item *nv = realloc(vec->v, nc * sizeof(*nv));
+		struct psl_item *nv = realloc(vec->v, nc * sizeof(*nv));
 		if (!nv)
 			return TG_ENOMEM;
 		vec->v = nv;
@@ -49,8 +49,8 @@ static int tg_psl_push(struct tg_psl_vec *vec, uint64_t h, uint8_t f)
 }
 
 /* Add one rule (already ASCII, without '!' / '*.' prefixes). */
-static int tg_psl_add_rule(struct tg_psl_vec *vec, uint64_t seed,
-			   const char *rule, uint8_t kind)
+static int psl_add_rule(struct psl_vec *vec, uint64_t seed, const char *rule,
+			uint8_t kind)
 {
 	tg_name nm;
 	if (tg_name_from_text(&nm, rule, strlen(rule), NULL, 0) != TG_OK ||
@@ -64,7 +64,7 @@ static int tg_psl_add_rule(struct tg_psl_vec *vec, uint64_t seed,
 		uint8_t f = TG_PSL_NODE;
 		if (i == 0)
 			f |= kind;
-		int rc = tg_psl_push(vec, h, f);
+		int rc = psl_push(vec, h, f);
 		if (rc != TG_OK)
 			return rc;
 	}
@@ -81,7 +81,7 @@ int tg_psl_load(tg_psl *psl, const char *path, uint64_t seed, tg_error *err)
 	if (!fp)
 		return tg_error_set(err, TG_EIO, path, 0,
 				    "cannot open Public Suffix List");
-	struct tg_psl_vec vec = {0};
+	struct psl_vec vec = {0};
 	char line[TG_MAX_LINE + 2];
 	int rc = TG_OK;
 	unsigned long lineno = 0;
@@ -129,7 +129,7 @@ int tg_psl_load(tg_psl *psl, const char *path, uint64_t seed, tg_error *err)
 			}
 			rule = ace;
 		}
-		rc = tg_psl_add_rule(&vec, seed, rule, kind);
+		rc = psl_add_rule(&vec, seed, rule, kind);
 		idn2_free(ace);
 		if (rc != TG_OK) {
 			tg_error_set(err, rc, path, lineno, "out of memory");
@@ -184,7 +184,7 @@ size_t tg_psl_memory(const tg_psl *psl)
 	return psl->keys ? (psl->mask + 1) * (sizeof(uint64_t) + 1) : 0;
 }
 
-static uint8_t tg_psl_get(const tg_psl *psl, uint64_t h)
+static uint8_t psl_get(const tg_psl *psl, uint64_t h)
 {
 	h |= 1;
 	size_t s = (size_t)h & psl->mask;
@@ -203,7 +203,7 @@ unsigned tg_psl_suffix_labels(const tg_psl *psl, const uint64_t *sh, unsigned n)
 	unsigned ps = 1;
 	uint8_t parent = 0;
 	for (unsigned k = 1; k <= n; k++) {
-		uint8_t f = tg_psl_get(psl, sh[n - k]);
+		uint8_t f = psl_get(psl, sh[n - k]);
 		if (f & TG_PSL_EXCEPT) {
 			ps = k - 1;
 			break;

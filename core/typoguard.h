@@ -401,6 +401,30 @@ int tg_enumerate(const tg_index *index, const char *protected_name,
  */
 int tg_name_format(const uint8_t *wire, size_t len, char *buf, size_t cap);
 
+/* ------------------------------------------------------------ JSON strings */
+
+/**
+ * \p s as a JSON string, quotes included, in \p buf of \p cap bytes: the
+ * one escaper of every JSON string typoguard writes (events, score --json,
+ * audit --format json, report --format json).  '"' and '\\' get a backslash;
+ * newline, CR and tab are \n \r \t; other bytes below 0x20 and DEL are \u00XX;
+ * valid UTF-8 is copied as is; each byte of an invalid sequence (overlong,
+ * surrogate, above U+10FFFF, cut) is \ufffd.  Names should be given in
+ * presentation format (tg_name_format()), which keeps every byte.
+ *
+ * The output grows at most 6 times the input, plus the quotes and the NUL.
+ * If it does not fit, the longest prefix of whole characters and escapes
+ * that fits is written and closed with '"', so \p buf always holds a valid
+ * JSON string, never a cut escape or UTF-8 sequence.  \p buf (caller's,
+ * \p cap >= 3 for "" and the NUL) is always NUL-terminated when \p cap > 0;
+ * *\p out_len (if not NULL) receives the length written.
+ *
+ * Returns TG_OK when all of \p s was written, TG_ELIMIT when it was cut,
+ * TG_EINVAL (\p buf "" and length 0) for a NULL \p s or \p buf or
+ * \p cap < 3.
+ */
+int tg_json_string(const char *s, char *buf, size_t cap, size_t *out_len);
+
 /* ------------------------------------------------------------ output files */
 
 /**

@@ -27,7 +27,7 @@ const size_t tg_ubid_n_options =
     sizeof(tg_ubid_options) / sizeof(tg_ubid_options[0]);
 
 /** Copy the word [s, e) to \p out of \p len bytes; 0 if it does not fit. */
-static int tg_ubid_word(const char *s, const char *e, char *out, size_t len)
+static int ubid_word(const char *s, const char *e, char *out, size_t len)
 {
 	if ((size_t)(e - s) >= len)
 		return 0;
@@ -36,7 +36,7 @@ static int tg_ubid_word(const char *s, const char *e, char *out, size_t len)
 	return 1;
 }
 
-static void tg_ubid_parse_options(const char *s, const char *e, tg_ubid *id)
+static void ubid_parse_options(const char *s, const char *e, tg_ubid *id)
 {
 	while (s < e) {
 		const char *c = memchr(s, ',', (size_t)(e - s));
@@ -53,7 +53,7 @@ static void tg_ubid_parse_options(const char *s, const char *e, tg_ubid *id)
 	}
 }
 
-static int tg_ubid_parse_markers(const char *s, const char *e, tg_ubid *id)
+static int ubid_parse_markers(const char *s, const char *e, tg_ubid *id)
 {
 	while (s < e) {
 		const char *c = memchr(s, ',', (size_t)(e - s));
@@ -62,8 +62,8 @@ static int tg_ubid_parse_markers(const char *s, const char *e, tg_ubid *id)
 			c = e;
 		if (c - s > 1 && (*s == '+' || *s == '-')) {
 			if (id->n_markers == TG_UBID_MAX_MARKERS ||
-			    !tg_ubid_word(s + 1, c, id->marker[id->n_markers],
-					  TG_UBID_MARKER_LEN))
+			    !ubid_word(s + 1, c, id->marker[id->n_markers],
+				       TG_UBID_MARKER_LEN))
 				return -1;
 			if (*s == '+')
 				id->marker_present |= 1u << id->n_markers;
@@ -89,20 +89,20 @@ int tg_ubid_parse(const char *text, tg_ubid *id)
 		if (strncmp(s, "configure=", 10) == 0) {
 			/* the rest of the line, spaces included */
 			e = s + 10 + strcspn(s + 10, "\n");
-			if (!tg_ubid_word(s + 10, e, id->configure,
-					  sizeof(id->configure)))
+			if (!ubid_word(s + 10, e, id->configure,
+				       sizeof(id->configure)))
 				return -1;
 			break;
 		}
 		e = s + strcspn(s, " \n");
 		if (strncmp(s, "version=", 8) == 0) {
-			if (!tg_ubid_word(s + 8, e, id->version,
-					  sizeof(id->version)))
+			if (!ubid_word(s + 8, e, id->version,
+				       sizeof(id->version)))
 				return -1;
 		} else if (strncmp(s, "options=", 8) == 0) {
-			tg_ubid_parse_options(s + 8, e, id);
+			ubid_parse_options(s + 8, e, id);
 		} else if (strncmp(s, "markers=", 8) == 0) {
-			if (tg_ubid_parse_markers(s + 8, e, id) != 0)
+			if (ubid_parse_markers(s + 8, e, id) != 0)
 				return -1;
 		}
 		if (*e == '\n' || !*e)
@@ -114,7 +114,7 @@ int tg_ubid_parse(const char *text, tg_ubid *id)
 
 /** A character of a version string after its first digit ("1.17.1",
  *  "1.19.0rc1"). */
-static int tg_ubid_vchar(unsigned char c)
+static int ubid_vchar(unsigned char c)
 {
 	return isalnum(c) || c == '.' || c == '-' || c == '+' || c == '~' ||
 	       c == '_';
@@ -138,13 +138,13 @@ int tg_ubid_find_version(const void *p, size_t n, char *out, size_t outlen)
 		q = v;
 		/* a whole word: not the tail of "libunbound 2" */
 		if ((hit == (const char *)p ||
-		     !tg_ubid_vchar((unsigned char)hit[-1])) &&
+		     !ubid_vchar((unsigned char)hit[-1])) &&
 		    q < end && isdigit((unsigned char)*q)) {
 			while (q < end && q - v < 32 &&
-			       tg_ubid_vchar((unsigned char)*q))
+			       ubid_vchar((unsigned char)*q))
 				q++;
 			if (q < end && *q == '\0' &&
-			    tg_ubid_word(v, q, out, outlen))
+			    ubid_word(v, q, out, outlen))
 				return 1;
 		}
 		s = hit + 1;
@@ -179,7 +179,7 @@ int tg_ubid_match(const tg_ubid *built, const tg_ubid *run)
 }
 
 /** Append to buf (len bytes, NUL-terminated), truncating. */
-static void tg_ubid_cat(char *buf, size_t len, const char *s)
+static void ubid_cat(char *buf, size_t len, const char *s)
 {
 	size_t used = strnlen(buf, len);
 
@@ -189,33 +189,32 @@ static void tg_ubid_cat(char *buf, size_t len, const char *s)
 
 /** "(subnet, cachedb; with m)" of \p id; markers only where they differ
  *  from \p other (NULL: none). */
-static void tg_ubid_paren(const tg_ubid *id, const tg_ubid *other, char *buf,
-			  size_t len)
+static void ubid_paren(const tg_ubid *id, const tg_ubid *other, char *buf,
+		       size_t len)
 {
 	size_t i;
 	int first = 1;
 
-	tg_ubid_cat(buf, len, "(");
+	ubid_cat(buf, len, "(");
 	for (i = 0; i < tg_ubid_n_options; i++) {
 		if (!(id->options & (1u << i)))
 			continue;
-		tg_ubid_cat(buf, len, first ? "" : ", ");
-		tg_ubid_cat(buf, len, tg_ubid_options[i].name);
+		ubid_cat(buf, len, first ? "" : ", ");
+		ubid_cat(buf, len, tg_ubid_options[i].name);
 		first = 0;
 	}
 	if (first)
-		tg_ubid_cat(buf, len, "no layout options");
+		ubid_cat(buf, len, "no layout options");
 	for (i = 0; other && i < id->n_markers && i < other->n_markers; i++) {
 		unsigned bit = 1u << i;
 
 		if ((id->marker_present & bit) == (other->marker_present & bit))
 			continue;
-		tg_ubid_cat(buf, len,
-			    id->marker_present & bit ? "; with "
-						     : "; without ");
-		tg_ubid_cat(buf, len, id->marker[i]);
+		ubid_cat(buf, len,
+			 id->marker_present & bit ? "; with " : "; without ");
+		ubid_cat(buf, len, id->marker[i]);
 	}
-	tg_ubid_cat(buf, len, ")");
+	ubid_cat(buf, len, ")");
 }
 
 char *tg_ubid_describe(const tg_ubid *id, char *buf, size_t len)
@@ -223,7 +222,7 @@ char *tg_ubid_describe(const tg_ubid *id, char *buf, size_t len)
 	if (!len)
 		return buf;
 	snprintf(buf, len, "%s ", id->version[0] ? id->version : "unknown");
-	tg_ubid_paren(id, NULL, buf, len);
+	ubid_paren(id, NULL, buf, len);
 	return buf;
 }
 
@@ -233,11 +232,11 @@ char *tg_ubid_mismatch(const tg_ubid *built, const tg_ubid *run, char *buf,
 	if (!len)
 		return buf;
 	snprintf(buf, len, "built for unbound %s ", built->version);
-	tg_ubid_paren(built, run, buf, len);
-	tg_ubid_cat(buf, len, ", running in ");
-	tg_ubid_cat(buf, len,
-		    run->version[0] ? run->version : "an unknown version");
-	tg_ubid_cat(buf, len, " ");
-	tg_ubid_paren(run, built, buf, len);
+	ubid_paren(built, run, buf, len);
+	ubid_cat(buf, len, ", running in ");
+	ubid_cat(buf, len,
+		 run->version[0] ? run->version : "an unknown version");
+	ubid_cat(buf, len, " ");
+	ubid_paren(run, built, buf, len);
 	return buf;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /**
  * \file
- * Small internal helpers shared by the core units: error filling, the
- * string hashes every table uses, and a growable byte arena with a cap.
+ * Small internal helpers shared by the core units and the tool (core/cli/
+ * links the library): error filling, the number parser, the string hashes
+ * every table uses, a capped table of owned strings, and a growable byte
+ * arena with a cap.
  *
  * Hashes: tables never trust a hash alone where a collision would change a
  * verdict; they verify against stored bytes.  The seeds come from the index
@@ -99,6 +101,41 @@ static inline uint64_t tg_hash_label_step(uint64_t seed, uint64_t parent,
 {
 	return tg_hash_label_join(parent, tg_hash_bytes(seed, label, len));
 }
+
+/**
+ * The one unsigned-number parser of the library and the tool (configuration
+ * values, address prefix lengths, command-line options): a decimal of
+ * digits only (no sign, blanks, base prefix or suffix) in [\p lo, \p hi]
+ * into *\p out.  Returns TG_OK; TG_EPARSE for an empty string, a byte that
+ * is not a digit or anything after the digits; TG_ELIMIT for a value
+ * outside [\p lo, \p hi], including one past UINT64_MAX.  *\p out is
+ * unchanged on error.
+ */
+int tg_parse_uint(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
+
+/**
+ * A capped table of owned strings: the string pool of the library and the
+ * tool (audit's protected names, report's classes and actions).
+ * Each string is a copy owned by the table, at a stable index until
+ * tg_strtab_free(); at most \c max strings.  Lookup is linear: for small
+ * tables, or ones only appended to.
+ */
+typedef struct tg_strtab {
+	char **s;     /**< the strings (owned), s[0..n) */
+	size_t n;     /**< strings held */
+	size_t alloc; /**< slots allocated */
+	size_t max;   /**< cap on n */
+} tg_strtab;
+
+/** An empty table of at most \p max strings (nothing allocated yet). */
+void tg_strtab_init(tg_strtab *t, size_t max);
+/** Append a copy of \p s; its index in *\p idx (if not NULL).  TG_OK,
+ *  TG_ELIMIT when \c max strings are held, TG_ENOMEM (table unchanged). */
+int tg_strtab_add(tg_strtab *t, const char *s, size_t *idx);
+/** The index of \p s, added (tg_strtab_add()) if it is not there. */
+int tg_strtab_intern(tg_strtab *t, const char *s, size_t *idx);
+/** Free every string and the table; \p t is left empty (max kept). */
+void tg_strtab_free(tg_strtab *t);
 
 /** A growable byte arena; offsets stay valid across growth. */
 typedef struct tg_arena {

@@ -14,6 +14,9 @@
 #include "tg_buf.h"
 #include "tg_event_format.h"
 
+/** Bytes each string keeps in a line that did not fit whole. */
+#define EVENT_CUT 32
+
 /** Mnemonic of a query type, or NULL. */
 static const char *qtype_name(uint16_t t)
 {
@@ -47,37 +50,29 @@ static const char *qtype_name(uint16_t t)
 	return NULL;
 }
 
-/** A JSON string of at most \p cap bytes of \p s, escaped. */
+/**
+ * \p s as a JSON string (tg_json_string()): whole, or with \p cap != SIZE_MAX
+ * at most \p cap bytes between the quotes, cut at a whole character or
+ * escape.  A string that does not fit sets b->full.
+ */
 static void put_json(tg_buf *b, const char *s, size_t cap)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	char cut[EVENT_CUT + 3];
+	size_t n = 0;
 
-	tg_put(b, "\"", 1);
-	for (i = 0; s[i] && i < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[7];
-
-		if (c == '"' || c == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)c;
-			tg_put(b, esc, 2);
-		} else if (c == '\n') {
-			tg_put(b, "\\n", 2);
-		} else if (c == '\r') {
-			tg_put(b, "\\r", 2);
-		} else if (c == '\t') {
-			tg_put(b, "\\t", 2);
-		} else if (c < 0x20 || c >= 0x7f) {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			tg_put(b, esc, 6);
-		} else {
-			tg_put(b, (const char *)&c, 1);
-		}
+	if (b->full)
+		return;
+	if (cap != SIZE_MAX) {
+		(void)tg_json_string(
+		    s, cut, cap + 3 < sizeof(cut) ? cap + 3 : sizeof(cut), &n);
+		tg_put(b, cut, n);
+	} else if (tg_json_string(s, b->p + b->pos, b->len - b->pos, &n) ==
+		   TG_OK) {
+		b->pos += n;
+	} else {
+		b->p[b->pos] = '\0';
+		b->full = 1;
 	}
-	tg_put(b, "\"", 1);
 }
 
 /** Does a key=value value need quotes? */
@@ -259,7 +254,7 @@ size_t tg_event_line(const tg_event *e, unsigned long count,
 {
 	/* Full line; else every string cut to 32 bytes and marked
 	 * truncated; else a minimal line; else an empty string. */
-	static const size_t caps[] = {SIZE_MAX, 32};
+	static const size_t caps[] = {SIZE_MAX, EVENT_CUT};
 	tg_buf b;
 	size_t i;
 

@@ -79,9 +79,9 @@
 #define TG_RETRY_MS 1000
 
 /** One aggregation key and its current window.  Writer thread only. */
-typedef struct tg_agg {
-	struct tg_agg *hnext;	    /**< hash chain */
-	struct tg_agg *prev, *next; /**< FIFO by window end */
+typedef struct agg_entry {
+	struct agg_entry *hnext;       /**< hash chain */
+	struct agg_entry *prev, *next; /**< FIFO by window end */
 	uint32_t hash;
 	uint16_t qtype;
 	tg_decision decision;
@@ -91,7 +91,7 @@ typedef struct tg_agg {
 	size_t bytes;	       /**< accounted against TG_AGG_BYTES */
 	char *qname;	       /**< points into key[] */
 	char key[];	       /**< client NUL qname NUL */
-} tg_agg;
+} agg_entry;
 
 /** The handle.  Fields below `writer state` belong to the writer. */
 struct tg_events {
@@ -130,15 +130,15 @@ struct tg_events {
 	size_t out_len;		 /**< bytes in out */
 	unsigned long out_lines; /**< lines in out */
 	char *line;		 /**< TG_LINEBUF */
-	tg_agg **buckets;	 /**< TG_AGG_BUCKETS, NULL without log */
-	tg_agg *fifo_head, *fifo_tail;
+	agg_entry **buckets;	 /**< TG_AGG_BUCKETS, NULL without log */
+	agg_entry *fifo_head, *fifo_tail;
 	size_t agg_n, agg_bytes;
 	uint64_t next_stats;
 };
 
 /* ------------------------------------------------------------- helpers */
 
-static uint64_t tg_mono_ms(void)
+static uint64_t mono_ms(void)
 {
 	struct timespec ts;
 
@@ -147,7 +147,7 @@ static uint64_t tg_mono_ms(void)
 }
 
 /** Copy \p src into \p dst of \p len bytes, truncating, NUL-terminated. */
-static void tg_copy(char *dst, size_t len, const char *src)
+static void copy_trunc(char *dst, size_t len, const char *src)
 {
 	size_t n = strnlen(src, len - 1);
 
@@ -158,7 +158,7 @@ static void tg_copy(char *dst, size_t len, const char *src)
 /* ----------------------------------------------------------- destinations */
 
 /** One warning per failure episode, through syslog(3). */
-static void tg_warn(tg_events *ev, const char *what, int err)
+static void warn_once(tg_events *ev, const char *what, int err)
 {
 	if (ev->failing)
 		return;
@@ -169,7 +169,7 @@ static void tg_warn(tg_events *ev, const char *what, int err)
 	       ev->log_path, what, strerror(err));
 }
 
-static void tg_file_close(tg_events *ev)
+static void file_close(tg_events *ev)
 {
 	if (ev->fd >= 0)
 		close(ev->fd);
@@ -177,7 +177,7 @@ static void tg_file_close(tg_events *ev)
 }
 
 /** Make sure the event file is open and is the file at its path. */
-static void tg_file_check(tg_events *ev, uint64_t now)
+static void file_check(tg_events *ev, uint64_t now)
 {
 	struct stat st;
 
@@ -185,7 +185,7 @@ static void tg_file_check(tg_events *ev, uint64_t now)
 		if (stat(ev->log_path, &st) == 0 && st.st_dev == ev->dev &&
 		    st.st_ino == ev->ino)
 			return;
-		tg_file_close(ev); /* rotated away or removed */
+		file_close(ev); /* rotated away or removed */
 		ev->next_open = 0;
 	}
 	if (now < ev->next_open)
@@ -197,14 +197,14 @@ static void tg_file_check(tg_events *ev, uint64_t now)
 		      0640);
 	if (ev->fd < 0) {
 		ev->open_errno = errno;
-		tg_warn(ev, "cannot open", errno);
+		warn_once(ev, "cannot open", errno);
 		ev->next_open = now + TG_RETRY_MS;
 		return;
 	}
 	if (fstat(ev->fd, &st) != 0) {
 		ev->open_errno = errno;
-		tg_warn(ev, "cannot stat", errno);
-		tg_file_close(ev);
+		warn_once(ev, "cannot stat", errno);
+		file_close(ev);
 		ev->next_open = now + TG_RETRY_MS;
 		return;
 	}
@@ -215,15 +215,15 @@ static void tg_file_check(tg_events *ev, uint64_t now)
 }
 
 /** Write the output buffer to the event file; count written or dropped. */
-static void tg_file_flush(tg_events *ev)
+static void file_flush(tg_events *ev)
 {
 	size_t off = 0;
 	uint64_t now;
 
 	if (!ev->out_len)
 		return;
-	now = tg_mono_ms();
-	tg_file_check(ev, now);
+	now = mono_ms();
+	file_check(ev, now);
 	if (ev->fd < 0) {
 		tg_stat_add(&ev->stats->events_dropped, ev->out_lines);
 		ev->out_len = 0;
@@ -247,8 +247,8 @@ static void tg_file_flush(tg_events *ev)
 			tg_stat_add(&ev->stats->events_written, done);
 			tg_stat_add(&ev->stats->events_dropped,
 				    ev->out_lines - done);
-			tg_warn(ev, "write failed", err);
-			tg_file_close(ev);
+			warn_once(ev, "write failed", err);
+			file_close(ev);
 			ev->next_open = now + TG_RETRY_MS;
 			ev->out_len = 0;
 			ev->out_lines = 0;
@@ -266,7 +266,7 @@ static void tg_file_flush(tg_events *ev)
  * Connect our own /dev/log socket (at most once a second).  Sets
  * ev->no_devlog when there is no /dev/log to connect to (a chroot).
  */
-static void tg_sock_open(tg_events *ev, uint64_t now)
+static void sock_open(tg_events *ev, uint64_t now)
 {
 	struct sockaddr_un sa;
 	struct timeval tv = {0, 200000};
@@ -293,7 +293,7 @@ static void tg_sock_open(tg_events *ev, uint64_t now)
 }
 
 /** Send one datagram; 0 on success. */
-static int tg_sock_send(tg_events *ev, const char *line, size_t len)
+static int sock_send(tg_events *ev, const char *line, size_t len)
 {
 	char hdr[64];
 	struct tm tm;
@@ -316,16 +316,16 @@ static int tg_sock_send(tg_events *ev, const char *line, size_t len)
 	return sendmsg(ev->sock, &mh, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
-static void tg_syslog_line(tg_events *ev, const char *line, size_t len)
+static void syslog_line(tg_events *ev, const char *line, size_t len)
 {
-	tg_sock_open(ev, tg_mono_ms());
+	sock_open(ev, mono_ms());
 	if (ev->sock < 0 && ev->no_devlog) {
 		/* chroot: Unbound's own syslog connection */
 		syslog(LOG_DAEMON | LOG_INFO, "typoguard: %s", line);
 		tg_stat_add(&ev->stats->events_written, 1);
 		return;
 	}
-	if (ev->sock >= 0 && tg_sock_send(ev, line, len) != 0) {
+	if (ev->sock >= 0 && sock_send(ev, line, len) != 0) {
 		int err = errno;
 
 		close(ev->sock);
@@ -334,14 +334,14 @@ static void tg_syslog_line(tg_events *ev, const char *line, size_t len)
 		 * stuck or gone: drop and retry in a second */
 		if (err == ECONNREFUSED || err == ENOTCONN) {
 			ev->next_sock = 0;
-			tg_sock_open(ev, tg_mono_ms());
-			if (ev->sock >= 0 && tg_sock_send(ev, line, len) != 0) {
+			sock_open(ev, mono_ms());
+			if (ev->sock >= 0 && sock_send(ev, line, len) != 0) {
 				close(ev->sock);
 				ev->sock = -1;
 			}
 		}
 		if (ev->sock < 0)
-			ev->next_sock = tg_mono_ms() + TG_RETRY_MS;
+			ev->next_sock = mono_ms() + TG_RETRY_MS;
 		else {
 			tg_stat_add(&ev->stats->events_written, 1);
 			return;
@@ -355,17 +355,17 @@ static void tg_syslog_line(tg_events *ev, const char *line, size_t len)
 }
 
 /** Format and queue one line for the destination. */
-static void tg_emit(tg_events *ev, const tg_event *e, unsigned long count)
+static void emit_line(tg_events *ev, const tg_event *e, unsigned long count)
 {
 	size_t n = tg_event_line(e, count, ev->fmt, ev->identity, ev->line,
 				 TG_LINEBUF - 1);
 
 	if (ev->to_syslog) {
-		tg_syslog_line(ev, ev->line, n);
+		syslog_line(ev, ev->line, n);
 		return;
 	}
 	if (ev->out_len + n + 1 > TG_OUTBUF)
-		tg_file_flush(ev);
+		file_flush(ev);
 	memcpy(ev->out + ev->out_len, ev->line, n);
 	ev->out[ev->out_len + n] = '\n';
 	ev->out_len += n + 1;
@@ -390,7 +390,7 @@ uint64_t tg_event_key_hash(const tg_event *e)
 	return h ^ h >> 32;
 }
 
-static void tg_fifo_unlink(tg_events *ev, tg_agg *a)
+static void fifo_unlink(tg_events *ev, agg_entry *a)
 {
 	if (a->prev)
 		a->prev->next = a->next;
@@ -403,7 +403,7 @@ static void tg_fifo_unlink(tg_events *ev, tg_agg *a)
 	a->prev = a->next = NULL;
 }
 
-static void tg_fifo_append(tg_events *ev, tg_agg *a)
+static void fifo_append(tg_events *ev, agg_entry *a)
 {
 	a->prev = ev->fifo_tail;
 	a->next = NULL;
@@ -414,15 +414,15 @@ static void tg_fifo_append(tg_events *ev, tg_agg *a)
 	ev->fifo_tail = a;
 }
 
-static void tg_agg_remove(tg_events *ev, tg_agg *a)
+static void agg_remove(tg_events *ev, agg_entry *a)
 {
-	tg_agg **pp = &ev->buckets[a->hash & (TG_AGG_BUCKETS - 1)];
+	agg_entry **pp = &ev->buckets[a->hash & (TG_AGG_BUCKETS - 1)];
 
 	while (*pp && *pp != a)
 		pp = &(*pp)->hnext;
 	if (*pp)
 		*pp = a->hnext;
-	tg_fifo_unlink(ev, a);
+	fifo_unlink(ev, a);
 	ev->agg_n--;
 	ev->agg_bytes -= a->bytes;
 	free(a->last);
@@ -430,43 +430,43 @@ static void tg_agg_remove(tg_events *ev, tg_agg *a)
 }
 
 /** Write a window's repeats, if any. */
-static void tg_agg_emit(tg_events *ev, tg_agg *a)
+static void agg_emit(tg_events *ev, agg_entry *a)
 {
 	if (!a->repeats || !a->last)
 		return;
-	tg_emit(ev, a->last, a->repeats);
+	emit_line(ev, a->last, a->repeats);
 	tg_stat_add(&ev->stats->events_aggregated, a->repeats - 1);
 	a->repeats = 0;
 }
 
 /** End the windows due at \p now (all of them if \p all). */
-static void tg_agg_expire(tg_events *ev, uint64_t now, int all)
+static void agg_expire(tg_events *ev, uint64_t now, int all)
 {
 	while (ev->fifo_head && (all || ev->fifo_head->window_end <= now)) {
-		tg_agg *a = ev->fifo_head;
+		agg_entry *a = ev->fifo_head;
 
 		if (a->repeats && !all) {
-			tg_agg_emit(ev, a);
+			agg_emit(ev, a);
 			a->window_end =
 			    now + (uint64_t)ev->event_interval * 1000;
-			tg_fifo_unlink(ev, a);
-			tg_fifo_append(ev, a);
+			fifo_unlink(ev, a);
+			fifo_append(ev, a);
 			continue;
 		}
-		tg_agg_emit(ev, a);
-		tg_agg_remove(ev, a);
+		agg_emit(ev, a);
+		agg_remove(ev, a);
 	}
 }
 
 /** Handle one event from the ring. */
-static void tg_handle(tg_events *ev, const tg_event *e, uint64_t now)
+static void handle_event(tg_events *ev, const tg_event *e, uint64_t now)
 {
 	size_t lc, lq, bytes;
 	uint32_t h;
-	tg_agg *a;
+	agg_entry *a;
 
 	if (!ev->event_interval || !ev->buckets) {
-		tg_emit(ev, e, 1);
+		emit_line(ev, e, 1);
 		return;
 	}
 	h = (uint32_t)tg_event_key_hash(e);
@@ -478,12 +478,12 @@ static void tg_handle(tg_events *ev, const tg_event *e, uint64_t now)
 	if (a) {
 		if (!a->last) {
 			if (ev->agg_bytes + sizeof(tg_event) > TG_AGG_BYTES) {
-				tg_emit(ev, e, 1);
+				emit_line(ev, e, 1);
 				return;
 			}
 			a->last = malloc(sizeof(tg_event));
 			if (!a->last) {
-				tg_emit(ev, e, 1);
+				emit_line(ev, e, 1);
 				return;
 			}
 			a->bytes += sizeof(tg_event);
@@ -494,10 +494,10 @@ static void tg_handle(tg_events *ev, const tg_event *e, uint64_t now)
 		return;
 	}
 	/* a first occurrence: written now, remembered if there is room */
-	tg_emit(ev, e, 1);
+	emit_line(ev, e, 1);
 	lc = strnlen(e->client, sizeof(e->client) - 1);
 	lq = strnlen(e->qname, sizeof(e->qname) - 1);
-	bytes = sizeof(tg_agg) + lc + lq + 2;
+	bytes = sizeof(agg_entry) + lc + lq + 2;
 	if (ev->agg_n >= TG_EVENT_AGG_MAX ||
 	    ev->agg_bytes + bytes > TG_AGG_BYTES)
 		return;
@@ -514,25 +514,25 @@ static void tg_handle(tg_events *ev, const tg_event *e, uint64_t now)
 	a->bytes = bytes;
 	a->hnext = ev->buckets[h & (TG_AGG_BUCKETS - 1)];
 	ev->buckets[h & (TG_AGG_BUCKETS - 1)] = a;
-	tg_fifo_append(ev, a);
+	fifo_append(ev, a);
 	ev->agg_n++;
 	ev->agg_bytes += bytes;
 }
 
 /* ----------------------------------------------------------------- thread */
 
-static void tg_write_stats(tg_events *ev)
+static void write_stats(tg_events *ev)
 {
 	if (ev->stats_path[0])
 		(void)tg_stats_write(ev->stats, ev->stats_path);
 }
 
-static void *tg_writer(void *arg)
+static void *writer_thread(void *arg)
 {
 	tg_events *ev = arg;
 	uint64_t now;
 
-	ev->next_stats = tg_mono_ms() + (uint64_t)ev->stats_interval * 1000;
+	ev->next_stats = mono_ms() + (uint64_t)ev->stats_interval * 1000;
 	for (;;) {
 		size_t n, i, head;
 		int stopping;
@@ -540,7 +540,7 @@ static void *tg_writer(void *arg)
 		pthread_mutex_lock(&ev->lock);
 		if (!ev->count && !ev->stop) {
 			struct timespec ts;
-			uint64_t wake = tg_mono_ms() + TG_RETRY_MS;
+			uint64_t wake = mono_ms() + TG_RETRY_MS;
 
 			if (ev->fifo_head && ev->fifo_head->window_end < wake)
 				wake = ev->fifo_head->window_end;
@@ -563,31 +563,31 @@ static void *tg_writer(void *arg)
 		stopping = ev->stop;
 		pthread_mutex_unlock(&ev->lock);
 
-		now = tg_mono_ms();
+		now = mono_ms();
 		for (i = 0; i < n; i++)
-			tg_handle(ev, &ev->ring[(head + i) % TG_EVENT_RING],
-				  now);
+			handle_event(ev, &ev->ring[(head + i) % TG_EVENT_RING],
+				     now);
 		if (n) {
 			pthread_mutex_lock(&ev->lock);
 			ev->head = (head + n) % TG_EVENT_RING;
 			ev->count -= n;
 			pthread_mutex_unlock(&ev->lock);
 		}
-		tg_agg_expire(ev, now, 0);
+		agg_expire(ev, now, 0);
 		if (!ev->to_syslog)
-			tg_file_flush(ev);
+			file_flush(ev);
 		if (now >= ev->next_stats) {
-			tg_write_stats(ev);
+			write_stats(ev);
 			ev->next_stats =
 			    now + (uint64_t)ev->stats_interval * 1000;
 		}
 		if (stopping && !n)
 			break;
 	}
-	tg_agg_expire(ev, tg_mono_ms(), 1);
+	agg_expire(ev, mono_ms(), 1);
 	if (!ev->to_syslog)
-		tg_file_flush(ev);
-	tg_write_stats(ev);
+		file_flush(ev);
+	write_stats(ev);
 	return NULL;
 }
 
@@ -622,10 +622,10 @@ int tg_events_create(const tg_conf *conf, tg_stats *stats, tg_events **out,
 	ev->stats_interval = conf->stats_interval ? conf->stats_interval : 60;
 	ev->has_log = conf->event_log[0] != '\0';
 	ev->to_syslog = !strcmp(conf->event_log, "syslog");
-	tg_copy(ev->log_path, sizeof(ev->log_path), conf->event_log);
-	tg_copy(ev->stats_path, sizeof(ev->stats_path), conf->stats_file);
+	copy_trunc(ev->log_path, sizeof(ev->log_path), conf->event_log);
+	copy_trunc(ev->stats_path, sizeof(ev->stats_path), conf->stats_file);
 	if (conf->identity[0])
-		tg_copy(ev->identity, sizeof(ev->identity), conf->identity);
+		copy_trunc(ev->identity, sizeof(ev->identity), conf->identity);
 	else if (gethostname(ev->identity, sizeof(ev->identity) - 1) != 0)
 		ev->identity[0] = '\0';
 	ev->identity[sizeof(ev->identity) - 1] = '\0';
@@ -637,7 +637,7 @@ int tg_events_create(const tg_conf *conf, tg_stats *stats, tg_events **out,
 	if (ev->has_log) {
 		ev->ring = calloc(TG_EVENT_RING, sizeof(tg_event));
 		ev->line = malloc(TG_LINEBUF);
-		ev->buckets = calloc(TG_AGG_BUCKETS, sizeof(tg_agg *));
+		ev->buckets = calloc(TG_AGG_BUCKETS, sizeof(agg_entry *));
 		if (!ev->to_syslog)
 			ev->out = malloc(TG_OUTBUF);
 		if (!ev->ring || !ev->line || !ev->buckets ||
@@ -662,7 +662,7 @@ int tg_events_create(const tg_conf *conf, tg_stats *stats, tg_events **out,
 	/* Open the file now, on the caller's thread, to report a problem
 	 * early; it is not fatal (retried by the writer). */
 	if (ev->has_log && !ev->to_syslog) {
-		tg_file_check(ev, tg_mono_ms());
+		file_check(ev, mono_ms());
 		if (ev->fd < 0 && errbuf && errlen)
 			snprintf(errbuf, errlen,
 				 "event log %s cannot be opened (%s); "
@@ -679,7 +679,7 @@ int tg_events_create(const tg_conf *conf, tg_stats *stats, tg_events **out,
 			 ev->stats_path);
 
 	/* the writer takes no signals: Unbound's threads handle them */
-	rc = tg_thread_start(&ev->thread, tg_writer, ev);
+	rc = tg_thread_start(&ev->thread, writer_thread, ev);
 	if (rc != 0) {
 		if (errbuf && errlen)
 			snprintf(errbuf, errlen,
@@ -741,14 +741,14 @@ void tg_events_free(tg_events *ev)
 	if (ev->buckets) {
 		for (i = 0; i < TG_AGG_BUCKETS; i++)
 			while (ev->buckets[i]) {
-				tg_agg *a = ev->buckets[i];
+				agg_entry *a = ev->buckets[i];
 
 				ev->buckets[i] = a->hnext;
 				free(a->last);
 				free(a);
 			}
 	}
-	tg_file_close(ev);
+	file_close(ev);
 	if (ev->sock >= 0)
 		close(ev->sock);
 	free(ev->buckets);

@@ -81,26 +81,26 @@
 #endif
 
 /** Read by `typoguard check-install` from the file: one literal. */
-static const char tg_identity[] =
+static const char identity_line[] =
     TG_UBID_TAG "version=" TG_G_VERSION " options=" TG_G_OPTIONS
 		" markers=" TG_G_MARKERS " configure=" CONFCMDLINE;
 
 /** Set by a passing check; reset by every dlopen (reload). */
-static int tg_passed;
+static int guard_passed;
 
 const char *tg_guard_identity(void)
 {
-	return tg_identity + sizeof(TG_UBID_TAG) - 1;
+	return identity_line + sizeof(TG_UBID_TAG) - 1;
 }
 
 int tg_guard_passed(void)
 {
-	return tg_passed;
+	return guard_passed;
 }
 
 /** dl_iterate_phdr: the first object is the program; scan its read-only
  *  loaded segments for the version literal, then stop. */
-static int tg_guard_scan(struct dl_phdr_info *info, size_t size, void *arg)
+static int guard_scan(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	tg_ubid *run = arg;
 	int i;
@@ -119,7 +119,7 @@ static int tg_guard_scan(struct dl_phdr_info *info, size_t size, void *arg)
 	return 1;
 }
 
-static int tg_guard_has(const char *symbol, void *arg)
+static int guard_has(const char *symbol, void *arg)
 {
 	(void)arg;
 	return dlsym(RTLD_DEFAULT, symbol) != NULL;
@@ -130,7 +130,7 @@ int tg_guard_check(void)
 	tg_ubid built, run;
 	char line[1024];
 
-	tg_passed = 0;
+	guard_passed = 0;
 	if (tg_ubid_parse(tg_guard_identity(), &built) != 0) {
 		log_err("typoguard: the module's build identity is damaged: "
 			"rebuild typoguard");
@@ -146,8 +146,8 @@ int tg_guard_check(void)
 			built.version);
 		return 0;
 	}
-	dl_iterate_phdr(tg_guard_scan, &run);
-	tg_ubid_observe(&built, &run, tg_guard_has, NULL);
+	dl_iterate_phdr(guard_scan, &run);
+	tg_ubid_observe(&built, &run, guard_has, NULL);
 	if (!tg_ubid_match(&built, &run)) {
 		log_err("typoguard: %s: rebuild typoguard against this "
 			"Unbound (./configure --with-unbound-src=ITS_TREE, see "
@@ -156,6 +156,6 @@ int tg_guard_check(void)
 			tg_ubid_mismatch(&built, &run, line, sizeof(line)));
 		return 0;
 	}
-	tg_passed = 1;
+	guard_passed = 1;
 	return 1;
 }

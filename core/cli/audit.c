@@ -58,11 +58,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ldns/ldns.h>
 #include <unbound.h>
 
 #include "audit_internal.h"
 #include "cli.h"
 #include "typoguard.h"
+#include "util_internal.h"
 
 /* ------------------------------------------------------------------ caps */
 
@@ -91,13 +93,6 @@
 /** Progress refresh period and the deadline scan period. */
 #define TG_AUDIT_PROGRESS_MS 250
 #define TG_AUDIT_SCAN_MS     50
-
-/** Exit statuses (as core/cli/cli.h). */
-enum {
-	TG_AX_OK = 0,
-	TG_AX_ERROR = 1,
-	TG_AX_USAGE = 2
-};
 
 /** DNS types and rcodes used here. */
 enum {
@@ -209,8 +204,7 @@ typedef struct audit {
 	/* model */
 	tg_list *list;
 	tg_index *idx;
-	char **prot; /**< protected names, owned */
-	size_t nprot, prot_cap;
+	tg_strtab prot;	   /**< protected names (TG_AUDIT_MAX_PROTECTED) */
 	uint32_t cur_prot; /**< protected name being enumerated */
 	audit_cand *c;	   /**< candidates, owned */
 	size_t n, cap;
@@ -271,12 +265,12 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/** cli_parse_uint() into an unsigned; 0 on success. */
+/** tg_parse_uint() into an unsigned; 0 on success. */
 static int parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
 {
-	unsigned long long v;
+	uint64_t v;
 
-	if (cli_parse_uint(s, lo, hi, &v) != 0)
+	if (tg_parse_uint(s, lo, hi, &v) != TG_OK)
 		return -1;
 	*out = (unsigned)v;
 	return 0;
@@ -299,51 +293,21 @@ static const char *qtype_name(unsigned t)
 }
 
 /**
- * Convert an uncompressed wire name of at most \p len bytes to lowercase
- * presentation format without the trailing dot ("." for the root).  Bytes
- * other than letters, digits, '-', '_' and '*' become \DDD.  Returns 0, or
- * -1 for a malformed or over-long name.
+ * An uncompressed wire name of \p len bytes (NS and MX targets) in
+ * presentation format as typoguard writes names everywhere
+ * (tg_name_format(): lowercase, no trailing dot, "." for the root, \DDD and
+ * \. for special bytes).  Returns 0, or -1 for a malformed name or one
+ * that does not fit \p cap bytes whole.
  */
 static int wire_name(const uint8_t *w, size_t len, char *out, size_t cap)
 {
-	size_t i = 0, o = 0, total = 0;
+	char full[TG_NAME_BUF * 4];
 
-	if (cap < 2)
+	if (cap == 0 || tg_name_format(w, len, full, sizeof(full)) != TG_OK ||
+	    strlen(full) >= cap)
 		return -1;
-	while (i < len) {
-		size_t l = w[i++], k;
-
-		if (l == 0) {
-			if (o == 0)
-				out[o++] = '.';
-			out[o] = '\0';
-			return 0;
-		}
-		if (l > 63 || i + l > len || (total += l + 1) > 255)
-			return -1;
-		if (o > 0 && o + 1 < cap)
-			out[o++] = '.';
-		for (k = 0; k < l; k++) {
-			unsigned ch = w[i + k];
-
-			if (ch >= 'A' && ch <= 'Z')
-				ch += 'a' - 'A';
-			if ((ch >= 'a' && ch <= 'z') ||
-			    (ch >= '0' && ch <= '9') || ch == '-' ||
-			    ch == '_' || ch == '*') {
-				if (o + 1 >= cap)
-					return -1;
-				out[o++] = (char)ch;
-			} else {
-				if (o + 5 >= cap)
-					return -1;
-				o += (size_t)snprintf(out + o, cap - o,
-						      "\\%03u", ch);
-			}
-		}
-		i += l;
-	}
-	return -1;
+	memcpy(out, full, strlen(full) + 1);
+	return 0;
 }
 
 /** Add the addresses of an A or AAAA answer to \p set (capped). */
@@ -509,7 +473,7 @@ static void print_json(const audit *au, const audit_cand *c, FILE *out)
 	fputs("{\"name\":", out);
 	cli_json_string(out, c->name);
 	fputs(",\"protected\":", out);
-	cli_json_string(out, au->prot[c->prot]);
+	cli_json_string(out, au->prot.s[c->prot]);
 	fprintf(out, ",\"score\":%u,\"verdict\":\"%s\",\"classes\":[", c->score,
 		tg_verdict_name((tg_verdict)c->verdict));
 	for (b = 0; b < TG_C_COUNT; b++) {
@@ -583,7 +547,7 @@ static void print_csv(const audit *au, const audit_cand *c, FILE *out)
 	size_t i, o;
 
 	acsv_field(out, c->name, 0);
-	acsv_field(out, au->prot[c->prot], 0);
+	acsv_field(out, au->prot.s[c->prot], 0);
 	fprintf(out, "%u,%s,", c->score,
 		tg_verdict_name((tg_verdict)c->verdict));
 	tg_classes_format(c->classes, " ", buf, sizeof(buf));
@@ -667,7 +631,7 @@ static void print_text(const audit *au, FILE *out)
 			continue;
 		if ((l = strlen(c->name)) > wn)
 			wn = l;
-		if ((l = strlen(au->prot[c->prot])) > wp)
+		if ((l = strlen(au->prot.s[c->prot])) > wp)
 			wp = l;
 		if ((l = tg_classes_format(c->classes, ",", buf, sizeof(buf))) >
 		    wc)
@@ -688,8 +652,8 @@ static void print_text(const audit *au, FILE *out)
 		tg_classes_format(c->classes, ",", buf, sizeof(buf));
 		status_text(c, st, sizeof(st), 1);
 		fprintf(out, "%-*s  %-*s  %5u  %-*s  %-*s  %-13s  ", (int)wn,
-			c->name, (int)wp, au->prot[c->prot], c->score, (int)wc,
-			buf, (int)ws, st, f ? audit_mail(c) : "-");
+			c->name, (int)wp, au->prot.s[c->prot], c->score,
+			(int)wc, buf, (int)ws, st, f ? audit_mail(c) : "-");
 		buf[0] = '\0';
 		if (f != NULL) {
 			addrs_cat(&f->a, buf, sizeof(buf));
@@ -728,8 +692,8 @@ static void print_text(const audit *au, FILE *out)
 		"%zu candidate%s of %zu protected name%s checked with %lu "
 		"queries: %zu exist, %zu would receive mail, %zu could not "
 		"be resolved\n",
-		au->n, au->n == 1 ? "" : "s", au->nprot,
-		au->nprot == 1 ? "" : "s", au->queries, au->n_exist, mail,
+		au->n, au->n == 1 ? "" : "s", au->prot.n,
+		au->prot.n == 1 ? "" : "s", au->queries, au->n_exist, mail,
 		au->n_failed);
 }
 
@@ -802,15 +766,27 @@ static void on_ns(audit *au, audit_cand *c, const work *w,
 	c->exists = 1;
 	if (res->canonname != NULL && res->qname != NULL &&
 	    strcasecmp(res->canonname, res->qname) != 0) {
+		ldns_rdf *rdf = NULL;
 		size_t l;
 
-		snprintf(f->cname, sizeof(f->cname), "%s", res->canonname);
-		l = strlen(f->cname);
-		if (l > 1 && f->cname[l - 1] == '.')
-			f->cname[l - 1] = '\0';
-		for (l = 0; f->cname[l] != '\0'; l++)
-			if (f->cname[l] >= 'A' && f->cname[l] <= 'Z')
-				f->cname[l] = (char)(f->cname[l] + 32);
+		/* libunbound gives the target in presentation format: read
+		 * it back to wire so that it is written as every name is;
+		 * else (never seen) keep its text, lowercase, without the
+		 * final dot */
+		if (ldns_str2rdf_dname(&rdf, res->canonname) !=
+			LDNS_STATUS_OK ||
+		    wire_name(ldns_rdf_data(rdf), ldns_rdf_size(rdf), f->cname,
+			      sizeof(f->cname)) != 0) {
+			snprintf(f->cname, sizeof(f->cname), "%s",
+				 res->canonname);
+			l = strlen(f->cname);
+			if (l > 1 && f->cname[l - 1] == '.')
+				f->cname[l - 1] = '\0';
+			for (l = 0; f->cname[l] != '\0'; l++)
+				if (f->cname[l] >= 'A' && f->cname[l] <= 'Z')
+					f->cname[l] = (char)(f->cname[l] + 32);
+		}
+		ldns_rdf_deep_free(rdf);
 	}
 	for (i = 0; res->havedata && res->data[i] != NULL; i++) {
 		if (f->cname[0] == '\0')
@@ -1245,27 +1221,16 @@ static int collect_prot(const char *name, const char *source,
 
 	(void)source;
 	(void)line;
-	if (au->nprot >= TG_AUDIT_MAX_PROTECTED) {
+	switch (tg_strtab_add(&au->prot, name, NULL)) {
+	case TG_OK:
+		return 0;
+	case TG_ELIMIT:
 		au->too_many = 1;
 		return 1;
-	}
-	if (au->nprot == au->prot_cap) {
-		size_t ncap = au->prot_cap ? au->prot_cap * 2 : 64;
-		char **np = realloc(au->prot, ncap * sizeof(*np));
-
-		if (np == NULL) {
-			au->nomem = 1;
-			return 1;
-		}
-		au->prot = np;
-		au->prot_cap = ncap;
-	}
-	if ((au->prot[au->nprot] = strdup(name)) == NULL) {
+	default:
 		au->nomem = 1;
 		return 1;
 	}
-	au->nprot++;
-	return 0;
 }
 
 /** Build the list and index as `typoguard score` does.  0 or -1. */
@@ -1294,13 +1259,13 @@ static int audit_enumerate(audit *au)
 		     TG_AUDIT_MAX_PROTECTED);
 		return -1;
 	}
-	if (au->nprot == 0) {
+	if (au->prot.n == 0) {
 		aerr("no protected names to audit");
 		return -1;
 	}
-	for (i = 0; i < au->nprot; i++) {
+	for (i = 0; i < au->prot.n; i++) {
 		au->cur_prot = (uint32_t)i;
-		rc = tg_enumerate(au->idx, au->prot[i], TG_VERDICT_LOG, 0,
+		rc = tg_enumerate(au->idx, au->prot.s[i], TG_VERDICT_LOG, 0,
 				  collect_cand, au);
 		if (au->too_many) {
 			aerr("more than %u lookalike candidates: audit "
@@ -1311,11 +1276,11 @@ static int audit_enumerate(audit *au)
 		if (rc == TG_ENAME) {
 			aerr("%s: not a name lookalikes can be enumerated "
 			     "for, skipped",
-			     au->prot[i]);
+			     au->prot.s[i]);
 			continue;
 		}
 		if (rc != TG_OK || au->nomem) {
-			aerr("enumerating %s: %s", au->prot[i],
+			aerr("enumerating %s: %s", au->prot.s[i],
 			     tg_strerror(rc != TG_OK ? rc : TG_ENOMEM));
 			return -1;
 		}
@@ -1361,7 +1326,7 @@ static void audit_help(FILE *out)
 	audit_usage(out);
 }
 
-/** cli_extra handler of audit's own options; TG_AX_OK or TG_AX_USAGE. */
+/** cli_extra handler of audit's own options; TG_EXIT_OK or TG_EXIT_USAGE. */
 static int audit_opt(int c, const char *arg, void *ctx)
 {
 	audit *au = ctx;
@@ -1375,7 +1340,7 @@ static int audit_opt(int c, const char *arg, void *ctx)
 			       &au->concurrency) != 0) {
 			aerr("audit: --concurrency '%s': expected 1..%d", arg,
 			     TG_AUDIT_MAX_CONCURRENCY);
-			return TG_AX_USAGE;
+			return TG_EXIT_USAGE;
 		}
 		break;
 	case 'q':
@@ -1383,7 +1348,7 @@ static int audit_opt(int c, const char *arg, void *ctx)
 			aerr("audit: --qps '%s': expected 0..%d (0: no "
 			     "limit)",
 			     arg, TG_AUDIT_MAX_QPS);
-			return TG_AX_USAGE;
+			return TG_EXIT_USAGE;
 		}
 		break;
 	case 'T':
@@ -1392,7 +1357,7 @@ static int audit_opt(int c, const char *arg, void *ctx)
 			aerr("audit: --timeout '%s': expected %d..%d "
 			     "milliseconds",
 			     arg, TG_AUDIT_MIN_TIMEOUT, TG_AUDIT_MAX_TIMEOUT);
-			return TG_AX_USAGE;
+			return TG_EXIT_USAGE;
 		}
 		break;
 	case 'f':
@@ -1408,29 +1373,29 @@ static int audit_opt(int c, const char *arg, void *ctx)
 			aerr("audit: --format '%s': expected text, json, "
 			     "csv or list",
 			     arg);
-			return TG_AX_USAGE;
+			return TG_EXIT_USAGE;
 		}
 		break;
 	}
-	return TG_AX_OK;
+	return TG_EXIT_OK;
 }
 
-/** Parse the options; TG_AX_OK, -1 (help printed) or an exit status. */
+/** Parse the options; TG_EXIT_OK, -1 (help printed) or an exit status. */
 static int audit_opts(audit *au, int argc, char **argv)
 {
 	const cli_extra x = {"r:n:q:f:T:", audit_longopts, audit_opt, au,
 			     audit_help};
 	int rc = cli_parse_opts(argc, argv, &au->lists, &x);
 
-	if (rc != TG_AX_OK)
+	if (rc != TG_EXIT_OK)
 		return rc;
 	if (optind < argc) {
 		aerr("audit: unexpected argument '%s' (names come from "
 		     "--protected or the configuration)",
 		     argv[optind]);
-		return TG_AX_USAGE;
+		return TG_EXIT_USAGE;
 	}
-	return TG_AX_OK;
+	return TG_EXIT_OK;
 }
 
 static void audit_free(audit *au)
@@ -1444,9 +1409,7 @@ static void audit_free(audit *au)
 		free(au->c[i].facts);
 	}
 	free(au->c);
-	for (i = 0; i < au->nprot; i++)
-		free(au->prot[i]);
-	free(au->prot);
+	tg_strtab_free(&au->prot);
 	free(au->slots);
 	free(au->fifo);
 	tg_index_free(au->idx);
@@ -1514,22 +1477,23 @@ int cmd_audit(int argc, char **argv, const char *config)
 	au.concurrency = TG_AUDIT_DEF_CONCURRENCY;
 	au.qps = TG_AUDIT_DEF_QPS;
 	au.timeout_ms = TG_AUDIT_DEF_TIMEOUT;
+	tg_strtab_init(&au.prot, TG_AUDIT_MAX_PROTECTED);
 	cli_opts_init(&au.lists, config);
 	rc = audit_opts(&au, argc, argv);
-	if (rc != TG_AX_OK)
-		return rc < 0 ? TG_AX_OK : rc;
+	if (rc != TG_EXIT_OK)
+		return rc < 0 ? TG_EXIT_OK : rc;
 	au.tty = isatty(STDERR_FILENO);
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	if (audit_index(&au) != 0 || audit_enumerate(&au) != 0) {
 		audit_free(&au);
-		return TG_AX_ERROR;
+		return TG_EXIT_ERROR;
 	}
 	rc = ub_setup(&au, label, sizeof(label));
 	if (rc == 0)
 		rc = probe_resolver(&au, label);
 	if (rc != 0) {
 		audit_free(&au);
-		return rc == -2 ? TG_AX_USAGE : TG_AX_ERROR;
+		return rc == -2 ? TG_EXIT_USAGE : TG_EXIT_ERROR;
 	}
 	au.t0 = now_ms();
 	if (au.fmt == TG_AF_CSV)
@@ -1556,5 +1520,5 @@ int cmd_audit(int argc, char **argv, const char *config)
 			au.n, au.queries, secs, secs > 0 ? au.n / secs : 0.0,
 			au.n_exist);
 	audit_free(&au);
-	return rc == 0 ? TG_AX_OK : TG_AX_ERROR;
+	return rc == 0 ? TG_EXIT_OK : TG_EXIT_ERROR;
 }

@@ -17,7 +17,9 @@
 
 #include "typoguard.h"
 
-/** Exit statuses. */
+/** Exit statuses of every subcommand (typoguard(1), EXIT STATUS): audit,
+ *  report and check-install use 0, 1 and 2 with these meanings; only score
+ *  and explain give 3. */
 enum cli_exit {
 	TG_EXIT_OK = 0,	   /**< everything done */
 	TG_EXIT_ERROR = 1, /**< configuration, list or I/O error */
@@ -80,10 +82,6 @@ void cli_usage(FILE *out);
 /** The configuration used when -c is not given: $TYPOGUARD_CONF (as for
  *  the module), else the compiled-in default.  Not a copy. */
 const char *cli_default_conf(void);
-/** Parse an unsigned decimal in [\p lo, \p hi] (digits only, no sign or
- *  blanks) into *\p out; 0 on success, -1 (and *\p out unchanged) if not. */
-int cli_parse_uint(const char *s, unsigned long long lo, unsigned long long hi,
-		   unsigned long long *out);
 /** Set \p o to no options; \p config is the global -c FILE (or NULL). */
 void cli_opts_init(cli_opts *o, const char *config);
 /**
@@ -113,10 +111,10 @@ int cli_build_index_list(const cli_opts *o, tg_index **out, tg_list **keep,
 			 const char **conf_used, tg_index_options *used);
 
 /**
- * Write \p s to \p out as a JSON string, quotes included: quote, backslash
- * and control characters escaped, valid UTF-8 passed through, each invalid
- * byte as U+FFFD.  Names are given in DNS presentation format (\DDD, \.),
- * so they keep every byte.
+ * Write \p s to \p out as a JSON string, quotes included, escaped by the
+ * library's tg_json_string() (the same escaping as the event log).  Names
+ * are given in DNS presentation format (\DDD, \.), so they keep every
+ * byte.
  */
 void cli_json_string(FILE *out, const char *s);
 

@@ -19,6 +19,7 @@
 #include <ldns/ldns.h>
 
 #include "cli.h"
+#include "util_internal.h"
 
 /* ------------------------------------------------------------- export */
 
@@ -68,7 +69,7 @@ static const struct option export_longopts[] = {
 static int export_opt(int c, const char *arg, void *ctx)
 {
 	export_opts *o = ctx;
-	unsigned long long v;
+	uint64_t v;
 
 	switch (c) {
 	case OPT_FORMAT:
@@ -80,7 +81,7 @@ static int export_opt(int c, const char *arg, void *ctx)
 		o->format = arg;
 		break;
 	case OPT_LIMIT:
-		if (cli_parse_uint(arg, 0, 1000000, &v) != 0) {
+		if (tg_parse_uint(arg, 0, 1000000, &v) != TG_OK) {
 			cli_warn("--limit '%s': expected an integer 0..1000000 "
 				 "(0: no limit)",
 				 arg);
@@ -103,7 +104,7 @@ static int export_opt(int c, const char *arg, void *ctx)
 		}
 		break;
 	case OPT_SERIAL:
-		if (cli_parse_uint(arg, 0, UINT32_MAX, &v) != 0) {
+		if (tg_parse_uint(arg, 0, UINT32_MAX, &v) != TG_OK) {
 			cli_warn("--serial '%s': expected an integer "
 				 "0..4294967295",
 				 arg);
@@ -590,12 +591,12 @@ int cmd_export(int argc, char **argv, const char *config)
 	/* the serial: given, the time (--date), or derived from content */
 	if (o.date) {
 		const char *sde = getenv("SOURCE_DATE_EPOCH");
-		unsigned long long t = (unsigned long long)time(NULL);
+		uint64_t t = (uint64_t)time(NULL);
 		time_t tt;
 		struct tm tm;
 
 		if (sde != NULL &&
-		    cli_parse_uint(sde, 0, UINT32_MAX, &t) != 0) {
+		    tg_parse_uint(sde, 0, UINT32_MAX, &t) != TG_OK) {
 			cli_warn("export: SOURCE_DATE_EPOCH '%s' is not a "
 				 "time",
 				 sde);
@@ -605,7 +606,8 @@ int cmd_export(int argc, char **argv, const char *config)
 		if (gmtime_r(&tt, &tm) == NULL ||
 		    strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm) ==
 			0)
-			snprintf(stamp, sizeof(stamp), "%llu", t);
+			snprintf(stamp, sizeof(stamp), "%llu",
+				 (unsigned long long)t);
 		stamp_p = stamp;
 		serial = (uint32_t)t;
 	} else {

@@ -378,11 +378,11 @@ int cmd_check_install(int argc, char **argv, const char *config)
 				dst ? "missing value after" : "unknown option",
 				a);
 			install_usage(stderr);
-			return 2;
+			return TG_EXIT_USAGE;
 		}
 		*dst = argv[++i];
 	}
 	bad = install_check_pair(module, unbound);
 	bad |= install_check_conf(config);
-	return bad ? 1 : 0;
+	return bad ? TG_EXIT_ERROR : TG_EXIT_OK;
 }

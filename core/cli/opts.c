@@ -6,7 +6,6 @@
  */
 #include "tg_config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <ldns/ldns.h>
 
 #include "cli.h"
+#include "util_internal.h"
 
 /** The configuration used when -c is not given: $TYPOGUARD_CONF (as for
  *  the module), else the compiled-in default. */
@@ -27,15 +27,12 @@ const char *cli_default_conf(void)
 	return tg_conf_env_path();
 }
 
-/** Parse a threshold 0..100; -1 on error. */
+/** Parse a threshold 0..100 (tg_parse_uint()); -1 on error. */
 static int parse_threshold(const char *s)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < 0 || v > 100)
+	if (tg_parse_uint(s, 0, 100, &v) != TG_OK)
 		return -1;
 	return (int)v;
 }
@@ -77,22 +74,6 @@ static const struct option list_longopts[] = {
 /** Caps on a subcommand's own options. */
 #define EXTRA_MAX_LONG	32
 #define EXTRA_MAX_SHORT 32
-
-int cli_parse_uint(const char *s, unsigned long long lo, unsigned long long hi,
-		   unsigned long long *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 void cli_opts_init(cli_opts *o, const char *config)
 {

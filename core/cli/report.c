@@ -23,8 +23,10 @@
  * every table full the report holds about 60 MB.
  *
  * Tables are json-c's linkhash (the library is linked for the parser
- * anyway).  Names are printed in DNS presentation format (ldns escapes
- * them), inside JSON (json-c) or HTML escaping.
+ * anyway).  Names are printed in DNS presentation format, as the library
+ * writes them everywhere (tg_name_format()), inside JSON or HTML escaping;
+ * the JSON document is json-c's, its strings written by tg_json_string()
+ * (jstring()), as the event log's.
  */
 #include "tg_config.h"
 
@@ -48,6 +50,7 @@
 #include "cli.h"
 #include "report_internal.h"
 #include "typoguard.h"
+#include "util_internal.h"
 
 /** Longest event line read (longer ones are counted as bad). */
 #define TG_REPORT_MAX_LINE (64u * 1024u)
@@ -75,13 +78,6 @@
 #define TG_REPORT_MAX_COUNT (1LL << 32)
 /** Progress line interval on a terminal, milliseconds. */
 #define TG_REPORT_PROGRESS_MS 250
-
-/** Exit statuses (as in cli.h). */
-enum {
-	TG_R_OK = 0,
-	TG_R_ERROR = 1,
-	TG_R_USAGE = 2
-};
 
 /** Block and log occurrences (sums of `count`) and lines. */
 typedef struct rcount {
@@ -136,9 +132,8 @@ typedef struct rhour {
 
 /** A small table of strings seen in the events (classes, actions). */
 typedef struct rkinds {
-	char *name[TG_REPORT_MAX_KINDS];
+	tg_strtab names; /**< at most TG_REPORT_MAX_KINDS */
 	rcount n[TG_REPORT_MAX_KINDS];
-	size_t count;
 	uint64_t dropped; /**< occurrences of kinds beyond the cap */
 } rkinds;
 
@@ -379,52 +374,31 @@ static const char *fmt_time(int64_t ms, char buf[32])
 /* ------------------------------------------------------------ names */
 
 /**
- * \p name (as the module writes it: labels separated by dots, no trailing
- * dot) in DNS presentation format, escaped by ldns: "\DDD" for bytes that
- * are not printable, a backslash before special characters.  Without the
- * trailing dot, as in the event log and the lists.  A name that is not a
- * valid DNS name (empty label, label > 63, name > 255 octets) is escaped
- * byte by byte the same way.  \p buf holds at least 4 * 255 + 8 bytes.
+ * \p name (as the module writes it: DNS presentation format, no trailing
+ * dot; older logs had the bytes themselves) as typoguard writes names
+ * everywhere (tg_name_format()): "\DDD" for bytes that are not printable, a
+ * backslash before other special characters, lowercase, no trailing dot.
+ * The presentation form is read by ldns, so "a\.b" stays one label.  A
+ * name that is not a valid DNS name (empty label, label > 63, name > 255
+ * octets, a bad escape) is escaped byte by byte the same way.  \p buf holds
+ * at least 4 * 255 + 8 bytes.
  */
 static const char *present(const char *name, char *buf, size_t len)
 {
-	uint8_t wire[LDNS_MAX_DOMAINLEN + 1];
-	size_t w = 0, n = strlen(name), i, start = 0;
 	ldns_rdf *rdf = NULL;
-	char *s = NULL;
-	int ok = n > 0 && n <= 253;
+	size_t i, w;
 
-	for (i = 0; ok && i <= n; i++) {
-		if (i == n || name[i] == '.') {
-			size_t l = i - start;
+	if (name[0] != '\0' &&
+	    ldns_str2rdf_dname(&rdf, name) == LDNS_STATUS_OK) {
+		int rc = tg_name_format(ldns_rdf_data(rdf), ldns_rdf_size(rdf),
+					buf, len);
 
-			if (l == 0 || l > 63 || w + l + 2 > sizeof(wire)) {
-				ok = 0;
-				break;
-			}
-			wire[w++] = (uint8_t)l;
-			memcpy(wire + w, name + start, l);
-			w += l;
-			start = i + 1;
-		}
-	}
-	if (ok) {
-		wire[w++] = 0;
-		rdf = ldns_dname_new_frm_data((uint16_t)w, wire);
-		s = rdf != NULL ? ldns_rdf2str(rdf) : NULL;
 		ldns_rdf_deep_free(rdf);
+		if (rc == TG_OK)
+			return buf;
 	}
-	if (s != NULL) {
-		size_t sl = strlen(s);
-
-		if (sl > 1 && s[sl - 1] == '.')
-			s[sl - 1] = '\0';
-		snprintf(buf, len, "%s", s);
-		free(s);
-		return buf;
-	}
-	/* not a DNS name: escape each byte as ldns would */
-	for (i = 0, w = 0; i < n && w + 5 < len; i++) {
+	/* not a DNS name: escape each byte as tg_name_format() would */
+	for (i = 0, w = 0; name[i] != '\0' && w + 5 < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 
 		if (c == '.' || c == '-' || c == '_' || c == '*' ||
@@ -502,20 +476,15 @@ static void free_popular(struct lh_entry *e)
 	free(lh_entry_k(e));
 }
 
-/** Find or add \p name in \p kinds; -1 when full (counted). */
+/** Find or add \p name in \p kinds; -1 when full (counted) or out of
+ *  memory. */
 static int kind(rkinds *k, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < k->count; i++)
-		if (strcmp(k->name[i], name) == 0)
-			return (int)i;
-	if (k->count == TG_REPORT_MAX_KINDS)
+	if (tg_strtab_intern(&k->names, name, &i) != TG_OK)
 		return -1;
-	k->name[k->count] = strdup(name);
-	if (k->name[k->count] == NULL)
-		return -1;
-	return (int)k->count++;
+	return (int)i;
 }
 
 static void count_add(rcount *c, int block, uint64_t count)
@@ -878,7 +847,7 @@ static void progress(report *r, const char *file, gzFile gz, off_t size,
 	r->progress_shown = 1;
 }
 
-/** Read one event log; TG_R_ERROR if it cannot be opened. */
+/** Read one event log; TG_EXIT_ERROR if it cannot be opened. */
 static int read_file(report *r, const char *file)
 {
 	struct stat st;
@@ -895,20 +864,20 @@ static int read_file(report *r, const char *file)
 			if (S_ISDIR(st.st_mode)) {
 				close(fd);
 				r_warn(r, "%s: is a directory", file);
-				return TG_R_ERROR;
+				return TG_EXIT_ERROR;
 			}
 			size = S_ISREG(st.st_mode) ? st.st_size : 0;
 		}
 	}
 	if (fd < 0) {
 		r_warn(r, "%s: cannot open: %s", file, strerror(errno));
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	}
 	gz = gzdopen(fd, "rb");
 	if (gz == NULL) {
 		close(fd);
 		r_warn(r, "%s: cannot read: out of memory", file);
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	}
 	gzbuffer(gz, 256u * 1024u);
 	for (;;) {
@@ -958,7 +927,7 @@ static int read_file(report *r, const char *file)
 	}
 	progress(r, file, gz, size, 1);
 	gzclose(gz);
-	return TG_R_OK;
+	return TG_EXIT_OK;
 }
 
 /** --popular FILE: "rank,domain" (Tranco) or one domain per line. */
@@ -971,12 +940,12 @@ static int read_popular(report *r)
 	if (gz == NULL) {
 		r_warn(r, "%s: cannot open: %s", r->popular_file,
 		       strerror(errno));
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	}
 	r->popular = lh_kchar_table_new(1024, free_popular);
 	if (r->popular == NULL) {
 		gzclose(gz);
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	}
 	while (gzgets(gz, line, sizeof(line)) != NULL) {
 		char *s = line, *comma, *e;
@@ -1010,12 +979,12 @@ static int read_popular(report *r)
 			free(e);
 			gzclose(gz);
 			r_warn(r, "%s: out of memory", r->popular_file);
-			return TG_R_ERROR;
+			return TG_EXIT_ERROR;
 		}
 		r->n_popular++;
 	}
 	gzclose(gz);
-	return TG_R_OK;
+	return TG_EXIT_OK;
 }
 
 /* ------------------------------------------------------------ results */
@@ -1108,7 +1077,7 @@ static int cmp_kind(const void *a, const void *b)
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
 
 	return cmp_count(&sort_kinds->n[x], &sort_kinds->n[y],
-			 sort_kinds->name[x], sort_kinds->name[y]);
+			 sort_kinds->names.s[x], sort_kinds->names.s[y]);
 }
 
 /** The popular domain \p name is at or under (not a TLD alone). */
@@ -1167,7 +1136,7 @@ static int finish(report *r, rout *o)
 			    sizeof(*o->clients));
 	if (o->names == NULL || o->fresh == NULL || o->fps == NULL ||
 	    o->prots == NULL || o->clients == NULL)
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	/* names first seen since --since, or in the last 7 days of data */
 	o->fresh_since = r->since_given ? r->since : r->last - 7 * 86400000LL;
 	lh_foreach(r->prots, e) o->prots[o->n_prots++] = lh_entry_v(e);
@@ -1223,15 +1192,15 @@ static int finish(report *r, rout *o)
 	qsort(o->fresh, o->n_fresh, sizeof(*o->fresh), cmp_fresh);
 	qsort(o->prots, o->n_prots, sizeof(*o->prots), cmp_prot);
 	qsort(o->clients, o->n_clients, sizeof(*o->clients), cmp_client);
-	for (i = 0; i < r->classes.count; i++)
+	for (i = 0; i < r->classes.names.n; i++)
 		o->kind_order[i] = i;
 	sort_kinds = &r->classes;
-	qsort(o->kind_order, r->classes.count, sizeof(size_t), cmp_kind);
+	qsort(o->kind_order, r->classes.names.n, sizeof(size_t), cmp_kind);
 	/* false-positive candidates in the lookalike order (occurrences) */
 	qsort(o->fps, o->n_fps, sizeof(*o->fps), cmp_fp);
 	/* the time series: the smallest bucket that fits the span */
 	if (r->first < 0)
-		return TG_R_OK;
+		return TG_EXIT_OK;
 	span = r->last - r->first;
 	for (i = 0; i < sizeof(buckets) / sizeof(buckets[0]) - 1; i++)
 		if (span / buckets[i].ms + 2 <= buckets[i].points)
@@ -1255,7 +1224,7 @@ static int finish(report *r, rout *o)
 	o->series_block = calloc(o->n_points, sizeof(uint64_t));
 	o->series_log = calloc(o->n_points, sizeof(uint64_t));
 	if (o->series_block == NULL || o->series_log == NULL)
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	lh_foreach(r->hours, e)
 	{
 		const rhour *h = lh_entry_v(e);
@@ -1270,7 +1239,7 @@ static int finish(report *r, rout *o)
 			o->series_log[b] += h->log;
 		}
 	}
-	return TG_R_OK;
+	return TG_EXIT_OK;
 }
 
 static size_t rows(const report *r, size_t n)
@@ -1285,10 +1254,11 @@ static const char *report_classes(const report *r, uint64_t mask, char *buf,
 	size_t i, w = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < r->classes.count && w < len; i++)
+	for (i = 0; i < r->classes.names.n && w < len; i++)
 		if (mask & ((uint64_t)1 << i))
 			w += (size_t)snprintf(buf + w, len - w, "%s%s",
-					      w ? "," : "", r->classes.name[i]);
+					      w ? "," : "",
+					      r->classes.names.s[i]);
 	if (buf[0] == '\0')
 		snprintf(buf, len, "-");
 	return buf;
@@ -1349,8 +1319,8 @@ static void write_text(const report *r, const rout *o, FILE *out)
 	fprintf(out, "\nTotals (occurrences: the events' counts summed)\n");
 	fprintf(out, "  %-16s %12s %12s %12s\n", "", "block", "log", "lines");
 	text_count_row(out, "all", &r->total);
-	for (i = 0; i < r->actions.count; i++) {
-		snprintf(cls, sizeof(cls), "action %s", r->actions.name[i]);
+	for (i = 0; i < r->actions.names.n; i++) {
+		snprintf(cls, sizeof(cls), "action %s", r->actions.names.s[i]);
 		text_count_row(out, cls, &r->actions.n[i]);
 	}
 	fprintf(out,
@@ -1425,8 +1395,8 @@ static void write_text(const report *r, const rout *o, FILE *out)
 		"\nPer class (an event with two classes counts in both)\n"
 		"  %-16s %12s %12s %12s\n",
 		"CLASS", "block", "log", "lines");
-	for (i = 0; i < r->classes.count; i++)
-		text_count_row(out, r->classes.name[o->kind_order[i]],
+	for (i = 0; i < r->classes.names.n; i++)
+		text_count_row(out, r->classes.names.s[o->kind_order[i]],
 			       &r->classes.n[o->kind_order[i]]);
 
 	fprintf(out, "\nNew names (first seen at or after %s%s)\n",
@@ -1494,20 +1464,57 @@ static void write_text(const report *r, const rout *o, FILE *out)
 
 /* ------------------------------------------------------------ JSON */
 
+/** json-c serializer of a string: written by tg_json_string(), the one
+ *  escaper, as in the event log and the rest of the tool (json-c would
+ *  pass invalid UTF-8 through, e.g. from a file name). */
+static int jstr_write(json_object *jso, struct printbuf *pb, int level,
+		      int flags)
+{
+	const char *s = json_object_get_string(jso);
+	size_t n = strlen(s), len = 0;
+	char small[1024], *buf = small;
+	size_t cap = sizeof(small);
+	int rc;
+
+	(void)level;
+	(void)flags;
+	if (n > (sizeof(small) - 3) / 6) {
+		cap = n * 6 + 3; /* report strings are capped lines */
+		buf = malloc(cap);
+		if (buf == NULL)
+			return -1;
+	}
+	(void)tg_json_string(s, buf, cap, &len);
+	rc = printbuf_memappend(pb, buf, (int)len) < 0 ? -1 : 0;
+	if (buf != small)
+		free(buf);
+	return rc;
+}
+
+/** A JSON string of \p s (copied), escaped by tg_json_string(). */
+static json_object *jstring(const char *s)
+{
+	json_object *o = json_object_new_string(s);
+
+	if (o != NULL)
+		json_object_set_serializer(o, jstr_write, NULL, NULL);
+	return o;
+}
+
 static json_object *jname(const char *name)
 {
 	char pres[TG_PRES];
 
 	if (name == NULL)
 		return NULL;
-	return json_object_new_string(present(name, pres, sizeof(pres)));
+	return jstring(present(name, pres, sizeof(pres)));
 }
 
 static json_object *jtime(int64_t ms)
 {
 	char buf[32];
 
-	return json_object_new_string(fmt_time(ms, buf));
+	return jstring(fmt_time(ms, buf));
 }
 
 static void jcounts(json_object *o, const rcount *c)
@@ -1523,12 +1530,11 @@ static json_object *jkinds(const rkinds *k, const size_t *order)
 	json_object *a = json_object_new_array();
 	size_t i;
 
-	for (i = 0; i < k->count; i++) {
+	for (i = 0; i < k->names.n; i++) {
 		size_t x = order ? order[i] : i;
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "name",
-				       json_object_new_string(k->name[x]));
+		json_object_object_add(o, "name", jstring(k->names.s[x]));
 		jcounts(o, &k->n[x]);
 		json_object_array_add(a, o);
 	}
@@ -1540,10 +1546,10 @@ static json_object *jclasses(const report *r, uint64_t mask)
 	json_object *a = json_object_new_array();
 	size_t i;
 
-	for (i = 0; i < r->classes.count; i++)
+	for (i = 0; i < r->classes.names.n; i++)
 		if (mask & ((uint64_t)1 << i))
-			json_object_array_add(
-			    a, json_object_new_string(r->classes.name[i]));
+			json_object_array_add(a,
+					      jstring(r->classes.names.s[i]));
 	return a;
 }
 
@@ -1575,8 +1581,7 @@ static json_object *report_json(const report *r, const rout *o)
 	char rule[512];
 	size_t i, j, n;
 
-	json_object_object_add(root, "report",
-			       json_object_new_string("typoguard report"));
+	json_object_object_add(root, "report", jstring("typoguard report"));
 	json_object_object_add(root, "version", json_object_new_int(1));
 	x = json_object_new_object();
 	json_object_object_add(x, "since",
@@ -1592,7 +1597,7 @@ static json_object *report_json(const report *r, const rout *o)
 	x = json_object_new_object();
 	a = json_object_new_array();
 	for (i = 0; i < r->n_files; i++)
-		json_object_array_add(a, json_object_new_string(r->files[i]));
+		json_object_array_add(a, jstring(r->files[i]));
 	json_object_object_add(x, "files", a);
 	json_object_object_add(x, "lines", json_object_new_uint64(r->lines));
 	json_object_object_add(x, "events", json_object_new_uint64(r->events));
@@ -1610,12 +1615,10 @@ static json_object *report_json(const report *r, const rout *o)
 	for (i = 0; i < r->n_bad; i++) {
 		json_object *b = json_object_new_object();
 
-		json_object_object_add(b, "file",
-				       json_object_new_string(r->bad[i].file));
+		json_object_object_add(b, "file", jstring(r->bad[i].file));
 		json_object_object_add(b, "line",
 				       json_object_new_uint64(r->bad[i].line));
-		json_object_object_add(
-		    b, "reason", json_object_new_string(r->bad[i].reason));
+		json_object_object_add(b, "reason", jstring(r->bad[i].reason));
 		json_object_array_add(a, b);
 	}
 	json_object_object_add(x, "problems", a);
@@ -1658,8 +1661,7 @@ static json_object *report_json(const report *r, const rout *o)
 		json_object *pa = json_object_new_array();
 
 		x = json_object_new_object();
-		json_object_object_add(x, "client",
-				       json_object_new_string(c->addr));
+		json_object_object_add(x, "client", jstring(c->addr));
 		jcounts(x, &c->n);
 		json_object_object_add(x, "first", jtime(c->first));
 		json_object_object_add(x, "last", jtime(c->last));
@@ -1684,12 +1686,11 @@ static json_object *report_json(const report *r, const rout *o)
 
 	x = json_object_new_object();
 	json_object_object_add(x, "since", jtime(o->fresh_since));
-	json_object_object_add(
-	    x, "rule",
-	    json_object_new_string(r->since_given
-				       ? "first seen at or after --since"
-				       : "first seen in the last 7 days of "
-					 "the input"));
+	json_object_object_add(x, "rule",
+			       jstring(r->since_given
+					   ? "first seen at or after --since"
+					   : "first seen in the last 7 days of "
+					     "the input"));
 	a = json_object_new_array();
 	for (i = 0, n = rows(r, o->n_fresh); i < n; i++)
 		json_object_array_add(a, jlookalike(r, o->fresh[i]));
@@ -1698,8 +1699,7 @@ static json_object *report_json(const report *r, const rout *o)
 
 	x = json_object_new_object();
 	json_object_object_add(
-	    x, "bucket",
-	    json_object_new_string(o->bucket_name ? o->bucket_name : "hour"));
+	    x, "bucket", jstring(o->bucket_name ? o->bucket_name : "hour"));
 	a = json_object_new_array();
 	for (i = 0; i < o->n_points; i++) {
 		json_object *p = json_object_new_object();
@@ -1721,16 +1721,16 @@ static json_object *report_json(const report *r, const rout *o)
 			       json_object_new_int((int)r->fp_clients));
 	json_object_object_add(x, "min_days",
 			       json_object_new_int((int)r->fp_days));
-	json_object_object_add(
-	    x, "popular_list",
-	    r->popular_file ? json_object_new_string(r->popular_file) : NULL);
+	json_object_object_add(x, "popular_list",
+			       r->popular_file ? jstring(r->popular_file)
+					       : NULL);
 	a = json_object_new_array();
 	for (i = 0, n = rows(r, o->n_fps); i < n; i++) {
 		json_object *f = jlookalike(r, o->fps[i].n);
 
-		json_object_object_add(f, "rule",
-				       json_object_new_string(fp_rule(
-					   r, &o->fps[i], rule, sizeof(rule))));
+		json_object_object_add(
+		    f, "rule",
+		    jstring(fp_rule(r, &o->fps[i], rule, sizeof(rule))));
 		json_object_object_add(f, "allowlist_line",
 				       jname(o->fps[i].allow));
 		json_object_array_add(a, f);
@@ -2067,10 +2067,10 @@ static void write_html(const report *r, const rout *o, FILE *out)
 		"<div class=\"card\"><b>%zu</b>protected names "
 		"imitated</div><div class=\"card\"><b>%zu</b>clients</div>",
 		o->n_names, o->n_prots, o->n_clients);
-	for (i = 0; i < r->actions.count; i++) {
+	for (i = 0; i < r->actions.names.n; i++) {
 		fputs("<div class=\"card\"><b>", out);
 		fprintf(out, "%" PRIu64 "</b>action ", occ(&r->actions.n[i]));
-		html(out, r->actions.name[i]);
+		html(out, r->actions.names.s[i]);
 		fputs("</div>", out);
 	}
 	fputs("</div>\n", out);
@@ -2236,11 +2236,11 @@ static void write_html(const report *r, const rout *o, FILE *out)
 
 		html_th(out, cols, "tnnn");
 	}
-	for (i = 0; i < r->classes.count; i++) {
+	for (i = 0; i < r->classes.names.n; i++) {
 		const rcount *c = &r->classes.n[o->kind_order[i]];
 
 		fputs("<tr><td>", out);
-		html(out, r->classes.name[o->kind_order[i]]);
+		html(out, r->classes.names.s[o->kind_order[i]]);
 		fputs("</td>", out);
 		html_num(out, occ(c));
 		html_num(out, c->block);
@@ -2310,18 +2310,17 @@ static const struct option report_longopts[] = {
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0}};
 
-/** A number in [lo, hi] (cli_parse_uint); -1 on error. */
+/** A number in [lo, hi] (tg_parse_uint()); -1 on error. */
 static long parse_num(const char *s, long lo, long hi)
 {
-	unsigned long long v;
+	uint64_t v;
 
-	if (cli_parse_uint(s, (unsigned long long)lo, (unsigned long long)hi,
-			   &v) != 0)
+	if (tg_parse_uint(s, (uint64_t)lo, (uint64_t)hi, &v) != TG_OK)
 		return -1;
 	return (long)v;
 }
 
-/** Parse the command line into \p r; TG_R_OK or a status to exit with. */
+/** Parse the command line into \p r; TG_EXIT_OK or a status to exit with. */
 static int report_args(report *r, int argc, char **argv)
 {
 	int c;
@@ -2343,7 +2342,7 @@ static int report_args(report *r, int argc, char **argv)
 				       "ago)",
 				       c == TG_RO_SINCE ? "since" : "until",
 				       optarg);
-				return TG_R_USAGE;
+				return TG_EXIT_USAGE;
 			}
 			if (c == TG_RO_SINCE)
 				r->since_given = 1;
@@ -2355,7 +2354,7 @@ static int report_args(report *r, int argc, char **argv)
 				r_warn(NULL,
 				       "--format '%s': text, json or html",
 				       optarg);
-				return TG_R_USAGE;
+				return TG_EXIT_USAGE;
 			}
 			r->format = optarg;
 			break;
@@ -2374,7 +2373,7 @@ static int report_args(report *r, int argc, char **argv)
 				       "--fp-clients and --fp-days 1..%d",
 				       optarg, TG_REPORT_MAX_NAMES,
 				       TG_REPORT_SET);
-				return TG_R_USAGE;
+				return TG_EXIT_USAGE;
 			}
 			if (c == TG_RO_TOP)
 				r->top = (size_t)v;
@@ -2394,27 +2393,27 @@ static int report_args(report *r, int argc, char **argv)
 		case ':':
 			r_warn(NULL, "option '%s' needs a value",
 			       argv[optind - 1]);
-			return TG_R_USAGE;
+			return TG_EXIT_USAGE;
 		default:
 			r_warn(NULL, "unknown option '%s'", argv[optind - 1]);
-			return TG_R_USAGE;
+			return TG_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
 		r_warn(NULL, "no event log named (a file, or - for stdin)");
-		return TG_R_USAGE;
+		return TG_EXIT_USAGE;
 	}
 	if (argc - optind > TG_REPORT_MAX_FILES) {
 		r_warn(NULL, "more than %d event logs", TG_REPORT_MAX_FILES);
-		return TG_R_USAGE;
+		return TG_EXIT_USAGE;
 	}
 	if (r->since >= r->until) {
 		r_warn(NULL, "--since is not before --until");
-		return TG_R_USAGE;
+		return TG_EXIT_USAGE;
 	}
 	for (; optind < argc; optind++)
 		r->files[r->n_files++] = argv[optind];
-	return TG_R_OK;
+	return TG_EXIT_OK;
 }
 
 /** Write the report to r->output (whole or not at all, a FIFO or device
@@ -2424,12 +2423,12 @@ static int report_write(report *r, const rout *o)
 	FILE *out = stdout;
 	tg_outfile *of = NULL;
 	tg_error err;
-	int rc = TG_R_OK;
+	int rc = TG_EXIT_OK;
 
 	if (r->output != NULL) {
 		if (tg_outfile_open(r->output, 0644, &of, &err) != TG_OK) {
 			r_warn(r, "%s: %s", r->output, err.reason);
-			return TG_R_ERROR;
+			return TG_EXIT_ERROR;
 		}
 		out = tg_outfile_stream(of);
 	}
@@ -2442,7 +2441,7 @@ static int report_write(report *r, const rout *o)
 				  : NULL;
 
 		if (s == NULL)
-			rc = TG_R_ERROR;
+			rc = TG_EXIT_ERROR;
 		else
 			fprintf(out, "%s\n", s);
 		json_object_put(j);
@@ -2452,16 +2451,16 @@ static int report_write(report *r, const rout *o)
 		write_text(r, o, out);
 	}
 	if (of != NULL) {
-		if (rc != TG_R_OK) {
+		if (rc != TG_EXIT_OK) {
 			tg_outfile_abort(of);
 		} else if (tg_outfile_commit(of, &err) != TG_OK) {
 			r_warn(r, "%s: %s", r->output, err.reason);
-			return TG_R_ERROR;
+			return TG_EXIT_ERROR;
 		}
 	} else if (fflush(out) != 0 || ferror(out)) {
-		rc = TG_R_ERROR;
+		rc = TG_EXIT_ERROR;
 	}
-	if (rc != TG_R_OK)
+	if (rc != TG_EXIT_OK)
 		r_warn(r, "%s: cannot write: %s",
 		       r->output ? r->output : "<stdout>", strerror(errno));
 	return rc;
@@ -2478,8 +2477,10 @@ int cmd_report(int argc, char **argv, const char *config)
 	memset(&o, 0, sizeof(o));
 	if (r == NULL) {
 		r_warn(NULL, "out of memory");
-		return TG_R_ERROR;
+		return TG_EXIT_ERROR;
 	}
+	tg_strtab_init(&r->classes.names, TG_REPORT_MAX_KINDS);
+	tg_strtab_init(&r->actions.names, TG_REPORT_MAX_KINDS);
 	r->since = INT64_MIN;
 	r->until = INT64_MAX;
 	r->format = "text";
@@ -2489,9 +2490,9 @@ int cmd_report(int argc, char **argv, const char *config)
 	r->first = -1;
 	r->last = -1;
 	rc = report_args(r, argc, argv);
-	if (rc != TG_R_OK) {
+	if (rc != TG_EXIT_OK) {
 		free(r);
-		return rc < 0 ? TG_R_OK : rc;
+		return rc < 0 ? TG_EXIT_OK : rc;
 	}
 	r->tty = isatty(STDERR_FILENO);
 	r->line = malloc(TG_REPORT_MAX_LINE);
@@ -2503,24 +2504,24 @@ int cmd_report(int argc, char **argv, const char *config)
 	if (r->line == NULL || r->tok == NULL || r->names == NULL ||
 	    r->prots == NULL || r->clients == NULL || r->hours == NULL) {
 		r_warn(r, "out of memory");
-		rc = TG_R_ERROR;
+		rc = TG_EXIT_ERROR;
 		goto out;
 	}
-	if (r->popular_file != NULL && (rc = read_popular(r)) != TG_R_OK)
+	if (r->popular_file != NULL && (rc = read_popular(r)) != TG_EXIT_OK)
 		goto out;
-	for (i = 0; i < r->n_files && rc == TG_R_OK; i++)
+	for (i = 0; i < r->n_files && rc == TG_EXIT_OK; i++)
 		rc = read_file(r, r->files[i]);
 	if (r->progress_shown) {
 		fputs("\r\033[K", stderr);
 		r->progress_shown = 0;
 	}
-	if (rc != TG_R_OK)
+	if (rc != TG_EXIT_OK)
 		goto out;
 	if (r->n_bad > 0 && r->not_json + r->not_event + r->too_long > r->n_bad)
 		r_warn(r, "%" PRIu64 " more lines could not be used",
 		       r->not_json + r->not_event + r->too_long - r->n_bad);
 	rc = finish(r, &o);
-	if (rc != TG_R_OK) {
+	if (rc != TG_EXIT_OK) {
 		r_warn(r, "out of memory");
 		goto out;
 	}
@@ -2537,10 +2538,8 @@ out:
 		lh_table_free(r->hours);
 	if (r->popular)
 		lh_table_free(r->popular);
-	for (i = 0; i < r->classes.count; i++)
-		free(r->classes.name[i]);
-	for (i = 0; i < r->actions.count; i++)
-		free(r->actions.name[i]);
+	tg_strtab_free(&r->classes.names);
+	tg_strtab_free(&r->actions.names);
 	if (r->tok)
 		json_tokener_free(r->tok);
 	free(r->line);

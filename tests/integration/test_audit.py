@@ -4,7 +4,8 @@
 The lab Unbound serves tests/lab/root.zone (army.ml with MX, navy.ml with a
 null MX, armymil.com with only an A record, army.mil.ml, armym.il, gmial.com
 and the protected originals) and tests/lab/audit.zone ("co.": gmailcom.co
-delegated to a server name that does not exist, a quick SERVFAIL); gmail.co
+delegated to a server name that does not exist, a quick SERVFAIL; gmai1.co
+whose MX target has a dot inside a label, m\\.x.gmai1.co); gmail.co
 goes to a stub-zone whose server, a UDP socket of this test, never answers.
 That Unbound runs typoguard itself, which would block the very lookalikes
 the audit asks for, so its typoguard.conf scopes the module to a client
@@ -62,6 +63,9 @@ EXPECTED = {
                  [(10, "mx.armym.il", ["198.51.100.73"], True)], [], []),
     "gmial.com": ("gmail.com", "mx",
                   [(10, "mx.gmial.com", ["198.51.100.74"], True)], [], []),
+    # an MX target with a dot inside a label, in presentation format
+    "gmai1.co": ("gmail.com", "mx",
+                 [(10, "m\\.x.gmai1.co", ["198.51.100.75"], True)], [], []),
 }
 # Lookalikes whose existence cannot be told.  gmail.co times out; once the
 # lab Unbound has given up on its dead server it answers SERVFAIL instead,
@@ -238,7 +242,9 @@ with ub:
           "text: mail and status columns")
     check("    MX 10 mx.army.ml  198.51.100.67  lookalike of army.mil"
           in out, "text: the MX line of army.ml")
-    check("6 exist, 5 would receive mail, 2 could not be resolved" in out,
+    check("    MX 10 m\\.x.gmai1.co  198.51.100.75  lookalike of gmail.com"
+          in out, "text: an MX target keeps its \\. (presentation format)")
+    check("7 exist, 6 would receive mail, 2 could not be resolved" in out,
           "text: summary line")
     col = lines[0].index("IMITATES")
     check(all(l[col:].startswith(first[l.split()[0]][1])

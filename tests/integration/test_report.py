@@ -507,15 +507,41 @@ class Synthetic(unittest.TestCase):
         p = self.write("odd.jsonl", [self.ev(qname=odd, client="<i>")])
         rep = report_json(p)
         name = rep["lookalikes"][0]["name"]
-        self.assertEqual(name.replace("\\", ""), odd)  # ldns may escape
+        # presentation format, as tg_name_format() writes it everywhere
+        self.assertEqual(name, 'we\\"ird\\<b\\>\\&x.navy.ml')
         html = run("--format", "html", p).stdout
         self.assertNotIn('ird<b>', html)
+        self.assertNotIn('ird\\<b', html)
         self.assertNotIn("<i>", html)
-        self.assertIn("ird&lt;b&gt;&amp;x.navy.ml", html)
+        self.assertIn("ird\\&lt;b\\&gt;\\&amp;x.navy.ml", html)
         # a byte outside printable ASCII is \DDD in presentation format
         p = self.write("bin.jsonl", [self.ev(qname="a\u00e9b.army.ml")])
         self.assertRegex(report_json(p)["lookalikes"][0]["name"],
                          r"^a\\195\\169b\.army\.ml$")
+        # names as the module writes them (presentation format) come out
+        # the same, not escaped twice: "a\.b" is one label
+        names = ['a\\"b\\\\c\\012d.army.ml', "a\\.b.army.ml"]
+        p = self.write("pres.jsonl", [self.ev(qname=n) for n in names])
+        self.assertEqual(
+            sorted(x["name"] for x in report_json(p)["lookalikes"]),
+            sorted(names))
+
+    def test_json_strings_valid_utf8(self):
+        # a file name that is not UTF-8 (bytes are legal in names): the
+        # report is still valid JSON, the byte U+FFFD (tg_json_string(),
+        # as the event log); UTF-8 is kept
+        good = self.write("caf\u00e9.jsonl", [self.ev()])
+        bad = os.path.join(os.fsencode(WORK), b"bad\xff.jsonl")
+        with open(bad, "w") as f:
+            f.write(self.ev() + "\n")
+        r = subprocess.run([TOOL, "report", "--format", "json",
+                            os.fsencode(good), bad], capture_output=True,
+                           timeout=120)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rep = json.loads(r.stdout.decode("utf-8"))  # strict: valid UTF-8
+        self.assertEqual(rep["input"]["files"],
+                         [good, os.path.join(WORK, "bad\ufffd.jsonl")])
+        self.assertEqual(rep["totals"]["block"], 2)
 
     def test_caps_keep_totals(self):
         n = 65536 + 100

@@ -76,3 +76,16 @@ TG_UNIT_TESTS += tests/unit/test_outfile
 tests_unit_test_outfile_SOURCES = tests/unit/test_outfile.c tests/unit/tg_unit.h
 tests_unit_test_outfile_CPPFLAGS = $(TG_TESTS_CPP)
 tests_unit_test_outfile_LDADD = $(TG_TESTS_LIBS)
+
+# the JSON string escaper of events and the tool (core/json.c)
+TG_UNIT_TESTS += tests/unit/test_json
+tests_unit_test_json_SOURCES = tests/unit/test_json.c
+tests_unit_test_json_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_json_LDADD = $(TG_TESTS_LIBS)
+
+# the library-internal utilities the tool shares (core/util_internal.h):
+# the number parser and the string table
+TG_UNIT_TESTS += tests/unit/test_util
+tests_unit_test_util_SOURCES = tests/unit/test_util.c
+tests_unit_test_util_CPPFLAGS = $(TG_TESTS_CPP)
+tests_unit_test_util_LDADD = $(TG_TESTS_LIBS)
