@@ -78,9 +78,7 @@ void tg_index_free(tg_index *ix)
 		free(ix->nset);
 		free(ix->rec);
 	}
-	for (size_t i = 0; i < ix->nsources; i++)
-		free(ix->sources[i]);
-	free(ix->sources);
+	tg_strtab_free(&ix->sources);
 	free(ix->pairs);
 	free(ix->shift_tlds);
 	free(ix);
@@ -91,9 +89,9 @@ size_t tg_index_memory(const tg_index *ix)
 	if (!ix)
 		return 0;
 	size_t m = sizeof(*ix) + ix->npairs * sizeof(*ix->pairs) +
-		   ix->nsources * sizeof(char *);
-	for (size_t i = 0; i < ix->nsources; i++)
-		m += strlen(ix->sources[i]) + 1;
+		   ix->sources.alloc * sizeof(char *);
+	for (size_t i = 0; i < ix->sources.n; i++)
+		m += strlen(ix->sources.s[i]) + 1;
 	if (ix->slab)
 		return m + ix->slab_len;
 	return m + tg_psl_memory(&ix->psl) + ix->arena.cap +
@@ -258,10 +256,11 @@ static int tg_build_nset(tg_index *ix, const tg_list *list, int builtin,
 	}
 	if (!nb)
 		return TG_OK;
-	ix->sources[ix->nsources] = strdup("built-in infrastructure list");
-	if (!ix->sources[ix->nsources])
+	size_t si;
+	if (tg_strtab_add(&ix->sources, "built-in infrastructure list", &si) !=
+	    TG_OK)
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
-	uint32_t src = (uint32_t)ix->nsources++;
+	uint32_t src = (uint32_t)si;
 	const char *const *b = tg_infrastructure_builtin(NULL);
 	for (size_t i = 0; i < nb; i++) {
 		tg_name nm;
@@ -1068,19 +1067,15 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 	int rc = tg_psl_load(&ix->psl, opts->psl_file, ix->seed, err);
 	if (rc != TG_OK)
 		goto fail;
-	ix->sources = calloc(list->nsources + 1, sizeof(char *));
-	if (!ix->sources) {
-		rc = tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
-		goto fail;
-	}
-	for (size_t i = 0; i < list->nsources; i++) {
-		ix->sources[i] = strdup(list->sources[i]);
-		if (!ix->sources[i]) {
+	/* the list's sources at the same indices, and one more */
+	tg_strtab_init(&ix->sources, list->sources.n + 1);
+	for (size_t i = 0; i < list->sources.n; i++) {
+		if (tg_strtab_add(&ix->sources, list->sources.s[i], NULL) !=
+		    TG_OK) {
 			rc = tg_error_set(err, TG_ENOMEM, NULL, 0,
 					  "out of memory");
 			goto fail;
 		}
-		ix->nsources++;
 	}
 	ix->nprotected = list->count[TG_LIST_PROTECTED];
 	if ((rc = tg_build_pairs(ix, list, err)) == TG_OK) {

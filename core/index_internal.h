@@ -185,8 +185,8 @@ struct tg_index {
 	size_t nnset;	     /**< slots */
 	struct tg_nrec *rec; /**< records, owned */
 	size_t nrec;
-	char **sources; /**< owned */
-	size_t nsources;
+	tg_strtab sources; /**< the list's sources, then the built-in
+			      infrastructure list's (owned) */
 	struct tg_index_pair *pairs; /**< owned */
 	size_t npairs;
 	size_t nprotected;   /**< protected entries */

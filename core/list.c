@@ -24,7 +24,11 @@
 
 tg_list *tg_list_create(void)
 {
-	return calloc(1, sizeof(tg_list));
+	tg_list *list = calloc(1, sizeof(tg_list));
+
+	if (list)
+		tg_strtab_init(&list->sources, TG_MAX_SOURCES);
+	return list;
 }
 
 void tg_list_free(tg_list *list)
@@ -34,9 +38,7 @@ void tg_list_free(tg_list *list)
 	tg_arena_free(&list->names);
 	free(list->e);
 	free(list->set);
-	for (size_t i = 0; i < list->nsources; i++)
-		free(list->sources[i]);
-	free(list->sources);
+	tg_strtab_free(&list->sources);
 	free(list);
 }
 
@@ -89,28 +91,11 @@ size_t tg_list_count(const tg_list *list, tg_list_kind kind)
 /* Index of \p source in the source table, adding it if new. */
 static int list_source(tg_list *list, const char *source, uint32_t *out)
 {
-	if (!source)
-		source = "api";
-	for (size_t i = list->nsources; i-- > 0;) {
-		if (strcmp(list->sources[i], source) == 0) {
-			*out = (uint32_t)i;
-			return TG_OK;
-		}
-	}
-	if (list->nsources == list->sources_cap) {
-		size_t nc = list->sources_cap ? list->sources_cap * 2 : 8;
-		char **ns = realloc(list->sources, nc * sizeof(*ns));
-		if (!ns)
-			return TG_ENOMEM;
-		list->sources = ns;
-		list->sources_cap = nc;
-	}
-	char *copy = strdup(source);
-	if (!copy)
-		return TG_ENOMEM;
-	list->sources[list->nsources] = copy;
-	*out = (uint32_t)list->nsources++;
-	return TG_OK;
+	size_t i;
+	int rc = tg_strtab_intern(&list->sources, source ? source : "api", &i);
+	if (rc == TG_OK)
+		*out = (uint32_t)i;
+	return rc;
 }
 
 static uint64_t list_hash(uint8_t kind, const uint8_t *wire, size_t len)
@@ -177,7 +162,15 @@ static int list_add_wire(tg_list *list, tg_list_kind kind, const tg_name *nm,
 	}
 	uint32_t src;
 	size_t off = tg_arena_add(&list->names, nm->wire, nm->wire_len);
-	if (off == (size_t)-1 || list_source(list, source, &src) != TG_OK)
+	if (off == (size_t)-1)
+		return tg_error_set(err, TG_ENOMEM, source, line,
+				    "out of memory");
+	int rc = list_source(list, source, &src);
+	if (rc == TG_ELIMIT)
+		return tg_error_set(err, TG_ELIMIT, source, line,
+				    "more than %d list sources",
+				    TG_MAX_SOURCES);
+	if (rc != TG_OK)
 		return tg_error_set(err, TG_ENOMEM, source, line,
 				    "out of memory");
 	struct tg_list_entry *en = &list->e[list->n];
@@ -511,7 +504,7 @@ int tg_list_foreach(const tg_list *list, tg_list_kind kind, tg_entry_fn fn,
 		char name[TG_NAME_BUF * 4];
 		tg_wire_to_text(list->names.data + en->wire_off, en->wire_len,
 				name, sizeof(name));
-		int rc = fn(name, list->sources[en->src], en->line, arg);
+		int rc = fn(name, list->sources.s[en->src], en->line, arg);
 		if (rc != 0)
 			return rc;
 	}

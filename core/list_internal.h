@@ -21,6 +21,9 @@
 /** Longest TLD (or suffix) in a pair. */
 #define TG_TLD_MAX 64
 
+/** Most distinct sources (file names, "api") of one list's entries. */
+#define TG_MAX_SOURCES 4096
+
 /** One entry: a wire name in the list's arena. */
 struct tg_list_entry {
 	uint32_t wire_off;  /**< offset of the wire name in names */
@@ -43,8 +46,8 @@ struct tg_list {
 	size_t n, cap;
 	uint32_t *set; /**< dedup set: entry index + 1 */
 	size_t set_mask;
-	char **sources; /**< owned strings */
-	size_t nsources, sources_cap;
+	tg_strtab sources; /**< the entries' file names (src), capped at
+			      TG_MAX_SOURCES */
 	struct tg_tld_pair pairs[TG_MAX_TLD_PAIRS];
 	size_t npairs;
 	size_t count[TG_LIST_KINDS]; /**< per kind */

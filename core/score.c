@@ -1428,7 +1428,7 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 			tg_wire_to_text(ix->arena.data + r->wire_off,
 					r->wire_len, out->protected_name,
 					sizeof(out->protected_name));
-			out->source = ix->sources[r->src];
+			out->source = ix->sources.s[r->src];
 			out->source_line = r->line;
 		}
 		if (r->kind & TG_N_ALLOW)
@@ -1477,7 +1477,7 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	out->classes = best->classes;
 	tg_wire_to_text(ix->arena.data + t->wire_off, t->wire_len,
 			out->protected_name, sizeof(out->protected_name));
-	out->source = ix->sources[t->src];
+	out->source = ix->sources.s[t->src];
 	out->source_line = t->line;
 	if (out->score >= ix->block_threshold)
 		out->verdict = TG_VERDICT_BLOCK;

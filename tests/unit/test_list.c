@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "list_internal.h"
 #include "tg_unit.h"
 
 /* Load \p text as a list file; returns the code, formats the error. */
@@ -169,6 +170,34 @@ static void test_api(void **state)
 	assert_string_equal(buf, "pa");
 }
 
+/* Sources (file names) are a capped table: past TG_MAX_SOURCES distinct
+ * ones an entry is refused with the cap named, a known one still adds. */
+static void test_sources_cap(void **state)
+{
+	(void)state;
+	tg_list *l = tg_list_create();
+	tg_error err;
+	char src[32], name[32];
+	assert_non_null(l);
+	for (int i = 0; i < TG_MAX_SOURCES; i++) {
+		snprintf(src, sizeof(src), "f%d.list", i);
+		snprintf(name, sizeof(name), "n%d.example", i);
+		assert_int_equal(
+		    tg_list_add(l, TG_LIST_PROTECTED, name, src, 1, &err),
+		    TG_OK);
+	}
+	assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, "x.example",
+				     "one-too-many.list", 1, &err),
+			 TG_ELIMIT);
+	assert_non_null(strstr(err.reason, "list sources"));
+	assert_int_equal(
+	    tg_list_add(l, TG_LIST_PROTECTED, "y.example", "f7.list", 2, &err),
+	    TG_OK);
+	assert_int_equal(tg_list_count(l, TG_LIST_PROTECTED),
+			 TG_MAX_SOURCES + 1);
+	tg_list_free(l);
+}
+
 static void test_zone(void **state)
 {
 	(void)state;
@@ -247,6 +276,7 @@ int main(void)
 	    cmocka_unit_test(test_plain_file),
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_api),
+	    cmocka_unit_test(test_sources_cap),
 	    cmocka_unit_test(test_zone),
 	};
 	return cmocka_run_group_tests(tests, tg_unit_setup, tg_unit_teardown);
