@@ -838,7 +838,7 @@ static int tg_blocks_cached(const tg_conf *conf)
 /**
  * Store a blocked answer (query side, nxdomain or nodata) in the message
  * cache for answer-ttl: repeats of the query are then served by the worker
- * (tg_reply_cache() decides each again).  Its SOA, owned by the query
+ * (tg_reply_cache() gives each its EDE, event and count).  Its SOA, owned by the query
  * name, goes to the rrset cache with the highest trust, so that no other
  * data can take its place under the message: lookalike data of that name
  * is never stored (see above), and no lookup of Unbound's reads a SOA from
