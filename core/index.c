@@ -200,6 +200,7 @@ static int tg_nset_add(tg_index *ix, const tg_name *nm, uint8_t kind,
 	tg_suffix_hashes(ix, nm, sh);
 	if (nm->n > ix->max_labels)
 		ix->max_labels = nm->n;
+	ix->nset_depth[nm->n] = 1;
 	size_t s;
 	uint32_t at = tg_nset_probe(ix, sh[0], nm->wire, nm->wire_len, &s);
 	struct tg_nrec *found = at == UINT32_MAX ? NULL : &ix->rec[at];
@@ -465,51 +466,70 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 		}
 		out[na++] = (char)c;
 	}
-	if (!st)
-		return na;
-	char *a = out;
-	for (size_t i = 0; i < na;) {
+	return st ? tg_glyph_weak_rest(out, na) : na;
+}
+
+size_t tg_glyph_weak_rest(char *a, size_t na)
+{
+	/* the steps of tg_glyph_canon()'s second pass; writes never pass
+	 * what was read (each step writes at most as many characters as it
+	 * reads), so the pass works in place */
+	size_t n = 0, i = 0;
+	while (i < na) {
+		unsigned char x = (unsigned char)a[i];
 		/* most characters are none of l, b, m, u: copied as they
 		 * are */
-		if (!tg_glyph_step[(unsigned char)a[i]]) {
-			out[n++] = a[i++];
+		if (!tg_glyph_step[x]) {
+			a[n++] = (char)x;
+			i++;
 			continue;
 		}
-		if (a[i] == 'l' || a[i] == 'b') {
-			size_t j = i, nb = 0;
-			while (j < na && (a[j] == 'l' || a[j] == 'b'))
-				nb += a[j++] == 'b';
-			if (nb) {
-				/* nb <= j - i: never past what was read */
-				if (nb == 1)
-					out[n] = 'b';
-				else
-					memset(out + n, 'b', nb);
-				n += nb;
-				i = j;
-				continue;
-			}
-		}
-		char c = a[i];
-		char d = i + 1 < na ? a[i + 1] : 0;
-		if (c == 'm') {
-			while (i < na && a[i] == 'm')
+		if (x == 'm') { /* a run of m: one m */
+			do
 				i++;
-			out[n++] = 'm';
+			while (i < na && a[i] == 'm');
+			a[n++] = 'm';
 			continue;
 		}
-		if (c == 'u' && d == 'u') {
-			out[n++] = 'w';
-			i += 2;
+		if (x == 'u') { /* uu -> w */
+			if (i + 1 < na && a[i + 1] == 'u') {
+				a[n++] = 'w';
+				i += 2;
+			} else {
+				a[n++] = 'u';
+				i++;
+			}
 			continue;
 		}
-		if (c == 'l' && (d == 'c' || d == 'k' || d == 'h')) {
-			out[n++] = d == 'h' ? 'h' : 'k';
-			i += 2;
+		/* a run of l and b: as many b as it holds, if any (each
+		 * written when read: the output never passes the input) */
+		size_t j = i, nb = 0;
+		do {
+			unsigned char y = (unsigned char)a[j];
+			if (y == 'b')
+				a[n + nb++] = 'b';
+			else if (y != 'l')
+				break;
+		} while (++j < na);
+		if (nb) {
+			n += nb;
+			i = j;
 			continue;
 		}
-		out[n++] = c;
-		i++;
+		/* only l: all but the last stay; the last with a following
+		 * c or k is k, with h is h */
+		while (i + 1 < j) {
+			a[n++] = 'l';
+			i++;
+		}
+		char d = j < na ? a[j] : 0;
+		if (d == 'c' || d == 'k' || d == 'h') {
+			a[n++] = d == 'h' ? 'h' : 'k';
+			i = j + 1;
+		} else {
+			a[n++] = 'l';
+			i = j;
+		}
 	}
 	return n;
 }
@@ -1019,6 +1039,31 @@ static int tg_build_pairs(tg_index *ix, const tg_list *list, tg_error *err)
 /** Serial of the last index built (tg_index.serial). */
 static _Atomic uint64_t tg_index_serials;
 
+/* The scorer's per-byte tables (label_tab, restricted3). */
+static void tg_label_tables(tg_index *ix)
+{
+	for (unsigned u = 0; u < 256; u++) {
+		unsigned char f = tg_rule_fold_weak[u];
+		if (tg_fold_ldh((uint8_t)u))
+			ix->label_tab[u] =
+			    (uint16_t)(f |
+				       (tg_glyph_step[f] ? TG_LT_STEP : 0u));
+	}
+	for (size_t i = 0; i < 4; i++)
+		ix->restricted3[i] = UINT32_MAX;
+	for (size_t i = 0; i < tg_rule_nrestricted &&
+			   i < sizeof(ix->restricted3) / sizeof(uint32_t);
+	     i++) {
+		/* the three bytes the scorer's memcmp() compared */
+		const unsigned char *r =
+		    (const unsigned char *)tg_rule_restricted[i];
+		if (strlen(tg_rule_restricted[i]) >= 2)
+			ix->restricted3[ix->nrestricted3++] =
+			    (uint32_t)r[0] | (uint32_t)r[1] << 8 |
+			    (uint32_t)r[2] << 16;
+	}
+}
+
 static uint64_t tg_random_seed(void)
 {
 	uint64_t s = 0;
@@ -1053,6 +1098,7 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 	tg_index *ix = calloc(1, sizeof(*ix));
 	if (!ix)
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	tg_label_tables(ix);
 	ix->block_threshold = opts->block_threshold;
 	ix->log_threshold = opts->log_threshold;
 	ix->seed = tg_random_seed();

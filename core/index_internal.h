@@ -209,6 +209,19 @@ struct tg_index {
 	 *  them, and most queries searched shift_tlds) */
 	uint64_t shift_bits[TG_SHIFT_WORDS];
 	uint64_t pair_conf_bits[16];
+	/** per byte of a label, for the scorer's single pass over an ASCII
+	 *  label: 0 for a byte tg_fold_label() rejects (not [a-z0-9_-]),
+	 *  else the byte's weak look-alike fold (tg_rule_fold_weak) |
+	 *  TG_LT_STEP when that fold is a character the weak skeleton's
+	 *  second pass treats (tg_glyph_weak_rest()) */
+	uint16_t label_tab[256];
+	/** nset_depth[k] = 1 when some name-set entry has k labels: a
+	 *  suffix of any other depth needs no lookup */
+	uint8_t nset_depth[TG_MAX_LABELS + 1];
+	/** tg_rule_restricted's TLDs, three bytes each in a word (unused
+	 *  ones UINT32_MAX, which no three bytes are) */
+	uint32_t restricted3[4];
+	size_t nrestricted3;
 	void *slab; /**< after the build: one allocation holding
 			 keys, post, spill, t, arena, nset, rec and the
 			 PSL tables (they are not freed alone) */
@@ -388,6 +401,16 @@ static inline const uint8_t *tg_target_suffix(const struct tg_index *ix,
  * weaker ones dnstwist uses (c/e, b/d, g/q, m/n/r, u/v, 3/8, 6/9, lc/k...).
  */
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only);
+
+/** ix->label_tab: the fold is a character of tg_glyph_weak_rest(). */
+#define TG_LT_STEP 0x100u
+
+/**
+ * The weak skeleton's second pass (see tg_glyph_canon()) over the \p na
+ * characters its first pass left in \p a, in place; returns the
+ * skeleton's length.  Only needed when one of them is l, b, m or u.
+ */
+size_t tg_glyph_weak_rest(char *a, size_t na);
 
 /** Suffix hashes of a parsed name: sh[i] = hash of labels i..n-1,
  *  sh[n] = the seed (\p sh holds n + 1). */

@@ -118,8 +118,12 @@ struct tg_ctx {
 					  curated partners */
 	size_t nttags;
 	/* tg_suffix_tag() of each label alone: the TLD an embedded
-	 * target can have is one of the labels right of the probe */
+	 * target can have is one of the labels right of the probe; made
+	 * from the labels' byte hashes (lh) when a name has labels left of
+	 * the registrable one (ltags_made) */
 	uint8_t ltags[TG_MAX_LABELS];
+	uint64_t lh[TG_MAX_LABELS];
+	int ltags_made;
 	size_t qcl;
 	int restricted;
 	/* the memo's slot for the registrable domain; hit: the label's
@@ -970,17 +974,11 @@ static uint64_t tg_qhash(const struct tg_ctx *c, size_t a, size_t b)
 	return tg_submod(c->pre[b], tg_mulmod(c->pre[a], c->ix->pw[b - a]));
 }
 
-/* Queue a probe whose unmixed key value (tg_label_pre()) is \p pre. */
-static inline void tg_queue_pre(struct tg_ctx *c, struct tg_pq *q, size_t *n,
-				uint64_t pre, size_t len, enum tg_probe_kind pk,
-				size_t arg, unsigned kinds)
+/* Queue a probe that passed the key filter (counted by the caller). */
+static inline void tg_push(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			   uint64_t pre, size_t len, enum tg_probe_kind pk,
+			   size_t arg, unsigned kinds)
 {
-	if (c->nprobes >= TG_MAX_PROBES)
-		return;
-	c->nprobes++;
-	/* most probes of most names have no key: stop at the filter */
-	if (!tg_kfilter_maybe(c->ix, pre))
-		return;
 	struct tg_pq *p = &q[(*n)++];
 	p->key = tg_mix64(pre);
 	p->pk = (uint8_t)pk;
@@ -997,6 +995,20 @@ static inline void tg_queue_pre(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 	__builtin_prefetch(c->ix->kfp + b1 * TG_BUCKET);
 	__builtin_prefetch(c->ix->kfp + b2 * TG_BUCKET);
 	__builtin_prefetch(c->ix->spill + b1 / 64);
+}
+
+/* Queue a probe whose unmixed key value (tg_label_pre()) is \p pre. */
+static inline void tg_queue_pre(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+				uint64_t pre, size_t len, enum tg_probe_kind pk,
+				size_t arg, unsigned kinds)
+{
+	if (c->nprobes >= TG_MAX_PROBES)
+		return;
+	c->nprobes++;
+	/* most probes of most names have no key: stop at the filter */
+	if (!tg_kfilter_maybe(c->ix, pre))
+		return;
+	tg_push(c, q, n, pre, len, pk, arg, kinds);
 }
 
 static inline void tg_queue(struct tg_ctx *c, struct tg_pq *q, size_t *n,
@@ -1093,15 +1105,79 @@ static int tg_is_shift_tld(const tg_index *ix, uint64_t h)
 	return 0;
 }
 
-/* Queue the probes of the registrable label. */
-static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
+/* The registrable label \p lab (\p l bytes) as the probes need it: its
+ * skeleton c->q (tg_fold_label()), the prefix hashes c->pre of the
+ * skeleton, and its weak look-alike skeleton c->qcanon (tg_glyph_canon())
+ * with that skeleton's polynomial hash *\p canon_hash.  Returns the
+ * skeleton's length, or -1 as tg_fold_label().  An ASCII label (nearly
+ * all) takes one pass over its bytes for the first three; an xn-- label
+ * the separate steps. */
+static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l,
+			 uint64_t *canon_hash)
+{
+	const tg_index *ix = c->ix;
+	if (l == 0 || l > 63 || (l >= 5 && memcmp(lab, "xn--", 4) == 0)) {
+		int sl = tg_fold_label(lab, l, c->q, &c->qflags);
+		if (sl <= 0)
+			return sl;
+		size_t m = (size_t)sl;
+		c->pre[0] = 0;
+		for (size_t i = 0; i < m; i++)
+			c->pre[i + 1] =
+			    tg_addmod(tg_mulmod(c->pre[i], ix->base),
+				      (uint8_t)c->q[i] + 1u);
+		c->qcl = tg_glyph_canon(c->q, m, c->qcanon, 0);
+		*canon_hash = tg_poly_extend(ix, 0, c->qcanon, c->qcl);
+		return sl;
+	}
+	/* as tg_fold_label() (an ASCII label folds to itself), the prefix
+	 * loop and tg_glyph_canon()'s first pass, in one */
+	uint64_t h = 0;
+	unsigned st = 0;
+	size_t na = 0;
+	char *a = c->qcanon;
+	c->pre[0] = 0;
+	for (size_t i = 0; i < l; i++) {
+		uint8_t ch = lab[i];
+		unsigned e = ix->label_tab[ch];
+		if (!e) {
+			c->qflags = TG_FOLD_NONHOST;
+			return -1;
+		}
+		c->q[i] = (char)ch;
+		h = tg_addmod(tg_mulmod(h, ix->base), ch + 1u);
+		c->pre[i + 1] = h;
+		st |= e;
+		char f = (char)(e & 0xFFu);
+		if (f == 'l' && na > 0 && a[na - 1] == 'c')
+			a[na - 1] = 'b';
+		else
+			a[na++] = f;
+	}
+	c->q[l] = 0;
+	c->qflags = 0;
+	c->qcl = (st & TG_LT_STEP) ? tg_glyph_weak_rest(a, na) : na;
+	*canon_hash = tg_poly_extend(ix, 0, a, c->qcl);
+	return (int)l;
+}
+
+/* The polynomial hash of the skeleton without q[d] (\p hm: pre[m]):
+ * pre[d] * B^(m-d-1) + (pre[m] - pre[d+1] * B^(m-d-1)), i.e.
+ * pre[m] + (pre[d] - pre[d+1]) * B^(m-d-1). */
+static inline uint64_t tg_del_hash(const struct tg_ctx *c, uint64_t hm,
+				   size_t d)
+{
+	return tg_addmod(hm, tg_mulmod(tg_submod(c->pre[d], c->pre[d + 1]),
+				       c->ix->pw[c->m - d - 1]));
+}
+
+/* Queue the probes of the registrable label (c->q, c->pre, c->qcanon:
+ * tg_label_scan()). */
+static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			   uint64_t canon_hash)
 {
 	const tg_index *ix = c->ix;
 	size_t m = c->m;
-	c->pre[0] = 0;
-	for (size_t i = 0; i < m; i++)
-		c->pre[i + 1] = tg_addmod(tg_mulmod(c->pre[i], ix->base),
-					  (uint8_t)c->q[i] + 1u);
 	/* edits under the query's TLD (or any, for long labels), TLD swaps
 	 * under it and its partners */
 	tg_queue_edit(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags);
@@ -1110,27 +1186,53 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 	/* one deletion each (edits, hyphen for dot) */
 	if (m >= 4) {
 		/* as tg_queue_edit() with the query's TLD alone: the key
-		 * value of a deletion is its hash plus a part common to all
-		 * of them */
+		 * value of a deletion is its hash (tg_del_hash()) plus a
+		 * part common to all of them */
 		const uint64_t k0 =
 		    tg_label_pre(ix, 0, m - 1, tg_edit_tag(m - 1, c->ttags[0]));
-		for (size_t d = 0; d < m; d++) {
-			if (d > 0 && c->q[d] == c->q[d - 1])
-				continue;
-			uint64_t h =
-			    tg_addmod(tg_mulmod(c->pre[d], ix->pw[m - d - 1]),
-				      tg_qhash(c, d + 1, m));
-			tg_queue_pre(c, q, n, h + k0, m - 1, TG_P_DEL, d,
-				     1u << TG_K_EXACT | 1u << TG_K_DEL);
-			if (c->q[d] == '-') /* hyphen for dot */
-				tg_queue(c, q, n, h, m - 1, TG_P_DEL, d,
-					 TG_UNTAGGED, 1u << TG_K_CONCAT);
+		const uint64_t hm = c->pre[m];
+		if (c->nprobes + 2 * m <= TG_MAX_PROBES) {
+			/* no probe of the loop can reach the cap: count
+			 * them once */
+			size_t made = 0;
+			for (size_t d = 0; d < m; d++) {
+				if (d > 0 && c->q[d] == c->q[d - 1])
+					continue;
+				made++;
+				uint64_t h = tg_del_hash(c, hm, d);
+				if (tg_kfilter_maybe(ix, h + k0))
+					tg_push(
+					    c, q, n, h + k0, m - 1, TG_P_DEL, d,
+					    1u << TG_K_EXACT | 1u << TG_K_DEL);
+				if (c->q[d] == '-') { /* hyphen for dot */
+					made++;
+					uint64_t p = tg_label_pre(ix, h, m - 1,
+								  TG_UNTAGGED);
+					if (tg_kfilter_maybe(ix, p))
+						tg_push(c, q, n, p, m - 1,
+							TG_P_DEL, d,
+							1u << TG_K_CONCAT);
+				}
+			}
+			c->nprobes += made;
+		} else {
+			for (size_t d = 0; d < m; d++) {
+				if (d > 0 && c->q[d] == c->q[d - 1])
+					continue;
+				uint64_t h = tg_del_hash(c, hm, d);
+				tg_queue_pre(c, q, n, h + k0, m - 1, TG_P_DEL,
+					     d,
+					     1u << TG_K_EXACT | 1u << TG_K_DEL);
+				if (c->q[d] == '-') /* hyphen for dot */
+					tg_queue(c, q, n, h, m - 1, TG_P_DEL, d,
+						 TG_UNTAGGED,
+						 1u << TG_K_CONCAT);
+			}
 		}
 	}
 	/* ASCII look-alikes (rn/m, 0/o, 1/l, e/c ...), any number of them */
-	c->qcl = tg_glyph_canon(c->q, m, c->qcanon, 0);
-	tg_queue_tags(c, q, n, tg_poly_extend(ix, 0, c->qcanon, c->qcl), c->qcl,
-		      TG_P_GLYPH, 0, c->nttags, 1u << TG_K_GLYPH, 0);
+	tg_queue_tags(c, q, n, canon_hash, c->qcl, TG_P_GLYPH, 0, c->nttags,
+		      1u << TG_K_GLYPH, 0);
 	/* dot shift: the last 1-2 characters belong to the TLD */
 	if (c->ps == 1 && tg_is_shift_tld(ix, c->tld_hash)) {
 		size_t tl;
@@ -1238,10 +1340,11 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	}
 	c->m = 0;
 	int sl = 0;
+	uint64_t canon_hash = 0;
 	if (!c->memo_hit) {
 		size_t l;
 		const uint8_t *lab = tg_name_label(nm, c->r, &l);
-		sl = tg_fold_label(lab, l, c->q, &c->qflags);
+		sl = tg_label_scan(c, lab, l, &canon_hash);
 		c->m = sl > 0 ? (size_t)sl : 0;
 	}
 	/* the tags the rules accept: the query's TLD (edits and TLD swaps)
@@ -1257,7 +1360,13 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	if (!ix->nkeys)
 		return;
 	if (sl > 0)
-		tg_queue_label(c, pq, npq);
+		tg_queue_label(c, pq, npq, canon_hash);
+	if (c->r > 0 && !c->ltags_made) {
+		for (unsigned i = 1; i < nm->n; i++)
+			c->ltags[i] = tg_suffix_tag(
+			    tg_hash_label_join(ix->seed, c->lh[i]));
+		c->ltags_made = 1;
+	}
 	tg_queue_embedding(c, pq, npq);
 }
 
@@ -1301,11 +1410,12 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 		const uint8_t *lab = tg_name_label(nm, i, &l);
 		uint64_t lh = tg_hash_bytes(ix->seed, lab, l);
 		sh[i] = tg_hash_label_join(sh[i + 1], lh);
-		/* the label alone as a TLD, from the same byte hash */
-		c.ltags[i] = tg_suffix_tag(tg_hash_label_join(ix->seed, lh));
+		/* the label alone as a TLD, from the same byte hash (for
+		 * the embedding probes: tg_queue_all()) */
+		c.lh[i] = lh;
 		/* only suffixes that can be in the name set, and the two
 		 * the PSL walk nearly always reads */
-		if (ix->nnset && nm->n - i <= ix->max_labels)
+		if (ix->nset_depth[nm->n - i])
 			__builtin_prefetch(ix->nset +
 					   tg_slot(sh[i], ix->nnset));
 		if (nm->n - i <= 2)
@@ -1318,6 +1428,7 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	c.ix = ix;
 	c.nm = nm;
 	c.n = nm->n;
+	c.ltags_made = 0;
 	c.nc = 0;
 	c.m = 0;
 	c.nprobes = 0;
@@ -1351,6 +1462,9 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	unsigned nend = c.memo_hit ? c.r : nm->n;
 	for (unsigned i = nm->n > ix->max_labels ? nm->n - ix->max_labels : 0;
 	     i < nend; i++) {
+		/* no entry has as many labels as this suffix */
+		if (!ix->nset_depth[nm->n - i])
+			continue;
 		const struct tg_nrec *r =
 		    tg_nset_find(ix, sh[i], nm->wire + nm->off[i],
 				 nm->wire_len - nm->off[i]);
@@ -1377,9 +1491,18 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	size_t tl;
 	const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
 	c.restricted = 0;
-	for (size_t i = 0; tl == 3 && i < tg_rule_nrestricted; i++)
-		if (memcmp(tld, tg_rule_restricted[i], 3) == 0)
-			c.restricted = 1;
+	if (tl == 3 && ix->nrestricted3 == tg_rule_nrestricted) {
+		/* the TLD's three bytes against each restricted one */
+		uint32_t t3 = (uint32_t)tld[0] | (uint32_t)tld[1] << 8 |
+			      (uint32_t)tld[2] << 16;
+		const uint32_t *r3 = ix->restricted3;
+		c.restricted = (t3 == r3[0]) | (t3 == r3[1]) | (t3 == r3[2]) |
+			       (t3 == r3[3]);
+	} else {
+		for (size_t i = 0; tl == 3 && i < tg_rule_nrestricted; i++)
+			if (memcmp(tld, tg_rule_restricted[i], 3) == 0)
+				c.restricted = 1;
+	}
 	if (text)
 		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 	/* a CDN or proxy name carries its customers' host names: drop the
