@@ -60,6 +60,12 @@ static size_t tg_kfilter_bytes(const tg_index *ix)
 	return ix->kfilter ? ((size_t)1 << (64 - ix->kf_shift)) / 8 : 0;
 }
 
+/* Bytes of the glyph filter (0 before tg_build_gfilter()). */
+static size_t tg_gfilter_bytes(const tg_index *ix)
+{
+	return ix->gfilter ? ((size_t)1 << (64 - ix->gf_shift)) / 8 : 0;
+}
+
 void tg_index_free(tg_index *ix)
 {
 	if (!ix)
@@ -75,6 +81,7 @@ void tg_index_free(tg_index *ix)
 		free(ix->post);
 		free(ix->spill);
 		free(ix->kfilter);
+		free(ix->gfilter);
 		free(ix->nset);
 		free(ix->rec);
 	}
@@ -102,8 +109,8 @@ size_t tg_index_memory(const tg_index *ix)
 		   (sizeof(*ix->kfp) + sizeof(*ix->kval)) +
 	       (ix->post ? (ix->npost + 1) * sizeof(*ix->post) : 0) +
 	       (ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0) +
-	       tg_kfilter_bytes(ix) + ix->nnset * sizeof(*ix->nset) +
-	       ix->nrec * sizeof(*ix->rec);
+	       tg_kfilter_bytes(ix) + tg_gfilter_bytes(ix) +
+	       ix->nnset * sizeof(*ix->nset) + ix->nrec * sizeof(*ix->rec);
 }
 
 /* Move the read-only tables into one allocation, 2 MiB aligned and
@@ -123,6 +130,7 @@ static void tg_index_compact(tg_index *ix)
 	    {(void **)&ix->spill,
 	     ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0},
 	    {(void **)&ix->kfilter, tg_kfilter_bytes(ix)},
+	    {(void **)&ix->gfilter, tg_gfilter_bytes(ix)},
 	    {(void **)&ix->t, ix->nt * sizeof(*ix->t)},
 	    {(void **)&ix->arena.data, ix->arena.len},
 	    {(void **)&ix->nset, ix->nnset * sizeof(*ix->nset)},
@@ -417,6 +425,12 @@ static inline char tg_glyph_strong(char c)
  * m, u); every other byte is copied as it is. */
 static const uint8_t tg_glyph_step[256] = {
     ['b'] = 1, ['l'] = 1, ['m'] = 1, ['u'] = 1};
+
+/* The characters the weak skeleton's steps after the single folds
+ * remove, merge or make (TG_LT_SIG): every other one is kept, in order. */
+static const uint8_t tg_glyph_nonsig[256] = {
+    ['l'] = 1, ['b'] = 1, ['m'] = 1, ['u'] = 1,
+    ['c'] = 1, ['k'] = 1, ['h'] = 1, ['w'] = 1};
 
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 {
@@ -825,6 +839,43 @@ static uint64_t tg_inv_odd(uint64_t a)
 	return x;
 }
 
+/* The glyph filter (tg_index.gfilter): the signature of the weak
+ * skeleton of every target that has a GLYPH key, under that key's tag. */
+static int tg_build_gfilter(tg_index *ix)
+{
+	unsigned lg = 9; /* at least 512 bits */
+	while (lg < 40 && ((size_t)1 << lg) < ix->nt * 16)
+		lg++;
+	ix->gf_shift = 64 - lg;
+	ix->gfilter = calloc(((size_t)1 << lg) / 64, sizeof(uint64_t));
+	if (!ix->gfilter)
+		return TG_ENOMEM;
+	for (size_t i = 0; i < ix->nt; i++) {
+		const struct tg_target *t = &ix->t[i];
+		if (t->flags & TG_T_SUB)
+			continue;
+		char canon[TG_FOLD_MAX];
+		size_t cl = tg_glyph_canon(tg_target_skel(ix, t), t->skel_len,
+					   canon, 0);
+		uint64_t sig = 0;
+		size_t sl = 0;
+		for (size_t k = 0; k < cl; k++) {
+			unsigned char f = (unsigned char)canon[k];
+			if (!tg_glyph_nonsig[f]) {
+				sig =
+				    tg_addmod(tg_mulmod(sig, ix->base), f + 1u);
+				sl++;
+			}
+		}
+		uint64_t b =
+		    (tg_label_pre(ix, sig, sl, tg_target_tld_tag(ix, t)) *
+		     0x9FB21C651E98DF25ULL) >>
+		    ix->gf_shift;
+		ix->gfilter[b >> 6] |= 1ULL << (b & 63);
+	}
+	return TG_OK;
+}
+
 /* The key filter (tg_index.kfilter): the table holds mixed keys, the
  * filter is indexed by the value before tg_mix64(), which is undone. */
 static int tg_build_kfilter(tg_index *ix, const struct tg_kb *kb)
@@ -957,6 +1008,8 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 	int rc = tg_cuckoo_build(ix, &kb);
 	if (rc == TG_OK)
 		rc = tg_build_kfilter(ix, &kb);
+	if (rc == TG_OK)
+		rc = tg_build_gfilter(ix);
 	free(kb.key);
 	free(kb.tk);
 	if (rc != TG_OK)
@@ -1047,7 +1100,8 @@ static void tg_label_tables(tg_index *ix)
 		if (tg_fold_ldh((uint8_t)u))
 			ix->label_tab[u] =
 			    (uint16_t)(f |
-				       (tg_glyph_step[f] ? TG_LT_STEP : 0u));
+				       (tg_glyph_step[f] ? TG_LT_STEP : 0u) |
+				       (tg_glyph_nonsig[f] ? 0u : TG_LT_SIG));
 	}
 	for (size_t i = 0; i < 4; i++)
 		ix->restricted3[i] = UINT32_MAX;

@@ -176,6 +176,13 @@ struct tg_index {
 	 *  no mixing, no bucket index, no bucket read */
 	uint64_t *kfilter;
 	unsigned kf_shift;
+	/** glyph filter: bit tg_gfilter_maybe() set for the look-alike
+	 *  signature (tg_glyph_sig()) of every GLYPH key, under its tag
+	 *  (2^(64 - gf_shift) bits, 16 to 32 per target).  A query whose
+	 *  signature has no bit under any of its tags has no GLYPH key to
+	 *  find: its look-alike skeleton is not finished */
+	uint64_t *gfilter;
+	unsigned gf_shift;
 	/** postings of shared keys: a count, then that many target ids */
 	uint32_t *post;
 	size_t npost;
@@ -404,6 +411,24 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only);
 
 /** ix->label_tab: the fold is a character of tg_glyph_weak_rest(). */
 #define TG_LT_STEP 0x100u
+/** ix->label_tab: the fold is none of l, b, m, u, c, k, h, w, which
+ *  are the only characters the weak skeleton's steps after the single
+ *  folds remove, merge or make: the folds of a label that are not of
+ *  them (its signature) are, in order, those of its weak skeleton, so
+ *  two labels with the same weak skeleton have the same signature */
+#define TG_LT_SIG 0x200u
+
+/** May a GLYPH key exist whose skeleton has the signature with
+ *  polynomial hash \p sig and length \p len, under tag \p tag?  0:
+ *  certainly not. */
+static inline int tg_gfilter_maybe(const struct tg_index *ix, uint64_t sig,
+				   size_t len, unsigned tag)
+{
+	uint64_t b =
+	    (tg_label_pre(ix, sig, len, tag) * 0x9FB21C651E98DF25ULL) >>
+	    ix->gf_shift;
+	return (int)(ix->gfilter[b >> 6] >> (b & 63) & 1);
+}
 
 /**
  * The weak skeleton's second pass (see tg_glyph_canon()) over the \p na

@@ -112,10 +112,21 @@ struct tg_ctx {
 	unsigned qflags;	       /* TG_FOLD_* */
 	uint64_t pre[TG_FOLD_MAX + 1]; /* prefix polynomial hashes of q */
 	char qcanon[TG_FOLD_MAX];      /* look-alike skeleton of q */
-	uint64_t tld_hash;	       /* suffix hash of the TLD alone */
-	uint8_t ttags[8];	       /* TLD tags an EXACT/GLYPH hit may
-					  have: the query's TLD and its
-					  curated partners */
+	/* tg_label_scan() of an ASCII label leaves the look-alike
+	 * skeleton's first pass in qcanon (canon_na characters, canon_st:
+	 * the second is needed) and its signature (TG_LT_SIG; sig, siglen);
+	 * the skeleton is finished only when the glyph filter lets its
+	 * probes through */
+	int canon_lazy;
+	size_t canon_na;
+	unsigned canon_st;
+	uint64_t sig;
+	size_t siglen;
+	uint64_t canon_hash; /* finished: the skeleton's polynomial hash */
+	uint64_t tld_hash;   /* suffix hash of the TLD alone */
+	uint8_t ttags[8];    /* TLD tags an EXACT/GLYPH hit may
+				have: the query's TLD and its
+				curated partners */
 	size_t nttags;
 	/* tg_suffix_tag() of each label alone: the TLD an embedded
 	 * target can have is one of the labels right of the probe; made
@@ -1108,14 +1119,15 @@ static int tg_is_shift_tld(const tg_index *ix, uint64_t h)
 /* The registrable label \p lab (\p l bytes) as the probes need it: its
  * skeleton c->q (tg_fold_label()), the prefix hashes c->pre of the
  * skeleton, and its weak look-alike skeleton c->qcanon (tg_glyph_canon())
- * with that skeleton's polynomial hash *\p canon_hash.  Returns the
- * skeleton's length, or -1 as tg_fold_label().  An ASCII label (nearly
- * all) takes one pass over its bytes for the first three; an xn-- label
- * the separate steps. */
-static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l,
-			 uint64_t *canon_hash)
+ * with that skeleton's polynomial hash c->canon_hash, or for an ASCII
+ * label (nearly all) only what tg_glyph_finish() needs to make them.
+ * Returns the skeleton's length, or -1 as tg_fold_label().  An ASCII
+ * label takes one pass over its bytes; an xn-- label the separate
+ * steps. */
+static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
 {
 	const tg_index *ix = c->ix;
+	c->canon_lazy = 0;
 	if (l == 0 || l > 63 || (l >= 5 && memcmp(lab, "xn--", 4) == 0)) {
 		int sl = tg_fold_label(lab, l, c->q, &c->qflags);
 		if (sl <= 0)
@@ -1127,14 +1139,14 @@ static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l,
 			    tg_addmod(tg_mulmod(c->pre[i], ix->base),
 				      (uint8_t)c->q[i] + 1u);
 		c->qcl = tg_glyph_canon(c->q, m, c->qcanon, 0);
-		*canon_hash = tg_poly_extend(ix, 0, c->qcanon, c->qcl);
+		c->canon_hash = tg_poly_extend(ix, 0, c->qcanon, c->qcl);
 		return sl;
 	}
 	/* as tg_fold_label() (an ASCII label folds to itself), the prefix
 	 * loop and tg_glyph_canon()'s first pass, in one */
-	uint64_t h = 0;
+	uint64_t h = 0, sig = 0;
 	unsigned st = 0;
-	size_t na = 0;
+	size_t na = 0, siglen = 0;
 	char *a = c->qcanon;
 	c->pre[0] = 0;
 	for (size_t i = 0; i < l; i++) {
@@ -1149,6 +1161,11 @@ static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l,
 		c->pre[i + 1] = h;
 		st |= e;
 		char f = (char)(e & 0xFFu);
+		if (e & TG_LT_SIG) {
+			sig = tg_addmod(tg_mulmod(sig, ix->base),
+					(uint8_t)f + 1u);
+			siglen++;
+		}
 		if (f == 'l' && na > 0 && a[na - 1] == 'c')
 			a[na - 1] = 'b';
 		else
@@ -1156,9 +1173,51 @@ static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l,
 	}
 	c->q[l] = 0;
 	c->qflags = 0;
-	c->qcl = (st & TG_LT_STEP) ? tg_glyph_weak_rest(a, na) : na;
-	*canon_hash = tg_poly_extend(ix, 0, a, c->qcl);
+	c->canon_lazy = 1;
+	c->canon_na = na;
+	c->canon_st = st & TG_LT_STEP;
+	c->sig = sig;
+	c->siglen = siglen;
 	return (int)l;
+}
+
+/* Finish the look-alike skeleton tg_label_scan() left half made. */
+static void tg_glyph_finish(struct tg_ctx *c)
+{
+	if (!c->canon_lazy)
+		return;
+	c->qcl = c->canon_st ? tg_glyph_weak_rest(c->qcanon, c->canon_na)
+			     : c->canon_na;
+	c->canon_hash = tg_poly_extend(c->ix, 0, c->qcanon, c->qcl);
+	c->canon_lazy = 0;
+}
+
+/* Queue the GLYPH probes of the label under its first c->nttags TLD tags
+ * (as tg_queue_tags()); when the glyph filter rules all of them out,
+ * they are only counted. */
+static void tg_queue_glyph(struct tg_ctx *c, struct tg_pq *q, size_t *n)
+{
+	if (c->canon_lazy) {
+		size_t k = 0;
+		int maybe = 0;
+		for (size_t i = 0; i < c->nttags; i++)
+			if (!tg_has_tag(c->ttags, i, c->ttags[i])) {
+				k++;
+				maybe |= tg_gfilter_maybe(
+				    c->ix, c->sig, c->siglen, c->ttags[i]);
+			}
+		if (!maybe) {
+			/* as tg_queue_pre() would count them */
+			if (c->nprobes < TG_MAX_PROBES)
+				c->nprobes = c->nprobes + k < TG_MAX_PROBES
+						 ? c->nprobes + k
+						 : TG_MAX_PROBES;
+			return;
+		}
+		tg_glyph_finish(c);
+	}
+	tg_queue_tags(c, q, n, c->canon_hash, c->qcl, TG_P_GLYPH, 0, c->nttags,
+		      1u << TG_K_GLYPH, 0);
 }
 
 /* The polynomial hash of the skeleton without q[d] (\p hm: pre[m]):
@@ -1173,8 +1232,7 @@ static inline uint64_t tg_del_hash(const struct tg_ctx *c, uint64_t hm,
 
 /* Queue the probes of the registrable label (c->q, c->pre, c->qcanon:
  * tg_label_scan()). */
-static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n,
-			   uint64_t canon_hash)
+static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 {
 	const tg_index *ix = c->ix;
 	size_t m = c->m;
@@ -1231,8 +1289,7 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 		}
 	}
 	/* ASCII look-alikes (rn/m, 0/o, 1/l, e/c ...), any number of them */
-	tg_queue_tags(c, q, n, canon_hash, c->qcl, TG_P_GLYPH, 0, c->nttags,
-		      1u << TG_K_GLYPH, 0);
+	tg_queue_glyph(c, q, n);
 	/* dot shift: the last 1-2 characters belong to the TLD */
 	if (c->ps == 1 && tg_is_shift_tld(ix, c->tld_hash)) {
 		size_t tl;
@@ -1340,11 +1397,10 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	}
 	c->m = 0;
 	int sl = 0;
-	uint64_t canon_hash = 0;
 	if (!c->memo_hit) {
 		size_t l;
 		const uint8_t *lab = tg_name_label(nm, c->r, &l);
-		sl = tg_label_scan(c, lab, l, &canon_hash);
+		sl = tg_label_scan(c, lab, l);
 		c->m = sl > 0 ? (size_t)sl : 0;
 	}
 	/* the tags the rules accept: the query's TLD (edits and TLD swaps)
@@ -1360,7 +1416,7 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	if (!ix->nkeys)
 		return;
 	if (sl > 0)
-		tg_queue_label(c, pq, npq, canon_hash);
+		tg_queue_label(c, pq, npq);
 	if (c->r > 0 && !c->ltags_made) {
 		for (unsigned i = 1; i < nm->n; i++)
 			c->ltags[i] = tg_suffix_tag(
