@@ -432,6 +432,8 @@ static const uint8_t tg_glyph_nonsig[256] = {
     ['l'] = 1, ['b'] = 1, ['m'] = 1, ['u'] = 1,
     ['c'] = 1, ['k'] = 1, ['h'] = 1, ['w'] = 1};
 
+static size_t tg_glyph_weak_rest(char *a, size_t na);
+
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 {
 	if (m > TG_FOLD_MAX)
@@ -483,7 +485,9 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 	return st ? tg_glyph_weak_rest(out, na) : na;
 }
 
-size_t tg_glyph_weak_rest(char *a, size_t na)
+/* The weak skeleton's second pass over the \p na characters its first
+ * pass left in \p a, in place; returns the skeleton's length. */
+static size_t tg_glyph_weak_rest(char *a, size_t na)
 {
 	/* the steps of tg_glyph_canon()'s second pass; writes never pass
 	 * what was read (each step writes at most as many characters as it
@@ -896,7 +900,7 @@ static int tg_build_kfilter(tg_index *ix, const struct tg_kb *kb)
 		h ^= h >> 33;
 		h *= i1;
 		h ^= h >> 33;
-		uint64_t b = (h * 0xD6E8FEB86659FD93ULL) >> ix->kf_shift;
+		uint64_t b = (h * TG_KF_MUL) >> ix->kf_shift;
 		ix->kfilter[b >> 6] |= 1ULL << (b & 63);
 	}
 	return TG_OK;
@@ -1100,7 +1104,6 @@ static void tg_label_tables(tg_index *ix)
 		if (tg_fold_ldh((uint8_t)u))
 			ix->label_tab[u] =
 			    (uint16_t)(f |
-				       (tg_glyph_step[f] ? TG_LT_STEP : 0u) |
 				       (tg_glyph_nonsig[f] ? 0u : TG_LT_SIG));
 	}
 	for (size_t i = 0; i < 4; i++)

@@ -219,8 +219,7 @@ struct tg_index {
 	/** per byte of a label, for the scorer's single pass over an ASCII
 	 *  label: 0 for a byte tg_fold_label() rejects (not [a-z0-9_-]),
 	 *  else the byte's weak look-alike fold (tg_rule_fold_weak) |
-	 *  TG_LT_STEP when that fold is a character the weak skeleton's
-	 *  second pass treats (tg_glyph_weak_rest()) */
+	 *  TG_LT_SIG when that fold is part of the signature */
 	uint16_t label_tab[256];
 	/** nset_depth[k] = 1 when some name-set entry has k labels: a
 	 *  suffix of any other depth needs no lookup */
@@ -312,11 +311,14 @@ static inline int tg_pair_conf_maybe(const struct tg_index *ix, uint64_t h)
 	return (int)(ix->pair_conf_bits[(h >> 6) & 15] >> (h & 63) & 1);
 }
 
+/** The key filter's multiplier (tg_kfilter_maybe()). */
+#define TG_KF_MUL 0xD6E8FEB86659FD93ULL
+
 /** May a key with unmixed value \p pre be in the table?  0: certainly
  *  not (the key filter has no false negatives). */
 static inline int tg_kfilter_maybe(const struct tg_index *ix, uint64_t pre)
 {
-	uint64_t b = (pre * 0xD6E8FEB86659FD93ULL) >> ix->kf_shift;
+	uint64_t b = (pre * TG_KF_MUL) >> ix->kf_shift;
 	return (int)(ix->kfilter[b >> 6] >> (b & 63) & 1);
 }
 
@@ -409,8 +411,6 @@ static inline const uint8_t *tg_target_suffix(const struct tg_index *ix,
  */
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only);
 
-/** ix->label_tab: the fold is a character of tg_glyph_weak_rest(). */
-#define TG_LT_STEP 0x100u
 /** ix->label_tab: the fold is none of l, b, m, u, c, k, h, w, which
  *  are the only characters the weak skeleton's steps after the single
  *  folds remove, merge or make: the folds of a label that are not of
@@ -429,13 +429,6 @@ static inline int tg_gfilter_maybe(const struct tg_index *ix, uint64_t sig,
 	    ix->gf_shift;
 	return (int)(ix->gfilter[b >> 6] >> (b & 63) & 1);
 }
-
-/**
- * The weak skeleton's second pass (see tg_glyph_canon()) over the \p na
- * characters its first pass left in \p a, in place; returns the
- * skeleton's length.  Only needed when one of them is l, b, m or u.
- */
-size_t tg_glyph_weak_rest(char *a, size_t na);
 
 /** Suffix hashes of a parsed name: sh[i] = hash of labels i..n-1,
  *  sh[n] = the seed (\p sh holds n + 1). */

@@ -112,14 +112,11 @@ struct tg_ctx {
 	unsigned qflags;	       /* TG_FOLD_* */
 	uint64_t pre[TG_FOLD_MAX + 1]; /* prefix polynomial hashes of q */
 	char qcanon[TG_FOLD_MAX];      /* look-alike skeleton of q */
-	/* tg_label_scan() of an ASCII label leaves the look-alike
-	 * skeleton's first pass in qcanon (canon_na characters, canon_st:
-	 * the second is needed) and its signature (TG_LT_SIG; sig, siglen);
-	 * the skeleton is finished only when the glyph filter lets its
-	 * probes through */
+	/* tg_label_scan() of an ASCII label leaves only the look-alike
+	 * skeleton's signature (TG_LT_SIG; sig, siglen): the skeleton
+	 * itself is made only when the glyph filter lets its probes
+	 * through */
 	int canon_lazy;
-	size_t canon_na;
-	unsigned canon_st;
 	uint64_t sig;
 	size_t siglen;
 	uint64_t canon_hash; /* finished: the skeleton's polynomial hash */
@@ -1143,11 +1140,9 @@ static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
 		return sl;
 	}
 	/* as tg_fold_label() (an ASCII label folds to itself), the prefix
-	 * loop and tg_glyph_canon()'s first pass, in one */
+	 * loop and the look-alike signature, in one */
 	uint64_t h = 0, sig = 0;
-	unsigned st = 0;
-	size_t na = 0, siglen = 0;
-	char *a = c->qcanon;
+	size_t siglen = 0;
 	c->pre[0] = 0;
 	for (size_t i = 0; i < l; i++) {
 		uint8_t ch = lab[i];
@@ -1159,35 +1154,26 @@ static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
 		c->q[i] = (char)ch;
 		h = tg_addmod(tg_mulmod(h, ix->base), ch + 1u);
 		c->pre[i + 1] = h;
-		st |= e;
-		char f = (char)(e & 0xFFu);
 		if (e & TG_LT_SIG) {
 			sig = tg_addmod(tg_mulmod(sig, ix->base),
-					(uint8_t)f + 1u);
+					(e & 0xFFu) + 1u);
 			siglen++;
 		}
-		if (f == 'l' && na > 0 && a[na - 1] == 'c')
-			a[na - 1] = 'b';
-		else
-			a[na++] = f;
 	}
 	c->q[l] = 0;
 	c->qflags = 0;
 	c->canon_lazy = 1;
-	c->canon_na = na;
-	c->canon_st = st & TG_LT_STEP;
 	c->sig = sig;
 	c->siglen = siglen;
 	return (int)l;
 }
 
-/* Finish the look-alike skeleton tg_label_scan() left half made. */
+/* Make the look-alike skeleton tg_label_scan() left out. */
 static void tg_glyph_finish(struct tg_ctx *c)
 {
 	if (!c->canon_lazy)
 		return;
-	c->qcl = c->canon_st ? tg_glyph_weak_rest(c->qcanon, c->canon_na)
-			     : c->canon_na;
+	c->qcl = tg_glyph_canon(c->q, c->m, c->qcanon, 0);
 	c->canon_hash = tg_poly_extend(c->ix, 0, c->qcanon, c->qcl);
 	c->canon_lazy = 0;
 }
@@ -1251,18 +1237,27 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		const uint64_t hm = c->pre[m];
 		if (c->nprobes + 2 * m <= TG_MAX_PROBES) {
 			/* no probe of the loop can reach the cap: count
-			 * them once */
+			 * them once; the loop's tables in locals (the
+			 * probe stores might alias them) */
+			const char *qs = c->q;
+			const uint64_t *pre = c->pre;
+			const uint64_t *pw = ix->pw + m - 1;
+			const uint64_t *kf = ix->kfilter;
+			const unsigned ks = ix->kf_shift;
 			size_t made = 0;
 			for (size_t d = 0; d < m; d++) {
-				if (d > 0 && c->q[d] == c->q[d - 1])
+				if (d > 0 && qs[d] == qs[d - 1])
 					continue;
 				made++;
-				uint64_t h = tg_del_hash(c, hm, d);
-				if (tg_kfilter_maybe(ix, h + k0))
+				uint64_t h = tg_addmod(
+				    hm, tg_mulmod(tg_submod(pre[d], pre[d + 1]),
+						  pw[-(ptrdiff_t)d]));
+				uint64_t b = ((h + k0) * TG_KF_MUL) >> ks;
+				if (kf[b >> 6] >> (b & 63) & 1)
 					tg_push(
 					    c, q, n, h + k0, m - 1, TG_P_DEL, d,
 					    1u << TG_K_EXACT | 1u << TG_K_DEL);
-				if (c->q[d] == '-') { /* hyphen for dot */
+				if (qs[d] == '-') { /* hyphen for dot */
 					made++;
 					uint64_t p = tg_label_pre(ix, h, m - 1,
 								  TG_UNTAGGED);
