@@ -1013,6 +1013,19 @@ static int tg_reply_inert(const uint8_t *passed, size_t plen,
 	return 1;
 }
 
+/** 1 when the first \p n rrsets of \p rep need no scan: \p qstate's
+ *  query name passed and owns them all (tg_reply_inert()).  The usual
+ *  answer, checked before the scan's state is set up. */
+static inline int tg_reply_passes(struct module_qstate *qstate,
+				  struct tg_mod *m, int id,
+				  struct reply_info *rep, size_t n)
+{
+	int trusted;
+
+	return tg_reply_inert(tg_passed_name(qstate, m, id, &trusted),
+			      qstate->qinfo.qname_len, rep, n);
+}
+
 /** Scan the first \p n rrsets of \p rep; \p qstate's query name is
  *  skipped if it passed (tg_passed_name()), and trusted if protected.
  *  Returns sc->found || sc->found_trusted (sc's other fields are set only
@@ -1051,7 +1064,9 @@ static int tg_query_response(struct module_qstate *qstate,
 	char via[LDNS_MAX_DOMAINLEN + 1];
 	int found;
 
-	if (!h.m || !response || !response->rep)
+	if (!h.m || !response || !response->rep ||
+	    tg_reply_passes(qstate, h.m, id, response->rep,
+			    response->rep->rrset_count))
 		return 1;
 	sc.h = &h;
 	found = tg_reply_lookalike(&sc, qstate, id, response->rep,
@@ -1148,8 +1163,14 @@ TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
 		return;
 	}
 	if (event == module_event_moddone) {
+		struct reply_info *rep;
+
+		/* the usual answer, owned by the query name that passed,
+		 * needs nothing (as tg_moddone_hold() would find) */
 		if (m && qstate->qinfo.qclass == LDNS_RR_CLASS_IN &&
-		    qstate->minfo[id] != TG_DECIDED)
+		    qstate->minfo[id] != TG_DECIDED &&
+		    !(qstate->return_msg && (rep = qstate->return_msg->rep) &&
+		      tg_reply_passes(qstate, m, id, rep, rep->an_numrrsets)))
 			tg_moddone(qstate, m, id);
 		qstate->ext_state[id] = module_finished;
 		return;
