@@ -60,6 +60,12 @@ static size_t tg_kfilter_bytes(const tg_index *ix)
 	return ix->kfilter ? ((size_t)1 << (64 - ix->kf_shift)) / 8 : 0;
 }
 
+/* Bytes of the deletion gate (0 before tg_build_dgate()). */
+static size_t tg_dgate_bytes(const tg_index *ix)
+{
+	return ix->dgate ? ((size_t)1 << (64 - ix->dg_shift)) / 8 : 0;
+}
+
 /* Bytes of the glyph filter (0 before tg_build_gfilter()). */
 static size_t tg_gfilter_bytes(const tg_index *ix)
 {
@@ -82,6 +88,7 @@ void tg_index_free(tg_index *ix)
 		free(ix->spill);
 		free(ix->kfilter);
 		free(ix->gfilter);
+		free(ix->dgate);
 		free(ix->nset);
 		free(ix->rec);
 	}
@@ -110,7 +117,8 @@ size_t tg_index_memory(const tg_index *ix)
 	       (ix->post ? (ix->npost + 1) * sizeof(*ix->post) : 0) +
 	       (ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0) +
 	       tg_kfilter_bytes(ix) + tg_gfilter_bytes(ix) +
-	       ix->nnset * sizeof(*ix->nset) + ix->nrec * sizeof(*ix->rec);
+	       tg_dgate_bytes(ix) + ix->nnset * sizeof(*ix->nset) +
+	       ix->nrec * sizeof(*ix->rec);
 }
 
 /* Move the read-only tables into one allocation, 2 MiB aligned and
@@ -131,6 +139,7 @@ static void tg_index_compact(tg_index *ix)
 	     ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0},
 	    {(void **)&ix->kfilter, tg_kfilter_bytes(ix)},
 	    {(void **)&ix->gfilter, tg_gfilter_bytes(ix)},
+	    {(void **)&ix->dgate, tg_dgate_bytes(ix)},
 	    {(void **)&ix->t, ix->nt * sizeof(*ix->t)},
 	    {(void **)&ix->arena.data, ix->arena.len},
 	    {(void **)&ix->nset, ix->nnset * sizeof(*ix->nset)},
@@ -843,6 +852,72 @@ static uint64_t tg_inv_odd(uint64_t a)
 	return x;
 }
 
+/* Set (\p set) or count the deletion-gate bits of key string \p k (\p len
+ * characters) under \p tag. */
+static size_t tg_dgate_key(tg_index *ix, const char *k, size_t len,
+			   unsigned tag, int set)
+{
+	if (len < 3)
+		return 0;
+	if (set) {
+		size_t hh = len / 2;
+		uint64_t p0 = tg_poly_extend(ix, 0, k, hh);
+		uint64_t p1 = tg_poly_extend(ix, 0, k + hh, len - hh);
+		for (unsigned side = 0; side < 2; side++) {
+			uint64_t b =
+			    ((tg_label_pre(ix, side ? p1 : p0, len, tag) +
+			      side * 0x94D049BB133111EBULL) *
+			     0xBF58476D1CE4E5B9ULL) >>
+			    ix->dg_shift;
+			ix->dgate[b >> 6] |= 1ULL << (b & 63);
+		}
+	}
+	return 2;
+}
+
+/* The deletion gate (tg_index.dgate) over the EXACT and DEL keys made
+ * by tg_build_keys(): sized in a first pass, filled in a second. */
+static int tg_build_dgate(tg_index *ix)
+{
+	size_t n = 0;
+	for (int set = 0; set < 2; set++) {
+		if (set) {
+			unsigned lg = 9; /* at least 512 bits */
+			while (lg < 40 && ((size_t)1 << lg) < n * 8)
+				lg++;
+			ix->dg_shift = 64 - lg;
+			ix->dgate =
+			    calloc(((size_t)1 << lg) / 64, sizeof(uint64_t));
+			if (!ix->dgate)
+				return TG_ENOMEM;
+		}
+		for (size_t i = 0; i < ix->nt; i++) {
+			const struct tg_target *t = &ix->t[i];
+			if (t->flags & TG_T_SUB)
+				continue;
+			uint8_t ttag = tg_target_tld_tag(ix, t);
+			const char *sk = tg_target_skel(ix, t);
+			size_t sl = t->skel_len;
+			n += tg_dgate_key(ix, sk, sl, tg_edit_tag(sl, ttag),
+					  set);
+			if (sl < 5)
+				continue;
+			/* as the DEL keys: runs of equal characters once */
+			for (size_t d = 0; d < sl; d++) {
+				if (d > 0 && sk[d] == sk[d - 1])
+					continue;
+				char v[TG_FOLD_MAX];
+				memcpy(v, sk, d);
+				memcpy(v + d, sk + d + 1, sl - d - 1);
+				n += tg_dgate_key(ix, v, sl - 1,
+						  tg_edit_tag(sl - 1, ttag),
+						  set);
+			}
+		}
+	}
+	return TG_OK;
+}
+
 /* The glyph filter (tg_index.gfilter): the signature of the weak
  * skeleton of every target that has a GLYPH key, under that key's tag. */
 static int tg_build_gfilter(tg_index *ix)
@@ -1014,6 +1089,8 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 		rc = tg_build_kfilter(ix, &kb);
 	if (rc == TG_OK)
 		rc = tg_build_gfilter(ix);
+	if (rc == TG_OK)
+		rc = tg_build_dgate(ix);
 	free(kb.key);
 	free(kb.tk);
 	if (rc != TG_OK)

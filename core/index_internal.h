@@ -183,6 +183,15 @@ struct tg_index {
 	 *  find: its look-alike skeleton is not finished */
 	uint64_t *gfilter;
 	unsigned gf_shift;
+	/** deletion gate: for every EXACT and DEL key of L >= 3 characters,
+	 *  a bit for its first L/2 characters and one for the rest
+	 *  (tg_dgate_maybe()).  A query's deletion variants of length L that
+	 *  drop a character at L/2 or later all begin with its first L/2
+	 *  characters, those that drop one before all end with its
+	 *  characters after L/2: when the bit of that half is clear, none of
+	 *  those variants is a key, and they are only counted */
+	uint64_t *dgate;
+	unsigned dg_shift;
 	/** postings of shared keys: a count, then that many target ids */
 	uint32_t *post;
 	size_t npost;
@@ -417,6 +426,19 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only);
  *  them (its signature) are, in order, those of its weak skeleton, so
  *  two labels with the same weak skeleton have the same signature */
 #define TG_LT_SIG 0x200u
+
+/** May an EXACT or DEL key of \p len characters under tag \p tag begin
+ *  (\p side 0) with the len/2 characters of polynomial hash \p poly, or
+ *  end (\p side 1) with the other characters?  0: certainly not. */
+static inline int tg_dgate_maybe(const struct tg_index *ix, uint64_t poly,
+				 size_t len, unsigned tag, unsigned side)
+{
+	uint64_t b =
+	    ((tg_label_pre(ix, poly, len, tag) + side * 0x94D049BB133111EBULL) *
+	     0xBF58476D1CE4E5B9ULL) >>
+	    ix->dg_shift;
+	return (int)(ix->dgate[b >> 6] >> (b & 63) & 1);
+}
 
 /** May a GLYPH key exist whose skeleton has the signature with
  *  polynomial hash \p sig and length \p len, under tag \p tag?  0:

@@ -117,6 +117,11 @@ struct tg_ctx {
 	 * itself is made only when the glyph filter lets its probes
 	 * through */
 	int canon_lazy;
+	/* set by tg_label_scan() for an ASCII label: positions d > 0 with
+	 * q[d] == q[d - 1] (ndup) and whether q has a '-' (hyphen) */
+	int scanned;
+	size_t ndup;
+	int hyphen;
 	uint64_t sig;
 	size_t siglen;
 	uint64_t canon_hash; /* finished: the skeleton's polynomial hash */
@@ -1125,6 +1130,7 @@ static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
 {
 	const tg_index *ix = c->ix;
 	c->canon_lazy = 0;
+	c->scanned = 0;
 	if (l == 0 || l > 63 || (l >= 5 && memcmp(lab, "xn--", 4) == 0)) {
 		int sl = tg_fold_label(lab, l, c->q, &c->qflags);
 		if (sl <= 0)
@@ -1142,7 +1148,8 @@ static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
 	/* as tg_fold_label() (an ASCII label folds to itself), the prefix
 	 * loop and the look-alike signature, in one */
 	uint64_t h = 0, sig = 0;
-	size_t siglen = 0;
+	size_t siglen = 0, ndup = 0;
+	unsigned prev = 256, hyphen = 0;
 	c->pre[0] = 0;
 	for (size_t i = 0; i < l; i++) {
 		uint8_t ch = lab[i];
@@ -1154,6 +1161,9 @@ static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
 		c->q[i] = (char)ch;
 		h = tg_addmod(tg_mulmod(h, ix->base), ch + 1u);
 		c->pre[i + 1] = h;
+		ndup += ch == prev;
+		hyphen |= ch == '-';
+		prev = ch;
 		if (e & TG_LT_SIG) {
 			sig = tg_addmod(tg_mulmod(sig, ix->base),
 					(e & 0xFFu) + 1u);
@@ -1163,6 +1173,9 @@ static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
 	c->q[l] = 0;
 	c->qflags = 0;
 	c->canon_lazy = 1;
+	c->scanned = 1;
+	c->ndup = ndup;
+	c->hyphen = (int)hyphen;
 	c->sig = sig;
 	c->siglen = siglen;
 	return (int)l;
@@ -1216,6 +1229,31 @@ static inline uint64_t tg_del_hash(const struct tg_ctx *c, uint64_t hm,
 				       c->ix->pw[c->m - d - 1]));
 }
 
+/* Queue the deletion probes d in [\p lo, \p hi) of a label without '-'
+ * that passed the key filter (tg_queue_label(); not counted). */
+static void tg_queue_dels(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			  uint64_t k0, size_t lo, size_t hi)
+{
+	const tg_index *ix = c->ix;
+	const char *qs = c->q;
+	const uint64_t *pre = c->pre;
+	const uint64_t *pw = ix->pw + c->m - 1;
+	const uint64_t *kf = ix->kfilter;
+	const unsigned ks = ix->kf_shift;
+	const uint64_t hm = pre[c->m] + k0;
+	for (size_t d = lo; d < hi; d++) {
+		if (d > 0 && qs[d] == qs[d - 1])
+			continue;
+		uint64_t v =
+		    tg_addmod(hm, tg_mulmod(tg_submod(pre[d], pre[d + 1]),
+					    pw[-(ptrdiff_t)d]));
+		uint64_t b = (v * TG_KF_MUL) >> ks;
+		if (kf[b >> 6] >> (b & 63) & 1)
+			tg_push(c, q, n, v, c->m - 1, TG_P_DEL, d,
+				1u << TG_K_EXACT | 1u << TG_K_DEL);
+	}
+}
+
 /* Queue the probes of the registrable label (c->q, c->pre, c->qcanon:
  * tg_label_scan()). */
 static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
@@ -1235,7 +1273,20 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		const uint64_t k0 =
 		    tg_label_pre(ix, 0, m - 1, tg_edit_tag(m - 1, c->ttags[0]));
 		const uint64_t hm = c->pre[m];
-		if (c->nprobes + 2 * m <= TG_MAX_PROBES) {
+		if (c->scanned && !c->hyphen &&
+		    c->nprobes + m <= TG_MAX_PROBES) {
+			/* no hyphen-for-dot probes, no cap: the deletion
+			 * gate rules out each half of the variants at once
+			 * (tg_dgate_maybe()); all are counted */
+			size_t L = m - 1, hh = L / 2;
+			unsigned tag = tg_edit_tag(L, c->ttags[0]);
+			if (tg_dgate_maybe(ix, tg_qhash(c, hh + 1, m), L, tag,
+					   1))
+				tg_queue_dels(c, q, n, k0, 0, hh);
+			if (tg_dgate_maybe(ix, c->pre[hh], L, tag, 0))
+				tg_queue_dels(c, q, n, k0, hh, m);
+			c->nprobes += m - c->ndup;
+		} else if (c->nprobes + 2 * m <= TG_MAX_PROBES) {
 			/* no probe of the loop can reach the cap: count
 			 * them once; the loop's tables in locals (the
 			 * probe stores might alias them) */
