@@ -1180,8 +1180,9 @@ static void tg_label_tables(tg_index *ix)
 		unsigned char f = tg_rule_fold_weak[u];
 		if (tg_fold_ldh((uint8_t)u))
 			ix->label_tab[u] =
-			    (uint16_t)(f |
-				       (tg_glyph_nonsig[f] ? 0u : TG_LT_SIG));
+			    (uint16_t)(f | TG_LT_LDH |
+				       (tg_glyph_nonsig[f] ? 0u : TG_LT_SIG) |
+				       (u == '-' ? TG_LT_HYPHEN : 0u));
 	}
 	for (size_t i = 0; i < 4; i++)
 		ix->restricted3[i] = UINT32_MAX;

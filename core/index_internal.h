@@ -227,8 +227,9 @@ struct tg_index {
 	uint64_t pair_conf_bits[16];
 	/** per byte of a label, for the scorer's single pass over an ASCII
 	 *  label: 0 for a byte tg_fold_label() rejects (not [a-z0-9_-]),
-	 *  else the byte's weak look-alike fold (tg_rule_fold_weak) |
-	 *  TG_LT_SIG when that fold is part of the signature */
+	 *  else TG_LT_LDH | the byte's weak look-alike fold
+	 *  (tg_rule_fold_weak) | TG_LT_SIG when that fold is part of the
+	 *  signature | TG_LT_HYPHEN for '-' */
 	uint16_t label_tab[256];
 	/** nset_depth[k] = 1 when some name-set entry has k labels: a
 	 *  suffix of any other depth needs no lookup */
@@ -426,6 +427,10 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only);
  *  them (its signature) are, in order, those of its weak skeleton, so
  *  two labels with the same weak skeleton have the same signature */
 #define TG_LT_SIG 0x200u
+/** ix->label_tab: set for every byte a label may hold. */
+#define TG_LT_LDH 0x400u
+/** ix->label_tab: the byte is '-'. */
+#define TG_LT_HYPHEN 0x800u
 
 /** May an EXACT or DEL key of \p len characters under tag \p tag begin
  *  (\p side 0) with the len/2 characters of polynomial hash \p poly, or

@@ -1118,6 +1118,24 @@ static int tg_is_shift_tld(const tg_index *ix, uint64_t h)
 	return 0;
 }
 
+/* Positions d in [1, \p m) with q[d] == q[d - 1], eight pairs a step;
+ * q[m..m+8] must hold bytes no two alike and unlike any of q[0..m). */
+static size_t tg_count_dups(const char *q, size_t m)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	size_t nd = 0;
+	for (size_t i = 0; i + 1 < m; i += 8) {
+		uint64_t a, b;
+		memcpy(&a, q + i, 8);
+		memcpy(&b, q + i + 1, 8);
+		uint64_t x = a ^ b;
+		/* high bit of each byte of x that is 0 (an equal pair) */
+		uint64_t z = ~(((x & ~high) + ~high) | x) & high;
+		nd += (size_t)(((z >> 7) * ones) >> 56);
+	}
+	return nd;
+}
+
 /* The registrable label \p lab (\p l bytes) as the probes need it: its
  * skeleton c->q (tg_fold_label()), the prefix hashes c->pre of the
  * skeleton, and its weak look-alike skeleton c->qcanon (tg_glyph_canon())
@@ -1148,34 +1166,36 @@ static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
 	/* as tg_fold_label() (an ASCII label folds to itself), the prefix
 	 * loop and the look-alike signature, in one */
 	uint64_t h = 0, sig = 0;
-	size_t siglen = 0, ndup = 0;
-	unsigned prev = 256, hyphen = 0;
+	size_t siglen = 0;
+	unsigned all = TG_LT_LDH, any = 0;
 	c->pre[0] = 0;
 	for (size_t i = 0; i < l; i++) {
 		uint8_t ch = lab[i];
 		unsigned e = ix->label_tab[ch];
-		if (!e) {
-			c->qflags = TG_FOLD_NONHOST;
-			return -1;
-		}
+		all &= e;
+		any |= e;
 		c->q[i] = (char)ch;
 		h = tg_addmod(tg_mulmod(h, ix->base), ch + 1u);
 		c->pre[i + 1] = h;
-		ndup += ch == prev;
-		hyphen |= ch == '-';
-		prev = ch;
 		if (e & TG_LT_SIG) {
 			sig = tg_addmod(tg_mulmod(sig, ix->base),
 					(e & 0xFFu) + 1u);
 			siglen++;
 		}
 	}
-	c->q[l] = 0;
+	if (!all) { /* a byte no hostname label has */
+		c->qflags = TG_FOLD_NONHOST;
+		return -1;
+	}
+	/* NUL-terminated, then bytes no label has and no two alike (for
+	 * tg_count_dups()) */
+	static const uint8_t tail[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+	memcpy(c->q + l, tail, sizeof(tail));
 	c->qflags = 0;
 	c->canon_lazy = 1;
 	c->scanned = 1;
-	c->ndup = ndup;
-	c->hyphen = (int)hyphen;
+	c->ndup = tg_count_dups(c->q, l);
+	c->hyphen = (any & TG_LT_HYPHEN) != 0;
 	c->sig = sig;
 	c->siglen = siglen;
 	return (int)l;
