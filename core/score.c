@@ -1535,18 +1535,21 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 		/* the label alone as a TLD, from the same byte hash (for
 		 * the embedding probes: tg_queue_all()) */
 		c.lh[i] = lh;
-		/* only suffixes that can be in the name set, and the two
-		 * the PSL walk nearly always reads */
+		/* only suffixes that can be in the name set */
 		if (ix->nset_depth[nm->n - i])
 			__builtin_prefetch(ix->nset +
 					   tg_slot(sh[i], ix->nnset));
-		if (nm->n - i <= 2)
-			__builtin_prefetch(ix->psl.keys + ((size_t)(sh[i] | 1) &
-							   ix->psl.mask));
 	}
-	if (memo && nm->n >= 2)
-		__builtin_prefetch(
-		    &memo->s[sh[nm->n - 2] & (TG_MEMO_SLOTS - 1)]);
+	/* the two PSL slots the walk nearly always reads, and the memo's */
+	__builtin_prefetch(ix->psl.keys +
+			   ((size_t)(sh[nm->n - 1] | 1) & ix->psl.mask));
+	if (nm->n >= 2) {
+		__builtin_prefetch(ix->psl.keys + ((size_t)(sh[nm->n - 2] | 1) &
+						   ix->psl.mask));
+		if (memo)
+			__builtin_prefetch(
+			    &memo->s[sh[nm->n - 2] & (TG_MEMO_SLOTS - 1)]);
+	}
 	c.ix = ix;
 	c.nm = nm;
 	c.n = nm->n;
@@ -1610,21 +1613,7 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 			tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 		return;
 	}
-	size_t tl;
-	const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
 	c.restricted = 0;
-	if (tl == 3 && ix->nrestricted3 == tg_rule_nrestricted) {
-		/* the TLD's three bytes against each restricted one */
-		uint32_t t3 = (uint32_t)tld[0] | (uint32_t)tld[1] << 8 |
-			      (uint32_t)tld[2] << 16;
-		const uint32_t *r3 = ix->restricted3;
-		c.restricted = (t3 == r3[0]) | (t3 == r3[1]) | (t3 == r3[2]) |
-			       (t3 == r3[3]);
-	} else {
-		for (size_t i = 0; tl == 3 && i < tg_rule_nrestricted; i++)
-			if (memcmp(tld, tg_rule_restricted[i], 3) == 0)
-				c.restricted = 1;
-	}
 	if (text)
 		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 	/* a CDN or proxy name carries its customers' host names: drop the
@@ -1637,6 +1626,25 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 			if (pq[i].pk != TG_P_EMBED)
 				pq[k++] = pq[i];
 		npq = k;
+	}
+	/* a restricted TLD caps the candidates' scores: only probes make
+	 * candidates */
+	if (npq > 0) {
+		size_t tl;
+		const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
+		if (tl == 3 && ix->nrestricted3 == tg_rule_nrestricted) {
+			/* the TLD's three bytes against each restricted one */
+			uint32_t t3 = (uint32_t)tld[0] | (uint32_t)tld[1] << 8 |
+				      (uint32_t)tld[2] << 16;
+			const uint32_t *r3 = ix->restricted3;
+			c.restricted = (t3 == r3[0]) | (t3 == r3[1]) |
+				       (t3 == r3[2]) | (t3 == r3[3]);
+		} else {
+			for (size_t i = 0; tl == 3 && i < tg_rule_nrestricted;
+			     i++)
+				if (memcmp(tld, tg_rule_restricted[i], 3) == 0)
+					c.restricted = 1;
+		}
 	}
 	tg_probe_all(&c, pq, npq);
 	if (!out->infrastructure)
