@@ -978,7 +978,8 @@ static void tg_probe_all(struct tg_ctx *c, const struct tg_pq *pq, size_t npq)
 			__builtin_prefetch(ix->kval + slot);
 		}
 	}
-	tg_batch_settle(c, &bt);
+	if (bt.nhit) /* else nothing is queued for evaluation either */
+		tg_batch_settle(c, &bt);
 }
 
 /* Polynomial hash of q[a..b). */
@@ -1504,7 +1505,11 @@ static void tg_memo_note(const struct tg_ctx *c, const uint64_t *sh)
 	size_t dl = nm->wire_len - nm->off[c->r];
 	ms->hash = sh[c->r];
 	ms->len = (uint8_t)dl;
-	memcpy(ms->wire, nm->wire + nm->off[c->r], dl);
+	if (nm->off[c->r] + sizeof(ms->wire) <= sizeof(nm->wire))
+		/* a fixed size: no call (the bytes past dl are never read) */
+		memcpy(ms->wire, nm->wire + nm->off[c->r], sizeof(ms->wire));
+	else
+		memcpy(ms->wire, nm->wire + nm->off[c->r], dl);
 }
 
 /*
