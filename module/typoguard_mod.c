@@ -1077,30 +1077,40 @@ static int tg_reply_lookalike(struct tg_scan *sc, struct module_qstate *qstate,
  * query state, subqueries included, before the iterator stores anything.
  * A response that carries lookalike data is not stored.
  */
-static int tg_query_response(struct module_qstate *qstate,
-			     struct dns_msg *response, int id, void *cb_args)
+/** tg_query_response() for a response that needs the scan (kept out of
+ *  line: the usual response returns without its stack frame). */
+static __attribute__((noinline)) void
+tg_query_response_scan(struct module_qstate *qstate, struct dns_msg *response,
+		       int id, struct tg_mod *m)
 {
-	struct tg_hold h = {cb_args, NULL, 0};
+	struct tg_hold h = {m, NULL, 0};
 	struct tg_scan sc;
 	char via[LDNS_MAX_DOMAINLEN + 1];
 	int found;
 
-	if (!h.m || !response || !response->rep ||
-	    tg_reply_passes(qstate, h.m, id, response->rep,
-			    response->rep->rrset_count))
-		return 1;
 	sc.h = &h;
 	found = tg_reply_lookalike(&sc, qstate, id, response->rep,
 				   response->rep->rrset_count);
 	tg_hold_release(&h);
 	if (!found)
-		return 1;
+		return;
 	qstate->no_cache_store = 1;
 	if (verbosity >= VERB_ALGO) {
 		dname_str((uint8_t *)(sc.found ? sc.via : sc.trusted_via), via);
 		verbose(VERB_ALGO,
 			"typoguard: not caching a response holding %s", via);
 	}
+}
+
+static int tg_query_response(struct module_qstate *qstate,
+			     struct dns_msg *response, int id, void *cb_args)
+{
+	struct tg_mod *m = cb_args;
+
+	if (m && response && response->rep &&
+	    !tg_reply_passes(qstate, m, id, response->rep,
+			     response->rep->rrset_count))
+		tg_query_response_scan(qstate, response, id, m);
 	return 1;
 }
 
