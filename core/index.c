@@ -883,7 +883,7 @@ static int tg_build_dgate(tg_index *ix)
 	for (int set = 0; set < 2; set++) {
 		if (set) {
 			unsigned lg = 9; /* at least 512 bits */
-			while (lg < 40 && ((size_t)1 << lg) < n * 8)
+			while (lg < 40 && ((size_t)1 << lg) < n * 4)
 				lg++;
 			ix->dg_shift = 64 - lg;
 			ix->dgate =
