@@ -852,75 +852,94 @@ static uint64_t tg_inv_odd(uint64_t a)
 	return x;
 }
 
-/* Set (\p set) or count the deletion-gate bits of key string \p k (\p len
- * characters) under \p tag. */
-static size_t tg_dgate_key(tg_index *ix, const char *k, size_t len,
-			   unsigned tag, int set)
+/* Set the deletion-gate bits of a key of \p len (>= 3) characters under
+ * \p tag whose first len/2 characters hash to \p p0 and the rest to
+ * \p p1 (tg_dgate_maybe()). */
+static void tg_dgate_set(tg_index *ix, uint64_t p0, uint64_t p1, size_t len,
+			 unsigned tag)
 {
-	if (len < 3)
-		return 0;
-	if (set) {
-		size_t hh = len / 2;
-		uint64_t p0 = tg_poly_extend(ix, 0, k, hh);
-		uint64_t p1 = tg_poly_extend(ix, 0, k + hh, len - hh);
-		for (unsigned side = 0; side < 2; side++) {
-			uint64_t b =
-			    ((tg_label_pre(ix, side ? p1 : p0, len, tag) +
-			      side * 0x94D049BB133111EBULL) *
-			     0xBF58476D1CE4E5B9ULL) >>
-			    ix->dg_shift;
-			ix->dgate[b >> 6] |= 1ULL << (b & 63);
-		}
+	for (unsigned side = 0; side < 2; side++) {
+		uint64_t b = ((tg_label_pre(ix, side ? p1 : p0, len, tag) +
+			       side * 0x94D049BB133111EBULL) *
+			      0xBF58476D1CE4E5B9ULL) >>
+			     ix->dg_shift;
+		ix->dgate[b >> 6] |= 1ULL << (b & 63);
 	}
-	return 2;
 }
 
 /* The deletion gate (tg_index.dgate) over the EXACT and DEL keys made
- * by tg_build_keys(): sized in a first pass, filled in a second. */
-static int tg_build_dgate(tg_index *ix)
+ * by tg_build_keys() (\p tags: each target's TLD tag): sized in a first
+ * pass, filled in a second, the halves of each key hashed from the
+ * prefix hashes of its target's skeleton. */
+static int tg_build_dgate(tg_index *ix, const uint8_t *tags)
 {
 	size_t n = 0;
-	for (int set = 0; set < 2; set++) {
-		if (set) {
-			unsigned lg = 9; /* at least 512 bits */
-			while (lg < 40 && ((size_t)1 << lg) < n * 4)
-				lg++;
-			ix->dg_shift = 64 - lg;
-			ix->dgate =
-			    calloc(((size_t)1 << lg) / 64, sizeof(uint64_t));
-			if (!ix->dgate)
-				return TG_ENOMEM;
-		}
-		for (size_t i = 0; i < ix->nt; i++) {
-			const struct tg_target *t = &ix->t[i];
-			if (t->flags & TG_T_SUB)
+	for (size_t i = 0; i < ix->nt; i++) {
+		const struct tg_target *t = &ix->t[i];
+		size_t sl = t->skel_len;
+		if (t->flags & TG_T_SUB || sl < 3)
+			continue;
+		n += 2;
+		const char *sk = tg_target_skel(ix, t);
+		for (size_t d = 0; sl >= 5 && d < sl; d++)
+			n += 2 * (d == 0 || sk[d] != sk[d - 1]);
+	}
+	unsigned lg = 9; /* at least 512 bits */
+	while (lg < 40 && ((size_t)1 << lg) < n * 4)
+		lg++;
+	ix->dg_shift = 64 - lg;
+	ix->dgate = calloc(((size_t)1 << lg) / 64, sizeof(uint64_t));
+	if (!ix->dgate)
+		return TG_ENOMEM;
+	const uint64_t *pw = ix->pw;
+	for (size_t i = 0; i < ix->nt; i++) {
+		const struct tg_target *t = &ix->t[i];
+		size_t sl = t->skel_len;
+		if (t->flags & TG_T_SUB || sl < 3)
+			continue;
+		const char *sk = tg_target_skel(ix, t);
+		uint64_t P[TG_FOLD_MAX + 1];
+		P[0] = 0;
+		for (size_t k = 0; k < sl; k++)
+			P[k + 1] = tg_addmod(tg_mulmod(P[k], ix->base),
+					     (uint8_t)sk[k] + 1u);
+/* hash of sk[a..b) */
+#define TG_SUB(a, b) tg_submod(P[b], tg_mulmod(P[a], pw[(b) - (a)]))
+		size_t hh = sl / 2;
+		tg_dgate_set(ix, P[hh], TG_SUB(hh, sl), sl,
+			     tg_edit_tag(sl, tags[i]));
+		if (sl < 5)
+			continue;
+		/* as the DEL keys: runs of equal characters once; the key
+		 * without sk[d] has L = sl - 1 characters */
+		size_t L = sl - 1;
+		unsigned tag = tg_edit_tag(L, tags[i]);
+		hh = L / 2;
+		for (size_t d = 0; d < sl; d++) {
+			if (d > 0 && sk[d] == sk[d - 1])
 				continue;
-			uint8_t ttag = tg_target_tld_tag(ix, t);
-			const char *sk = tg_target_skel(ix, t);
-			size_t sl = t->skel_len;
-			n += tg_dgate_key(ix, sk, sl, tg_edit_tag(sl, ttag),
-					  set);
-			if (sl < 5)
-				continue;
-			/* as the DEL keys: runs of equal characters once */
-			for (size_t d = 0; d < sl; d++) {
-				if (d > 0 && sk[d] == sk[d - 1])
-					continue;
-				char v[TG_FOLD_MAX];
-				memcpy(v, sk, d);
-				memcpy(v + d, sk + d + 1, sl - d - 1);
-				n += tg_dgate_key(ix, v, sl - 1,
-						  tg_edit_tag(sl - 1, ttag),
-						  set);
+			uint64_t p0, p1;
+			if (d >= hh) {
+				p0 = P[hh];
+				p1 = tg_addmod(
+				    tg_mulmod(TG_SUB(hh, d), pw[sl - d - 1]),
+				    TG_SUB(d + 1, sl));
+			} else {
+				p0 = tg_addmod(tg_mulmod(P[d], pw[hh - d]),
+					       TG_SUB(d + 1, hh + 1));
+				p1 = TG_SUB(hh + 1, sl);
 			}
+			tg_dgate_set(ix, p0, p1, L, tag);
 		}
+#undef TG_SUB
 	}
 	return TG_OK;
 }
 
 /* The glyph filter (tg_index.gfilter): the signature of the weak
- * skeleton of every target that has a GLYPH key, under that key's tag. */
-static int tg_build_gfilter(tg_index *ix)
+ * skeleton of every target that has a GLYPH key, under that key's tag
+ * (\p tags: each target's TLD tag). */
+static int tg_build_gfilter(tg_index *ix, const uint8_t *tags)
 {
 	unsigned lg = 9; /* at least 512 bits */
 	while (lg < 40 && ((size_t)1 << lg) < ix->nt * 16)
@@ -946,10 +965,9 @@ static int tg_build_gfilter(tg_index *ix)
 				sl++;
 			}
 		}
-		uint64_t b =
-		    (tg_label_pre(ix, sig, sl, tg_target_tld_tag(ix, t)) *
-		     0x9FB21C651E98DF25ULL) >>
-		    ix->gf_shift;
+		uint64_t b = (tg_label_pre(ix, sig, sl, tags[i]) *
+			      0x9FB21C651E98DF25ULL) >>
+			     ix->gf_shift;
 		ix->gfilter[b >> 6] |= 1ULL << (b & 63);
 	}
 	return TG_OK;
@@ -1006,15 +1024,19 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 	 * collision would drop one label's combo keys, odds ~1e-10 at 100 k */
 	size_t nseen = ix->nt * 2 + 16;
 	uint64_t *seen = calloc(nseen, sizeof(*seen));
-	if (!kb.key || !kb.tk || !seen) {
+	/* each target's TLD tag, for the filters built after the keys */
+	uint8_t *tags = malloc(ix->nt + 1);
+	if (!kb.key || !kb.tk || !seen || !tags) {
 		free(kb.key);
 		free(kb.tk);
 		free(seen);
+		free(tags);
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
 	}
 	for (size_t i = 0; i < ix->nt; i++) {
 		const struct tg_target *t = &ix->t[i];
 		uint8_t ttag = tg_target_tld_tag(ix, t);
+		tags[i] = ttag;
 		const char *sk = tg_target_skel(ix, t);
 		size_t n = t->skel_len;
 		uint64_t h = tg_poly_extend(ix, 0, sk, n);
@@ -1088,9 +1110,10 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 	if (rc == TG_OK)
 		rc = tg_build_kfilter(ix, &kb);
 	if (rc == TG_OK)
-		rc = tg_build_gfilter(ix);
+		rc = tg_build_gfilter(ix, tags);
 	if (rc == TG_OK)
-		rc = tg_build_dgate(ix);
+		rc = tg_build_dgate(ix, tags);
+	free(tags);
 	free(kb.key);
 	free(kb.tk);
 	if (rc != TG_OK)
