@@ -179,6 +179,11 @@ static int tg_is_ldh(uint8_t c)
 	return tg_ldh[c];
 }
 
+int tg_fold_ldh(uint8_t c)
+{
+	return tg_ldh[c];
+}
+
 /* Decode an xn-- label into code points; sets IDN flags. */
 static int tg_fold_decode(const uint8_t *label, size_t len, uint32_t *cps,
 			  unsigned *flags)

@@ -51,6 +51,10 @@ enum tg_fold_flags {
 int tg_punycode_decode(const uint8_t *in, size_t len, uint32_t *out,
 		       size_t cap);
 
+/** 1 for a byte an ASCII label may hold ([a-z0-9_-]; tg_fold_label()
+ *  rejects a label with any other). */
+int tg_fold_ldh(uint8_t c);
+
 /** ASCII fold of one code point: NULL when unknown, "" when stripped. */
 const char *tg_fold_cp(uint32_t cp);
 

@@ -60,6 +60,18 @@ static size_t tg_kfilter_bytes(const tg_index *ix)
 	return ix->kfilter ? ((size_t)1 << (64 - ix->kf_shift)) / 8 : 0;
 }
 
+/* Bytes of the deletion gate (0 before tg_build_dgate()). */
+static size_t tg_dgate_bytes(const tg_index *ix)
+{
+	return ix->dgate ? ((size_t)1 << (64 - ix->dg_shift)) / 8 : 0;
+}
+
+/* Bytes of the glyph filter (0 before tg_build_gfilter()). */
+static size_t tg_gfilter_bytes(const tg_index *ix)
+{
+	return ix->gfilter ? ((size_t)1 << (64 - ix->gf_shift)) / 8 : 0;
+}
+
 void tg_index_free(tg_index *ix)
 {
 	if (!ix)
@@ -75,6 +87,8 @@ void tg_index_free(tg_index *ix)
 		free(ix->post);
 		free(ix->spill);
 		free(ix->kfilter);
+		free(ix->gfilter);
+		free(ix->dgate);
 		free(ix->nset);
 		free(ix->rec);
 	}
@@ -100,7 +114,8 @@ size_t tg_index_memory(const tg_index *ix)
 		   (sizeof(*ix->kfp) + sizeof(*ix->kval)) +
 	       (ix->post ? (ix->npost + 1) * sizeof(*ix->post) : 0) +
 	       (ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0) +
-	       tg_kfilter_bytes(ix) + ix->nnset * sizeof(*ix->nset) +
+	       tg_kfilter_bytes(ix) + tg_gfilter_bytes(ix) +
+	       tg_dgate_bytes(ix) + ix->nnset * sizeof(*ix->nset) +
 	       ix->nrec * sizeof(*ix->rec);
 }
 
@@ -121,6 +136,8 @@ static void tg_index_compact(tg_index *ix)
 	    {(void **)&ix->spill,
 	     ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0},
 	    {(void **)&ix->kfilter, tg_kfilter_bytes(ix)},
+	    {(void **)&ix->gfilter, tg_gfilter_bytes(ix)},
+	    {(void **)&ix->dgate, tg_dgate_bytes(ix)},
 	    {(void **)&ix->t, ix->nt * sizeof(*ix->t)},
 	    {(void **)&ix->arena.data, ix->arena.len},
 	    {(void **)&ix->nset, ix->nnset * sizeof(*ix->nset)},
@@ -198,6 +215,7 @@ static int tg_nset_add(tg_index *ix, const tg_name *nm, uint8_t kind,
 	tg_suffix_hashes(ix, nm, sh);
 	if (nm->n > ix->max_labels)
 		ix->max_labels = nm->n;
+	ix->nset_depth[nm->n] = 1;
 	size_t s;
 	uint32_t at = tg_nset_probe(ix, sh[0], nm->wire, nm->wire_len, &s);
 	struct tg_nrec *found = at == UINT32_MAX ? NULL : &ix->rec[at];
@@ -420,6 +438,14 @@ static inline char tg_glyph_strong(char c)
 static const uint8_t tg_glyph_step[256] = {
     ['b'] = 1, ['l'] = 1, ['m'] = 1, ['u'] = 1};
 
+/* The characters the weak skeleton's steps after the single folds
+ * remove, merge or make (TG_LT_SIG): every other one is kept, in order. */
+static const uint8_t tg_glyph_nonsig[256] = {
+    ['l'] = 1, ['b'] = 1, ['m'] = 1, ['u'] = 1,
+    ['c'] = 1, ['k'] = 1, ['h'] = 1, ['w'] = 1};
+
+static size_t tg_glyph_weak_rest(char *a, size_t na);
+
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 {
 	if (m > TG_FOLD_MAX)
@@ -468,51 +494,72 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 		}
 		out[na++] = (char)c;
 	}
-	if (!st)
-		return na;
-	char *a = out;
-	for (size_t i = 0; i < na;) {
+	return st ? tg_glyph_weak_rest(out, na) : na;
+}
+
+/* The weak skeleton's second pass over the \p na characters its first
+ * pass left in \p a, in place; returns the skeleton's length. */
+static size_t tg_glyph_weak_rest(char *a, size_t na)
+{
+	/* the steps of tg_glyph_canon()'s second pass; writes never pass
+	 * what was read (each step writes at most as many characters as it
+	 * reads), so the pass works in place */
+	size_t n = 0, i = 0;
+	while (i < na) {
+		unsigned char x = (unsigned char)a[i];
 		/* most characters are none of l, b, m, u: copied as they
 		 * are */
-		if (!tg_glyph_step[(unsigned char)a[i]]) {
-			out[n++] = a[i++];
+		if (!tg_glyph_step[x]) {
+			a[n++] = (char)x;
+			i++;
 			continue;
 		}
-		if (a[i] == 'l' || a[i] == 'b') {
-			size_t j = i, nb = 0;
-			while (j < na && (a[j] == 'l' || a[j] == 'b'))
-				nb += a[j++] == 'b';
-			if (nb) {
-				/* nb <= j - i: never past what was read */
-				if (nb == 1)
-					out[n] = 'b';
-				else
-					memset(out + n, 'b', nb);
-				n += nb;
-				i = j;
-				continue;
-			}
-		}
-		char c = a[i];
-		char d = i + 1 < na ? a[i + 1] : 0;
-		if (c == 'm') {
-			while (i < na && a[i] == 'm')
+		if (x == 'm') { /* a run of m: one m */
+			do
 				i++;
-			out[n++] = 'm';
+			while (i < na && a[i] == 'm');
+			a[n++] = 'm';
 			continue;
 		}
-		if (c == 'u' && d == 'u') {
-			out[n++] = 'w';
-			i += 2;
+		if (x == 'u') { /* uu -> w */
+			if (i + 1 < na && a[i + 1] == 'u') {
+				a[n++] = 'w';
+				i += 2;
+			} else {
+				a[n++] = 'u';
+				i++;
+			}
 			continue;
 		}
-		if (c == 'l' && (d == 'c' || d == 'k' || d == 'h')) {
-			out[n++] = d == 'h' ? 'h' : 'k';
-			i += 2;
+		/* a run of l and b: as many b as it holds, if any (each
+		 * written when read: the output never passes the input) */
+		size_t j = i, nb = 0;
+		do {
+			unsigned char y = (unsigned char)a[j];
+			if (y == 'b')
+				a[n + nb++] = 'b';
+			else if (y != 'l')
+				break;
+		} while (++j < na);
+		if (nb) {
+			n += nb;
+			i = j;
 			continue;
 		}
-		out[n++] = c;
-		i++;
+		/* only l: all but the last stay; the last with a following
+		 * c or k is k, with h is h */
+		while (i + 1 < j) {
+			a[n++] = 'l';
+			i++;
+		}
+		char d = j < na ? a[j] : 0;
+		if (d == 'c' || d == 'k' || d == 'h') {
+			a[n++] = d == 'h' ? 'h' : 'k';
+			i = j + 1;
+		} else {
+			a[n++] = 'l';
+			i = j;
+		}
 	}
 	return n;
 }
@@ -808,6 +855,127 @@ static uint64_t tg_inv_odd(uint64_t a)
 	return x;
 }
 
+/* Set the deletion-gate bits of a key of \p len (>= 3) characters under
+ * \p tag whose first len/2 characters hash to \p p0 and the rest to
+ * \p p1 (tg_dgate_maybe()). */
+static void tg_dgate_set(tg_index *ix, uint64_t p0, uint64_t p1, size_t len,
+			 unsigned tag)
+{
+	for (unsigned side = 0; side < 2; side++) {
+		uint64_t b = ((tg_label_pre(ix, side ? p1 : p0, len, tag) +
+			       side * 0x94D049BB133111EBULL) *
+			      0xBF58476D1CE4E5B9ULL) >>
+			     ix->dg_shift;
+		ix->dgate[b >> 6] |= 1ULL << (b & 63);
+	}
+}
+
+/* The deletion gate (tg_index.dgate) over the EXACT and DEL keys made
+ * by tg_build_keys() (\p tags: each target's TLD tag): sized in a first
+ * pass, filled in a second, the halves of each key hashed from the
+ * prefix hashes of its target's skeleton. */
+static int tg_build_dgate(tg_index *ix, const uint8_t *tags)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ix->nt; i++) {
+		const struct tg_target *t = &ix->t[i];
+		size_t sl = t->skel_len;
+		if (t->flags & TG_T_SUB || sl < 3)
+			continue;
+		n += 2;
+		const char *sk = tg_target_skel(ix, t);
+		for (size_t d = 0; sl >= 5 && d < sl; d++)
+			n += 2 * (d == 0 || sk[d] != sk[d - 1]);
+	}
+	unsigned lg = 9; /* at least 512 bits */
+	while (lg < 40 && ((size_t)1 << lg) < n * 4)
+		lg++;
+	ix->dg_shift = 64 - lg;
+	ix->dgate = calloc(((size_t)1 << lg) / 64, sizeof(uint64_t));
+	if (!ix->dgate)
+		return TG_ENOMEM;
+	const uint64_t *pw = ix->pw;
+	for (size_t i = 0; i < ix->nt; i++) {
+		const struct tg_target *t = &ix->t[i];
+		size_t sl = t->skel_len;
+		if (t->flags & TG_T_SUB || sl < 3)
+			continue;
+		const char *sk = tg_target_skel(ix, t);
+		uint64_t P[TG_FOLD_MAX + 1];
+		P[0] = 0;
+		for (size_t k = 0; k < sl; k++)
+			P[k + 1] = tg_addmod(tg_mulmod(P[k], ix->base),
+					     (uint8_t)sk[k] + 1u);
+/* hash of sk[a..b) */
+#define TG_SUB(a, b) tg_submod(P[b], tg_mulmod(P[a], pw[(b) - (a)]))
+		size_t hh = sl / 2;
+		tg_dgate_set(ix, P[hh], TG_SUB(hh, sl), sl,
+			     tg_edit_tag(sl, tags[i]));
+		if (sl < 5)
+			continue;
+		/* as the DEL keys: runs of equal characters once; the key
+		 * without sk[d] has L = sl - 1 characters */
+		size_t L = sl - 1;
+		unsigned tag = tg_edit_tag(L, tags[i]);
+		hh = L / 2;
+		for (size_t d = 0; d < sl; d++) {
+			if (d > 0 && sk[d] == sk[d - 1])
+				continue;
+			uint64_t p0, p1;
+			if (d >= hh) {
+				p0 = P[hh];
+				p1 = tg_addmod(
+				    tg_mulmod(TG_SUB(hh, d), pw[sl - d - 1]),
+				    TG_SUB(d + 1, sl));
+			} else {
+				p0 = tg_addmod(tg_mulmod(P[d], pw[hh - d]),
+					       TG_SUB(d + 1, hh + 1));
+				p1 = TG_SUB(hh + 1, sl);
+			}
+			tg_dgate_set(ix, p0, p1, L, tag);
+		}
+#undef TG_SUB
+	}
+	return TG_OK;
+}
+
+/* The glyph filter (tg_index.gfilter): the signature of the weak
+ * skeleton of every target that has a GLYPH key, under that key's tag
+ * (\p tags: each target's TLD tag). */
+static int tg_build_gfilter(tg_index *ix, const uint8_t *tags)
+{
+	unsigned lg = 9; /* at least 512 bits */
+	while (lg < 40 && ((size_t)1 << lg) < ix->nt * 16)
+		lg++;
+	ix->gf_shift = 64 - lg;
+	ix->gfilter = calloc(((size_t)1 << lg) / 64, sizeof(uint64_t));
+	if (!ix->gfilter)
+		return TG_ENOMEM;
+	for (size_t i = 0; i < ix->nt; i++) {
+		const struct tg_target *t = &ix->t[i];
+		if (t->flags & TG_T_SUB)
+			continue;
+		char canon[TG_FOLD_MAX];
+		size_t cl = tg_glyph_canon(tg_target_skel(ix, t), t->skel_len,
+					   canon, 0);
+		uint64_t sig = 0;
+		size_t sl = 0;
+		for (size_t k = 0; k < cl; k++) {
+			unsigned char f = (unsigned char)canon[k];
+			if (!tg_glyph_nonsig[f]) {
+				sig =
+				    tg_addmod(tg_mulmod(sig, ix->base), f + 1u);
+				sl++;
+			}
+		}
+		uint64_t b = (tg_label_pre(ix, sig, sl, tags[i]) *
+			      0x9FB21C651E98DF25ULL) >>
+			     ix->gf_shift;
+		ix->gfilter[b >> 6] |= 1ULL << (b & 63);
+	}
+	return TG_OK;
+}
+
 /* The key filter (tg_index.kfilter): the table holds mixed keys, the
  * filter is indexed by the value before tg_mix64(), which is undone. */
 static int tg_build_kfilter(tg_index *ix, const struct tg_kb *kb)
@@ -828,7 +996,7 @@ static int tg_build_kfilter(tg_index *ix, const struct tg_kb *kb)
 		h ^= h >> 33;
 		h *= i1;
 		h ^= h >> 33;
-		uint64_t b = (h * 0xD6E8FEB86659FD93ULL) >> ix->kf_shift;
+		uint64_t b = (h * TG_KF_MUL) >> ix->kf_shift;
 		ix->kfilter[b >> 6] |= 1ULL << (b & 63);
 	}
 	return TG_OK;
@@ -859,15 +1027,19 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 	 * collision would drop one label's combo keys, odds ~1e-10 at 100 k */
 	size_t nseen = ix->nt * 2 + 16;
 	uint64_t *seen = calloc(nseen, sizeof(*seen));
-	if (!kb.key || !kb.tk || !seen) {
+	/* each target's TLD tag, for the filters built after the keys */
+	uint8_t *tags = malloc(ix->nt + 1);
+	if (!kb.key || !kb.tk || !seen || !tags) {
 		free(kb.key);
 		free(kb.tk);
 		free(seen);
+		free(tags);
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
 	}
 	for (size_t i = 0; i < ix->nt; i++) {
 		const struct tg_target *t = &ix->t[i];
 		uint8_t ttag = tg_target_tld_tag(ix, t);
+		tags[i] = ttag;
 		const char *sk = tg_target_skel(ix, t);
 		size_t n = t->skel_len;
 		uint64_t h = tg_poly_extend(ix, 0, sk, n);
@@ -940,6 +1112,11 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 	int rc = tg_cuckoo_build(ix, &kb);
 	if (rc == TG_OK)
 		rc = tg_build_kfilter(ix, &kb);
+	if (rc == TG_OK)
+		rc = tg_build_gfilter(ix, tags);
+	if (rc == TG_OK)
+		rc = tg_build_dgate(ix, tags);
+	free(tags);
 	free(kb.key);
 	free(kb.tk);
 	if (rc != TG_OK)
@@ -1022,6 +1199,32 @@ static int tg_build_pairs(tg_index *ix, const tg_list *list, tg_error *err)
 /** Serial of the last index built (tg_index.serial). */
 static _Atomic uint64_t tg_index_serials;
 
+/* The scorer's per-byte tables (label_tab, restricted3). */
+static void tg_label_tables(tg_index *ix)
+{
+	for (unsigned u = 0; u < 256; u++) {
+		unsigned char f = tg_rule_fold_weak[u];
+		if (tg_fold_ldh((uint8_t)u))
+			ix->label_tab[u] =
+			    (uint16_t)(f | TG_LT_LDH |
+				       (tg_glyph_nonsig[f] ? 0u : TG_LT_SIG) |
+				       (u == '-' ? TG_LT_HYPHEN : 0u));
+	}
+	for (size_t i = 0; i < 4; i++)
+		ix->restricted3[i] = UINT32_MAX;
+	for (size_t i = 0; i < tg_rule_nrestricted &&
+			   i < sizeof(ix->restricted3) / sizeof(uint32_t);
+	     i++) {
+		/* the three bytes the scorer's memcmp() compared */
+		const unsigned char *r =
+		    (const unsigned char *)tg_rule_restricted[i];
+		if (strlen(tg_rule_restricted[i]) >= 2)
+			ix->restricted3[ix->nrestricted3++] =
+			    (uint32_t)r[0] | (uint32_t)r[1] << 8 |
+			    (uint32_t)r[2] << 16;
+	}
+}
+
 static uint64_t tg_random_seed(void)
 {
 	uint64_t s = 0;
@@ -1056,6 +1259,7 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 	tg_index *ix = calloc(1, sizeof(*ix));
 	if (!ix)
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
+	tg_label_tables(ix);
 	ix->block_threshold = opts->block_threshold;
 	ix->log_threshold = opts->log_threshold;
 	ix->seed = tg_random_seed();

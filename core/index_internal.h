@@ -178,6 +178,22 @@ struct tg_index {
 	 *  no mixing, no bucket index, no bucket read */
 	uint64_t *kfilter;
 	unsigned kf_shift;
+	/** glyph filter: bit tg_gfilter_maybe() set for the look-alike
+	 *  signature (tg_glyph_sig()) of every GLYPH key, under its tag
+	 *  (2^(64 - gf_shift) bits, 16 to 32 per target).  A query whose
+	 *  signature has no bit under any of its tags has no GLYPH key to
+	 *  find: its look-alike skeleton is not finished */
+	uint64_t *gfilter;
+	unsigned gf_shift;
+	/** deletion gate: for every EXACT and DEL key of L >= 3 characters,
+	 *  a bit for its first L/2 characters and one for the rest
+	 *  (tg_dgate_maybe()).  A query's deletion variants of length L that
+	 *  drop a character at L/2 or later all begin with its first L/2
+	 *  characters, those that drop one before all end with its
+	 *  characters after L/2: when the bit of that half is clear, none of
+	 *  those variants is a key, and they are only counted */
+	uint64_t *dgate;
+	unsigned dg_shift;
 	/** postings of shared keys: a count, then that many target ids */
 	uint32_t *post;
 	size_t npost;
@@ -211,6 +227,19 @@ struct tg_index {
 	 *  them, and most queries searched shift_tlds) */
 	uint64_t shift_bits[TG_SHIFT_WORDS];
 	uint64_t pair_conf_bits[16];
+	/** per byte of a label, for the scorer's single pass over an ASCII
+	 *  label: 0 for a byte tg_fold_label() rejects (not [a-z0-9_-]),
+	 *  else TG_LT_LDH | the byte's weak look-alike fold
+	 *  (tg_rule_fold_weak) | TG_LT_SIG when that fold is part of the
+	 *  signature | TG_LT_HYPHEN for '-' */
+	uint16_t label_tab[256];
+	/** nset_depth[k] = 1 when some name-set entry has k labels: a
+	 *  suffix of any other depth needs no lookup */
+	uint8_t nset_depth[TG_MAX_LABELS + 1];
+	/** tg_rule_restricted's TLDs, three bytes each in a word (unused
+	 *  ones UINT32_MAX, which no three bytes are) */
+	uint32_t restricted3[4];
+	size_t nrestricted3;
 	void *slab; /**< after the build: one allocation holding
 			 keys, post, spill, t, arena, nset, rec and the
 			 PSL tables (they are not freed alone) */
@@ -294,11 +323,14 @@ static inline int tg_pair_conf_maybe(const struct tg_index *ix, uint64_t h)
 	return (int)(ix->pair_conf_bits[(h >> 6) & 15] >> (h & 63) & 1);
 }
 
+/** The key filter's multiplier (tg_kfilter_maybe()). */
+#define TG_KF_MUL 0xD6E8FEB86659FD93ULL
+
 /** May a key with unmixed value \p pre be in the table?  0: certainly
  *  not (the key filter has no false negatives). */
 static inline int tg_kfilter_maybe(const struct tg_index *ix, uint64_t pre)
 {
-	uint64_t b = (pre * 0xD6E8FEB86659FD93ULL) >> ix->kf_shift;
+	uint64_t b = (pre * TG_KF_MUL) >> ix->kf_shift;
 	return (int)(ix->kfilter[b >> 6] >> (b & 63) & 1);
 }
 
@@ -390,6 +422,42 @@ static inline const uint8_t *tg_target_suffix(const struct tg_index *ix,
  * weaker ones dnstwist uses (c/e, b/d, g/q, m/n/r, u/v, 3/8, 6/9, lc/k...).
  */
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only);
+
+/** ix->label_tab: the fold is none of l, b, m, u, c, k, h, w, which
+ *  are the only characters the weak skeleton's steps after the single
+ *  folds remove, merge or make: the folds of a label that are not of
+ *  them (its signature) are, in order, those of its weak skeleton, so
+ *  two labels with the same weak skeleton have the same signature */
+#define TG_LT_SIG 0x200u
+/** ix->label_tab: set for every byte a label may hold. */
+#define TG_LT_LDH 0x400u
+/** ix->label_tab: the byte is '-'. */
+#define TG_LT_HYPHEN 0x800u
+
+/** May an EXACT or DEL key of \p len characters under tag \p tag begin
+ *  (\p side 0) with the len/2 characters of polynomial hash \p poly, or
+ *  end (\p side 1) with the other characters?  0: certainly not. */
+static inline int tg_dgate_maybe(const struct tg_index *ix, uint64_t poly,
+				 size_t len, unsigned tag, unsigned side)
+{
+	uint64_t b =
+	    ((tg_label_pre(ix, poly, len, tag) + side * 0x94D049BB133111EBULL) *
+	     0xBF58476D1CE4E5B9ULL) >>
+	    ix->dg_shift;
+	return (int)(ix->dgate[b >> 6] >> (b & 63) & 1);
+}
+
+/** May a GLYPH key exist whose skeleton has the signature with
+ *  polynomial hash \p sig and length \p len, under tag \p tag?  0:
+ *  certainly not. */
+static inline int tg_gfilter_maybe(const struct tg_index *ix, uint64_t sig,
+				   size_t len, unsigned tag)
+{
+	uint64_t b =
+	    (tg_label_pre(ix, sig, len, tag) * 0x9FB21C651E98DF25ULL) >>
+	    ix->gf_shift;
+	return (int)(ix->gfilter[b >> 6] >> (b & 63) & 1);
+}
 
 /** Suffix hashes of a parsed name: sh[i] = hash of labels i..n-1,
  *  sh[n] = the seed (\p sh holds n + 1). */

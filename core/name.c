@@ -179,27 +179,19 @@ done:
 	return TG_OK;
 }
 
-/* Lowercase A-Z in w[0..n), eight bytes a step.  Label length bytes
- * (0..63) are never in 'A'..'Z' and stay as they are. */
-static void tg_lower_wire(uint8_t *w, size_t n)
+/* One 8-byte word of a wire name with A-Z lowercased.  Label length
+ * bytes (0..63) are never in 'A'..'Z' and stay as they are. */
+static inline uint64_t tg_lower8(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x;
-		memcpy(&x, w + i, 8);
-		/* per byte, without carries between bytes: high bit of
-		 * (b & 0x7f) + (0x7f - 'Z') set iff b & 0x7f > 'Z', of
-		 * (b & 0x7f) + (0x80 - 'A') set iff b & 0x7f >= 'A' */
-		uint64_t lo = x & ~high;
-		uint64_t gt_z = lo + ones * (0x7f - 'Z');
-		uint64_t ge_a = lo + ones * (0x80 - 'A');
-		uint64_t up = ge_a & ~gt_z & ~x & high;
-		x |= up >> 2; /* 0x80 >> 2 = 0x20 */
-		memcpy(w + i, &x, 8);
-	}
-	for (; i < n; i++)
-		w[i] = tg_lower(w[i]);
+	/* per byte, without carries between bytes: high bit of
+	 * (b & 0x7f) + (0x7f - 'Z') set iff b & 0x7f > 'Z', of
+	 * (b & 0x7f) + (0x80 - 'A') set iff b & 0x7f >= 'A' */
+	uint64_t lo = x & ~high;
+	uint64_t gt_z = lo + ones * (0x7f - 'Z');
+	uint64_t ge_a = lo + ones * (0x80 - 'A');
+	uint64_t up = ge_a & ~gt_z & ~x & high;
+	return x | up >> 2; /* 0x80 >> 2 = 0x20 */
 }
 
 int tg_name_from_wire(tg_name *nm, const uint8_t *w, size_t len, char *why,
@@ -209,6 +201,7 @@ int tg_name_from_wire(tg_name *nm, const uint8_t *w, size_t len, char *why,
 	nm->wire_len = 0;
 	nm->plain = 0;
 	size_t p = 0;
+	unsigned n = 0;
 	while (1) {
 		if (p >= len)
 			return tg_name_fail(why, whylen, "truncated wire name",
@@ -223,24 +216,30 @@ int tg_name_from_wire(tg_name *nm, const uint8_t *w, size_t len, char *why,
 		if (p + 1 + l > len || p + 1 + l >= 255)
 			return tg_name_fail(why, whylen, "truncated wire name",
 					    -1, 0);
-		if (nm->n >= TG_MAX_LABELS - 1)
+		if (n >= TG_MAX_LABELS - 1)
 			return tg_name_fail(why, whylen, "too many labels", -1,
 					    0);
-		nm->off[nm->n++] = (uint8_t)p;
+		nm->off[n++] = (uint8_t)p;
 		p += 1 + (size_t)l;
 	}
-	memcpy(nm->wire, w, p + 1);
-	/* lowercase in whole 8-byte steps: the bytes after the name (up to
-	 * the next multiple of 8, inside the buffer) are zeroed first and
-	 * are never part of the name */
-	size_t lw = p + 1;
-	if (p + 1 + 8 <= sizeof(nm->wire)) {
-		static const uint8_t zero[8];
-		memcpy(nm->wire + p + 1, zero, 8);
-		lw = (p + 1 + 7) & ~(size_t)7;
+	nm->n = n;
+	/* copied and lowercased in whole 8-byte steps where the input has
+	 * them (\p len bytes may be read), the rest a byte at a time; the
+	 * bytes after the name up to the next multiple of 8 are zero */
+	size_t wl = p + 1, i = 0;
+	for (; i + 8 <= wl || (i < wl && i + 8 <= len); i += 8) {
+		uint64_t x;
+		memcpy(&x, w + i, 8);
+		x = tg_lower8(x);
+		memcpy(nm->wire + i, &x, 8);
 	}
-	tg_lower_wire(nm->wire, lw);
-	nm->wire_len = p + 1;
+	for (; i < wl; i++)
+		nm->wire[i] = tg_lower(w[i]);
+	if (wl + 8 <= sizeof(nm->wire)) {
+		static const uint8_t zero[8];
+		memcpy(nm->wire + wl, zero, 8);
+	}
+	nm->wire_len = wl;
 	return TG_OK;
 }
 

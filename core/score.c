@@ -112,14 +112,31 @@ struct tg_ctx {
 	unsigned qflags;	       /* TG_FOLD_* */
 	uint64_t pre[TG_FOLD_MAX + 1]; /* prefix polynomial hashes of q */
 	char qcanon[TG_FOLD_MAX];      /* look-alike skeleton of q */
-	uint64_t tld_hash;	       /* suffix hash of the TLD alone */
-	uint8_t ttags[8];	       /* TLD tags an EXACT/GLYPH hit may
-					  have: the query's TLD and its
-					  curated partners */
+	/* tg_label_scan() of an ASCII label leaves only the look-alike
+	 * skeleton's signature (TG_LT_SIG; sig, siglen): the skeleton
+	 * itself is made only when the glyph filter lets its probes
+	 * through */
+	int canon_lazy;
+	/* set by tg_label_scan() for an ASCII label: positions d > 0 with
+	 * q[d] == q[d - 1] (ndup) and whether q has a '-' (hyphen) */
+	int scanned;
+	size_t ndup;
+	int hyphen;
+	uint64_t sig;
+	size_t siglen;
+	uint64_t canon_hash; /* finished: the skeleton's polynomial hash */
+	uint64_t tld_hash;   /* suffix hash of the TLD alone */
+	uint8_t ttags[8];    /* TLD tags an EXACT/GLYPH hit may
+				have: the query's TLD and its
+				curated partners */
 	size_t nttags;
 	/* tg_suffix_tag() of each label alone: the TLD an embedded
-	 * target can have is one of the labels right of the probe */
+	 * target can have is one of the labels right of the probe; made
+	 * from the labels' byte hashes (lh) when a name has labels left of
+	 * the registrable one (ltags_made) */
 	uint8_t ltags[TG_MAX_LABELS];
+	uint64_t lh[TG_MAX_LABELS];
+	int ltags_made;
 	size_t qcl;
 	int restricted;
 	/* the memo's slot for the registrable domain; hit: the label's
@@ -1028,7 +1045,8 @@ static void tg_probe_all(struct tg_ctx *c, const struct tg_pq *pq, size_t npq)
 			__builtin_prefetch(ix->kval + slot);
 		}
 	}
-	tg_batch_settle(c, &bt);
+	if (bt.nhit) /* else nothing is queued for evaluation either */
+		tg_batch_settle(c, &bt);
 }
 
 /* Polynomial hash of q[a..b). */
@@ -1037,17 +1055,11 @@ static uint64_t tg_qhash(const struct tg_ctx *c, size_t a, size_t b)
 	return tg_submod(c->pre[b], tg_mulmod(c->pre[a], c->ix->pw[b - a]));
 }
 
-/* Queue a probe whose unmixed key value (tg_label_pre()) is \p pre. */
-static inline void tg_queue_pre(struct tg_ctx *c, struct tg_pq *q, size_t *n,
-				uint64_t pre, size_t len, enum tg_probe_kind pk,
-				size_t arg, unsigned kinds)
+/* Queue a probe that passed the key filter (counted by the caller). */
+static inline void tg_push(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			   uint64_t pre, size_t len, enum tg_probe_kind pk,
+			   size_t arg, unsigned kinds)
 {
-	if (c->nprobes >= TG_MAX_PROBES)
-		return;
-	c->nprobes++;
-	/* most probes of most names have no key: stop at the filter */
-	if (!tg_kfilter_maybe(c->ix, pre))
-		return;
 	struct tg_pq *p = &q[(*n)++];
 	p->key = tg_mix64(pre);
 	p->pk = (uint8_t)pk;
@@ -1064,6 +1076,20 @@ static inline void tg_queue_pre(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 	__builtin_prefetch(c->ix->kfp + b1 * TG_BUCKET);
 	__builtin_prefetch(c->ix->kfp + b2 * TG_BUCKET);
 	__builtin_prefetch(c->ix->spill + b1 / 64);
+}
+
+/* Queue a probe whose unmixed key value (tg_label_pre()) is \p pre. */
+static inline void tg_queue_pre(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+				uint64_t pre, size_t len, enum tg_probe_kind pk,
+				size_t arg, unsigned kinds)
+{
+	if (c->nprobes >= TG_MAX_PROBES)
+		return;
+	c->nprobes++;
+	/* most probes of most names have no key: stop at the filter */
+	if (!tg_kfilter_maybe(c->ix, pre))
+		return;
+	tg_push(c, q, n, pre, len, pk, arg, kinds);
 }
 
 static inline void tg_queue(struct tg_ctx *c, struct tg_pq *q, size_t *n,
@@ -1160,15 +1186,168 @@ static int tg_is_shift_tld(const tg_index *ix, uint64_t h)
 	return 0;
 }
 
-/* Queue the probes of the registrable label. */
+/* Positions d in [1, \p m) with q[d] == q[d - 1], eight pairs a step;
+ * q[m..m+8] must hold bytes no two alike and unlike any of q[0..m). */
+static size_t tg_count_dups(const char *q, size_t m)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	size_t nd = 0;
+	for (size_t i = 0; i + 1 < m; i += 8) {
+		uint64_t a, b;
+		memcpy(&a, q + i, 8);
+		memcpy(&b, q + i + 1, 8);
+		uint64_t x = a ^ b;
+		/* high bit of each byte of x that is 0 (an equal pair) */
+		uint64_t z = ~(((x & ~high) + ~high) | x) & high;
+		nd += (size_t)(((z >> 7) * ones) >> 56);
+	}
+	return nd;
+}
+
+/* The registrable label \p lab (\p l bytes) as the probes need it: its
+ * skeleton c->q (tg_fold_label()), the prefix hashes c->pre of the
+ * skeleton, and its weak look-alike skeleton c->qcanon (tg_glyph_canon())
+ * with that skeleton's polynomial hash c->canon_hash, or for an ASCII
+ * label (nearly all) only what tg_glyph_finish() needs to make them.
+ * Returns the skeleton's length, or -1 as tg_fold_label().  An ASCII
+ * label takes one pass over its bytes; an xn-- label the separate
+ * steps. */
+static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
+{
+	const tg_index *ix = c->ix;
+	c->canon_lazy = 0;
+	c->scanned = 0;
+	if (l == 0 || l > 63 || (l >= 5 && memcmp(lab, "xn--", 4) == 0)) {
+		int sl = tg_fold_label(lab, l, c->q, &c->qflags);
+		if (sl <= 0)
+			return sl;
+		size_t m = (size_t)sl;
+		c->pre[0] = 0;
+		for (size_t i = 0; i < m; i++)
+			c->pre[i + 1] =
+			    tg_addmod(tg_mulmod(c->pre[i], ix->base),
+				      (uint8_t)c->q[i] + 1u);
+		c->qcl = tg_glyph_canon(c->q, m, c->qcanon, 0);
+		c->canon_hash = tg_poly_extend(ix, 0, c->qcanon, c->qcl);
+		return sl;
+	}
+	/* as tg_fold_label() (an ASCII label folds to itself), the prefix
+	 * loop and the look-alike signature, in one */
+	uint64_t h = 0, sig = 0;
+	size_t siglen = 0;
+	unsigned all = TG_LT_LDH, any = 0;
+	c->pre[0] = 0;
+	for (size_t i = 0; i < l; i++) {
+		uint8_t ch = lab[i];
+		unsigned e = ix->label_tab[ch];
+		all &= e;
+		any |= e;
+		c->q[i] = (char)ch;
+		h = tg_addmod(tg_mulmod(h, ix->base), ch + 1u);
+		c->pre[i + 1] = h;
+		if (e & TG_LT_SIG) {
+			sig = tg_addmod(tg_mulmod(sig, ix->base),
+					(e & 0xFFu) + 1u);
+			siglen++;
+		}
+	}
+	if (!all) { /* a byte no hostname label has */
+		c->qflags = TG_FOLD_NONHOST;
+		return -1;
+	}
+	/* NUL-terminated, then bytes no label has and no two alike (for
+	 * tg_count_dups()) */
+	static const uint8_t tail[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+	memcpy(c->q + l, tail, sizeof(tail));
+	c->qflags = 0;
+	c->canon_lazy = 1;
+	c->scanned = 1;
+	c->ndup = tg_count_dups(c->q, l);
+	c->hyphen = (any & TG_LT_HYPHEN) != 0;
+	c->sig = sig;
+	c->siglen = siglen;
+	return (int)l;
+}
+
+/* Make the look-alike skeleton tg_label_scan() left out. */
+static void tg_glyph_finish(struct tg_ctx *c)
+{
+	if (!c->canon_lazy)
+		return;
+	c->qcl = tg_glyph_canon(c->q, c->m, c->qcanon, 0);
+	c->canon_hash = tg_poly_extend(c->ix, 0, c->qcanon, c->qcl);
+	c->canon_lazy = 0;
+}
+
+/* Queue the GLYPH probes of the label under its first c->nttags TLD tags
+ * (as tg_queue_tags()); when the glyph filter rules all of them out,
+ * they are only counted. */
+static void tg_queue_glyph(struct tg_ctx *c, struct tg_pq *q, size_t *n)
+{
+	if (c->canon_lazy) {
+		size_t k = 0;
+		int maybe = 0;
+		for (size_t i = 0; i < c->nttags; i++)
+			if (!tg_has_tag(c->ttags, i, c->ttags[i])) {
+				k++;
+				maybe |= tg_gfilter_maybe(
+				    c->ix, c->sig, c->siglen, c->ttags[i]);
+			}
+		if (!maybe) {
+			/* as tg_queue_pre() would count them */
+			if (c->nprobes < TG_MAX_PROBES)
+				c->nprobes = c->nprobes + k < TG_MAX_PROBES
+						 ? c->nprobes + k
+						 : TG_MAX_PROBES;
+			return;
+		}
+		tg_glyph_finish(c);
+	}
+	tg_queue_tags(c, q, n, c->canon_hash, c->qcl, TG_P_GLYPH, 0, c->nttags,
+		      1u << TG_K_GLYPH, 0);
+}
+
+/* The polynomial hash of the skeleton without q[d] (\p hm: pre[m]):
+ * pre[d] * B^(m-d-1) + (pre[m] - pre[d+1] * B^(m-d-1)), i.e.
+ * pre[m] + (pre[d] - pre[d+1]) * B^(m-d-1). */
+static inline uint64_t tg_del_hash(const struct tg_ctx *c, uint64_t hm,
+				   size_t d)
+{
+	return tg_addmod(hm, tg_mulmod(tg_submod(c->pre[d], c->pre[d + 1]),
+				       c->ix->pw[c->m - d - 1]));
+}
+
+/* Queue the deletion probes d in [\p lo, \p hi) of a label without '-'
+ * that passed the key filter (tg_queue_label(); not counted). */
+static void tg_queue_dels(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			  uint64_t k0, size_t lo, size_t hi)
+{
+	const tg_index *ix = c->ix;
+	const char *qs = c->q;
+	const uint64_t *pre = c->pre;
+	const uint64_t *pw = ix->pw + c->m - 1;
+	const uint64_t *kf = ix->kfilter;
+	const unsigned ks = ix->kf_shift;
+	const uint64_t hm = pre[c->m] + k0;
+	for (size_t d = lo; d < hi; d++) {
+		if (d > 0 && qs[d] == qs[d - 1])
+			continue;
+		uint64_t v =
+		    tg_addmod(hm, tg_mulmod(tg_submod(pre[d], pre[d + 1]),
+					    pw[-(ptrdiff_t)d]));
+		uint64_t b = (v * TG_KF_MUL) >> ks;
+		if (kf[b >> 6] >> (b & 63) & 1)
+			tg_push(c, q, n, v, c->m - 1, TG_P_DEL, d,
+				1u << TG_K_EXACT | 1u << TG_K_DEL);
+	}
+}
+
+/* Queue the probes of the registrable label (c->q, c->pre, c->qcanon:
+ * tg_label_scan()). */
 static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 {
 	const tg_index *ix = c->ix;
 	size_t m = c->m;
-	c->pre[0] = 0;
-	for (size_t i = 0; i < m; i++)
-		c->pre[i + 1] = tg_addmod(tg_mulmod(c->pre[i], ix->base),
-					  (uint8_t)c->q[i] + 1u);
 	/* edits under the query's TLD (or any, for long labels), TLD swaps
 	 * under it and its partners */
 	tg_queue_edit(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags);
@@ -1177,27 +1356,74 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 	/* one deletion each (edits, hyphen for dot) */
 	if (m >= 4) {
 		/* as tg_queue_edit() with the query's TLD alone: the key
-		 * value of a deletion is its hash plus a part common to all
-		 * of them */
+		 * value of a deletion is its hash (tg_del_hash()) plus a
+		 * part common to all of them */
 		const uint64_t k0 =
 		    tg_label_pre(ix, 0, m - 1, tg_edit_tag(m - 1, c->ttags[0]));
-		for (size_t d = 0; d < m; d++) {
-			if (d > 0 && c->q[d] == c->q[d - 1])
-				continue;
-			uint64_t h =
-			    tg_addmod(tg_mulmod(c->pre[d], ix->pw[m - d - 1]),
-				      tg_qhash(c, d + 1, m));
-			tg_queue_pre(c, q, n, h + k0, m - 1, TG_P_DEL, d,
-				     1u << TG_K_EXACT | 1u << TG_K_DEL);
-			if (c->q[d] == '-') /* hyphen for dot */
-				tg_queue(c, q, n, h, m - 1, TG_P_DEL, d,
-					 TG_UNTAGGED, 1u << TG_K_CONCAT);
+		const uint64_t hm = c->pre[m];
+		if (c->scanned && !c->hyphen &&
+		    c->nprobes + m <= TG_MAX_PROBES) {
+			/* no hyphen-for-dot probes, no cap: the deletion
+			 * gate rules out each half of the variants at once
+			 * (tg_dgate_maybe()); all are counted */
+			size_t L = m - 1, hh = L / 2;
+			unsigned tag = tg_edit_tag(L, c->ttags[0]);
+			if (tg_dgate_maybe(ix, tg_qhash(c, hh + 1, m), L, tag,
+					   1))
+				tg_queue_dels(c, q, n, k0, 0, hh);
+			if (tg_dgate_maybe(ix, c->pre[hh], L, tag, 0))
+				tg_queue_dels(c, q, n, k0, hh, m);
+			c->nprobes += m - c->ndup;
+		} else if (c->nprobes + 2 * m <= TG_MAX_PROBES) {
+			/* no probe of the loop can reach the cap: count
+			 * them once; the loop's tables in locals (the
+			 * probe stores might alias them) */
+			const char *qs = c->q;
+			const uint64_t *pre = c->pre;
+			const uint64_t *pw = ix->pw + m - 1;
+			const uint64_t *kf = ix->kfilter;
+			const unsigned ks = ix->kf_shift;
+			size_t made = 0;
+			for (size_t d = 0; d < m; d++) {
+				if (d > 0 && qs[d] == qs[d - 1])
+					continue;
+				made++;
+				uint64_t h = tg_addmod(
+				    hm, tg_mulmod(tg_submod(pre[d], pre[d + 1]),
+						  pw[-(ptrdiff_t)d]));
+				uint64_t b = ((h + k0) * TG_KF_MUL) >> ks;
+				if (kf[b >> 6] >> (b & 63) & 1)
+					tg_push(
+					    c, q, n, h + k0, m - 1, TG_P_DEL, d,
+					    1u << TG_K_EXACT | 1u << TG_K_DEL);
+				if (qs[d] == '-') { /* hyphen for dot */
+					made++;
+					uint64_t p = tg_label_pre(ix, h, m - 1,
+								  TG_UNTAGGED);
+					if (tg_kfilter_maybe(ix, p))
+						tg_push(c, q, n, p, m - 1,
+							TG_P_DEL, d,
+							1u << TG_K_CONCAT);
+				}
+			}
+			c->nprobes += made;
+		} else {
+			for (size_t d = 0; d < m; d++) {
+				if (d > 0 && c->q[d] == c->q[d - 1])
+					continue;
+				uint64_t h = tg_del_hash(c, hm, d);
+				tg_queue_pre(c, q, n, h + k0, m - 1, TG_P_DEL,
+					     d,
+					     1u << TG_K_EXACT | 1u << TG_K_DEL);
+				if (c->q[d] == '-') /* hyphen for dot */
+					tg_queue(c, q, n, h, m - 1, TG_P_DEL, d,
+						 TG_UNTAGGED,
+						 1u << TG_K_CONCAT);
+			}
 		}
 	}
 	/* ASCII look-alikes (rn/m, 0/o, 1/l, e/c ...), any number of them */
-	c->qcl = tg_glyph_canon(c->q, m, c->qcanon, 0);
-	tg_queue_tags(c, q, n, tg_poly_extend(ix, 0, c->qcanon, c->qcl), c->qcl,
-		      TG_P_GLYPH, 0, c->nttags, 1u << TG_K_GLYPH, 0);
+	tg_queue_glyph(c, q, n);
 	/* dot shift: the last 1-2 characters belong to the TLD */
 	if (c->ps == 1 && tg_is_shift_tld(ix, c->tld_hash)) {
 		size_t tl;
@@ -1308,7 +1534,7 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	if (!c->memo_hit) {
 		size_t l;
 		const uint8_t *lab = tg_name_label(nm, c->r, &l);
-		sl = tg_fold_label(lab, l, c->q, &c->qflags);
+		sl = tg_label_scan(c, lab, l);
 		c->m = sl > 0 ? (size_t)sl : 0;
 	}
 	/* the tags the rules accept: the query's TLD (edits and TLD swaps)
@@ -1325,6 +1551,12 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 		return;
 	if (sl > 0)
 		tg_queue_label(c, pq, npq);
+	if (c->r > 0 && !c->ltags_made) {
+		for (unsigned i = 1; i < nm->n; i++)
+			c->ltags[i] = tg_suffix_tag(
+			    tg_hash_label_join(ix->seed, c->lh[i]));
+		c->ltags_made = 1;
+	}
 	tg_queue_embedding(c, pq, npq);
 }
 
@@ -1340,7 +1572,11 @@ static void tg_memo_note(const struct tg_ctx *c, const uint64_t *sh)
 	size_t dl = nm->wire_len - nm->off[c->r];
 	ms->hash = sh[c->r];
 	ms->len = (uint8_t)dl;
-	memcpy(ms->wire, nm->wire + nm->off[c->r], dl);
+	if (nm->off[c->r] + sizeof(ms->wire) <= sizeof(nm->wire))
+		/* a fixed size: no call (the bytes past dl are never read) */
+		memcpy(ms->wire, nm->wire + nm->off[c->r], sizeof(ms->wire));
+	else
+		memcpy(ms->wire, nm->wire + nm->off[c->r], dl);
 }
 
 /*
@@ -1368,23 +1604,28 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 		const uint8_t *lab = tg_name_label(nm, i, &l);
 		uint64_t lh = tg_hash_bytes(ix->seed, lab, l);
 		sh[i] = tg_hash_label_join(sh[i + 1], lh);
-		/* the label alone as a TLD, from the same byte hash */
-		c.ltags[i] = tg_suffix_tag(tg_hash_label_join(ix->seed, lh));
-		/* only suffixes that can be in the name set, and the two
-		 * the PSL walk nearly always reads */
-		if (ix->nnset && nm->n - i <= ix->max_labels)
+		/* the label alone as a TLD, from the same byte hash (for
+		 * the embedding probes: tg_queue_all()) */
+		c.lh[i] = lh;
+		/* only suffixes that can be in the name set */
+		if (ix->nset_depth[nm->n - i])
 			__builtin_prefetch(ix->nset +
 					   tg_slot(sh[i], ix->nnset));
-		if (nm->n - i <= 2)
-			__builtin_prefetch(ix->psl.keys + ((size_t)(sh[i] | 1) &
-							   ix->psl.mask));
 	}
-	if (memo && nm->n >= 2)
-		__builtin_prefetch(
-		    &memo->s[sh[nm->n - 2] & (TG_MEMO_SLOTS - 1)]);
+	/* the two PSL slots the walk nearly always reads, and the memo's */
+	__builtin_prefetch(ix->psl.keys +
+			   ((size_t)(sh[nm->n - 1] | 1) & ix->psl.mask));
+	if (nm->n >= 2) {
+		__builtin_prefetch(ix->psl.keys + ((size_t)(sh[nm->n - 2] | 1) &
+						   ix->psl.mask));
+		if (memo)
+			__builtin_prefetch(
+			    &memo->s[sh[nm->n - 2] & (TG_MEMO_SLOTS - 1)]);
+	}
 	c.ix = ix;
 	c.nm = nm;
 	c.n = nm->n;
+	c.ltags_made = 0;
 	c.nc = 0;
 	c.m = 0;
 	c.nprobes = 0;
@@ -1418,6 +1659,9 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	unsigned nend = c.memo_hit ? c.r : nm->n;
 	for (unsigned i = nm->n > ix->max_labels ? nm->n - ix->max_labels : 0;
 	     i < nend; i++) {
+		/* no entry has as many labels as this suffix */
+		if (!ix->nset_depth[nm->n - i])
+			continue;
 		const struct tg_nrec *r =
 		    tg_nset_find(ix, sh[i], nm->wire + nm->off[i],
 				 nm->wire_len - nm->off[i]);
@@ -1441,12 +1685,7 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 			tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 		return;
 	}
-	size_t tl;
-	const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
 	c.restricted = 0;
-	for (size_t i = 0; tl == 3 && i < tg_rule_nrestricted; i++)
-		if (memcmp(tld, tg_rule_restricted[i], 3) == 0)
-			c.restricted = 1;
 	if (text)
 		tg_name_to_text(nm, 0, out->name, sizeof(out->name));
 	/* a CDN or proxy name carries its customers' host names: drop the
@@ -1459,6 +1698,25 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 			if (pq[i].pk != TG_P_EMBED)
 				pq[k++] = pq[i];
 		npq = k;
+	}
+	/* a restricted TLD caps the candidates' scores: only probes make
+	 * candidates */
+	if (npq > 0) {
+		size_t tl;
+		const uint8_t *tld = tg_name_label(nm, nm->n - 1, &tl);
+		if (tl == 3 && ix->nrestricted3 == tg_rule_nrestricted) {
+			/* the TLD's three bytes against each restricted one */
+			uint32_t t3 = (uint32_t)tld[0] | (uint32_t)tld[1] << 8 |
+				      (uint32_t)tld[2] << 16;
+			const uint32_t *r3 = ix->restricted3;
+			c.restricted = (t3 == r3[0]) | (t3 == r3[1]) |
+				       (t3 == r3[2]) | (t3 == r3[3]);
+		} else {
+			for (size_t i = 0; tl == 3 && i < tg_rule_nrestricted;
+			     i++)
+				if (memcmp(tld, tg_rule_restricted[i], 3) == 0)
+					c.restricted = 1;
+		}
 	}
 	tg_probe_all(&c, pq, npq);
 	if (!out->infrastructure)

@@ -1182,13 +1182,34 @@ static int tg_scan_rrset(struct tg_scan *sc, struct ub_packed_rrset_key *k)
 	return 0;
 }
 
+/** memcmp(a, b, len) == 0, eight bytes a step (the last step overlaps the
+ *  one before): an owner name and the query name are a few dozen bytes. */
+static inline int tg_same_bytes(const uint8_t *a, const uint8_t *b, size_t len)
+{
+	uint64_t x, y, d = 0;
+	size_t i;
+
+	if (a == b)
+		return 1;
+	if (len < 8)
+		return memcmp(a, b, len) == 0;
+	for (i = 0; i + 8 < len; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		d |= x ^ y;
+	}
+	memcpy(&x, a + len - 8, 8);
+	memcpy(&y, b + len - 8, 8);
+	return (d | (x ^ y)) == 0;
+}
+
 /** 1 when tg_scan_rrset() would do nothing for any of the first \p n
  *  rrsets of \p rep: each is owned by the query name that passed (the
  *  same bytes: other spellings take the full scan) and is no CNAME, DNAME
  *  or MX.  The usual answer to a name that passed; no name is scored and
  *  none becomes trusted. */
-static int tg_reply_inert(const uint8_t *passed, size_t plen,
-			  struct reply_info *rep, size_t n)
+static inline int tg_reply_inert(const uint8_t *passed, size_t plen,
+				 struct reply_info *rep, size_t n)
 {
 	size_t i;
 
@@ -1200,10 +1221,23 @@ static int tg_reply_inert(const uint8_t *passed, size_t plen,
 
 		if (t == LDNS_RR_TYPE_CNAME || t == LDNS_RR_TYPE_DNAME ||
 		    t == LDNS_RR_TYPE_MX || k->rk.dname_len != plen ||
-		    memcmp(k->rk.dname, passed, plen) != 0)
+		    !tg_same_bytes(k->rk.dname, passed, plen))
 			return 0;
 	}
 	return 1;
+}
+
+/** 1 when the first \p n rrsets of \p rep need no scan: \p qstate's
+ *  query name passed and owns them all (tg_reply_inert()).  The usual
+ *  answer, checked before the scan's state is set up. */
+static inline int tg_reply_passes(struct module_qstate *qstate,
+				  struct tg_mod *m, int id,
+				  struct reply_info *rep, size_t n)
+{
+	int trusted;
+
+	return tg_reply_inert(tg_passed_name(qstate, m, id, &trusted),
+			      qstate->qinfo.qname_len, rep, n);
 }
 
 /** Scan the first \p n rrsets of \p rep; \p qstate's query name is
@@ -1236,28 +1270,40 @@ static int tg_reply_lookalike(struct tg_scan *sc, struct module_qstate *qstate,
  * query state, subqueries included, before the iterator stores anything.
  * A response that carries lookalike data is not stored.
  */
-static int tg_query_response(struct module_qstate *qstate,
-			     struct dns_msg *response, int id, void *cb_args)
+/** tg_query_response() for a response that needs the scan (kept out of
+ *  line: the usual response returns without its stack frame). */
+static __attribute__((noinline)) void
+tg_query_response_scan(struct module_qstate *qstate, struct dns_msg *response,
+		       int id, struct tg_mod *m)
 {
-	struct tg_hold h = {cb_args, NULL, 0};
+	struct tg_hold h = {m, NULL, 0};
 	struct tg_scan sc;
 	char via[LDNS_MAX_DOMAINLEN + 1];
 	int found;
 
-	if (!h.m || !response || !response->rep)
-		return 1;
 	sc.h = &h;
 	found = tg_reply_lookalike(&sc, qstate, id, response->rep,
 				   response->rep->rrset_count);
 	tg_hold_release(&h);
 	if (!found)
-		return 1;
+		return;
 	qstate->no_cache_store = 1;
 	if (verbosity >= VERB_ALGO) {
 		dname_str((uint8_t *)(sc.found ? sc.via : sc.trusted_via), via);
 		verbose(VERB_ALGO,
 			"typoguard: not caching a response holding %s", via);
 	}
+}
+
+static int tg_query_response(struct module_qstate *qstate,
+			     struct dns_msg *response, int id, void *cb_args)
+{
+	struct tg_mod *m = cb_args;
+
+	if (m && response && response->rep &&
+	    !tg_reply_passes(qstate, m, id, response->rep,
+			     response->rep->rrset_count))
+		tg_query_response_scan(qstate, response, id, m);
 	return 1;
 }
 
@@ -1341,8 +1387,14 @@ TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
 		return;
 	}
 	if (event == module_event_moddone) {
+		struct reply_info *rep;
+
+		/* the usual answer, owned by the query name that passed,
+		 * needs nothing (as tg_moddone_hold() would find) */
 		if (m && qstate->qinfo.qclass == LDNS_RR_CLASS_IN &&
-		    qstate->minfo[id] != TG_DECIDED)
+		    qstate->minfo[id] != TG_DECIDED &&
+		    !(qstate->return_msg && (rep = qstate->return_msg->rep) &&
+		      tg_reply_passes(qstate, m, id, rep, rep->an_numrrsets)))
 			tg_moddone(qstate, m, id);
 		qstate->ext_state[id] = module_finished;
 		return;

@@ -18,7 +18,11 @@ process executes (valgrind --tool=callgrind, whole process, all threads):
     the same form;
   - start-up, warm-up and shutdown subtracted: the same variant is run
     once more with the warm-up queries only, and
-    instructions per miss = (Ir(run) - Ir(run without the 20,000)) / 20,000.
+    instructions per miss = (Ir(run) - Ir(run without the 20,000)) / 20,000,
+    each Ir without the module's init() and deinit() (inclusive): they
+    build and free the index, whose cost depends on its random seed, and
+    each run has its own (with Tranco 100k the two builds could differ by
+    ~3 M instructions, 150 a miss).
 
 Streams (names drawn with a fixed seed, all distinct):
   sub     q<random>.bench.com: unique names under one registrable domain
@@ -232,10 +236,19 @@ def callgrind_costs(path, mine):
 
 # ------------------------------------------------------------ runs
 
+def module_startup(path):
+    """Inclusive Ir of Unbound's calls of typoguard.so's init() and
+    deinit() (index build and free: seed-dependent) in a callgrind file."""
+    _, entry = callgrind_costs(
+        path, lambda ob: ob is not None and "typoguard.so" in ob)
+    return entry.get("init", 0) + entry.get("deinit", 0)
+
+
 def run_one(args, variant, tgconf, warm, names, tag, extra=""):
     """One Unbound under callgrind: warm-up, then names; returns the
-    total Ir and the callgrind file.  extra: server options (a
-    local-zone include)."""
+    total Ir (without the module's init() and deinit(): module_startup())
+    and the callgrind file.  extra: server options (a local-zone
+    include)."""
     out = os.path.join(args.out, "callgrind.%s.out" % tag)
     wrap = ["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
             "--dump-instr=no", "--compress-strings=yes"]
@@ -257,10 +270,12 @@ def run_one(args, variant, tgconf, warm, names, tag, extra=""):
     if not os.path.exists(out):
         raise RuntimeError("%s: no callgrind output" % tag)
     ir = callgrind_total(out)
-    log("%-32s Ir %15s  %d queries  %.0f s  rcodes %s" % (
+    start = module_startup(out) if variant == "typoguard" else 0
+    log("%-32s Ir %15s  %d queries  %.0f s  rcodes %s%s" % (
         tag, "{:,}".format(ir), len(warm) + len(names),
-        time.monotonic() - t0, rc or rc_warm))
-    return ir, out, rc
+        time.monotonic() - t0, rc or rc_warm,
+        "  (init/deinit %s)" % "{:,}".format(start) if start else ""))
+    return ir - start, out, rc
 
 
 def fmtk(x):
@@ -481,7 +496,8 @@ def report(args, res):
     L = []
     P = L.append
     P("Instructions per cache miss (callgrind, whole Unbound process, "
-      "%d misses, start-up, %d warm-up misses and shutdown subtracted; "
+      "%d misses, start-up, %d warm-up misses and shutdown subtracted, "
+      "the module's index build and free (init, deinit) left out; "
       "commit %s, %s)" % (res["queries"], res["warmup"], res.get("commit", ""),
                           res["date"]))
     P("")
