@@ -84,7 +84,7 @@
 #define TG_ENUM_MAX_MIXED 256
 
 /* The hostname alphabet every one-character edit draws from. */
-static const char tg_enum_ldh[] = "abcdefghijklmnopqrstuvwxyz0123456789-";
+static const char enum_ldh[] = "abcdefghijklmnopqrstuvwxyz0123456789-";
 
 /** Generation state for one protected name. */
 struct tg_enum {
@@ -103,7 +103,7 @@ struct tg_enum {
 /* Is \p s a name we may emit: labels of 1..63 bytes of [a-z0-9_-] with
  * no hyphen at either end, at most 253 bytes in all?  Names with escapes
  * (non-plain protected names) are only checked by the parser. */
-static int tg_enum_valid(const struct tg_enum *e, const char *s, size_t len)
+static int enum_valid(const struct tg_enum *e, const char *s, size_t len)
 {
 	if (len == 0 || len > 253)
 		return 0;
@@ -131,10 +131,9 @@ static int tg_enum_valid(const struct tg_enum *e, const char *s, size_t len)
 }
 
 /* Add the candidate "fmt..." unless a cap is reached or it is invalid. */
-static void tg_enum_add(struct tg_enum *e, const char *fmt, ...)
-    TG_PRINTF(2, 3);
+static void enum_add(struct tg_enum *e, const char *fmt, ...) TG_PRINTF(2, 3);
 
-static void tg_enum_add(struct tg_enum *e, const char *fmt, ...)
+static void enum_add(struct tg_enum *e, const char *fmt, ...)
 {
 	char tmp[TG_NAME_BUF * 4 + 8];
 	va_list ap;
@@ -144,7 +143,7 @@ static void tg_enum_add(struct tg_enum *e, const char *fmt, ...)
 	int k = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
 	if (k <= 0 || (size_t)k >= sizeof(tmp) ||
-	    !tg_enum_valid(e, tmp, (size_t)k))
+	    !enum_valid(e, tmp, (size_t)k))
 		return;
 	size_t need = (size_t)k + 1;
 	if (e->n >= TG_ENUM_MAX_CANDS || e->len + need > TG_ENUM_MAX_BYTES) {
@@ -191,7 +190,7 @@ struct tg_sufset {
 	size_t n;
 };
 
-static void tg_sufset_add(struct tg_sufset *set, const char *s, size_t len)
+static void sufset_add(struct tg_sufset *set, const char *s, size_t len)
 {
 	if (len == 0 || len >= TG_NAME_BUF || set->n >= TG_ENUM_MAX_SUFS)
 		return;
@@ -205,7 +204,7 @@ static void tg_sufset_add(struct tg_sufset *set, const char *s, size_t len)
 
 /* Is \p t (\p len bytes) a rule of the Public Suffix List on its own (a
  * TLD that exists)?  Reads the index's suffix table the way psl.c does. */
-static int tg_enum_is_tld(const tg_index *ix, const char *t, size_t len)
+static int enum_is_tld(const tg_index *ix, const char *t, size_t len)
 {
 	const tg_psl *psl = &ix->psl;
 	if (!psl->keys || len == 0)
@@ -222,8 +221,8 @@ static int tg_enum_is_tld(const tg_index *ix, const char *t, size_t len)
 
 /* The confusables of TLD \p tld in the index's pair table; \p strong_only:
  * only block-worthy pairs. */
-static void tg_enum_confusables(const tg_index *ix, const char *tld,
-				int strong_only, struct tg_sufset *out)
+static void enum_confusables(const tg_index *ix, const char *tld,
+			     int strong_only, struct tg_sufset *out)
 {
 	size_t tl = strlen(tld);
 	for (size_t i = 0; i < ix->npairs; i++) {
@@ -232,20 +231,20 @@ static void tg_enum_confusables(const tg_index *ix, const char *tld,
 			continue;
 		if (strong_only && !p->strong)
 			continue;
-		tg_sufset_add(out, p->conf, p->clen);
+		sufset_add(out, p->conf, p->clen);
 	}
 }
 
 /* ------------------------------------------------------------- labels */
 
 /** Add label \p v (\p vl bytes) under every suffix of \p sufs. */
-static void tg_enum_label(struct tg_enum *e, const char *v, size_t vl,
-			  const struct tg_sufset *sufs)
+static void enum_label(struct tg_enum *e, const char *v, size_t vl,
+		       const struct tg_sufset *sufs)
 {
 	if (vl == 0 || vl > 63)
 		return;
 	for (size_t i = 0; i < sufs->n; i++)
-		tg_enum_add(e, "%.*s.%s", (int)vl, v, sufs->s[i]);
+		enum_add(e, "%.*s.%s", (int)vl, v, sufs->s[i]);
 }
 
 /*
@@ -259,40 +258,40 @@ static void tg_enum_label(struct tg_enum *e, const char *v, size_t vl,
  * scorer's keyboard table is needed here and none can drift: the scorer
  * alone says which of them matter.  About 75 names per character.
  */
-static void tg_enum_edits(struct tg_enum *e, const char *L, size_t m,
-			  const struct tg_sufset *sufs)
+static void enum_edits(struct tg_enum *e, const char *L, size_t m,
+		       const struct tg_sufset *sufs)
 {
 	char v[72];
 	if (m == 0 || m > 63)
 		return;
 	for (size_t i = 0; i <= m; i++) {
 		/* insertion before position i (addition when i == m) */
-		for (const char *a = tg_enum_ldh; *a; a++) {
+		for (const char *a = enum_ldh; *a; a++) {
 			memcpy(v, L, i);
 			v[i] = *a;
 			memcpy(v + i + 1, L + i, m - i);
-			tg_enum_label(e, v, m + 1, sufs);
+			enum_label(e, v, m + 1, sufs);
 		}
 		if (i == m)
 			break;
 		/* omission */
 		memcpy(v, L, i);
 		memcpy(v + i, L + i + 1, m - i - 1);
-		tg_enum_label(e, v, m - 1, sufs);
+		enum_label(e, v, m - 1, sufs);
 		/* replacement */
-		for (const char *a = tg_enum_ldh; *a; a++) {
+		for (const char *a = enum_ldh; *a; a++) {
 			if (*a == L[i])
 				continue;
 			memcpy(v, L, m);
 			v[i] = *a;
-			tg_enum_label(e, v, m, sufs);
+			enum_label(e, v, m, sufs);
 		}
 		/* transposition */
 		if (i + 1 < m && L[i] != L[i + 1]) {
 			memcpy(v, L, m);
 			v[i] = L[i + 1];
 			v[i + 1] = L[i];
-			tg_enum_label(e, v, m, sufs);
+			enum_label(e, v, m, sufs);
 		}
 	}
 }
@@ -300,8 +299,8 @@ static void tg_enum_edits(struct tg_enum *e, const char *L, size_t m,
 /* Replace \p from by \p to in \p L at the occurrence at \p at, or at
  * every occurrence when \p at is (size_t)-1; into \p v.  Returns the new
  * length, 0 if nothing was replaced or it would not fit. */
-static size_t tg_enum_subst(const char *L, size_t m, const char *from,
-			    const char *to, size_t at, char *v, size_t cap)
+static size_t enum_subst(const char *L, size_t m, const char *from,
+			 const char *to, size_t at, char *v, size_t cap)
 {
 	size_t fl = strlen(from), tl = strlen(to), o = 0, hits = 0;
 	for (size_t i = 0; i < m;) {
@@ -324,8 +323,8 @@ static size_t tg_enum_subst(const char *L, size_t m, const char *from,
 
 /* ASCII look-alikes of \p L: each pair in both directions, at one
  * occurrence or at all of them. */
-static void tg_enum_homoglyphs(struct tg_enum *e, const char *L, size_t m,
-			       const struct tg_sufset *sufs)
+static void enum_homoglyphs(struct tg_enum *e, const char *L, size_t m,
+			    const struct tg_sufset *sufs)
 {
 	char v[128];
 	for (size_t p = 0; p < tg_rule_nglyphs; p++) {
@@ -337,13 +336,13 @@ static void tg_enum_homoglyphs(struct tg_enum *e, const char *L, size_t m,
 			for (size_t i = 0; i + fl <= m; i++) {
 				if (memcmp(L + i, from, fl) != 0)
 					continue;
-				size_t vl = tg_enum_subst(L, m, from, to, i, v,
-							  sizeof(v));
-				tg_enum_label(e, v, vl, sufs);
+				size_t vl =
+				    enum_subst(L, m, from, to, i, v, sizeof(v));
+				enum_label(e, v, vl, sufs);
 			}
-			size_t vl = tg_enum_subst(L, m, from, to, (size_t)-1, v,
-						  sizeof(v));
-			tg_enum_label(e, v, vl, sufs);
+			size_t vl = enum_subst(L, m, from, to, (size_t)-1, v,
+					       sizeof(v));
+			enum_label(e, v, vl, sufs);
 		}
 	}
 }
@@ -360,21 +359,21 @@ struct tg_enum_mix {
 
 /* Rewrite L[pos..] into v[vl..] with exactly \p left strong look-alike
  * substitutions at distinct places; emit each complete variant. */
-static void tg_enum_mix_walk(struct tg_enum_mix *x, size_t pos, size_t vl,
-			     unsigned left)
+static void enum_mix_walk(struct tg_enum_mix *x, size_t pos, size_t vl,
+			  unsigned left)
 {
 	if (x->emitted >= TG_ENUM_MAX_MIXED || vl > 63)
 		return;
 	if (pos == x->m) {
 		if (left == 0) {
-			tg_enum_label(x->e, x->v, vl, x->sufs);
+			enum_label(x->e, x->v, vl, x->sufs);
 			x->emitted++;
 		}
 		return;
 	}
 	if (x->m - pos >= left) { /* enough characters left to keep this one */
 		x->v[vl] = x->L[pos];
-		tg_enum_mix_walk(x, pos + 1, vl + 1, left);
+		enum_mix_walk(x, pos + 1, vl + 1, left);
 	}
 	if (left == 0)
 		return;
@@ -390,7 +389,7 @@ static void tg_enum_mix_walk(struct tg_enum_mix *x, size_t pos, size_t vl,
 			    memcmp(x->L + pos, from, fl) != 0)
 				continue;
 			memcpy(x->v + vl, to, tl);
-			tg_enum_mix_walk(x, pos + fl, vl + tl, left - 1);
+			enum_mix_walk(x, pos + fl, vl + tl, left - 1);
 		}
 	}
 }
@@ -402,8 +401,8 @@ static void tg_enum_mix_walk(struct tg_enum_mix *x, size_t pos, size_t vl,
  * three ..., until TG_ENUM_MAX_MIXED variants: the cap cuts the least
  * plausible (most altered) ones, always the same ones.
  */
-static void tg_enum_mixed_glyphs(struct tg_enum *e, const char *L, size_t m,
-				 const struct tg_sufset *sufs)
+static void enum_mixed_glyphs(struct tg_enum *e, const char *L, size_t m,
+			      const struct tg_sufset *sufs)
 {
 	struct tg_enum_mix x;
 	if (m == 0 || m > 63)
@@ -415,7 +414,7 @@ static void tg_enum_mixed_glyphs(struct tg_enum *e, const char *L, size_t m,
 	x.emitted = 0;
 	for (unsigned k = 2; k <= m && x.emitted < TG_ENUM_MAX_MIXED; k++) {
 		size_t before = x.emitted;
-		tg_enum_mix_walk(&x, 0, 0, k);
+		enum_mix_walk(&x, 0, 0, k);
 		if (x.emitted == before)
 			break; /* no variant with k substitutions: none with
 				  more */
@@ -440,8 +439,8 @@ struct tg_enum_parts {
 /* Split the protected name with the index's Public Suffix List.  Returns
  * 0, or -1 when the name is a public suffix itself (a protected TLD:
  * its lookalikes are those of the labels listed under it). */
-static int tg_enum_split(const tg_index *ix, const tg_name *nm,
-			 struct tg_enum_parts *pt)
+static int enum_split(const tg_index *ix, const tg_name *nm,
+		      struct tg_enum_parts *pt)
 {
 	uint64_t sh[TG_MAX_LABELS + 1];
 	tg_suffix_hashes(ix, nm, sh);
@@ -476,14 +475,14 @@ static int tg_enum_split(const tg_index *ix, const tg_name *nm,
 }
 
 /* P with its TLD replaced by \p conf, into \p out. */
-static void tg_enum_swap_tld(const struct tg_enum_parts *pt, const char *conf,
-			     char *out, size_t cap)
+static void enum_swap_tld(const struct tg_enum_parts *pt, const char *conf,
+			  char *out, size_t cap)
 {
 	size_t pl = strlen(pt->P), tl = strlen(pt->T);
 	snprintf(out, cap, "%.*s%s", (int)(pl - tl), pt->P, conf);
 }
 
-static void tg_enum_generate(struct tg_enum *e, const struct tg_enum_parts *pt)
+static void enum_generate(struct tg_enum *e, const struct tg_enum_parts *pt)
 {
 	const tg_index *ix = e->ix;
 	struct tg_sufset conf, strong, near, same, glyph;
@@ -493,71 +492,71 @@ static void tg_enum_generate(struct tg_enum *e, const struct tg_enum_parts *pt)
 	memset(&near, 0, sizeof(near));
 	memset(&same, 0, sizeof(same));
 	memset(&glyph, 0, sizeof(glyph));
-	tg_enum_confusables(ix, pt->T, 0, &conf);
-	tg_enum_confusables(ix, pt->T, 1, &strong);
-	tg_sufset_add(&same, pt->P, strlen(pt->P));
+	enum_confusables(ix, pt->T, 0, &conf);
+	enum_confusables(ix, pt->T, 1, &strong);
+	sufset_add(&same, pt->P, strlen(pt->P));
 
 	/* tld-swap: the same label under each confusable of the TLD */
 	for (size_t i = 0; i < conf.n; i++) {
-		tg_enum_swap_tld(pt, conf.s[i], buf, sizeof(buf));
-		tg_enum_add(e, "%s.%s", pt->L, buf);
+		enum_swap_tld(pt, conf.s[i], buf, sizeof(buf));
+		enum_add(e, "%s.%s", pt->L, buf);
 	}
 	/* ... and under P minus its first label (army.co.uk -> army.uk) */
 	if (pt->ps >= 2)
-		tg_enum_add(e, "%s.%s", pt->L, pt->P + strlen(pt->S) + 1);
+		enum_add(e, "%s.%s", pt->L, pt->P + strlen(pt->S) + 1);
 
 	/* dot-shift: armym.il, gmailc.om; only into TLDs that exist */
 	size_t tl = strlen(pt->T);
 	if (pt->ps == 1 && pt->editable) {
 		for (size_t j = 1; j <= 2 && j < tl; j++)
-			if (tg_enum_is_tld(ix, pt->T + j, tl - j))
-				tg_enum_add(e, "%s%.*s.%s", pt->L, (int)j,
-					    pt->T, pt->T + j);
+			if (enum_is_tld(ix, pt->T + j, tl - j))
+				enum_add(e, "%s%.*s.%s", pt->L, (int)j, pt->T,
+					 pt->T + j);
 	}
 
 	/* the near TLD set: com net org, T, the confusables of T and of com */
 	static const char *const common[] = {"com", "net", "org"};
 	for (size_t i = 0; i < sizeof(common) / sizeof(common[0]); i++)
-		tg_sufset_add(&near, common[i], strlen(common[i]));
-	tg_sufset_add(&near, pt->T, tl);
+		sufset_add(&near, common[i], strlen(common[i]));
+	sufset_add(&near, pt->T, tl);
 	for (size_t i = 0; i < conf.n; i++)
-		tg_sufset_add(&near, conf.s[i], strlen(conf.s[i]));
-	tg_enum_confusables(ix, "com", 0, &near);
+		sufset_add(&near, conf.s[i], strlen(conf.s[i]));
+	enum_confusables(ix, "com", 0, &near);
 
 	/* embedding: army.mil.ml (only under the near set: bounded) */
 	for (size_t i = 0; i < near.n; i++)
-		tg_enum_add(e, "%s.%s", pt->reg, near.s[i]);
+		enum_add(e, "%s.%s", pt->reg, near.s[i]);
 
 	if (pt->editable) {
 		/* missing dot and hyphen for dot: armymil.com, army-mil.com */
 		const char *rest =
 		    pt->ps >= 2 ? pt->P + strlen(pt->S) + 1 : NULL;
 		for (size_t i = 0; i < near.n; i++) {
-			tg_enum_add(e, "%s%s.%s", pt->L, pt->S, near.s[i]);
-			tg_enum_add(e, "%s-%s.%s", pt->L, pt->S, near.s[i]);
+			enum_add(e, "%s%s.%s", pt->L, pt->S, near.s[i]);
+			enum_add(e, "%s-%s.%s", pt->L, pt->S, near.s[i]);
 		}
 		if (rest) {
-			tg_enum_add(e, "%s%s.%s", pt->L, pt->S, rest);
-			tg_enum_add(e, "%s-%s.%s", pt->L, pt->S, rest);
+			enum_add(e, "%s%s.%s", pt->L, pt->S, rest);
+			enum_add(e, "%s-%s.%s", pt->L, pt->S, rest);
 		}
 		/* prefixes: wwwarmy.mil, mailgmail.com; the entry's own */
 		for (size_t i = 0; i < tg_rule_nprefixes; i++)
-			tg_enum_add(e, "%s%s.%s", tg_rule_prefixes[i].p, pt->L,
-				    pt->P);
+			enum_add(e, "%s%s.%s", tg_rule_prefixes[i].p, pt->L,
+				 pt->P);
 		if (pt->sub[0]) {
-			tg_enum_add(e, "%s%s.%s", pt->sub, pt->L, pt->P);
-			tg_enum_add(e, "%s-%s.%s", pt->sub, pt->L, pt->P);
+			enum_add(e, "%s%s.%s", pt->sub, pt->L, pt->P);
+			enum_add(e, "%s-%s.%s", pt->sub, pt->L, pt->P);
 		}
 		/* one-edit typos under P */
-		tg_enum_edits(e, pt->L, strlen(pt->L), &same);
+		enum_edits(e, pt->L, strlen(pt->L), &same);
 		/* homoglyphs under P and the strong confusables of T */
-		tg_sufset_add(&glyph, pt->P, strlen(pt->P));
+		sufset_add(&glyph, pt->P, strlen(pt->P));
 		for (size_t i = 0; i < strong.n; i++) {
-			tg_enum_swap_tld(pt, strong.s[i], buf, sizeof(buf));
-			tg_sufset_add(&glyph, buf, strlen(buf));
+			enum_swap_tld(pt, strong.s[i], buf, sizeof(buf));
+			sufset_add(&glyph, buf, strlen(buf));
 		}
-		tg_enum_homoglyphs(e, pt->L, strlen(pt->L), &glyph);
-		tg_enum_mixed_glyphs(e, pt->L, strlen(pt->L), &glyph);
+		enum_homoglyphs(e, pt->L, strlen(pt->L), &glyph);
+		enum_mixed_glyphs(e, pt->L, strlen(pt->L), &glyph);
 	}
 }
 
@@ -570,13 +569,13 @@ struct tg_enum_key {
 	int score;
 };
 
-static int tg_enum_key_name(const void *a, const void *b)
+static int enum_key_name(const void *a, const void *b)
 {
 	const struct tg_enum_key *x = a, *y = b;
 	return strcmp(x->s, y->s);
 }
 
-static int tg_enum_key_score(const void *a, const void *b)
+static int enum_key_score(const void *a, const void *b)
 {
 	const struct tg_enum_key *x = a, *y = b;
 	if (x->score != y->score)
@@ -598,7 +597,7 @@ int tg_enumerate(const tg_index *index, const char *protected_name,
 	struct tg_enum_parts *pt = calloc(1, sizeof(*pt));
 	if (!pt)
 		return TG_ENOMEM;
-	if (tg_enum_split(index, &nm, pt) != 0) {
+	if (enum_split(index, &nm, pt) != 0) {
 		free(pt);
 		return TG_OK; /* a public suffix: nothing of its own */
 	}
@@ -606,7 +605,7 @@ int tg_enumerate(const tg_index *index, const char *protected_name,
 	memset(&e, 0, sizeof(e));
 	e.ix = index;
 	e.plain = nm.plain;
-	tg_enum_generate(&e, pt);
+	enum_generate(&e, pt);
 	int rc = TG_OK;
 	struct tg_enum_key *k = NULL;
 	if (e.oom) {
@@ -622,7 +621,7 @@ int tg_enumerate(const tg_index *index, const char *protected_name,
 		k[i].s = e.buf + e.off[i];
 		k[i].score = 0;
 	}
-	qsort(k, e.n, sizeof(*k), tg_enum_key_name);
+	qsort(k, e.n, sizeof(*k), enum_key_name);
 	/* deduplicate and score; keep what the scorer confirms */
 	size_t kept = 0;
 	const char *prev = NULL;
@@ -643,7 +642,7 @@ int tg_enumerate(const tg_index *index, const char *protected_name,
 		k[kept].score = res.score;
 		kept++;
 	}
-	qsort(k, kept, sizeof(*k), tg_enum_key_score);
+	qsort(k, kept, sizeof(*k), enum_key_score);
 	for (size_t i = 0; i < kept && (limit == 0 || i < limit); i++) {
 		if (tg_score_name(index, k[i].s, &res) != TG_OK)
 			continue;

@@ -31,7 +31,7 @@ enum {
 	TG_PUNY_INITN = 0x80
 };
 
-static uint32_t tg_puny_adapt(uint32_t delta, uint32_t numpoints, int first)
+static uint32_t puny_adapt(uint32_t delta, uint32_t numpoints, int first)
 {
 	delta = first ? delta / TG_PUNY_DAMP : delta / 2;
 	delta += delta / numpoints;
@@ -44,7 +44,7 @@ static uint32_t tg_puny_adapt(uint32_t delta, uint32_t numpoints, int first)
 		       (delta + TG_PUNY_SKEW);
 }
 
-static int tg_puny_digit(uint8_t c)
+static int puny_digit(uint8_t c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0' + 26;
@@ -76,7 +76,7 @@ int tg_punycode_decode(const uint8_t *in, size_t len, uint32_t *out, size_t cap)
 		for (uint32_t k = TG_PUNY_BASE;; k += TG_PUNY_BASE) {
 			if (in_pos >= len)
 				return -1;
-			int digit = tg_puny_digit(in[in_pos++]);
+			int digit = puny_digit(in[in_pos++]);
 			if (digit < 0)
 				return -1;
 			if ((uint32_t)digit > (UINT32_MAX - i) / w)
@@ -91,7 +91,7 @@ int tg_punycode_decode(const uint8_t *in, size_t len, uint32_t *out, size_t cap)
 				return -1;
 			w *= TG_PUNY_BASE - t;
 		}
-		bias = tg_puny_adapt(i - oldi, (uint32_t)outlen + 1, oldi == 0);
+		bias = puny_adapt(i - oldi, (uint32_t)outlen + 1, oldi == 0);
 		if (i / (outlen + 1) > UINT32_MAX - n)
 			return -1;
 		n += i / (uint32_t)(outlen + 1);
@@ -122,7 +122,7 @@ const char *tg_fold_cp(uint32_t cp)
 	return NULL;
 }
 
-static int tg_is_cyrillic(uint32_t cp)
+static int is_cyrillic(uint32_t cp)
 {
 	return (cp >= 0x0400 && cp <= 0x052F) ||
 	       (cp >= 0x1C80 && cp <= 0x1C8F) ||
@@ -130,7 +130,7 @@ static int tg_is_cyrillic(uint32_t cp)
 }
 
 /* UTF-8 to code points; -1 on malformed input or overflow. */
-static int tg_utf8_decode(const char *s, uint32_t *out, size_t cap)
+static int utf8_decode(const char *s, uint32_t *out, size_t cap)
 {
 	const uint8_t *p = (const uint8_t *)s;
 	size_t n = 0;
@@ -166,7 +166,7 @@ static int tg_utf8_decode(const char *s, uint32_t *out, size_t cap)
 }
 
 /* 1 for a-z, 0-9, '-' and '_' (one load per character of a label). */
-static const uint8_t tg_ldh[256] = {
+static const uint8_t ldh[256] = {
     ['-'] = 1, ['_'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
     ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1,
     ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1,
@@ -174,19 +174,19 @@ static const uint8_t tg_ldh[256] = {
     ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
     ['x'] = 1, ['y'] = 1, ['z'] = 1};
 
-static int tg_is_ldh(uint8_t c)
+static int is_ldh(uint8_t c)
 {
-	return tg_ldh[c];
+	return ldh[c];
 }
 
 int tg_fold_ldh(uint8_t c)
 {
-	return tg_ldh[c];
+	return ldh[c];
 }
 
 /* Decode an xn-- label into code points; sets IDN flags. */
-static int tg_fold_decode(const uint8_t *label, size_t len, uint32_t *cps,
-			  unsigned *flags)
+static int fold_decode(const uint8_t *label, size_t len, uint32_t *cps,
+		       unsigned *flags)
 {
 	char ace[64];
 	memcpy(ace, label, len);
@@ -194,7 +194,7 @@ static int tg_fold_decode(const uint8_t *label, size_t len, uint32_t *cps,
 	char *u8 = NULL;
 	int n = -1;
 	if (idn2_to_unicode_8z8z(ace, &u8, 0) == IDN2_OK && u8) {
-		n = tg_utf8_decode(u8, cps, TG_PUNY_MAX);
+		n = utf8_decode(u8, cps, TG_PUNY_MAX);
 	}
 	idn2_free(u8);
 	if (n < 0) {
@@ -213,7 +213,7 @@ int tg_fold_label(const uint8_t *label, size_t len, char *out, unsigned *flags)
 		return -1;
 	}
 	for (size_t i = 0; i < len; i++) {
-		if (!tg_is_ldh(label[i])) {
+		if (!is_ldh(label[i])) {
 			*flags |= TG_FOLD_NONHOST;
 			return -1;
 		}
@@ -224,7 +224,7 @@ int tg_fold_label(const uint8_t *label, size_t len, char *out, unsigned *flags)
 		return (int)len;
 	}
 	uint32_t cps[TG_PUNY_MAX];
-	int n = tg_fold_decode(label, len, cps, flags);
+	int n = fold_decode(label, len, cps, flags);
 	if (n < 0) {
 		/* undecodable: match as the literal ASCII label */
 		*flags |= TG_FOLD_BADPUNY;
@@ -242,7 +242,7 @@ int tg_fold_label(const uint8_t *label, size_t len, char *out, unsigned *flags)
 		if (cp < 0x80) {
 			if (cp >= 'A' && cp <= 'Z')
 				cp += 'a' - 'A';
-			if (!tg_is_ldh((uint8_t)cp)) {
+			if (!is_ldh((uint8_t)cp)) {
 				*flags |= TG_FOLD_NONHOST;
 				return -1;
 			}
@@ -255,7 +255,7 @@ int tg_fold_label(const uint8_t *label, size_t len, char *out, unsigned *flags)
 			if (f && f[0] == 0) /* combining mark: stripped */
 				continue;
 			nonascii++;
-			if (tg_is_cyrillic(cp))
+			if (is_cyrillic(cp))
 				cyr++;
 			if (f) {
 				*flags |= TG_FOLD_MAPPED;

@@ -51,23 +51,23 @@ const char *const *tg_infrastructure_builtin(size_t *count)
 	return tg_infra_builtin;
 }
 
-static void *tg_alloc_table(size_t bytes);
-static void tg_advise_huge(void *p, size_t bytes);
+static void *alloc_table(size_t bytes);
+static void advise_huge(void *p, size_t bytes);
 
-/* Bytes of the key filter (0 before tg_build_kfilter()). */
-static size_t tg_kfilter_bytes(const tg_index *ix)
+/* Bytes of the key filter (0 before build_kfilter()). */
+static size_t kfilter_bytes(const tg_index *ix)
 {
 	return ix->kfilter ? ((size_t)1 << (64 - ix->kf_shift)) / 8 : 0;
 }
 
-/* Bytes of the deletion gate (0 before tg_build_dgate()). */
-static size_t tg_dgate_bytes(const tg_index *ix)
+/* Bytes of the deletion gate (0 before build_dgate()). */
+static size_t dgate_bytes(const tg_index *ix)
 {
 	return ix->dgate ? ((size_t)1 << (64 - ix->dg_shift)) / 8 : 0;
 }
 
-/* Bytes of the glyph filter (0 before tg_build_gfilter()). */
-static size_t tg_gfilter_bytes(const tg_index *ix)
+/* Bytes of the glyph filter (0 before build_gfilter()). */
+static size_t gfilter_bytes(const tg_index *ix)
 {
 	return ix->gfilter ? ((size_t)1 << (64 - ix->gf_shift)) / 8 : 0;
 }
@@ -114,16 +114,15 @@ size_t tg_index_memory(const tg_index *ix)
 		   (sizeof(*ix->kfp) + sizeof(*ix->kval)) +
 	       (ix->post ? (ix->npost + 1) * sizeof(*ix->post) : 0) +
 	       (ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0) +
-	       tg_kfilter_bytes(ix) + tg_gfilter_bytes(ix) +
-	       tg_dgate_bytes(ix) + ix->nnset * sizeof(*ix->nset) +
-	       ix->nrec * sizeof(*ix->rec);
+	       kfilter_bytes(ix) + gfilter_bytes(ix) + dgate_bytes(ix) +
+	       ix->nnset * sizeof(*ix->nset) + ix->nrec * sizeof(*ix->rec);
 }
 
 /* Move the read-only tables into one allocation, 2 MiB aligned and
  * advised for huge pages: a query touches a dozen places spread over
  * megabytes, and with 4 KiB pages each would also miss the TLB.  On
  * failure the separate arrays simply stay. */
-static void tg_index_compact(tg_index *ix)
+static void index_compact(tg_index *ix)
 {
 	struct {
 		void **p;
@@ -135,9 +134,9 @@ static void tg_index_compact(tg_index *ix)
 	     ix->post ? (ix->npost + 1) * sizeof(*ix->post) : 0},
 	    {(void **)&ix->spill,
 	     ix->spill ? (ix->nbuckets / 64 + 1) * sizeof(*ix->spill) : 0},
-	    {(void **)&ix->kfilter, tg_kfilter_bytes(ix)},
-	    {(void **)&ix->gfilter, tg_gfilter_bytes(ix)},
-	    {(void **)&ix->dgate, tg_dgate_bytes(ix)},
+	    {(void **)&ix->kfilter, kfilter_bytes(ix)},
+	    {(void **)&ix->gfilter, gfilter_bytes(ix)},
+	    {(void **)&ix->dgate, dgate_bytes(ix)},
 	    {(void **)&ix->t, ix->nt * sizeof(*ix->t)},
 	    {(void **)&ix->arena.data, ix->arena.len},
 	    {(void **)&ix->nset, ix->nnset * sizeof(*ix->nset)},
@@ -149,10 +148,10 @@ static void tg_index_compact(tg_index *ix)
 	size_t n = sizeof(part) / sizeof(part[0]), total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += (part[i].len + 63) & ~(size_t)63;
-	uint8_t *slab = tg_alloc_table(total ? total : 64);
+	uint8_t *slab = alloc_table(total ? total : 64);
 	if (!slab)
 		return;
-	tg_advise_huge(slab, total);
+	advise_huge(slab, total);
 	size_t off = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (*part[i].p && part[i].len)
@@ -173,8 +172,8 @@ size_t tg_index_protected_count(const tg_index *ix)
 
 /* Look wire name \p w (suffix hash \p h) up in the name set: its record
  * index, or UINT32_MAX with \p *slot the empty slot where it would go. */
-static uint32_t tg_nset_probe(const struct tg_index *ix, uint64_t h,
-			      const uint8_t *w, size_t len, size_t *slot)
+static uint32_t nset_probe(const struct tg_index *ix, uint64_t h,
+			   const uint8_t *w, size_t len, size_t *slot)
 {
 	size_t s = tg_slot(h, ix->nnset);
 	uint32_t fp = tg_nset_fp(h);
@@ -201,14 +200,14 @@ const struct tg_nrec *tg_nset_find(const struct tg_index *ix, uint64_t h,
 	size_t s;
 	if (!ix->nnset)
 		return NULL;
-	uint32_t i = tg_nset_probe(ix, h, w, len, &s);
+	uint32_t i = nset_probe(ix, h, w, len, &s);
 	return i == UINT32_MAX ? NULL : &ix->rec[i];
 }
 
 /* Add one name of \p kind (TG_N_*) to the name set; a name already in it
  * gains the kind (a protected entry keeps the first protected source). */
-static int tg_nset_add(tg_index *ix, const tg_name *nm, uint8_t kind,
-		       uint32_t src, unsigned long line, tg_error *err)
+static int nset_add(tg_index *ix, const tg_name *nm, uint8_t kind, uint32_t src,
+		    unsigned long line, tg_error *err)
 {
 	uint64_t sh[TG_MAX_LABELS + 1];
 	uint32_t ln = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
@@ -217,7 +216,7 @@ static int tg_nset_add(tg_index *ix, const tg_name *nm, uint8_t kind,
 		ix->max_labels = nm->n;
 	ix->nset_depth[nm->n] = 1;
 	size_t s;
-	uint32_t at = tg_nset_probe(ix, sh[0], nm->wire, nm->wire_len, &s);
+	uint32_t at = nset_probe(ix, sh[0], nm->wire, nm->wire_len, &s);
 	struct tg_nrec *found = at == UINT32_MAX ? NULL : &ix->rec[at];
 	if (found) {
 		if (kind == TG_N_PROT && !(found->kind & TG_N_PROT)) {
@@ -243,8 +242,8 @@ static int tg_nset_add(tg_index *ix, const tg_name *nm, uint8_t kind,
 
 /* The name set: the list's entries, then (\p builtin) the built-in
  * infrastructure list, sourced as the last entry of ix->sources. */
-static int tg_build_nset(tg_index *ix, const tg_list *list, int builtin,
-			 tg_error *err)
+static int build_nset(tg_index *ix, const tg_list *list, int builtin,
+		      tg_error *err)
 {
 	size_t nb = 0;
 	if (builtin)
@@ -268,7 +267,7 @@ static int tg_build_nset(tg_index *ix, const tg_list *list, int builtin,
 		uint8_t kind = en->kind == TG_LIST_PROTECTED ? TG_N_PROT
 			       : en->kind == TG_LIST_ALLOW   ? TG_N_ALLOW
 							     : TG_N_INFRA;
-		int rc = tg_nset_add(ix, &nm, kind, en->src, en->line, err);
+		int rc = nset_add(ix, &nm, kind, en->src, en->line, err);
 		if (rc != TG_OK)
 			return rc;
 	}
@@ -288,7 +287,7 @@ static int tg_build_nset(tg_index *ix, const tg_list *list, int builtin,
 					    "built-in infrastructure entry "
 					    "'%s' is not a name",
 					    b[i]);
-		int rc = tg_nset_add(ix, &nm, TG_N_INFRA, src, i + 1, err);
+		int rc = nset_add(ix, &nm, TG_N_INFRA, src, i + 1, err);
 		if (rc != TG_OK)
 			return rc;
 	}
@@ -302,10 +301,10 @@ struct tg_dedup {
 
 /* Add a target unless its wire name is known; returns 1 if added, 0 if a
  * duplicate, -1 on ENOMEM. */
-static int tg_add_target(tg_index *ix, struct tg_dedup *dd, uint64_t h,
-			 const uint8_t *w, size_t wlen, const char *skel,
-			 size_t sl, uint8_t flags, unsigned ps,
-			 const struct tg_list_entry *en)
+static int add_target(tg_index *ix, struct tg_dedup *dd, uint64_t h,
+		      const uint8_t *w, size_t wlen, const char *skel,
+		      size_t sl, uint8_t flags, unsigned ps,
+		      const struct tg_list_entry *en)
 {
 	size_t s = (size_t)(h >> 20) % dd->n;
 	while (dd->slot[s]) {
@@ -352,7 +351,7 @@ static int tg_add_target(tg_index *ix, struct tg_dedup *dd, uint64_t h,
 
 /* Registrable domains of the protected entries (and, for entries below
  * one, the sub.label.suffix doppelganger targets), deduplicated. */
-static int tg_build_targets(tg_index *ix, const tg_list *list, tg_error *err)
+static int build_targets(tg_index *ix, const tg_list *list, tg_error *err)
 {
 	size_t cap = 2 * list->count[TG_LIST_PROTECTED] + 1;
 	struct tg_dedup dd;
@@ -395,9 +394,9 @@ static int tg_build_targets(tg_index *ix, const tg_list *list, tg_error *err)
 				 nm.wire_len - nm.off[r + 1]);
 		if (sr && (sr->kind & TG_N_PROT))
 			flags |= TG_T_TLDPROT;
-		if (tg_add_target(ix, &dd, sh[r], nm.wire + nm.off[r],
-				  nm.wire_len - nm.off[r], skel, (size_t)sl,
-				  flags, ps, en) < 0)
+		if (add_target(ix, &dd, sh[r], nm.wire + nm.off[r],
+			       nm.wire_len - nm.off[r], skel, (size_t)sl, flags,
+			       ps, en) < 0)
 			goto nomem;
 		if (r == 0)
 			continue;
@@ -409,10 +408,10 @@ static int tg_build_targets(tg_index *ix, const tg_list *list, tg_error *err)
 		if (sl2 <= 0 || sl2 + sl >= TG_FOLD_MAX)
 			continue;
 		memcpy(sub + sl2, skel, (size_t)sl);
-		if (tg_add_target(ix, &dd, sh[r - 1], nm.wire + nm.off[r - 1],
-				  nm.wire_len - nm.off[r - 1], sub,
-				  (size_t)(sl2 + sl), flags | TG_T_SUB, ps,
-				  en) < 0)
+		if (add_target(ix, &dd, sh[r - 1], nm.wire + nm.off[r - 1],
+			       nm.wire_len - nm.off[r - 1], sub,
+			       (size_t)(sl2 + sl), flags | TG_T_SUB, ps,
+			       en) < 0)
 			goto nomem;
 	}
 	free(dd.slot);
@@ -424,7 +423,7 @@ nomem:
 
 /* Single-character look-alike folds of the strong skeleton (rules.c); 0
  * means "itself". */
-static inline char tg_glyph_strong(char c)
+static inline char glyph_strong(char c)
 {
 	unsigned char u = (unsigned char)c;
 	if (u >= 128)
@@ -435,16 +434,16 @@ static inline char tg_glyph_strong(char c)
 
 /* The characters the weak skeleton's second pass treats specially (l, b,
  * m, u); every other byte is copied as it is. */
-static const uint8_t tg_glyph_step[256] = {
+static const uint8_t glyph_step[256] = {
     ['b'] = 1, ['l'] = 1, ['m'] = 1, ['u'] = 1};
 
 /* The characters the weak skeleton's steps after the single folds
  * remove, merge or make (TG_LT_SIG): every other one is kept, in order. */
-static const uint8_t tg_glyph_nonsig[256] = {
+static const uint8_t glyph_nonsig[256] = {
     ['l'] = 1, ['b'] = 1, ['m'] = 1, ['u'] = 1,
     ['c'] = 1, ['k'] = 1, ['h'] = 1, ['w'] = 1};
 
-static size_t tg_glyph_weak_rest(char *a, size_t na);
+static size_t glyph_weak_rest(char *a, size_t na);
 
 size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 {
@@ -454,8 +453,8 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 	if (strong_only) {
 		/* 0/o, 1/i/l, then rn->m, vv->w, cl->d left to right */
 		for (size_t i = 0; i < m; i++) {
-			char c = tg_glyph_strong(s[i]);
-			char d = i + 1 < m ? tg_glyph_strong(s[i + 1]) : 0;
+			char c = glyph_strong(s[i]);
+			char d = i + 1 < m ? glyph_strong(s[i + 1]) : 0;
 			if ((c == 'r' && d == 'n') || (c == 'v' && d == 'v') ||
 			    (c == 'c' && d == 'l')) {
 				out[n++] = c == 'r'   ? 'm'
@@ -485,7 +484,7 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 	unsigned st = 0;
 	for (size_t i = 0; i < m; i++) {
 		unsigned char c = tg_rule_fold_weak[(unsigned char)s[i]];
-		if (tg_glyph_step[c]) { /* l among them */
+		if (glyph_step[c]) { /* l among them */
 			st = 1;
 			if (c == 'l' && na > 0 && out[na - 1] == 'c') {
 				out[na - 1] = 'b';
@@ -494,12 +493,12 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only)
 		}
 		out[na++] = (char)c;
 	}
-	return st ? tg_glyph_weak_rest(out, na) : na;
+	return st ? glyph_weak_rest(out, na) : na;
 }
 
 /* The weak skeleton's second pass over the \p na characters its first
  * pass left in \p a, in place; returns the skeleton's length. */
-static size_t tg_glyph_weak_rest(char *a, size_t na)
+static size_t glyph_weak_rest(char *a, size_t na)
 {
 	/* the steps of tg_glyph_canon()'s second pass; writes never pass
 	 * what was read (each step writes at most as many characters as it
@@ -509,7 +508,7 @@ static size_t tg_glyph_weak_rest(char *a, size_t na)
 		unsigned char x = (unsigned char)a[i];
 		/* most characters are none of l, b, m, u: copied as they
 		 * are */
-		if (!tg_glyph_step[x]) {
+		if (!glyph_step[x]) {
 			a[n++] = (char)x;
 			i++;
 			continue;
@@ -565,7 +564,7 @@ static size_t tg_glyph_weak_rest(char *a, size_t na)
 }
 
 /* The tag of a target's TLD (see tg_suffix_tag()). */
-static uint8_t tg_target_tld_tag(const tg_index *ix, const struct tg_target *t)
+static uint8_t target_tld_tag(const tg_index *ix, const struct tg_target *t)
 {
 	size_t len;
 	const uint8_t *w = tg_target_suffix(ix, t, &len);
@@ -589,8 +588,8 @@ struct tg_kb {
 #define TG_TK_TID(tk)  ((tk) >> 2)
 #define TG_TK_KIND(tk) ((tk)&3u)
 
-static void tg_key_insert(struct tg_kb *kb, uint64_t key, unsigned kind,
-			  size_t tid)
+static void key_insert(struct tg_kb *kb, uint64_t key, unsigned kind,
+		       size_t tid)
 {
 	kb->key[kb->n] = key;
 	kb->tk[kb->n] = (uint32_t)tid << 2 | kind;
@@ -601,7 +600,7 @@ static void tg_key_insert(struct tg_kb *kb, uint64_t key, unsigned kind,
  * back them with huge pages (one TLB entry for many probes). */
 #define TG_HUGE (2u << 20)
 
-static void *tg_alloc_table(size_t bytes)
+static void *alloc_table(size_t bytes)
 {
 	void *p = NULL;
 	size_t align = bytes >= TG_HUGE ? TG_HUGE : 64;
@@ -610,7 +609,7 @@ static void *tg_alloc_table(size_t bytes)
 	return p;
 }
 
-static void tg_advise_huge(void *p, size_t bytes)
+static void advise_huge(void *p, size_t bytes)
 {
 #ifdef MADV_HUGEPAGE
 	if (bytes >= TG_HUGE)
@@ -638,7 +637,7 @@ struct tg_cu {
 	uint64_t rng;
 };
 
-static uint64_t tg_cu_rand(struct tg_cu *cu)
+static uint64_t cu_rand(struct tg_cu *cu)
 {
 	cu->rng ^= cu->rng << 13;
 	cu->rng ^= cu->rng >> 7;
@@ -647,7 +646,7 @@ static uint64_t tg_cu_rand(struct tg_cu *cu)
 }
 
 /* The slot of (key, kind) if it is in the table, else TG_CU_NONE. */
-static uint32_t tg_cu_find(const struct tg_cu *cu, uint64_t key, unsigned kind)
+static uint32_t cu_find(const struct tg_cu *cu, uint64_t key, unsigned kind)
 {
 	size_t b[2] = {tg_bucket1(key, cu->nb), tg_bucket2(key, cu->nb)};
 	for (int j = 0; j < 2; j++)
@@ -659,7 +658,7 @@ static uint32_t tg_cu_find(const struct tg_cu *cu, uint64_t key, unsigned kind)
 	return TG_CU_NONE;
 }
 
-static int tg_cu_free_slot(const struct tg_cu *cu, size_t b, size_t *slot)
+static int cu_free_slot(const struct tg_cu *cu, size_t b, size_t *slot)
 {
 	for (size_t s = b * TG_BUCKET; s < (b + 1) * TG_BUCKET; s++)
 		if (cu->head[s] == TG_CU_NONE) {
@@ -672,24 +671,23 @@ static int tg_cu_free_slot(const struct tg_cu *cu, size_t b, size_t *slot)
 /* Insert a new slot content (key, head), moving others to their other
  * bucket as needed; 0 when the walk gives up (the caller grows the
  * table and starts again). */
-static int tg_cu_insert(struct tg_cu *cu, uint64_t key, uint32_t head)
+static int cu_insert(struct tg_cu *cu, uint64_t key, uint32_t head)
 {
 	size_t from = SIZE_MAX;
 	for (int kick = 0; kick < TG_CU_KICKS; kick++) {
 		size_t b1 = tg_bucket1(key, cu->nb),
 		       b2 = tg_bucket2(key, cu->nb);
 		size_t s;
-		if (tg_cu_free_slot(cu, b1, &s) ||
-		    tg_cu_free_slot(cu, b2, &s)) {
+		if (cu_free_slot(cu, b1, &s) || cu_free_slot(cu, b2, &s)) {
 			cu->key[s] = key;
 			cu->head[s] = head;
 			return 1;
 		}
-		size_t b = from == b1		  ? b2
-			   : from == b2		  ? b1
-			   : (tg_cu_rand(cu) & 1) ? b2
-						  : b1;
-		s = b * TG_BUCKET + (size_t)(tg_cu_rand(cu) % TG_BUCKET);
+		size_t b = from == b1	       ? b2
+			   : from == b2	       ? b1
+			   : (cu_rand(cu) & 1) ? b2
+					       : b1;
+		s = b * TG_BUCKET + (size_t)(cu_rand(cu) % TG_BUCKET);
 		uint64_t vk = cu->key[s];
 		uint32_t vh = cu->head[s];
 		cu->key[s] = key;
@@ -703,26 +701,26 @@ static int tg_cu_insert(struct tg_cu *cu, uint64_t key, uint32_t head)
 
 /* Place every ref, merging refs of the same (key, kind) into one slot;
  * TG_OK, TG_ENOMEM, or TG_ELIMIT if no table size works. */
-static int tg_cu_fill(struct tg_cu *cu, size_t n, size_t *used)
+static int cu_fill(struct tg_cu *cu, size_t n, size_t *used)
 {
 	*used = 0;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t key = cu->rkey[i];
-		uint32_t s = tg_cu_find(cu, key, TG_TK_KIND(cu->rtk[i]));
+		uint32_t s = cu_find(cu, key, TG_TK_KIND(cu->rtk[i]));
 		if (s != TG_CU_NONE) {
 			cu->next[i] = cu->head[s];
 			cu->head[s] = (uint32_t)i;
 			continue;
 		}
 		cu->next[i] = TG_CU_NONE;
-		if (!tg_cu_insert(cu, key, (uint32_t)i))
+		if (!cu_insert(cu, key, (uint32_t)i))
 			return TG_ELIMIT;
 		(*used)++;
 	}
 	return TG_OK;
 }
 
-static int tg_cuckoo_build(tg_index *ix, const struct tg_kb *kb)
+static int cuckoo_build(tg_index *ix, const struct tg_kb *kb)
 {
 	struct tg_cu cu = {.rkey = kb->key, .rtk = kb->tk};
 	size_t n = kb->n;
@@ -749,7 +747,7 @@ static int tg_cuckoo_build(tg_index *ix, const struct tg_kb *kb)
 		memset(cu.head, 0xFF, nb * TG_BUCKET * sizeof(*cu.head));
 		memset(cu.key, 0, nb * TG_BUCKET * sizeof(*cu.key));
 		cu.rng = (ix->seed ^ (uint64_t)attempt) | 1;
-		rc = tg_cu_fill(&cu, n, &used);
+		rc = cu_fill(&cu, n, &used);
 		if (rc == TG_OK && !resized &&
 		    used * 100 < nb * TG_BUCKET * 80) {
 			resized = 1;
@@ -769,8 +767,7 @@ static int tg_cuckoo_build(tg_index *ix, const struct tg_kb *kb)
 			if (cu.head[s] == TG_CU_NONE)
 				continue;
 			size_t b1 = tg_bucket1(cu.key[s], cu.nb), t;
-			if (s / TG_BUCKET != b1 &&
-			    tg_cu_free_slot(&cu, b1, &t)) {
+			if (s / TG_BUCKET != b1 && cu_free_slot(&cu, b1, &t)) {
 				cu.key[t] = cu.key[s];
 				cu.head[t] = cu.head[s];
 				cu.head[s] = TG_CU_NONE;
@@ -799,7 +796,7 @@ static int tg_cuckoo_build(tg_index *ix, const struct tg_kb *kb)
 			for (; h != TG_CU_NONE; h = cu.next[h])
 				npost++;
 		}
-		ix->kfp = tg_alloc_table(nslots * sizeof(*ix->kfp));
+		ix->kfp = alloc_table(nslots * sizeof(*ix->kfp));
 		ix->kval = malloc(nslots * sizeof(*ix->kval));
 		ix->post = malloc((npost + 1) * sizeof(*ix->post));
 		if (!ix->kfp || !ix->kval || !ix->post)
@@ -847,7 +844,7 @@ static int tg_cuckoo_build(tg_index *ix, const struct tg_kb *kb)
 }
 
 /* The inverse of an odd number mod 2^64 (Newton's iteration). */
-static uint64_t tg_inv_odd(uint64_t a)
+static uint64_t inv_odd(uint64_t a)
 {
 	uint64_t x = a; /* correct to 3 bits; each step doubles them */
 	for (int i = 0; i < 5; i++)
@@ -858,8 +855,8 @@ static uint64_t tg_inv_odd(uint64_t a)
 /* Set the deletion-gate bits of a key of \p len (>= 3) characters under
  * \p tag whose first len/2 characters hash to \p p0 and the rest to
  * \p p1 (tg_dgate_maybe()). */
-static void tg_dgate_set(tg_index *ix, uint64_t p0, uint64_t p1, size_t len,
-			 unsigned tag)
+static void dgate_set(tg_index *ix, uint64_t p0, uint64_t p1, size_t len,
+		      unsigned tag)
 {
 	for (unsigned side = 0; side < 2; side++) {
 		uint64_t b = ((tg_label_pre(ix, side ? p1 : p0, len, tag) +
@@ -871,10 +868,10 @@ static void tg_dgate_set(tg_index *ix, uint64_t p0, uint64_t p1, size_t len,
 }
 
 /* The deletion gate (tg_index.dgate) over the EXACT and DEL keys made
- * by tg_build_keys() (\p tags: each target's TLD tag): sized in a first
+ * by build_keys() (\p tags: each target's TLD tag): sized in a first
  * pass, filled in a second, the halves of each key hashed from the
  * prefix hashes of its target's skeleton. */
-static int tg_build_dgate(tg_index *ix, const uint8_t *tags)
+static int build_dgate(tg_index *ix, const uint8_t *tags)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < ix->nt; i++) {
@@ -909,8 +906,8 @@ static int tg_build_dgate(tg_index *ix, const uint8_t *tags)
 /* hash of sk[a..b) */
 #define TG_SUB(a, b) tg_submod(P[b], tg_mulmod(P[a], pw[(b) - (a)]))
 		size_t hh = sl / 2;
-		tg_dgate_set(ix, P[hh], TG_SUB(hh, sl), sl,
-			     tg_edit_tag(sl, tags[i]));
+		dgate_set(ix, P[hh], TG_SUB(hh, sl), sl,
+			  tg_edit_tag(sl, tags[i]));
 		if (sl < 5)
 			continue;
 		/* as the DEL keys: runs of equal characters once; the key
@@ -932,7 +929,7 @@ static int tg_build_dgate(tg_index *ix, const uint8_t *tags)
 					       TG_SUB(d + 1, hh + 1));
 				p1 = TG_SUB(hh + 1, sl);
 			}
-			tg_dgate_set(ix, p0, p1, L, tag);
+			dgate_set(ix, p0, p1, L, tag);
 		}
 #undef TG_SUB
 	}
@@ -942,7 +939,7 @@ static int tg_build_dgate(tg_index *ix, const uint8_t *tags)
 /* The glyph filter (tg_index.gfilter): the signature of the weak
  * skeleton of every target that has a GLYPH key, under that key's tag
  * (\p tags: each target's TLD tag). */
-static int tg_build_gfilter(tg_index *ix, const uint8_t *tags)
+static int build_gfilter(tg_index *ix, const uint8_t *tags)
 {
 	unsigned lg = 9; /* at least 512 bits */
 	while (lg < 40 && ((size_t)1 << lg) < ix->nt * 16)
@@ -962,7 +959,7 @@ static int tg_build_gfilter(tg_index *ix, const uint8_t *tags)
 		size_t sl = 0;
 		for (size_t k = 0; k < cl; k++) {
 			unsigned char f = (unsigned char)canon[k];
-			if (!tg_glyph_nonsig[f]) {
+			if (!glyph_nonsig[f]) {
 				sig =
 				    tg_addmod(tg_mulmod(sig, ix->base), f + 1u);
 				sl++;
@@ -978,10 +975,10 @@ static int tg_build_gfilter(tg_index *ix, const uint8_t *tags)
 
 /* The key filter (tg_index.kfilter): the table holds mixed keys, the
  * filter is indexed by the value before tg_mix64(), which is undone. */
-static int tg_build_kfilter(tg_index *ix, const struct tg_kb *kb)
+static int build_kfilter(tg_index *ix, const struct tg_kb *kb)
 {
-	const uint64_t i1 = tg_inv_odd(0xff51afd7ed558ccdULL);
-	const uint64_t i2 = tg_inv_odd(0xc4ceb93fe53a87b5ULL);
+	const uint64_t i1 = inv_odd(0xff51afd7ed558ccdULL);
+	const uint64_t i2 = inv_odd(0xc4ceb93fe53a87b5ULL);
 	unsigned lg = 9; /* at least 512 bits */
 	while (lg < 40 && ((size_t)1 << lg) < kb->n * 8)
 		lg++;
@@ -1002,7 +999,7 @@ static int tg_build_kfilter(tg_index *ix, const struct tg_kb *kb)
 	return TG_OK;
 }
 
-static int tg_build_keys(tg_index *ix, tg_error *err)
+static int build_keys(tg_index *ix, tg_error *err)
 {
 	size_t count = 0;
 	for (size_t i = 0; i < ix->nt; i++) {
@@ -1038,18 +1035,18 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 	}
 	for (size_t i = 0; i < ix->nt; i++) {
 		const struct tg_target *t = &ix->t[i];
-		uint8_t ttag = tg_target_tld_tag(ix, t);
+		uint8_t ttag = target_tld_tag(ix, t);
 		tags[i] = ttag;
 		const char *sk = tg_target_skel(ix, t);
 		size_t n = t->skel_len;
 		uint64_t h = tg_poly_extend(ix, 0, sk, n);
 		if (t->flags & TG_T_SUB) {
-			tg_key_insert(&kb, tg_label_key(ix, h, n, TG_UNTAGGED),
-				      TG_K_CONCAT, i);
+			key_insert(&kb, tg_label_key(ix, h, n, TG_UNTAGGED),
+				   TG_K_CONCAT, i);
 			continue;
 		}
-		tg_key_insert(&kb, tg_label_key(ix, h, n, tg_edit_tag(n, ttag)),
-			      TG_K_EXACT, i);
+		key_insert(&kb, tg_label_key(ix, h, n, tg_edit_tag(n, ttag)),
+			   TG_K_EXACT, i);
 		ix->nbrand += (t->flags & TG_T_BRAND) != 0;
 		int first = 0;
 		if (n >= TG_RULE_COMBO_AFFIX_MIN && (t->flags & TG_T_BRAND)) {
@@ -1063,33 +1060,32 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 		if (first) {
 			/* combos (brand profile): the label's head and tail */
 			size_t k = TG_RULE_COMBO_AFFIX_MIN;
-			tg_key_insert(&kb,
-				      tg_label_key(ix,
-						   tg_poly_extend(ix, 0, sk, k),
-						   k, TG_HEAD),
-				      TG_K_CONCAT, i);
-			tg_key_insert(
-			    &kb,
-			    tg_label_key(ix,
-					 tg_poly_extend(ix, 0, sk + n - k, k),
-					 k, TG_TAIL),
-			    TG_K_CONCAT, i);
+			key_insert(&kb,
+				   tg_label_key(ix,
+						tg_poly_extend(ix, 0, sk, k), k,
+						TG_HEAD),
+				   TG_K_CONCAT, i);
+			key_insert(&kb,
+				   tg_label_key(
+				       ix, tg_poly_extend(ix, 0, sk + n - k, k),
+				       k, TG_TAIL),
+				   TG_K_CONCAT, i);
 		}
 		char canon[TG_FOLD_MAX];
 		size_t cl = tg_glyph_canon(sk, n, canon, 0);
-		tg_key_insert(&kb,
-			      tg_label_key(ix, tg_poly_extend(ix, 0, canon, cl),
-					   cl, ttag),
-			      TG_K_GLYPH, i);
+		key_insert(&kb,
+			   tg_label_key(ix, tg_poly_extend(ix, 0, canon, cl),
+					cl, ttag),
+			   TG_K_GLYPH, i);
 		/* CONCAT: label + first suffix label */
 		const uint8_t *w = tg_target_wire(ix, t);
 		const uint8_t *s1 = w + 1 + w[0];
 		if (s1[0] && n + s1[0] < TG_FOLD_MAX) {
 			uint64_t hc =
 			    tg_poly_extend(ix, h, (const char *)s1 + 1, s1[0]);
-			tg_key_insert(
-			    &kb, tg_label_key(ix, hc, n + s1[0], TG_UNTAGGED),
-			    TG_K_CONCAT, i);
+			key_insert(&kb,
+				   tg_label_key(ix, hc, n + s1[0], TG_UNTAGGED),
+				   TG_K_CONCAT, i);
 		}
 		if (n < 5)
 			continue;
@@ -1099,7 +1095,7 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 			if (d == 0 || sk[d] != sk[d - 1]) {
 				uint64_t hd = tg_poly_extend(
 				    ix, pre, sk + d + 1, n - d - 1);
-				tg_key_insert(
+				key_insert(
 				    &kb,
 				    tg_label_key(ix, hd, n - 1,
 						 tg_edit_tag(n - 1, ttag)),
@@ -1109,13 +1105,13 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 		}
 	}
 	free(seen);
-	int rc = tg_cuckoo_build(ix, &kb);
+	int rc = cuckoo_build(ix, &kb);
 	if (rc == TG_OK)
-		rc = tg_build_kfilter(ix, &kb);
+		rc = build_kfilter(ix, &kb);
 	if (rc == TG_OK)
-		rc = tg_build_gfilter(ix, tags);
+		rc = build_gfilter(ix, tags);
 	if (rc == TG_OK)
-		rc = tg_build_dgate(ix, tags);
+		rc = build_dgate(ix, tags);
 	free(tags);
 	free(kb.key);
 	free(kb.tk);
@@ -1126,7 +1122,7 @@ static int tg_build_keys(tg_index *ix, tg_error *err)
 	return TG_OK;
 }
 
-static int tg_cmp_u64(const void *a, const void *b)
+static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 	return x < y ? -1 : x > y;
@@ -1134,7 +1130,7 @@ static int tg_cmp_u64(const void *a, const void *b)
 
 /* The TLDs left behind when the first one or two letters of a protected
  * single-label suffix move before the dot (see tg_index.shift_tlds). */
-static int tg_build_shift_tlds(tg_index *ix, tg_error *err)
+static int build_shift_tlds(tg_index *ix, tg_error *err)
 {
 	ix->shift_tlds = malloc((2 * ix->nt + 1) * sizeof(uint64_t));
 	if (!ix->shift_tlds)
@@ -1150,7 +1146,7 @@ static int tg_build_shift_tlds(tg_index *ix, tg_error *err)
 			ix->shift_tlds[n++] =
 			    tg_tld_hash(ix, s + 1 + j, s[0] - j);
 	}
-	qsort(ix->shift_tlds, n, sizeof(uint64_t), tg_cmp_u64);
+	qsort(ix->shift_tlds, n, sizeof(uint64_t), cmp_u64);
 	size_t u = 0;
 	for (size_t i = 0; i < n; i++)
 		if (u == 0 || ix->shift_tlds[u - 1] != ix->shift_tlds[i])
@@ -1163,7 +1159,7 @@ static int tg_build_shift_tlds(tg_index *ix, tg_error *err)
 	return TG_OK;
 }
 
-static int tg_build_pairs(tg_index *ix, const tg_list *list, tg_error *err)
+static int build_pairs(tg_index *ix, const tg_list *list, tg_error *err)
 {
 	size_t nb = tg_rule_npairs;
 	ix->pairs = calloc(nb + list->npairs, sizeof(*ix->pairs));
@@ -1197,17 +1193,17 @@ static int tg_build_pairs(tg_index *ix, const tg_list *list, tg_error *err)
 }
 
 /** Serial of the last index built (tg_index.serial). */
-static _Atomic uint64_t tg_index_serials;
+static _Atomic uint64_t index_serials;
 
 /* The scorer's per-byte tables (label_tab, restricted3). */
-static void tg_label_tables(tg_index *ix)
+static void label_tables(tg_index *ix)
 {
 	for (unsigned u = 0; u < 256; u++) {
 		unsigned char f = tg_rule_fold_weak[u];
 		if (tg_fold_ldh((uint8_t)u))
 			ix->label_tab[u] =
 			    (uint16_t)(f | TG_LT_LDH |
-				       (tg_glyph_nonsig[f] ? 0u : TG_LT_SIG) |
+				       (glyph_nonsig[f] ? 0u : TG_LT_SIG) |
 				       (u == '-' ? TG_LT_HYPHEN : 0u));
 	}
 	for (size_t i = 0; i < 4; i++)
@@ -1225,7 +1221,7 @@ static void tg_label_tables(tg_index *ix)
 	}
 }
 
-static uint64_t tg_random_seed(void)
+static uint64_t random_seed(void)
 {
 	uint64_t s = 0;
 	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
@@ -1259,11 +1255,11 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 	tg_index *ix = calloc(1, sizeof(*ix));
 	if (!ix)
 		return tg_error_set(err, TG_ENOMEM, NULL, 0, "out of memory");
-	tg_label_tables(ix);
+	label_tables(ix);
 	ix->block_threshold = opts->block_threshold;
 	ix->log_threshold = opts->log_threshold;
-	ix->seed = tg_random_seed();
-	ix->serial = atomic_fetch_add(&tg_index_serials, 1) + 1;
+	ix->seed = random_seed();
+	ix->serial = atomic_fetch_add(&index_serials, 1) + 1;
 	ix->base = tg_mix64(ix->seed ^ 0x5bd1e995) | 0x101; /* odd, > 256 */
 	ix->pw[0] = 1;
 	for (size_t i = 1; i < sizeof(ix->pw) / sizeof(ix->pw[0]); i++)
@@ -1282,7 +1278,7 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 		}
 	}
 	ix->nprotected = list->count[TG_LIST_PROTECTED];
-	if ((rc = tg_build_pairs(ix, list, err)) == TG_OK) {
+	if ((rc = build_pairs(ix, list, err)) == TG_OK) {
 		for (size_t i = 0; i < ix->npairs; i++) {
 			struct tg_index_pair *p = &ix->pairs[i];
 			p->prot_tag = tg_suffix_tag(
@@ -1294,13 +1290,13 @@ int tg_index_build(const tg_list *list, const tg_index_options *opts,
 		}
 	}
 	if (rc != TG_OK ||
-	    (rc = tg_build_nset(ix, list, opts->builtin_infrastructure, err)) !=
+	    (rc = build_nset(ix, list, opts->builtin_infrastructure, err)) !=
 		TG_OK ||
-	    (rc = tg_build_targets(ix, list, err)) != TG_OK ||
-	    (rc = tg_build_keys(ix, err)) != TG_OK ||
-	    (rc = tg_build_shift_tlds(ix, err)) != TG_OK)
+	    (rc = build_targets(ix, list, err)) != TG_OK ||
+	    (rc = build_keys(ix, err)) != TG_OK ||
+	    (rc = build_shift_tlds(ix, err)) != TG_OK)
 		goto fail;
-	tg_index_compact(ix);
+	index_compact(ix);
 	*out = ix;
 	return TG_OK;
 fail:

@@ -201,8 +201,8 @@ struct tg_index {
 	size_t nnset;	     /**< slots */
 	struct tg_nrec *rec; /**< records, owned */
 	size_t nrec;
-	tg_strtab sources; /**< the list's sources, then the built-in
-			      infrastructure list's (owned) */
+	tg_strtab sources;	     /**< the list's sources, then the built-in
+					infrastructure list's (owned) */
 	struct tg_index_pair *pairs; /**< owned */
 	size_t npairs;
 	size_t nprotected;   /**< protected entries */

@@ -15,8 +15,8 @@
 #include "name_internal.h"
 #include "typoguard.h"
 
-static int tg_name_fail(char *why, size_t whylen, const char *reason, long a,
-			long b)
+static int name_fail(char *why, size_t whylen, const char *reason, long a,
+		     long b)
 {
 	if (why && whylen) {
 		if (a >= 0)
@@ -27,7 +27,7 @@ static int tg_name_fail(char *why, size_t whylen, const char *reason, long a,
 	return TG_ENAME;
 }
 
-static uint8_t tg_lower(uint8_t c)
+static uint8_t lower(uint8_t c)
 {
 	return (c >= 'A' && c <= 'Z') ? (uint8_t)(c + 'a' - 'A') : c;
 }
@@ -37,7 +37,7 @@ static uint8_t tg_lower(uint8_t c)
  * dot allowed), no escapes.  Returns 1 when it parsed \p s, 0 to let the
  * general parser below handle it (and report any error).
  */
-static int tg_name_fast(tg_name *nm, const char *s, size_t len)
+static int name_fast(tg_name *nm, const char *s, size_t len)
 {
 	if (len && s[len - 1] == '.')
 		len--;
@@ -78,16 +78,16 @@ static int tg_name_fast(tg_name *nm, const char *s, size_t len)
 int tg_name_from_text(tg_name *nm, const char *s, size_t len, char *why,
 		      size_t whylen)
 {
-	if (tg_name_fast(nm, s, len))
+	if (name_fast(nm, s, len))
 		return TG_OK;
 	nm->plain = 0;
 	nm->n = 0;
 	nm->wire_len = 0;
 	if (len > TG_MAX_TEXT)
-		return tg_name_fail(why, whylen, "name too long", (long)len,
-				    TG_MAX_TEXT);
+		return name_fail(why, whylen, "name too long", (long)len,
+				 TG_MAX_TEXT);
 	if (len == 0)
-		return tg_name_fail(why, whylen, "empty name", -1, 0);
+		return name_fail(why, whylen, "empty name", -1, 0);
 	if (len == 1 && s[0] == '.') { /* the root */
 		nm->wire[0] = 0;
 		nm->wire_len = 1;
@@ -102,11 +102,11 @@ int tg_name_from_text(tg_name *nm, const char *s, size_t len, char *why,
 		uint8_t c = (uint8_t)s[i];
 		if (c == '.') {
 			if (llen == 0)
-				return tg_name_fail(why, whylen, "empty label",
-						    -1, 0);
+				return name_fail(why, whylen, "empty label", -1,
+						 0);
 			if (nm->n >= TG_MAX_LABELS - 1)
-				return tg_name_fail(why, whylen,
-						    "too many labels", -1, 0);
+				return name_fail(why, whylen, "too many labels",
+						 -1, 0);
 			nm->wire[lstart] = (uint8_t)llen;
 			nm->off[nm->n++] = (uint8_t)lstart;
 			if (i + 1 == len) { /* trailing dot */
@@ -115,35 +115,35 @@ int tg_name_from_text(tg_name *nm, const char *s, size_t len, char *why,
 				goto done;
 			}
 			if (w >= 255)
-				return tg_name_fail(
-				    why, whylen, "name too long", (long)w, 253);
+				return name_fail(why, whylen, "name too long",
+						 (long)w, 253);
 			lstart = w++;
 			llen = 0;
 			continue;
 		}
 		if (c == '\\') {
 			if (i + 1 >= len)
-				return tg_name_fail(why, whylen,
-						    "bad escape at end", -1, 0);
+				return name_fail(why, whylen,
+						 "bad escape at end", -1, 0);
 			uint8_t d1 = (uint8_t)s[i + 1];
 			if (d1 >= '0' && d1 <= '9') {
 				if (i + 3 >= len)
-					return tg_name_fail(why, whylen,
-							    "bad \\DDD escape",
-							    -1, 0);
+					return name_fail(why, whylen,
+							 "bad \\DDD escape", -1,
+							 0);
 				uint8_t d2 = (uint8_t)s[i + 2],
 					d3 = (uint8_t)s[i + 3];
 				if (d2 < '0' || d2 > '9' || d3 < '0' ||
 				    d3 > '9')
-					return tg_name_fail(why, whylen,
-							    "bad \\DDD escape",
-							    -1, 0);
+					return name_fail(why, whylen,
+							 "bad \\DDD escape", -1,
+							 0);
 				unsigned v = (d1 - '0') * 100u +
 					     (d2 - '0') * 10u + (d3 - '0');
 				if (v > 255)
-					return tg_name_fail(why, whylen,
-							    "bad \\DDD escape",
-							    -1, 0);
+					return name_fail(why, whylen,
+							 "bad \\DDD escape", -1,
+							 0);
 				c = (uint8_t)v;
 				i += 3;
 			} else {
@@ -151,29 +151,29 @@ int tg_name_from_text(tg_name *nm, const char *s, size_t len, char *why,
 				i += 1;
 			}
 		} else if (c <= ' ' || c >= 0x7f) {
-			return tg_name_fail(why, whylen,
-					    "unescaped space or control byte",
-					    -1, 0);
+			return name_fail(why, whylen,
+					 "unescaped space or control byte", -1,
+					 0);
 		}
 		if (llen >= 63)
-			return tg_name_fail(why, whylen, "label too long",
-					    (long)llen + 1, 63);
+			return name_fail(why, whylen, "label too long",
+					 (long)llen + 1, 63);
 		if (w >= 255)
-			return tg_name_fail(why, whylen, "name too long",
-					    (long)w, 253);
-		nm->wire[w++] = tg_lower(c);
+			return name_fail(why, whylen, "name too long", (long)w,
+					 253);
+		nm->wire[w++] = lower(c);
 		llen++;
 	}
 	/* last label without trailing dot */
 	if (nm->n >= TG_MAX_LABELS - 1)
-		return tg_name_fail(why, whylen, "too many labels", -1, 0);
+		return name_fail(why, whylen, "too many labels", -1, 0);
 	nm->wire[lstart] = (uint8_t)llen;
 	nm->off[nm->n++] = (uint8_t)lstart;
 	lstart = w;
 done:
 	if (lstart >= 255)
-		return tg_name_fail(why, whylen, "name too long",
-				    (long)lstart - 1, 253);
+		return name_fail(why, whylen, "name too long", (long)lstart - 1,
+				 253);
 	nm->wire[lstart] = 0;
 	nm->wire_len = lstart + 1;
 	return TG_OK;
@@ -181,7 +181,7 @@ done:
 
 /* One 8-byte word of a wire name with A-Z lowercased.  Label length
  * bytes (0..63) are never in 'A'..'Z' and stay as they are. */
-static inline uint64_t tg_lower8(uint64_t x)
+static inline uint64_t lower8(uint64_t x)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
 	/* per byte, without carries between bytes: high bit of
@@ -204,21 +204,20 @@ int tg_name_from_wire(tg_name *nm, const uint8_t *w, size_t len, char *why,
 	unsigned n = 0;
 	while (1) {
 		if (p >= len)
-			return tg_name_fail(why, whylen, "truncated wire name",
-					    -1, 0);
+			return name_fail(why, whylen, "truncated wire name", -1,
+					 0);
 		uint8_t l = w[p];
 		if (l == 0)
 			break;
 		if (l > 63)
-			return tg_name_fail(why, whylen,
-					    "compressed or bad label length",
-					    -1, 0);
+			return name_fail(why, whylen,
+					 "compressed or bad label length", -1,
+					 0);
 		if (p + 1 + l > len || p + 1 + l >= 255)
-			return tg_name_fail(why, whylen, "truncated wire name",
-					    -1, 0);
+			return name_fail(why, whylen, "truncated wire name", -1,
+					 0);
 		if (n >= TG_MAX_LABELS - 1)
-			return tg_name_fail(why, whylen, "too many labels", -1,
-					    0);
+			return name_fail(why, whylen, "too many labels", -1, 0);
 		nm->off[n++] = (uint8_t)p;
 		p += 1 + (size_t)l;
 	}
@@ -230,11 +229,11 @@ int tg_name_from_wire(tg_name *nm, const uint8_t *w, size_t len, char *why,
 	for (; i + 8 <= wl || (i < wl && i + 8 <= len); i += 8) {
 		uint64_t x;
 		memcpy(&x, w + i, 8);
-		x = tg_lower8(x);
+		x = lower8(x);
 		memcpy(nm->wire + i, &x, 8);
 	}
 	for (; i < wl; i++)
-		nm->wire[i] = tg_lower(w[i]);
+		nm->wire[i] = lower(w[i]);
 	if (wl + 8 <= sizeof(nm->wire)) {
 		static const uint8_t zero[8];
 		memcpy(nm->wire + wl, zero, 8);
@@ -243,8 +242,8 @@ int tg_name_from_wire(tg_name *nm, const uint8_t *w, size_t len, char *why,
 	return TG_OK;
 }
 
-static size_t tg_put_label(const uint8_t *lab, size_t l, char *buf, size_t cap,
-			   size_t o)
+static size_t put_label(const uint8_t *lab, size_t l, char *buf, size_t cap,
+			size_t o)
 {
 	if (o + l < cap) { /* the common, plain hostname label */
 		size_t k = 0;
@@ -304,7 +303,7 @@ size_t tg_name_to_text(const tg_name *nm, unsigned first, char *buf, size_t cap)
 		const uint8_t *lab = tg_name_label(nm, i, &l);
 		if (i > first && o + 1 < cap)
 			buf[o++] = '.';
-		o = tg_put_label(lab, l, buf, cap, o);
+		o = put_label(lab, l, buf, cap, o);
 	}
 	buf[o] = 0;
 	return o;
@@ -321,7 +320,7 @@ size_t tg_wire_to_text(const uint8_t *wire, size_t len, char *buf, size_t cap)
 			break;
 		if (p > 0 && o + 1 < cap)
 			buf[o++] = '.';
-		o = tg_put_label(wire + p + 1, l, buf, cap, o);
+		o = put_label(wire + p + 1, l, buf, cap, o);
 		p += 1 + l;
 	}
 	buf[o] = 0;

@@ -101,15 +101,15 @@ const size_t tg_rule_nglyphs =
 
 char tg_rule_fold_strong[128];
 unsigned char tg_rule_fold_weak[256];
-/* bit per single-character pair: tg_rule_pairbits[a] has bit b-32 */
-static uint64_t tg_rule_pairbits[128][2];
+/* bit per single-character pair: rule_pairbits[a] has bit b-32 */
+static uint64_t rule_pairbits[128][2];
 
-static pthread_once_t tg_rules_once = PTHREAD_ONCE_INIT;
-static void tg_rule_kbd_build(void);
+static pthread_once_t rules_once = PTHREAD_ONCE_INIT;
+static void rule_kbd_build(void);
 
-static void tg_rules_build(void)
+static void rules_build(void)
 {
-	tg_rule_kbd_build();
+	rule_kbd_build();
 	for (size_t i = 0; i < tg_rule_nglyphs; i++) {
 		const struct tg_rule_glyph *g = &tg_rule_glyphs[i];
 		if (g->from[1] || g->to[1])
@@ -126,8 +126,8 @@ static void tg_rules_build(void)
 		}
 		if (g->use & TG_G_NOPAIR)
 			continue;
-		tg_rule_pairbits[a][b >> 6] |= 1ull << (b & 63);
-		tg_rule_pairbits[b][a >> 6] |= 1ull << (a & 63);
+		rule_pairbits[a][b >> 6] |= 1ull << (b & 63);
+		rule_pairbits[b][a >> 6] |= 1ull << (a & 63);
 	}
 	/* every other byte (non-ASCII included) folds to itself */
 	for (unsigned u = 0; u < 256; u++)
@@ -137,7 +137,7 @@ static void tg_rules_build(void)
 
 void tg_rules_init(void)
 {
-	(void)pthread_once(&tg_rules_once, tg_rules_build);
+	(void)pthread_once(&rules_once, rules_build);
 }
 
 /* The derived tables exist before main() (or before dlopen() returns for
@@ -153,7 +153,7 @@ int tg_rule_glyph_pair(char a, char b)
 	unsigned char x = (unsigned char)a, y = (unsigned char)b;
 	if (x >= 128 || y >= 128)
 		return 0;
-	return (int)(tg_rule_pairbits[x][y >> 6] >> (y & 63) & 1);
+	return (int)(rule_pairbits[x][y >> 6] >> (y & 63) & 1);
 }
 
 /* ---------------------------------------------------------- keyboards */
@@ -172,63 +172,60 @@ static const struct {
     {TG_KBD_QWERTZ, {"1234567890", "qwertzuiop", "asdfghjkl", "yxcvbnm"}},
     {TG_KBD_AZERTY, {"1234567890", "azertyuiop", "qsdfghjklm", "wxcvbn"}},
 };
-static const int tg_rule_row_off[4] = {0, 2, 3, 5};
+static const int rule_row_off[4] = {0, 2, 3, 5};
 
-static int tg_rule_key_at(const char *const *rows, char c, int *row, int *x)
+static int rule_key_at(const char *const *rows, char c, int *row, int *x)
 {
 	for (int r = 0; r < 4; r++) {
 		const char *p = strchr(rows[r], c);
 		if (c && p) {
 			*row = r;
-			*x = tg_rule_row_off[r] + 4 * (int)(p - rows[r]);
+			*x = rule_row_off[r] + 4 * (int)(p - rows[r]);
 			return 1;
 		}
 	}
 	return 0;
 }
 
-/* Bit i of tg_rule_kbd_bits[l][a]: a touches the i-th character of
- * tg_rule_kbd_chars on layout l (built by tg_rules_build()). */
-static const char tg_rule_kbd_chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-static uint64_t tg_rule_kbd_bits[3][128];
-static int8_t tg_rule_kbd_idx[128];
+/* Bit i of rule_kbd_bits[l][a]: a touches the i-th character of
+ * rule_kbd_chars on layout l (built by rules_build()). */
+static const char rule_kbd_chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+static uint64_t rule_kbd_bits[3][128];
+static int8_t rule_kbd_idx[128];
 
-static void tg_rule_kbd_build(void)
+static void rule_kbd_build(void)
 {
-	memset(tg_rule_kbd_idx, -1, sizeof(tg_rule_kbd_idx));
-	for (int i = 0; tg_rule_kbd_chars[i]; i++)
-		tg_rule_kbd_idx[(unsigned char)tg_rule_kbd_chars[i]] =
-		    (int8_t)i;
+	memset(rule_kbd_idx, -1, sizeof(rule_kbd_idx));
+	for (int i = 0; rule_kbd_chars[i]; i++)
+		rule_kbd_idx[(unsigned char)rule_kbd_chars[i]] = (int8_t)i;
 	for (size_t l = 0; l < 3; l++)
-		for (const char *a = tg_rule_kbd_chars; *a; a++)
-			for (const char *b = tg_rule_kbd_chars; *b; b++) {
+		for (const char *a = rule_kbd_chars; *a; a++)
+			for (const char *b = rule_kbd_chars; *b; b++) {
 				int ra, xa, rb, xb;
 				if (*a == *b ||
-				    !tg_rule_key_at(tg_rule_layouts[l].row, *a,
-						    &ra, &xa) ||
-				    !tg_rule_key_at(tg_rule_layouts[l].row, *b,
-						    &rb, &xb))
+				    !rule_key_at(tg_rule_layouts[l].row, *a,
+						 &ra, &xa) ||
+				    !rule_key_at(tg_rule_layouts[l].row, *b,
+						 &rb, &xb))
 					continue;
 				int dx = xa > xb ? xa - xb : xb - xa;
 				if ((ra == rb && dx == 4) ||
 				    ((ra == rb + 1 || rb == ra + 1) && dx < 4))
-					tg_rule_kbd_bits[l]
-							[(unsigned char)*a] |=
-					    1ull << tg_rule_kbd_idx[(
-						unsigned char)*b];
+					rule_kbd_bits[l][(unsigned char)*a] |=
+					    1ull
+					    << rule_kbd_idx[(unsigned char)*b];
 			}
 }
 
 unsigned tg_rule_kbd(char a, char b)
 {
 	unsigned char x = (unsigned char)a, y = (unsigned char)b;
-	if (x >= 128 || y >= 128 || tg_rule_kbd_idx[y] < 0)
+	if (x >= 128 || y >= 128 || rule_kbd_idx[y] < 0)
 		return 0;
 	unsigned out = 0;
 	for (unsigned l = 0; l < 3; l++)
-		out |=
-		    (unsigned)(tg_rule_kbd_bits[l][x] >> tg_rule_kbd_idx[y] & 1)
-		    << l;
+		out |= (unsigned)(rule_kbd_bits[l][x] >> rule_kbd_idx[y] & 1)
+		       << l;
 	return out;
 }
 

@@ -112,12 +112,12 @@ struct tg_ctx {
 	unsigned qflags;	       /* TG_FOLD_* */
 	uint64_t pre[TG_FOLD_MAX + 1]; /* prefix polynomial hashes of q */
 	char qcanon[TG_FOLD_MAX];      /* look-alike skeleton of q */
-	/* tg_label_scan() of an ASCII label leaves only the look-alike
+	/* label_scan() of an ASCII label leaves only the look-alike
 	 * skeleton's signature (TG_LT_SIG; sig, siglen): the skeleton
 	 * itself is made only when the glyph filter lets its probes
 	 * through */
 	int canon_lazy;
-	/* set by tg_label_scan() for an ASCII label: positions d > 0 with
+	/* set by label_scan() for an ASCII label: positions d > 0 with
 	 * q[d] == q[d - 1] (ndup) and whether q has a '-' (hyphen) */
 	int scanned;
 	size_t ndup;
@@ -155,13 +155,13 @@ struct tg_ctx {
 	size_t nc;
 };
 
-static int tg_max(int a, int b)
+static int max_int(int a, int b)
 {
 	return a > b ? a : b;
 }
 
-static void tg_add_cand(struct tg_ctx *c, uint32_t tid, int score,
-			unsigned classes)
+static void add_cand(struct tg_ctx *c, uint32_t tid, int score,
+		     unsigned classes)
 {
 	if (score <= 0 || !classes)
 		return;
@@ -214,7 +214,7 @@ static void tg_add_cand(struct tg_ctx *c, uint32_t tid, int score,
 
 /* ------------------------------------------------------------ suffixes */
 
-enum tg_suffix_rel {
+enum suffix_rel {
 	TG_S_NONE,
 	TG_S_SAME,
 	TG_S_PAIR_STRONG,
@@ -223,7 +223,7 @@ enum tg_suffix_rel {
 };
 
 /* Offset of the last label in a wire suffix (root included). */
-static size_t tg_last_label(const uint8_t *w, size_t len)
+static size_t last_label(const uint8_t *w, size_t len)
 {
 	size_t p = 0, last = 0;
 	while (p < len && w[p]) {
@@ -233,9 +233,9 @@ static size_t tg_last_label(const uint8_t *w, size_t len)
 	return last;
 }
 
-static const struct tg_index_pair *
-tg_find_pair(const tg_index *ix, const uint8_t *prot, size_t plen,
-	     const uint8_t *conf, size_t clen)
+static const struct tg_index_pair *find_pair(const tg_index *ix,
+					     const uint8_t *prot, size_t plen,
+					     const uint8_t *conf, size_t clen)
 {
 	for (size_t i = 0; i < ix->npairs; i++) {
 		const struct tg_index_pair *p = &ix->pairs[i];
@@ -248,8 +248,8 @@ tg_find_pair(const tg_index *ix, const uint8_t *prot, size_t plen,
 }
 
 /* How the query's public suffix relates to the target's. */
-static enum tg_suffix_rel tg_suffix_rel(const struct tg_ctx *c,
-					const struct tg_target *t)
+static enum suffix_rel suffix_rel(const struct tg_ctx *c,
+				  const struct tg_target *t)
 {
 	size_t slen;
 	const uint8_t *s = tg_target_suffix(c->ix, t, &slen);
@@ -260,8 +260,8 @@ static enum tg_suffix_rel tg_suffix_rel(const struct tg_ctx *c,
 		 * one: one bit test rules out most */
 		if (!tg_pair_conf_maybe(c->ix, c->tld_hash))
 			return TG_S_NONE;
-		size_t ls = tg_last_label(s, slen);
-		size_t lq = tg_last_label(c->suf, c->suf_len);
+		size_t ls = last_label(s, slen);
+		size_t lq = last_label(c->suf, c->suf_len);
 		if (ls != lq || memcmp(s, c->suf, ls) != 0)
 			return TG_S_NONE;
 		const struct tg_index_pair *p = NULL;
@@ -285,7 +285,7 @@ static enum tg_suffix_rel tg_suffix_rel(const struct tg_ctx *c,
 }
 
 /* Score of a TLD confusion alone (same label). */
-static int tg_tld_score(enum tg_suffix_rel rel, const struct tg_target *t)
+static int tld_score(enum suffix_rel rel, const struct tg_target *t)
 {
 	switch (rel) {
 	case TG_S_PAIR_STRONG:
@@ -301,17 +301,17 @@ static int tg_tld_score(enum tg_suffix_rel rel, const struct tg_target *t)
 
 /* ------------------------------------------------------------- edits */
 
-static int tg_is_vowel(char ch)
+static int is_vowel(char ch)
 {
 	return ch == 'a' || ch == 'e' || ch == 'i' || ch == 'o' || ch == 'u';
 }
 
-static int tg_kbd_near(char a, char b)
+static int kbd_near(char a, char b)
 {
 	return tg_rule_kbd(a, b) != 0;
 }
 
-static int tg_is_digit(char ch)
+static int is_digit(char ch)
 {
 	return ch >= '0' && ch <= '9';
 }
@@ -321,8 +321,8 @@ static int tg_is_digit(char ch)
  * skeleton \p q.  Returns the class bits (0: not one edit), the base
  * score in *score and the edit position in *pos.
  */
-static unsigned tg_classify(const char *q, size_t m, const char *R, size_t rl,
-			    int *score, size_t *pos)
+static unsigned classify(const char *q, size_t m, const char *R, size_t rl,
+			 int *score, size_t *pos)
 {
 	size_t i = 0;
 	unsigned cls = 0;
@@ -340,15 +340,15 @@ static unsigned tg_classify(const char *q, size_t m, const char *R, size_t rl,
 		}
 		if (ch == '-') {
 			cls |= TG_C_HYPHENATION;
-			s = tg_max(s, tg_rules.hyphenation);
+			s = max_int(s, tg_rules.hyphenation);
 		} else if ((i > 0 && q[i - 1] == ch) ||
 			   (i + 1 < m && q[i + 1] == ch)) {
 			cls |= TG_C_REPETITION;
-			s = tg_max(s, tg_rules.repetition);
-		} else if ((i > 0 && tg_kbd_near(q[i - 1], ch)) ||
-			   (i + 1 < m && tg_kbd_near(q[i + 1], ch))) {
+			s = max_int(s, tg_rules.repetition);
+		} else if ((i > 0 && kbd_near(q[i - 1], ch)) ||
+			   (i + 1 < m && kbd_near(q[i + 1], ch))) {
 			cls |= TG_C_INSERTION;
-			s = tg_max(s, tg_rules.insertion_kbd);
+			s = max_int(s, tg_rules.insertion_kbd);
 		} else if (!cls) {
 			cls |= TG_C_INSERTION;
 			s = tg_rules.insertion_other;
@@ -356,11 +356,11 @@ static unsigned tg_classify(const char *q, size_t m, const char *R, size_t rl,
 		if ((ch == 'l' || ch == 'i') && i + 1 < m &&
 		    (q[i + 1] == 'b' || q[i + 1] == 'h' || q[i + 1] == 'k')) {
 			cls |= TG_C_HOMOGLYPH;
-			s = tg_max(s, tg_rules.insertion_glyph);
+			s = max_int(s, tg_rules.insertion_glyph);
 		}
 		if (ch == TG_FOLD_UNKNOWN) {
 			cls |= TG_C_IDN_HOMOGLYPH;
-			s = tg_max(s, tg_rules.idn_insert);
+			s = max_int(s, tg_rules.idn_insert);
 		}
 	} else if (m + 1 == rl) {
 		if (memcmp(q + i, R + i + 1, rl - i - 1) != 0)
@@ -374,33 +374,33 @@ static unsigned tg_classify(const char *q, size_t m, const char *R, size_t rl,
 		if (memcmp(q + i + 1, R + i + 1, m - i - 1) == 0) {
 			if (tg_rule_glyph_pair(a, b)) {
 				cls |= TG_C_HOMOGLYPH;
-				s = tg_max(s, tg_rules.homoglyph_edit);
+				s = max_int(s, tg_rules.homoglyph_edit);
 			}
-			if (tg_is_vowel(a) && tg_is_vowel(b)) {
+			if (is_vowel(a) && is_vowel(b)) {
 				cls |= TG_C_VOWEL_SWAP;
-				s = tg_max(s, tg_rules.vowel_swap);
+				s = max_int(s, tg_rules.vowel_swap);
 			}
 			unsigned kb = tg_rule_kbd(a, b);
 			if (kb) {
 				cls |= TG_C_REPLACEMENT;
-				s = tg_max(s, (kb & TG_KBD_QWERTY)
-						  ? tg_rules.replacement_kbd
-						  : tg_rules.replacement_kbd2);
+				s = max_int(s, (kb & TG_KBD_QWERTY)
+						   ? tg_rules.replacement_kbd
+						   : tg_rules.replacement_kbd2);
 			}
 			unsigned x = (unsigned char)a ^ (unsigned char)b;
 			if (x && !(x & (x - 1))) {
 				cls |= TG_C_BITFLIP;
-				s = tg_max(s, tg_rules.bitflip);
+				s = max_int(s, tg_rules.bitflip);
 			}
 			if (b == TG_FOLD_UNKNOWN) {
 				cls |= TG_C_IDN_HOMOGLYPH;
-				s = tg_max(s, tg_rules.idn_edit);
+				s = max_int(s, tg_rules.idn_edit);
 			}
 			if (!cls) {
 				cls |= TG_C_REPLACEMENT;
 				s = tg_rules.replacement_other;
 			}
-			if (tg_is_digit(a) && tg_is_digit(b) &&
+			if (is_digit(a) && is_digit(b) &&
 			    s > tg_rules.digit_cap)
 				s = tg_rules.digit_cap;
 		} else if (i + 1 < m && q[i] == R[i + 1] && q[i + 1] == R[i] &&
@@ -417,14 +417,14 @@ static unsigned tg_classify(const char *q, size_t m, const char *R, size_t rl,
 	return cls;
 }
 
-static const char *tg_tskel(const struct tg_ctx *c, const struct tg_target *t)
+static const char *tskel(const struct tg_ctx *c, const struct tg_target *t)
 {
 	return tg_target_skel(c->ix, t);
 }
 
 /* The optimal-string-alignment (Damerau-Levenshtein) distance of a and
  * b, or 3 when it is more than 2.  Labels are at most TG_FOLD_MAX. */
-static unsigned tg_osa2(const char *a, size_t al, const char *b, size_t bl)
+static unsigned osa2(const char *a, size_t al, const char *b, size_t bl)
 {
 	if (al > bl + 2 || bl > al + 2 || al >= TG_FOLD_MAX ||
 	    bl >= TG_FOLD_MAX)
@@ -459,7 +459,7 @@ static unsigned tg_osa2(const char *a, size_t al, const char *b, size_t bl)
 }
 
 /* The score of two edits of target \p t's label. */
-static int tg_two_edits_score(const struct tg_target *t)
+static int two_edits_score(const struct tg_target *t)
 {
 	return tg_rules.two_edits + (t->skel_len >= 10 ? 5 : 0);
 }
@@ -467,19 +467,19 @@ static int tg_two_edits_score(const struct tg_target *t)
 /* Edit-distance-1 relation between the query label and a target, under
  * its own suffix, or (a label of TG_RULE_ANYSUF_MIN or more) under any
  * other; two edits of a long label. */
-static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
+static void eval_edit(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
 	if (t->skel_len < 5)
 		return; /* short labels: skeleton and TLD rules only */
 	int s;
 	size_t pos;
-	const char *R = tg_tskel(c, t);
-	unsigned cls = tg_classify(c->q, c->m, R, t->skel_len, &s, &pos);
+	const char *R = tskel(c, t);
+	unsigned cls = classify(c->q, c->m, R, t->skel_len, &s, &pos);
 	/* the suffix only once the labels are known to be related: most
 	 * hits of a long label are its namesakes under other suffixes */
 	unsigned other = 0;
-	if ((cls || c->two_ok) && tg_suffix_rel(c, t) != TG_S_SAME) {
+	if ((cls || c->two_ok) && suffix_rel(c, t) != TG_S_SAME) {
 		if (t->skel_len < TG_RULE_ANYSUF_MIN)
 			return;
 		other = TG_C_OTHER_SUFFIX;
@@ -498,14 +498,13 @@ static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 			i++;
 		if (memcmp(R + i + 1, c->var + i, c->varlen - i) != 0)
 			return;
-		tg_add_cand(c, tid, tg_two_edits_score(t),
-			    TG_C_TWO_EDITS | other);
+		add_cand(c, tid, two_edits_score(t), TG_C_TWO_EDITS | other);
 		return;
 	}
 	if (c->qflags & TG_FOLD_IDN) {
 		/* a Unicode character made the edit: deliberate */
 		cls |= TG_C_IDN_HOMOGLYPH;
-		s = tg_max(s, tg_rules.idn_edit);
+		s = max_int(s, tg_rules.idn_edit);
 	}
 	if (pos == 0 && !(cls & (TG_C_HOMOGLYPH | TG_C_IDN_HOMOGLYPH)))
 		s -= tg_rules.first_letter; /* rarely mistyped */
@@ -513,8 +512,7 @@ static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 	 * (stripe/stripes, game/games) more often than a typo */
 	if ((cls & (TG_C_ADDITION | TG_C_OMISSION)) &&
 	    ((c->m > t->skel_len && pos == t->skel_len && c->q[pos] == 's') ||
-	     (c->m < t->skel_len && pos == c->m &&
-	      tg_tskel(c, t)[pos] == 's'))) {
+	     (c->m < t->skel_len && pos == c->m && tskel(c, t)[pos] == 's'))) {
 		cls |= TG_C_PLURAL;
 		if (s > tg_rules.plural_cap)
 			s = tg_rules.plural_cap;
@@ -533,14 +531,14 @@ static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
 	/* a digit dropped from a name (ymail for y7mail), or for a brand a
 	 * digit appended (xvideos2, list-manage1): a numbered sibling more
 	 * often than a typo */
-	if ((((cls & TG_C_OMISSION) && tg_is_digit(R[pos])) ||
+	if ((((cls & TG_C_OMISSION) && is_digit(R[pos])) ||
 	     ((t->flags & TG_T_BRAND) && (cls & TG_C_ADDITION) &&
-	      tg_is_digit(c->q[pos]))) &&
+	      is_digit(c->q[pos]))) &&
 	    s > tg_rules.digit_edit_cap)
 		s = tg_rules.digit_edit_cap;
 	if (other && s > tg_rules.suffix_edit_cap)
 		s = tg_rules.suffix_edit_cap;
-	tg_add_cand(c, tid, s, cls | other);
+	add_cand(c, tid, s, cls | other);
 }
 
 /* Combo: the target's label is the head, the tail or a hyphen/digit-
@@ -548,19 +546,19 @@ static void tg_eval_edit(struct tg_ctx *c, uint32_t tid)
  * distinctive the brand is and whether the rest is a phishing word.
  * A head or tail that met a long brand's without a combo may be two edits
  * in the rest of its label (brand profile: any two, under any suffix). */
-static void tg_eval_combo(struct tg_ctx *c, uint32_t tid)
+static void eval_combo(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
-	const char *R = tg_tskel(c, t);
+	const char *R = tskel(c, t);
 	size_t rl = t->skel_len, at;
 	if ((t->flags & TG_T_SUB) || !(t->flags & TG_T_BRAND))
 		return;
 	if (c->arg < TG_COMBO_TOKEN && rl >= TG_RULE_TWO_EDITS_MIN &&
-	    tg_osa2(c->q, c->m, R, rl) == 2)
-		tg_add_cand(c, tid, tg_two_edits_score(t),
-			    TG_C_TWO_EDITS | (tg_suffix_rel(c, t) != TG_S_SAME
-						  ? TG_C_OTHER_SUFFIX
-						  : 0));
+	    osa2(c->q, c->m, R, rl) == 2)
+		add_cand(c, tid, two_edits_score(t),
+			 TG_C_TWO_EDITS |
+			     (suffix_rel(c, t) != TG_S_SAME ? TG_C_OTHER_SUFFIX
+							    : 0));
 	if (rl >= c->m)
 		return;
 	if (c->arg == TG_COMBO_HEAD)
@@ -574,7 +572,7 @@ static void tg_eval_combo(struct tg_ctx *c, uint32_t tid)
 	if (c->arg >= TG_COMBO_TOKEN) {
 		if (rl < TG_RULE_COMBO_TOKEN_MIN ||
 		    (at + rl < c->m && c->q[at + rl] != '-' &&
-		     !tg_is_digit(c->q[at + rl])))
+		     !is_digit(c->q[at + rl])))
 			return;
 	} else if (rl < TG_RULE_COMBO_AFFIX_MIN) {
 		return;
@@ -584,23 +582,22 @@ static void tg_eval_combo(struct tg_ctx *c, uint32_t tid)
 	size_t n = 0;
 	for (size_t i = 0; i < c->m; i++)
 		if ((i < at || i >= at + rl) && c->q[i] != '-' &&
-		    !tg_is_digit(c->q[i]))
+		    !is_digit(c->q[i]))
 			rest[n++] = c->q[i];
 	int s = (n == 0 || tg_rule_keyword(rest, n)) ? tg_rules.combo_keyword
 						     : tg_rules.combo;
 	s += tg_rules.combo_long * (int)(rl > 6 ? rl - 6 : 0);
 	if (s > tg_rules.combo_cap)
 		s = tg_rules.combo_cap;
-	tg_add_cand(c, tid, s, TG_C_COMBO);
+	add_cand(c, tid, s, TG_C_COMBO);
 }
 
 /* Is the target's TLD a restricted registry? */
-static int tg_target_restricted(const struct tg_ctx *c,
-				const struct tg_target *t)
+static int target_restricted(const struct tg_ctx *c, const struct tg_target *t)
 {
 	size_t sl;
 	const uint8_t *s = tg_target_suffix(c->ix, t, &sl);
-	size_t l = tg_last_label(s, sl);
+	size_t l = last_label(s, sl);
 	for (size_t i = 0; s[l] == 3 && i < tg_rule_nrestricted; i++)
 		if (memcmp(s + l + 1, tg_rule_restricted[i], 3) == 0)
 			return 1;
@@ -608,10 +605,10 @@ static int tg_target_restricted(const struct tg_ctx *c,
 }
 
 /* Same skeleton: homoglyph (IDN) or a TLD swap of the same label. */
-static void tg_eval_exact(struct tg_ctx *c, uint32_t tid)
+static void eval_exact(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
-	if (t->skel_len != c->m || memcmp(tg_tskel(c, t), c->q, c->m) != 0)
+	if (t->skel_len != c->m || memcmp(tskel(c, t), c->q, c->m) != 0)
 		return;
 	/* without Unicode only a TLD swap counts: a curated pair (the
 	 * query's TLD a confusable one) or a dropped suffix label; most
@@ -620,7 +617,7 @@ static void tg_eval_exact(struct tg_ctx *c, uint32_t tid)
 	    t->suf_labels != c->ps + 1 &&
 	    (t->suf_labels != c->ps || !tg_pair_conf_maybe(c->ix, c->tld_hash)))
 		return;
-	enum tg_suffix_rel rel = tg_suffix_rel(c, t);
+	enum suffix_rel rel = suffix_rel(c, t);
 	unsigned cls = 0;
 	int s = 0;
 	if (c->qflags & TG_FOLD_IDN) {
@@ -638,13 +635,13 @@ static void tg_eval_exact(struct tg_ctx *c, uint32_t tid)
 		return;
 	} else {
 		cls |= TG_C_TLD_SWAP;
-		int ts = tg_tld_score(rel, t);
-		if ((t->flags & TG_T_BRAND) && !tg_target_restricted(c, t) &&
+		int ts = tld_score(rel, t);
+		if ((t->flags & TG_T_BRAND) && !target_restricted(c, t) &&
 		    ts > tg_rules.brand_swap_cap)
 			ts = tg_rules.brand_swap_cap;
-		s = tg_max(s, ts);
+		s = max_int(s, ts);
 	}
-	tg_add_cand(c, tid, s, cls);
+	add_cand(c, tid, s, cls);
 }
 
 /*
@@ -656,24 +653,24 @@ static void tg_eval_exact(struct tg_ctx *c, uint32_t tid)
  * complete) or in a curated confusable of it; elsewhere (sfgov.org,
  * gogov.ru) it is a naming habit more often than a typo.
  */
-static void tg_eval_concat(struct tg_ctx *c, uint32_t tid, const char *v,
-			   size_t vl, unsigned cls, int s)
+static void eval_concat(struct tg_ctx *c, uint32_t tid, const char *v,
+			size_t vl, unsigned cls, int s)
 {
 	const struct tg_target *t = &c->ix->t[tid];
 	const uint8_t *tw = tg_target_wire(c->ix, t);
 	if (t->flags & TG_T_SUB) {
-		if (vl != t->skel_len || memcmp(v, tg_tskel(c, t), vl) != 0)
+		if (vl != t->skel_len || memcmp(v, tskel(c, t), vl) != 0)
 			return;
 		if (cls == TG_C_HYPHEN_DOT && c->arg != tw[0])
 			return;
-		if (tg_suffix_rel(c, t) != TG_S_SAME)
+		if (suffix_rel(c, t) != TG_S_SAME)
 			return;
-		tg_add_cand(c, tid, s, cls);
+		add_cand(c, tid, s, cls);
 		return;
 	}
 	const uint8_t *s1 = tw + 1 + tw[0];
 	if (vl != (size_t)t->skel_len + s1[0] ||
-	    memcmp(v, tg_tskel(c, t), t->skel_len) != 0 ||
+	    memcmp(v, tskel(c, t), t->skel_len) != 0 ||
 	    memcmp(v + t->skel_len, s1 + 1, s1[0]) != 0)
 		return;
 	if (cls == TG_C_HYPHEN_DOT && c->arg != t->skel_len)
@@ -685,7 +682,7 @@ static void tg_eval_concat(struct tg_ctx *c, uint32_t tid, const char *v,
 	    (c->ps == 1 && tl == 4 && memcmp(c->suf, "\003com", 4) == 0);
 	if (!plausible && c->ps == 1 && t->suf_labels == 1) {
 		const struct tg_index_pair *p =
-		    tg_find_pair(c->ix, ts + 1, ts[0], c->suf + 1, c->suf[0]);
+		    find_pair(c->ix, ts + 1, ts[0], c->suf + 1, c->suf[0]);
 		plausible = p && p->strong;
 	}
 	if (!plausible)
@@ -698,18 +695,18 @@ static void tg_eval_concat(struct tg_ctx *c, uint32_t tid, const char *v,
 		s = tg_rules.hack_cap;
 	if (t->skel_len <= 2 && s > 65)
 		s = 65; /* fl.gov -> flgov.com: too short to be distinctive */
-	tg_add_cand(c, tid, s, cls);
+	add_cand(c, tid, s, cls);
 }
 
 /* ASCII look-alike skeletons equal: homoglyphs beyond one edit. */
-static void tg_eval_glyph(struct tg_ctx *c, uint32_t tid)
+static void eval_glyph(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
-	const char *R = tg_tskel(c, t);
+	const char *R = tskel(c, t);
 	size_t rl = t->skel_len;
 	if (rl == c->m && memcmp(R, c->q, rl) == 0)
 		return;
-	enum tg_suffix_rel rel = tg_suffix_rel(c, t);
+	enum suffix_rel rel = suffix_rel(c, t);
 	if (rel != TG_S_SAME && rel != TG_S_PAIR_STRONG)
 		return;
 	char a[TG_FOLD_MAX], b[TG_FOLD_MAX];
@@ -752,13 +749,13 @@ static void tg_eval_glyph(struct tg_ctx *c, uint32_t tid)
 		cls |= TG_C_IDN_HOMOGLYPH;
 	if (rel == TG_S_PAIR_STRONG)
 		cls |= TG_C_TLD_SWAP;
-	tg_add_cand(c, tid, s, cls);
+	add_cand(c, tid, s, cls);
 }
 
 /* ------------------------------------------------------------ probing */
 
 /* q[0..m-j) == label, q[m-j..m) + "." + suffix == target suffix */
-static void tg_eval_shift(struct tg_ctx *c, uint32_t tid)
+static void eval_shift(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
 	size_t j = c->arg;
@@ -771,15 +768,15 @@ static void tg_eval_shift(struct tg_ctx *c, uint32_t tid)
 	    memcmp(s1 + 1 + j, c->suf + 1, c->suf[0]) != 0)
 		return;
 	const struct tg_index_pair *p =
-	    tg_find_pair(c->ix, s1 + 1, s1[0], c->suf + 1, c->suf[0]);
+	    find_pair(c->ix, s1 + 1, s1[0], c->suf + 1, c->suf[0]);
 	int s = (p && p->strong) ? 90 : 75;
 	if (t->flags & TG_T_TLDPROT)
 		s += 5;
-	tg_add_cand(c, tid, s, TG_C_DOT_SHIFT);
+	add_cand(c, tid, s, TG_C_DOT_SHIFT);
 }
 
 /* Target label followed by the target suffix inside the query. */
-static void tg_eval_embed(struct tg_ctx *c, uint32_t tid)
+static void eval_embed(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
 	unsigned i = (unsigned)c->arg;
@@ -792,24 +789,24 @@ static void tg_eval_embed(struct tg_ctx *c, uint32_t tid)
 	if ((size_t)(c->nm->wire_len - c->nm->off[i + 1]) <= slen ||
 	    memcmp(q, s, slen) != 0)
 		return;
-	tg_add_cand(c, tid, 85, TG_C_EMBEDDING);
+	add_cand(c, tid, 85, TG_C_EMBEDDING);
 }
 
 /* A probe of a variant string matched a target's exact key. */
-static void tg_eval_var(struct tg_ctx *c, enum tg_probe_kind pk, uint32_t tid)
+static void eval_var(struct tg_ctx *c, enum tg_probe_kind pk, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
 	switch (pk) {
 	case TG_P_SHIFT:
-		tg_eval_shift(c, tid);
+		eval_shift(c, tid);
 		break;
 	case TG_P_PREFIX:
-		if (t->skel_len >= 4 && tg_suffix_rel(c, t) == TG_S_SAME)
-			tg_add_cand(c, tid, tg_rule_prefixes[c->arg].score,
-				    tg_rule_prefixes[c->arg].cls);
+		if (t->skel_len >= 4 && suffix_rel(c, t) == TG_S_SAME)
+			add_cand(c, tid, tg_rule_prefixes[c->arg].score,
+				 tg_rule_prefixes[c->arg].cls);
 		break;
 	case TG_P_EMBED:
-		tg_eval_embed(c, tid);
+		eval_embed(c, tid);
 		break;
 	default:
 		break;
@@ -835,7 +832,7 @@ struct tg_pq {
 
 /* Set the variant string of a probe for the evaluators; \p buf holds a
  * deletion variant when one is needed. */
-static void tg_probe_var(struct tg_ctx *c, const struct tg_pq *p, char *buf)
+static void probe_var(struct tg_ctx *c, const struct tg_pq *p, char *buf)
 {
 	c->arg = p->arg;
 	c->varlen = p->len;
@@ -869,7 +866,7 @@ static void tg_probe_var(struct tg_ctx *c, const struct tg_pq *p, char *buf)
 /* Bit 2i set for each slot i of a bucket whose slot word has the
  * fingerprint \p fp (flag and kind masked off); empty slots (0) never
  * match. */
-static inline unsigned tg_bucket_match(const uint16_t *b, uint16_t fp)
+static inline unsigned bucket_match(const uint16_t *b, uint16_t fp)
 {
 #if defined(__SSE2__)
 	__m128i x = _mm_load_si128((const __m128i *)(const void *)b);
@@ -885,46 +882,45 @@ static inline unsigned tg_bucket_match(const uint16_t *b, uint16_t fp)
 }
 
 /* Evaluate one hit of a probe on target \p tid. */
-static void tg_probe_hit(struct tg_ctx *c, const struct tg_pq *p, unsigned kind,
-			 uint32_t tid, char *buf, int *var_ready)
+static void probe_hit(struct tg_ctx *c, const struct tg_pq *p, unsigned kind,
+		      uint32_t tid, char *buf, int *var_ready)
 {
 	if (!*var_ready) {
-		tg_probe_var(c, p, buf);
+		probe_var(c, p, buf);
 		*var_ready = 1;
 	}
 	switch (p->pk) {
 	case TG_P_GLYPH:
 		if (kind == TG_K_GLYPH)
-			tg_eval_glyph(c, tid);
+			eval_glyph(c, tid);
 		break;
 	case TG_P_BASE:
 		if (kind == TG_K_EXACT)
-			tg_eval_exact(c, tid);
+			eval_exact(c, tid);
 		else if (kind == TG_K_DEL)
-			tg_eval_edit(c, tid);
+			eval_edit(c, tid);
 		else if (kind == TG_K_CONCAT)
-			tg_eval_concat(c, tid, c->q, c->m, TG_C_MISSING_DOT,
-				       85);
+			eval_concat(c, tid, c->q, c->m, TG_C_MISSING_DOT, 85);
 		break;
 	case TG_P_COMBO:
 		if (kind == TG_K_CONCAT || kind == TG_K_EXACT)
-			tg_eval_combo(c, tid);
+			eval_combo(c, tid);
 		break;
 	case TG_P_DEL:
 		if (kind == TG_K_EXACT || kind == TG_K_DEL) {
 			c->two_ok = kind == TG_K_DEL;
-			tg_eval_edit(c, tid);
+			eval_edit(c, tid);
 			c->two_ok = 0;
 		} else if (kind == TG_K_CONCAT && c->q[p->arg] == '-')
-			tg_eval_concat(c, tid, c->var, c->varlen,
-				       TG_C_HYPHEN_DOT, 85);
+			eval_concat(c, tid, c->var, c->varlen, TG_C_HYPHEN_DOT,
+				    85);
 		break;
 	default:
 		if (kind == TG_K_EXACT) {
 			const struct tg_target *t = &c->ix->t[tid];
 			if (t->skel_len == c->varlen &&
-			    memcmp(tg_tskel(c, t), c->var, c->varlen) == 0)
-				tg_eval_var(c, p->pk, tid);
+			    memcmp(tskel(c, t), c->var, c->varlen) == 0)
+				eval_var(c, p->pk, tid);
 		}
 		break;
 	}
@@ -956,7 +952,7 @@ struct tg_batch {
 };
 
 /* Evaluate the queued hits, in order. */
-static void tg_batch_eval(struct tg_ctx *c, struct tg_batch *bt)
+static void batch_eval(struct tg_ctx *c, struct tg_batch *bt)
 {
 	char buf[TG_FOLD_MAX];
 	int var_ready = 0;
@@ -967,16 +963,16 @@ static void tg_batch_eval(struct tg_ctx *c, struct tg_batch *bt)
 			cur = e->probe;
 			var_ready = 0;
 		}
-		tg_probe_hit(c, &bt->pq[cur], e->kind, e->tid, buf, &var_ready);
+		probe_hit(c, &bt->pq[cur], e->kind, e->tid, buf, &var_ready);
 	}
 	bt->nev = 0;
 }
 
-static void tg_batch_target(struct tg_ctx *c, struct tg_batch *bt,
-			    const struct tg_hit *h, uint32_t tid)
+static void batch_target(struct tg_ctx *c, struct tg_batch *bt,
+			 const struct tg_hit *h, uint32_t tid)
 {
 	if (bt->nev == TG_BATCH)
-		tg_batch_eval(c, bt);
+		batch_eval(c, bt);
 	struct tg_evq *e = &bt->ev[bt->nev++];
 	e->tid = tid;
 	e->probe = h->probe;
@@ -987,27 +983,27 @@ static void tg_batch_target(struct tg_ctx *c, struct tg_batch *bt,
 /* Read the value words of the queued matches (requested when queued),
  * queue their targets for evaluation (requesting them) and evaluate
  * them. */
-static void tg_batch_settle(struct tg_ctx *c, struct tg_batch *bt)
+static void batch_settle(struct tg_ctx *c, struct tg_batch *bt)
 {
 	const tg_index *ix = c->ix;
 	for (size_t i = 0; i < bt->nhit; i++) {
 		const struct tg_hit *h = &bt->hit[i];
 		uint32_t v = ix->kval[h->slot];
 		if (!(ix->kfp[h->slot] & TG_KF_MULTI)) {
-			tg_batch_target(c, bt, h, v);
+			batch_target(c, bt, h, v);
 			continue;
 		}
 		/* a key shared by several targets */
 		const uint32_t *post = ix->post + v;
 		for (uint32_t k = 1; k <= post[0]; k++)
-			tg_batch_target(c, bt, h, post[k]);
+			batch_target(c, bt, h, post[k]);
 	}
 	bt->nhit = 0;
-	tg_batch_eval(c, bt);
+	batch_eval(c, bt);
 }
 
 /* Match every probe against its two buckets and evaluate the hits. */
-static void tg_probe_all(struct tg_ctx *c, const struct tg_pq *pq, size_t npq)
+static void probe_all(struct tg_ctx *c, const struct tg_pq *pq, size_t npq)
 {
 	const tg_index *ix = c->ix;
 	struct tg_batch bt;
@@ -1021,8 +1017,8 @@ static void tg_probe_all(struct tg_ctx *c, const struct tg_pq *pq, size_t npq)
 		/* bits 0..15: the first bucket, 16..31: the second (none
 		 * when the first is not marked in the spill bitmap, or both
 		 * are the same) */
-		unsigned m = tg_bucket_match(ix->kfp + p->b1 * TG_BUCKET, fp);
-		unsigned m2 = tg_bucket_match(ix->kfp + p->b2 * TG_BUCKET, fp);
+		unsigned m = bucket_match(ix->kfp + p->b1 * TG_BUCKET, fp);
+		unsigned m2 = bucket_match(ix->kfp + p->b2 * TG_BUCKET, fp);
 		unsigned use2 =
 		    (unsigned)(ix->spill[p->b1 / 64] >> (p->b1 % 64) & 1) &
 		    (unsigned)(p->b2 != p->b1);
@@ -1037,7 +1033,7 @@ static void tg_probe_all(struct tg_ctx *c, const struct tg_pq *pq, size_t npq)
 			if (!(kinds & (1u << kind)))
 				continue;
 			if (bt.nhit == TG_BATCH)
-				tg_batch_settle(c, &bt);
+				batch_settle(c, &bt);
 			struct tg_hit *h = &bt.hit[bt.nhit++];
 			h->slot = (uint32_t)slot;
 			h->probe = (uint16_t)i;
@@ -1046,19 +1042,19 @@ static void tg_probe_all(struct tg_ctx *c, const struct tg_pq *pq, size_t npq)
 		}
 	}
 	if (bt.nhit) /* else nothing is queued for evaluation either */
-		tg_batch_settle(c, &bt);
+		batch_settle(c, &bt);
 }
 
 /* Polynomial hash of q[a..b). */
-static uint64_t tg_qhash(const struct tg_ctx *c, size_t a, size_t b)
+static uint64_t qhash(const struct tg_ctx *c, size_t a, size_t b)
 {
 	return tg_submod(c->pre[b], tg_mulmod(c->pre[a], c->ix->pw[b - a]));
 }
 
 /* Queue a probe that passed the key filter (counted by the caller). */
-static inline void tg_push(struct tg_ctx *c, struct tg_pq *q, size_t *n,
-			   uint64_t pre, size_t len, enum tg_probe_kind pk,
-			   size_t arg, unsigned kinds)
+static inline void push(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			uint64_t pre, size_t len, enum tg_probe_kind pk,
+			size_t arg, unsigned kinds)
 {
 	struct tg_pq *p = &q[(*n)++];
 	p->key = tg_mix64(pre);
@@ -1079,9 +1075,9 @@ static inline void tg_push(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 }
 
 /* Queue a probe whose unmixed key value (tg_label_pre()) is \p pre. */
-static inline void tg_queue_pre(struct tg_ctx *c, struct tg_pq *q, size_t *n,
-				uint64_t pre, size_t len, enum tg_probe_kind pk,
-				size_t arg, unsigned kinds)
+static inline void queue_pre(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			     uint64_t pre, size_t len, enum tg_probe_kind pk,
+			     size_t arg, unsigned kinds)
 {
 	if (c->nprobes >= TG_MAX_PROBES)
 		return;
@@ -1089,19 +1085,19 @@ static inline void tg_queue_pre(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 	/* most probes of most names have no key: stop at the filter */
 	if (!tg_kfilter_maybe(c->ix, pre))
 		return;
-	tg_push(c, q, n, pre, len, pk, arg, kinds);
+	push(c, q, n, pre, len, pk, arg, kinds);
 }
 
-static inline void tg_queue(struct tg_ctx *c, struct tg_pq *q, size_t *n,
-			    uint64_t poly, size_t len, enum tg_probe_kind pk,
-			    size_t arg, unsigned tag, unsigned kinds)
+static inline void queue_probe(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			       uint64_t poly, size_t len, enum tg_probe_kind pk,
+			       size_t arg, unsigned tag, unsigned kinds)
 {
-	tg_queue_pre(c, q, n, tg_label_pre(c->ix, poly, len, tag), len, pk, arg,
-		     kinds);
+	queue_pre(c, q, n, tg_label_pre(c->ix, poly, len, tag), len, pk, arg,
+		  kinds);
 }
 
 /* Is \p t among tags[0..n)? */
-static int tg_has_tag(const uint8_t *tags, size_t n, unsigned t)
+static int has_tag(const uint8_t *tags, size_t n, unsigned t)
 {
 	for (size_t i = 0; i < n; i++)
 		if (tags[i] == t)
@@ -1112,64 +1108,62 @@ static int tg_has_tag(const uint8_t *tags, size_t n, unsigned t)
 /* Queue the probes of a label variant under the first \p ntags TLD tags
  * (the query's TLD, then its curated partners), one per distinct tag:
  * for key kinds \p kinds, and under the query's own TLD also \p own. */
-static void tg_queue_tags(struct tg_ctx *c, struct tg_pq *q, size_t *n,
-			  uint64_t poly, size_t len, enum tg_probe_kind pk,
-			  size_t arg, size_t ntags, unsigned kinds,
-			  unsigned own)
+static void queue_tags(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+		       uint64_t poly, size_t len, enum tg_probe_kind pk,
+		       size_t arg, size_t ntags, unsigned kinds, unsigned own)
 {
 	for (size_t i = 0; i < ntags; i++)
-		if (!tg_has_tag(c->ttags, i, c->ttags[i]))
-			tg_queue(c, q, n, poly, len, pk, arg, c->ttags[i],
-				 kinds | (i == 0 ? own : 0));
+		if (!has_tag(c->ttags, i, c->ttags[i]))
+			queue_probe(c, q, n, poly, len, pk, arg, c->ttags[i],
+				    kinds | (i == 0 ? own : 0));
 }
 
 /* Queue a string of \p len characters for the edit rules (EXACT and DEL
  * keys of that length): under TG_ANYSUF when it is long enough
  * (tg_edit_tag()), else under the query's TLD tag (DEL) and its first
  * \p ntags TLD tags (EXACT: TLD swaps). */
-static inline void tg_queue_edit(struct tg_ctx *c, struct tg_pq *q, size_t *n,
-				 uint64_t poly, size_t len,
-				 enum tg_probe_kind pk, size_t arg,
-				 size_t ntags)
+static inline void queue_edit(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			      uint64_t poly, size_t len, enum tg_probe_kind pk,
+			      size_t arg, size_t ntags)
 {
 	if (tg_edit_tag(len, 0) == TG_ANYSUF)
-		tg_queue(c, q, n, poly, len, pk, arg, TG_ANYSUF,
-			 1u << TG_K_EXACT | 1u << TG_K_DEL);
+		queue_probe(c, q, n, poly, len, pk, arg, TG_ANYSUF,
+			    1u << TG_K_EXACT | 1u << TG_K_DEL);
 	else
-		tg_queue_tags(c, q, n, poly, len, pk, arg, ntags,
-			      1u << TG_K_EXACT, 1u << TG_K_DEL);
+		queue_tags(c, q, n, poly, len, pk, arg, ntags, 1u << TG_K_EXACT,
+			   1u << TG_K_DEL);
 }
 
 /* Queue the combo probes: the label's head and tail (targets of six or
  * more characters), and each hyphen/digit-delimited token of five or more
  * that is not the whole label (EXACT keys). */
-static void tg_queue_combo(struct tg_ctx *c, struct tg_pq *q, size_t *n)
+static void queue_combo(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 {
 	size_t m = c->m, k = TG_RULE_COMBO_AFFIX_MIN;
 	if (m <= k)
 		return;
-	tg_queue(c, q, n, c->pre[k], k, TG_P_COMBO, TG_COMBO_HEAD, TG_HEAD,
-		 1u << TG_K_CONCAT);
-	tg_queue(c, q, n, tg_qhash(c, m - k, m), k, TG_P_COMBO, TG_COMBO_TAIL,
-		 TG_TAIL, 1u << TG_K_CONCAT);
+	queue_probe(c, q, n, c->pre[k], k, TG_P_COMBO, TG_COMBO_HEAD, TG_HEAD,
+		    1u << TG_K_CONCAT);
+	queue_probe(c, q, n, qhash(c, m - k, m), k, TG_P_COMBO, TG_COMBO_TAIL,
+		    TG_TAIL, 1u << TG_K_CONCAT);
 	for (size_t i = 0; i < m;) {
-		while (i < m && (c->q[i] == '-' || tg_is_digit(c->q[i])))
+		while (i < m && (c->q[i] == '-' || is_digit(c->q[i])))
 			i++;
 		size_t j = i;
-		while (j < m && c->q[j] != '-' && !tg_is_digit(c->q[j]))
+		while (j < m && c->q[j] != '-' && !is_digit(c->q[j]))
 			j++;
 		if (j - i >= TG_RULE_COMBO_TOKEN_MIN && j - i < m &&
 		    i + TG_COMBO_TOKEN <= 255)
-			tg_queue(c, q, n, tg_qhash(c, i, j), j - i, TG_P_COMBO,
-				 TG_COMBO_TOKEN + i,
-				 tg_edit_tag(j - i, c->ttags[0]),
-				 1u << TG_K_EXACT);
+			queue_probe(c, q, n, qhash(c, i, j), j - i, TG_P_COMBO,
+				    TG_COMBO_TOKEN + i,
+				    tg_edit_tag(j - i, c->ttags[0]),
+				    1u << TG_K_EXACT);
 		i = j;
 	}
 }
 
 /* Is \p h (a TLD's suffix hash) one a dot shift can leave? */
-static int tg_is_shift_tld(const tg_index *ix, uint64_t h)
+static int is_shift_tld(const tg_index *ix, uint64_t h)
 {
 	if (!(ix->shift_bits[(h >> 6) & (TG_SHIFT_WORDS - 1)] >> (h & 63) & 1))
 		return 0; /* most TLDs: one bit test */
@@ -1188,7 +1182,7 @@ static int tg_is_shift_tld(const tg_index *ix, uint64_t h)
 
 /* Positions d in [1, \p m) with q[d] == q[d - 1], eight pairs a step;
  * q[m..m+8] must hold bytes no two alike and unlike any of q[0..m). */
-static size_t tg_count_dups(const char *q, size_t m)
+static size_t count_dups(const char *q, size_t m)
 {
 	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
 	size_t nd = 0;
@@ -1208,11 +1202,11 @@ static size_t tg_count_dups(const char *q, size_t m)
  * skeleton c->q (tg_fold_label()), the prefix hashes c->pre of the
  * skeleton, and its weak look-alike skeleton c->qcanon (tg_glyph_canon())
  * with that skeleton's polynomial hash c->canon_hash, or for an ASCII
- * label (nearly all) only what tg_glyph_finish() needs to make them.
+ * label (nearly all) only what glyph_finish() needs to make them.
  * Returns the skeleton's length, or -1 as tg_fold_label().  An ASCII
  * label takes one pass over its bytes; an xn-- label the separate
  * steps. */
-static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
+static int label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
 {
 	const tg_index *ix = c->ix;
 	c->canon_lazy = 0;
@@ -1256,21 +1250,21 @@ static int tg_label_scan(struct tg_ctx *c, const uint8_t *lab, size_t l)
 		return -1;
 	}
 	/* NUL-terminated, then bytes no label has and no two alike (for
-	 * tg_count_dups()) */
+	 * count_dups()) */
 	static const uint8_t tail[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
 	memcpy(c->q + l, tail, sizeof(tail));
 	c->qflags = 0;
 	c->canon_lazy = 1;
 	c->scanned = 1;
-	c->ndup = tg_count_dups(c->q, l);
+	c->ndup = count_dups(c->q, l);
 	c->hyphen = (any & TG_LT_HYPHEN) != 0;
 	c->sig = sig;
 	c->siglen = siglen;
 	return (int)l;
 }
 
-/* Make the look-alike skeleton tg_label_scan() left out. */
-static void tg_glyph_finish(struct tg_ctx *c)
+/* Make the look-alike skeleton label_scan() left out. */
+static void glyph_finish(struct tg_ctx *c)
 {
 	if (!c->canon_lazy)
 		return;
@@ -1280,47 +1274,46 @@ static void tg_glyph_finish(struct tg_ctx *c)
 }
 
 /* Queue the GLYPH probes of the label under its first c->nttags TLD tags
- * (as tg_queue_tags()); when the glyph filter rules all of them out,
+ * (as queue_tags()); when the glyph filter rules all of them out,
  * they are only counted. */
-static void tg_queue_glyph(struct tg_ctx *c, struct tg_pq *q, size_t *n)
+static void queue_glyph(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 {
 	if (c->canon_lazy) {
 		size_t k = 0;
 		int maybe = 0;
 		for (size_t i = 0; i < c->nttags; i++)
-			if (!tg_has_tag(c->ttags, i, c->ttags[i])) {
+			if (!has_tag(c->ttags, i, c->ttags[i])) {
 				k++;
 				maybe |= tg_gfilter_maybe(
 				    c->ix, c->sig, c->siglen, c->ttags[i]);
 			}
 		if (!maybe) {
-			/* as tg_queue_pre() would count them */
+			/* as queue_pre() would count them */
 			if (c->nprobes < TG_MAX_PROBES)
 				c->nprobes = c->nprobes + k < TG_MAX_PROBES
 						 ? c->nprobes + k
 						 : TG_MAX_PROBES;
 			return;
 		}
-		tg_glyph_finish(c);
+		glyph_finish(c);
 	}
-	tg_queue_tags(c, q, n, c->canon_hash, c->qcl, TG_P_GLYPH, 0, c->nttags,
-		      1u << TG_K_GLYPH, 0);
+	queue_tags(c, q, n, c->canon_hash, c->qcl, TG_P_GLYPH, 0, c->nttags,
+		   1u << TG_K_GLYPH, 0);
 }
 
 /* The polynomial hash of the skeleton without q[d] (\p hm: pre[m]):
  * pre[d] * B^(m-d-1) + (pre[m] - pre[d+1] * B^(m-d-1)), i.e.
  * pre[m] + (pre[d] - pre[d+1]) * B^(m-d-1). */
-static inline uint64_t tg_del_hash(const struct tg_ctx *c, uint64_t hm,
-				   size_t d)
+static inline uint64_t del_hash(const struct tg_ctx *c, uint64_t hm, size_t d)
 {
 	return tg_addmod(hm, tg_mulmod(tg_submod(c->pre[d], c->pre[d + 1]),
 				       c->ix->pw[c->m - d - 1]));
 }
 
 /* Queue the deletion probes d in [\p lo, \p hi) of a label without '-'
- * that passed the key filter (tg_queue_label(); not counted). */
-static void tg_queue_dels(struct tg_ctx *c, struct tg_pq *q, size_t *n,
-			  uint64_t k0, size_t lo, size_t hi)
+ * that passed the key filter (queue_label(); not counted). */
+static void queue_dels(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+		       uint64_t k0, size_t lo, size_t hi)
 {
 	const tg_index *ix = c->ix;
 	const char *qs = c->q;
@@ -1337,26 +1330,26 @@ static void tg_queue_dels(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 					    pw[-(ptrdiff_t)d]));
 		uint64_t b = (v * TG_KF_MUL) >> ks;
 		if (kf[b >> 6] >> (b & 63) & 1)
-			tg_push(c, q, n, v, c->m - 1, TG_P_DEL, d,
-				1u << TG_K_EXACT | 1u << TG_K_DEL);
+			push(c, q, n, v, c->m - 1, TG_P_DEL, d,
+			     1u << TG_K_EXACT | 1u << TG_K_DEL);
 	}
 }
 
 /* Queue the probes of the registrable label (c->q, c->pre, c->qcanon:
- * tg_label_scan()). */
-static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
+ * label_scan()). */
+static void queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 {
 	const tg_index *ix = c->ix;
 	size_t m = c->m;
 	/* edits under the query's TLD (or any, for long labels), TLD swaps
 	 * under it and its partners */
-	tg_queue_edit(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags);
-	tg_queue(c, q, n, c->pre[m], m, TG_P_BASE, 0, TG_UNTAGGED,
-		 1u << TG_K_CONCAT);
+	queue_edit(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags);
+	queue_probe(c, q, n, c->pre[m], m, TG_P_BASE, 0, TG_UNTAGGED,
+		    1u << TG_K_CONCAT);
 	/* one deletion each (edits, hyphen for dot) */
 	if (m >= 4) {
-		/* as tg_queue_edit() with the query's TLD alone: the key
-		 * value of a deletion is its hash (tg_del_hash()) plus a
+		/* as queue_edit() with the query's TLD alone: the key
+		 * value of a deletion is its hash (del_hash()) plus a
 		 * part common to all of them */
 		const uint64_t k0 =
 		    tg_label_pre(ix, 0, m - 1, tg_edit_tag(m - 1, c->ttags[0]));
@@ -1368,11 +1361,10 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 			 * (tg_dgate_maybe()); all are counted */
 			size_t L = m - 1, hh = L / 2;
 			unsigned tag = tg_edit_tag(L, c->ttags[0]);
-			if (tg_dgate_maybe(ix, tg_qhash(c, hh + 1, m), L, tag,
-					   1))
-				tg_queue_dels(c, q, n, k0, 0, hh);
+			if (tg_dgate_maybe(ix, qhash(c, hh + 1, m), L, tag, 1))
+				queue_dels(c, q, n, k0, 0, hh);
 			if (tg_dgate_maybe(ix, c->pre[hh], L, tag, 0))
-				tg_queue_dels(c, q, n, k0, hh, m);
+				queue_dels(c, q, n, k0, hh, m);
 			c->nprobes += m - c->ndup;
 		} else if (c->nprobes + 2 * m <= TG_MAX_PROBES) {
 			/* no probe of the loop can reach the cap: count
@@ -1393,17 +1385,17 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 						  pw[-(ptrdiff_t)d]));
 				uint64_t b = ((h + k0) * TG_KF_MUL) >> ks;
 				if (kf[b >> 6] >> (b & 63) & 1)
-					tg_push(
-					    c, q, n, h + k0, m - 1, TG_P_DEL, d,
-					    1u << TG_K_EXACT | 1u << TG_K_DEL);
+					push(c, q, n, h + k0, m - 1, TG_P_DEL,
+					     d,
+					     1u << TG_K_EXACT | 1u << TG_K_DEL);
 				if (qs[d] == '-') { /* hyphen for dot */
 					made++;
 					uint64_t p = tg_label_pre(ix, h, m - 1,
 								  TG_UNTAGGED);
 					if (tg_kfilter_maybe(ix, p))
-						tg_push(c, q, n, p, m - 1,
-							TG_P_DEL, d,
-							1u << TG_K_CONCAT);
+						push(c, q, n, p, m - 1,
+						     TG_P_DEL, d,
+						     1u << TG_K_CONCAT);
 				}
 			}
 			c->nprobes += made;
@@ -1411,21 +1403,20 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 			for (size_t d = 0; d < m; d++) {
 				if (d > 0 && c->q[d] == c->q[d - 1])
 					continue;
-				uint64_t h = tg_del_hash(c, hm, d);
-				tg_queue_pre(c, q, n, h + k0, m - 1, TG_P_DEL,
-					     d,
-					     1u << TG_K_EXACT | 1u << TG_K_DEL);
+				uint64_t h = del_hash(c, hm, d);
+				queue_pre(c, q, n, h + k0, m - 1, TG_P_DEL, d,
+					  1u << TG_K_EXACT | 1u << TG_K_DEL);
 				if (c->q[d] == '-') /* hyphen for dot */
-					tg_queue(c, q, n, h, m - 1, TG_P_DEL, d,
-						 TG_UNTAGGED,
-						 1u << TG_K_CONCAT);
+					queue_probe(c, q, n, h, m - 1, TG_P_DEL,
+						    d, TG_UNTAGGED,
+						    1u << TG_K_CONCAT);
 			}
 		}
 	}
 	/* ASCII look-alikes (rn/m, 0/o, 1/l, e/c ...), any number of them */
-	tg_queue_glyph(c, q, n);
+	queue_glyph(c, q, n);
 	/* dot shift: the last 1-2 characters belong to the TLD */
-	if (c->ps == 1 && tg_is_shift_tld(ix, c->tld_hash)) {
+	if (c->ps == 1 && is_shift_tld(ix, c->tld_hash)) {
 		size_t tl;
 		const uint8_t *tld = tg_name_label(c->nm, c->n - 1, &tl);
 		for (size_t j = 1; j <= 2 && j + 2 <= m; j++) {
@@ -1435,14 +1426,15 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 				break;
 			memcpy(t, c->q + m - j, j);
 			memcpy(t + j, tld, tl);
-			tg_queue(c, q, n, c->pre[m - j], m - j, TG_P_SHIFT, j,
-				 tg_edit_tag(m - j, tg_suffix_tag(tg_tld_hash(
-							ix, t, j + tl))),
-				 1u << TG_K_EXACT);
+			queue_probe(
+			    c, q, n, c->pre[m - j], m - j, TG_P_SHIFT, j,
+			    tg_edit_tag(m - j, tg_suffix_tag(
+						   tg_tld_hash(ix, t, j + tl))),
+			    1u << TG_K_EXACT);
 		}
 	}
 	if (ix->nbrand)
-		tg_queue_combo(c, q, n);
+		queue_combo(c, q, n);
 	/* doppelganger prefixes: wwwarmy, mailarmy (most labels start with
 	 * a letter no prefix starts with) */
 	unsigned char q0 = (unsigned char)c->q[0];
@@ -1453,13 +1445,13 @@ static void tg_queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		if (c->q[0] != tg_rule_prefixes[p].p[0] || m < pl + 4 ||
 		    memcmp(c->q, tg_rule_prefixes[p].p, pl) != 0)
 			continue;
-		tg_queue(c, q, n, tg_qhash(c, pl, m), m - pl, TG_P_PREFIX, p,
-			 tg_edit_tag(m - pl, c->ttags[0]), 1u << TG_K_EXACT);
+		queue_probe(c, q, n, qhash(c, pl, m), m - pl, TG_P_PREFIX, p,
+			    tg_edit_tag(m - pl, c->ttags[0]), 1u << TG_K_EXACT);
 	}
 }
 
 /* Queue the labels left of the registrable one (target embedding). */
-static void tg_queue_embedding(struct tg_ctx *c, struct tg_pq *q, size_t *n)
+static void queue_embedding(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 {
 	for (unsigned i = 0; i < c->r; i++) {
 		size_t l;
@@ -1476,21 +1468,20 @@ static void tg_queue_embedding(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		 * labels there */
 		uint64_t h = tg_poly_extend(c->ix, 0, sk, (size_t)sl);
 		if (tg_edit_tag((size_t)sl, 0) == TG_ANYSUF) {
-			tg_queue(c, q, n, h, (size_t)sl, TG_P_EMBED, i,
-				 TG_ANYSUF, 1u << TG_K_EXACT);
+			queue_probe(c, q, n, h, (size_t)sl, TG_P_EMBED, i,
+				    TG_ANYSUF, 1u << TG_K_EXACT);
 			continue;
 		}
 		unsigned last =
 		    i + c->ix->max_suf < c->n ? i + c->ix->max_suf : c->n - 1;
 		for (unsigned j = i + 1; j <= last; j++)
-			if (!tg_has_tag(c->ltags + i + 1, j - i - 1,
-					c->ltags[j]))
-				tg_queue(c, q, n, h, (size_t)sl, TG_P_EMBED, i,
-					 c->ltags[j], 1u << TG_K_EXACT);
+			if (!has_tag(c->ltags + i + 1, j - i - 1, c->ltags[j]))
+				queue_probe(c, q, n, h, (size_t)sl, TG_P_EMBED,
+					    i, c->ltags[j], 1u << TG_K_EXACT);
 	}
 }
 
-static void tg_result_init(tg_result *out)
+static void result_init(tg_result *out)
 {
 	out->verdict = TG_VERDICT_PASS;
 	out->score = 0;
@@ -1507,8 +1498,8 @@ static void tg_result_init(tg_result *out)
 /* Set up the context for public suffix length \p ps and queue all probes
  * of the name; with \p memo, not those of a registrable label it knows
  * matches nothing. */
-static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
-			 struct tg_memo *memo, struct tg_pq *pq, size_t *npq)
+static void queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
+		      struct tg_memo *memo, struct tg_pq *pq, size_t *npq)
 {
 	const tg_name *nm = c->nm;
 	const tg_index *ix = c->ix;
@@ -1534,7 +1525,7 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	if (!c->memo_hit) {
 		size_t l;
 		const uint8_t *lab = tg_name_label(nm, c->r, &l);
-		sl = tg_label_scan(c, lab, l);
+		sl = label_scan(c, lab, l);
 		c->m = sl > 0 ? (size_t)sl : 0;
 	}
 	/* the tags the rules accept: the query's TLD (edits and TLD swaps)
@@ -1550,19 +1541,19 @@ static void tg_queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 	if (!ix->nkeys)
 		return;
 	if (sl > 0)
-		tg_queue_label(c, pq, npq);
+		queue_label(c, pq, npq);
 	if (c->r > 0 && !c->ltags_made) {
 		for (unsigned i = 1; i < nm->n; i++)
 			c->ltags[i] = tg_suffix_tag(
 			    tg_hash_label_join(ix->seed, c->lh[i]));
 		c->ltags_made = 1;
 	}
-	tg_queue_embedding(c, pq, npq);
+	queue_embedding(c, pq, npq);
 }
 
 /* Remember that the registrable label of a scored name matched nothing,
  * when all its probes ran and nothing at all matched. */
-static void tg_memo_note(const struct tg_ctx *c, const uint64_t *sh)
+static void memo_note(const struct tg_ctx *c, const uint64_t *sh)
 {
 	struct tg_memo_slot *ms = c->memo_slot;
 	if (!ms || c->memo_hit || c->m == 0 || c->nc != 0 ||
@@ -1588,8 +1579,8 @@ static void tg_memo_note(const struct tg_ctx *c, const uint64_t *sh)
  * the buckets arrive.  A query thus waits for memory about once, not once
  * per probe.  With \p text, out->name is rendered too, in that same wait.
  */
-static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
-			    const tg_name *nm, tg_result *out, int text)
+static void score_parsed(const tg_index *ix, struct tg_memo *memo,
+			 const tg_name *nm, tg_result *out, int text)
 {
 	if (nm->n == 0) {
 		if (text)
@@ -1605,7 +1596,7 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 		uint64_t lh = tg_hash_bytes(ix->seed, lab, l);
 		sh[i] = tg_hash_label_join(sh[i + 1], lh);
 		/* the label alone as a TLD, from the same byte hash (for
-		 * the embedding probes: tg_queue_all()) */
+		 * the embedding probes: queue_all()) */
 		c.lh[i] = lh;
 		/* only suffixes that can be in the name set */
 		if (ix->nset_depth[nm->n - i])
@@ -1639,12 +1630,12 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 	 * Requeue if the walk disagrees. */
 	unsigned guess = nm->n >= 2 ? 1 : nm->n;
 	if (guess < nm->n)
-		tg_queue_all(&c, sh, guess, memo, pq, &npq);
+		queue_all(&c, sh, guess, memo, pq, &npq);
 	c.ps = tg_psl_suffix_labels(&ix->psl, sh, nm->n);
 	if (c.ps != guess) {
 		npq = 0;
 		if (c.ps < nm->n)
-			tg_queue_all(&c, sh, c.ps, memo, pq, &npq);
+			queue_all(&c, sh, c.ps, memo, pq, &npq);
 	}
 	if (c.ps >= nm->n) { /* a public suffix itself */
 		if (text)
@@ -1718,9 +1709,9 @@ static void tg_score_parsed(const tg_index *ix, struct tg_memo *memo,
 					c.restricted = 1;
 		}
 	}
-	tg_probe_all(&c, pq, npq);
+	probe_all(&c, pq, npq);
 	if (!out->infrastructure)
-		tg_memo_note(&c, sh);
+		memo_note(&c, sh);
 	/* between equal scores the target listed first wins: the order in
 	 * which candidates are met depends on the index's random seed */
 	const struct tg_cand *best = NULL;
@@ -1747,7 +1738,7 @@ int tg_score_name(const tg_index *ix, const char *name, tg_result *out)
 {
 	if (!ix || !name || !out)
 		return TG_EINVAL;
-	tg_result_init(out);
+	result_init(out);
 	tg_name nm;
 	size_t len = strnlen(name, TG_MAX_TEXT + 1);
 	if (tg_name_from_text(&nm, name, len, NULL, 0) != TG_OK) {
@@ -1755,19 +1746,18 @@ int tg_score_name(const tg_index *ix, const char *name, tg_result *out)
 			 (int)(len > 200 ? 200 : len), name);
 		return TG_ENAME;
 	}
-	tg_score_parsed(ix, NULL, &nm, out, 1);
+	score_parsed(ix, NULL, &nm, out, 1);
 	return TG_OK;
 }
 
 /* The wire entry points; with \p text the name is always rendered, else
  * only for a result other than a plain pass. */
-static int tg_score_wire_as(const tg_index *ix, tg_memo *memo,
-			    const uint8_t *wire, size_t len, tg_result *out,
-			    int text)
+static int score_wire_as(const tg_index *ix, tg_memo *memo, const uint8_t *wire,
+			 size_t len, tg_result *out, int text)
 {
 	if (!ix || !wire || !out)
 		return TG_EINVAL;
-	tg_result_init(out);
+	result_init(out);
 	tg_name nm;
 	if (tg_name_from_wire(&nm, wire, len, NULL, 0) != TG_OK)
 		return TG_ENAME;
@@ -1776,7 +1766,7 @@ static int tg_score_wire_as(const tg_index *ix, tg_memo *memo,
 			memo->s[i].len = 0;
 		memo->serial = ix->serial;
 	}
-	tg_score_parsed(ix, memo, &nm, out, text);
+	score_parsed(ix, memo, &nm, out, text);
 	if (!text && (out->verdict != TG_VERDICT_PASS || out->is_protected ||
 		      out->allowlisted))
 		tg_name_to_text(&nm, 0, out->name, sizeof(out->name));
@@ -1786,7 +1776,7 @@ static int tg_score_wire_as(const tg_index *ix, tg_memo *memo,
 int tg_score_wire(const tg_index *ix, const uint8_t *wire, size_t len,
 		  tg_result *out)
 {
-	return tg_score_wire_as(ix, NULL, wire, len, out, 1);
+	return score_wire_as(ix, NULL, wire, len, out, 1);
 }
 
 tg_memo *tg_memo_create(void)
@@ -1808,7 +1798,7 @@ size_t tg_memo_memory(const tg_memo *memo)
 int tg_score_wire_memo(const tg_index *ix, tg_memo *memo, const uint8_t *wire,
 		       size_t len, tg_result *out)
 {
-	return tg_score_wire_as(ix, memo, wire, len, out, 0);
+	return score_wire_as(ix, memo, wire, len, out, 0);
 }
 
 /* ------------------------------------------------------------ explain */

@@ -29,7 +29,7 @@
 #define TG_STRIPES 64
 
 /** One reader count, alone on its cache line. */
-struct tg_stripe {
+struct stripe {
 	_Alignas(64) atomic_uint n;
 };
 
@@ -52,7 +52,7 @@ struct tg_policy {
 	/* --- read side --- */
 	atomic_uint swaps; /**< index swaps so far; slot in force: swaps & 1 */
 	tg_index *_Atomic slot[2]; /**< owned */
-	struct tg_stripe readers[2][TG_STRIPES];
+	struct stripe readers[2][TG_STRIPES];
 
 	/* --- reload side (reload thread, or the caller of check) --- */
 	pthread_mutex_t reload_lock; /**< one reload at a time */
@@ -68,21 +68,20 @@ struct tg_policy {
 	int stopping;
 };
 
-static atomic_uint tg_next_stripe;
-static _Thread_local unsigned tg_my_stripe = UINT_MAX;
+static atomic_uint next_stripe;
+static _Thread_local unsigned my_stripe = UINT_MAX;
 
-static unsigned tg_stripe(void)
+static unsigned stripe(void)
 {
-	if (tg_my_stripe == UINT_MAX)
-		tg_my_stripe =
-		    atomic_fetch_add(&tg_next_stripe, 1) % TG_STRIPES;
-	return tg_my_stripe;
+	if (my_stripe == UINT_MAX)
+		my_stripe = atomic_fetch_add(&next_stripe, 1) % TG_STRIPES;
+	return my_stripe;
 }
 
-static void tg_plog(const tg_policy *p, int level, const char *fmt, ...)
+static void plog(const tg_policy *p, int level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static void tg_plog(const tg_policy *p, int level, const char *fmt, ...)
+static void plog(const tg_policy *p, int level, const char *fmt, ...)
 {
 	char line[1024];
 	va_list ap;
@@ -99,7 +98,7 @@ static void tg_plog(const tg_policy *p, int level, const char *fmt, ...)
 
 const tg_index *tg_policy_acquire(tg_policy *p, unsigned *token)
 {
-	unsigned s = tg_stripe();
+	unsigned s = stripe();
 
 	for (;;) {
 		unsigned g = atomic_load(&p->swaps);
@@ -122,7 +121,7 @@ void tg_policy_release(tg_policy *p, unsigned token)
 }
 
 /** Put \p idx in force; return once the old index is unused and freed. */
-static void tg_policy_swap(tg_policy *p, tg_index *idx)
+static void policy_swap(tg_policy *p, tg_index *idx)
 {
 	unsigned g = atomic_load(&p->swaps);
 	unsigned old = g & 1, s;
@@ -153,7 +152,7 @@ int tg_policy_from_snapshot(const tg_policy *p)
 
 /* -------------------------------------------------------------- loading */
 
-static void tg_stamp_take(const char *path, struct tg_stamp *st)
+static void stamp_take(const char *path, struct tg_stamp *st)
 {
 	struct stat sb;
 
@@ -167,7 +166,7 @@ static void tg_stamp_take(const char *path, struct tg_stamp *st)
 	st->mtime = sb.st_mtim;
 }
 
-static int tg_stamp_same(const struct tg_stamp *a, const struct tg_stamp *b)
+static int stamp_same(const struct tg_stamp *a, const struct tg_stamp *b)
 {
 	return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
 	       a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
@@ -175,8 +174,8 @@ static int tg_stamp_same(const struct tg_stamp *a, const struct tg_stamp *b)
 }
 
 /** Build an index from the lists of \p conf. */
-static int tg_policy_build(const tg_conf *conf, const tg_conf *opts_conf,
-			   tg_index **out, tg_error *err)
+static int policy_build(const tg_conf *conf, const tg_conf *opts_conf,
+			tg_index **out, tg_error *err)
 {
 	tg_list *list = NULL;
 	tg_index_options opts;
@@ -192,22 +191,22 @@ static int tg_policy_build(const tg_conf *conf, const tg_conf *opts_conf,
 }
 
 /** Save the lists now in force as the last-good snapshot. */
-static void tg_policy_snapshot(tg_policy *p)
+static void policy_snapshot(tg_policy *p)
 {
 	char why[2 * TG_NAME_BUF + 64];
 
 	if (tg_snapshot_save(p->conf, &p->snap_gen, why, sizeof(why)) != TG_OK)
-		tg_plog(p, TG_LOG_WARN, "typoguard: %s", why);
+		plog(p, TG_LOG_WARN, "typoguard: %s", why);
 }
 
 /** Load the last-good snapshot; TG_OK and *out on success. */
-static int tg_policy_from_last_good(tg_policy *p, tg_index **out, tg_error *err)
+static int policy_from_last_good(tg_policy *p, tg_index **out, tg_error *err)
 {
 	tg_conf *snap = NULL;
 	int rc = tg_snapshot_load(p->conf, &snap, err);
 
 	if (rc == TG_OK)
-		rc = tg_policy_build(snap, p->conf, out, err);
+		rc = policy_build(snap, p->conf, out, err);
 	tg_conf_free(snap);
 	return rc;
 }
@@ -224,19 +223,19 @@ int tg_policy_check(tg_policy *p, int force)
 
 	pthread_mutex_lock(&p->reload_lock);
 	for (i = 0; i < c->n_lists; i++) {
-		tg_stamp_take(c->lists[i].path, &now[i]);
-		changed |= !tg_stamp_same(&now[i], &p->stamps[i]);
+		stamp_take(c->lists[i].path, &now[i]);
+		changed |= !stamp_same(&now[i], &p->stamps[i]);
 	}
 	if (!changed) {
 		pthread_mutex_unlock(&p->reload_lock);
 		return TG_OK;
 	}
 	memset(&err, 0, sizeof(err));
-	rc = tg_policy_build(c, c, &idx, &err);
+	rc = policy_build(c, c, &idx, &err);
 	/* A file that changed while we read it is read again next time. */
 	for (i = 0; rc == TG_OK && i < c->n_lists; i++) {
-		tg_stamp_take(c->lists[i].path, &after);
-		if (!tg_stamp_same(&after, &now[i])) {
+		stamp_take(c->lists[i].path, &after);
+		if (!stamp_same(&after, &now[i])) {
 			tg_index_free(idx);
 			pthread_mutex_unlock(&p->reload_lock);
 			return TG_OK;
@@ -245,28 +244,28 @@ int tg_policy_check(tg_policy *p, int force)
 	memcpy(p->stamps, now, sizeof(now[0]) * c->n_lists);
 	if (rc != TG_OK) {
 		atomic_fetch_add(&p->stats->reloads_failed, 1);
-		tg_plog(p, TG_LOG_ERR,
-			"typoguard: list change rejected, the previous policy "
-			"stays in force: %s",
-			tg_error_format(&err, msg, sizeof(msg)));
+		plog(p, TG_LOG_ERR,
+		     "typoguard: list change rejected, the previous policy "
+		     "stays in force: %s",
+		     tg_error_format(&err, msg, sizeof(msg)));
 		pthread_mutex_unlock(&p->reload_lock);
 		return rc;
 	}
-	tg_policy_swap(p, idx);
+	policy_swap(p, idx);
 	p->from_snapshot = 0;
 	atomic_store(&p->stats->list_entries, tg_index_protected_count(idx));
 	atomic_fetch_add(&p->stats->reloads_ok, 1);
-	tg_plog(p, TG_LOG_INFO,
-		"typoguard: lists reloaded: %zu protected names in force",
-		tg_index_protected_count(idx));
+	plog(p, TG_LOG_INFO,
+	     "typoguard: lists reloaded: %zu protected names in force",
+	     tg_index_protected_count(idx));
 	if (p->swapped)
 		p->swapped(idx, p->arg);
-	tg_policy_snapshot(p);
+	policy_snapshot(p);
 	pthread_mutex_unlock(&p->reload_lock);
 	return TG_OK;
 }
 
-static void *tg_policy_thread(void *arg)
+static void *policy_thread(void *arg)
 {
 	tg_policy *p = arg;
 	struct timespec until;
@@ -320,18 +319,18 @@ int tg_policy_create(const tg_conf *conf, tg_stats *stats, tg_policy_log_fn log,
 	pthread_condattr_destroy(&ca);
 
 	for (i = 0; i < conf->n_lists; i++)
-		tg_stamp_take(conf->lists[i].path, &p->stamps[i]);
+		stamp_take(conf->lists[i].path, &p->stamps[i]);
 	memset(&err, 0, sizeof(err));
-	rc = tg_policy_build(conf, conf, &idx, &err);
+	rc = policy_build(conf, conf, &idx, &err);
 	if (rc != TG_OK) {
 		tg_error_format(&err, msg, sizeof(msg));
 		memset(&serr, 0, sizeof(serr));
-		if (tg_policy_from_last_good(p, &idx, &serr) == TG_OK) {
-			tg_plog(p, TG_LOG_ERR,
-				"typoguard: CURRENT LISTS ARE INVALID (%s); "
-				"RUNNING ON THE LAST GOOD SNAPSHOT in %s until "
-				"they are fixed",
-				msg, conf->state_dir);
+		if (policy_from_last_good(p, &idx, &serr) == TG_OK) {
+			plog(p, TG_LOG_ERR,
+			     "typoguard: CURRENT LISTS ARE INVALID (%s); "
+			     "RUNNING ON THE LAST GOOD SNAPSHOT in %s until "
+			     "they are fixed",
+			     msg, conf->state_dir);
 			p->from_snapshot = 1;
 			atomic_fetch_add(&stats->reloads_failed, 1);
 		} else {
@@ -346,9 +345,9 @@ int tg_policy_create(const tg_conf *conf, tg_stats *stats, tg_policy_log_fn log,
 	atomic_store(&p->slot[0], idx);
 	atomic_store(&stats->list_entries, tg_index_protected_count(idx));
 	if (!p->from_snapshot)
-		tg_policy_snapshot(p);
+		policy_snapshot(p);
 	if (conf->reload_interval > 0) {
-		if (tg_thread_start(&p->thread, tg_policy_thread, p) != 0) {
+		if (tg_thread_start(&p->thread, policy_thread, p) != 0) {
 			snprintf(errbuf, errlen,
 				 "cannot start the reload thread");
 			tg_policy_free(p);

@@ -24,12 +24,12 @@
  * Blocked answers (nxdomain, nodata) are stored when every client is in
  * scope (no `clients:`), so that a repeated blocked query costs a cache
  * hit, not a mesh state (issue 18): the worker serves them, and the
- * reply-cache callback (tg_reply_cache) sees each one before it leaves,
+ * reply-cache callback (reply_cache) sees each one before it leaves,
  * recognises ours by the synthetic SOA, counts it, queues its event and
  * adds the EDE.  Unbound 1.17 ignores what that callback returns, so a
  * cached block cannot be declined per client: with `clients:` set,
  * blocks are not stored.  After a list change the purge removes cached
- * blocks the new lists no longer block (tg_purge_visit).
+ * blocks the new lists no longer block (purge_visit).
  *
  * Threads: init() runs once on the main thread; all workers share the
  * module data.  Everything reachable from struct tg_mod is immutable after
@@ -107,24 +107,24 @@ struct tg_mod {
 	 *  it). */
 	uint64_t id;
 	/** The worker threads' scorer memos, owned; each is used by its
-	 *  thread only (tg_thread_memo) and freed with the module. */
+	 *  thread only (thread_memo) and freed with the module. */
 	pthread_mutex_t memo_lock;
 	tg_memo *memos[TG_MAX_MEMOS];
 	size_t nmemos;
 	/** The answer template: the synthetic SOA's RDATA for answer-ttl
-	 *  (tg_soa_rdata()), made at load. */
+	 *  (soa_rdata()), made at load. */
 	uint8_t soa_rd[80];
 	size_t soa_rdlen;
 };
 
-static size_t tg_soa_rdata(uint8_t *rd, uint32_t ttl);
+static size_t soa_rdata(uint8_t *rd, uint32_t ttl);
 
 /** Module instances made so far (init() at start and at each reload). */
-static atomic_uint_fast64_t tg_instances;
+static atomic_uint_fast64_t instances_made;
 
 /** The calling thread's memo and the module instance it belongs to. */
-static _Thread_local tg_memo *tg_tls_memo;
-static _Thread_local uint64_t tg_tls_memo_of;
+static _Thread_local tg_memo *tls_memo;
+static _Thread_local uint64_t tls_memo_of;
 
 #define TG_INC(m, field)                                                       \
 	atomic_fetch_add_explicit(&(m)->stats.field, 1, memory_order_relaxed)
@@ -138,14 +138,14 @@ TG_EXPORT void inform_super(struct module_qstate *qstate, int id,
 TG_EXPORT void clear(struct module_qstate *qstate, int id);
 TG_EXPORT size_t get_mem(struct module_env *env, int id);
 
-static struct tg_mod *tg_mod_get(struct module_env *env, int id)
+static struct tg_mod *mod_get(struct module_env *env, int id)
 {
 	struct dynlibmod_env *de = env->modinfo[id];
 
 	return de ? (struct tg_mod *)de->dyn_env : NULL;
 }
 
-static void tg_mod_free(struct tg_mod *m)
+static void mod_free(struct tg_mod *m)
 {
 	if (!m)
 		return;
@@ -161,23 +161,23 @@ static void tg_mod_free(struct tg_mod *m)
 
 /** The calling worker thread's scorer memo, made on its first use; NULL
  *  (score without) when out of memory or past TG_MAX_MEMOS threads. */
-static tg_memo *tg_thread_memo(struct tg_mod *m)
+static tg_memo *thread_memo(struct tg_mod *m)
 {
 	tg_memo *memo = NULL;
 
-	if (tg_tls_memo_of == m->id)
-		return tg_tls_memo;
+	if (tls_memo_of == m->id)
+		return tls_memo;
 	pthread_mutex_lock(&m->memo_lock);
 	if (m->nmemos < TG_MAX_MEMOS && (memo = tg_memo_create()))
 		m->memos[m->nmemos++] = memo;
 	pthread_mutex_unlock(&m->memo_lock);
-	tg_tls_memo = memo;
-	tg_tls_memo_of = m->id;
+	tls_memo = memo;
+	tls_memo_of = m->id;
 	return memo;
 }
 
 /** The policy's log lines go to Unbound's log. */
-static void tg_policy_log(int level, const char *line, void *arg)
+static void policy_log(int level, const char *line, void *arg)
 {
 	(void)arg;
 	if (level == TG_LOG_ERR)
@@ -188,8 +188,8 @@ static void tg_policy_log(int level, const char *line, void *arg)
 		log_info("%s", line);
 }
 
-static int tg_is_cached_block(const struct tg_mod *m,
-			      const struct reply_info *rep);
+static int is_cached_block(const struct tg_mod *m,
+			   const struct reply_info *rep);
 
 /** Cap on purge batches after one list change (x 1024 entries). */
 #define TG_PURGE_ROUNDS 1000
@@ -207,7 +207,7 @@ struct tg_purge {
 	} items[1024];
 };
 
-static void tg_purge_visit(struct lruhash_entry *e, void *arg)
+static void purge_visit(struct lruhash_entry *e, void *arg)
 {
 	struct tg_purge *pg = arg;
 	struct msgreply_entry *k = e->key;
@@ -229,8 +229,7 @@ static void tg_purge_visit(struct lruhash_entry *e, void *arg)
 	if (rep->rrset_count == 1) {
 		struct ub_packed_rrset_key *rk = rep->ref[0].key;
 		lock_rw_rdlock(&rk->entry.lock);
-		ours =
-		    rk->id == rep->ref[0].id && tg_is_cached_block(pg->m, rep);
+		ours = rk->id == rep->ref[0].id && is_cached_block(pg->m, rep);
 		lock_rw_unlock(&rk->entry.lock);
 	}
 	if ((res.verdict == TG_VERDICT_BLOCK) == ours)
@@ -247,12 +246,12 @@ static void tg_purge_visit(struct lruhash_entry *e, void *arg)
 /**
  * After a list change, a name that became a lookalike may have an answer
  * in the message cache, which is served without the module, and a blocked
- * answer of ours (tg_cache_block) may be for a name no longer blocked:
+ * answer of ours (cache_block) may be for a name no longer blocked:
  * remove those (the rest of the cache stays).  Runs on the policy's
  * reload thread; the message cache is shared by all workers and locks
  * itself.
  */
-static void tg_purge_cache(const tg_index *index, void *arg)
+static void purge_cache(const tg_index *index, void *arg)
 {
 	const size_t batch = sizeof(((struct tg_purge *)0)->items) /
 			     sizeof(((struct tg_purge *)0)->items[0]);
@@ -275,7 +274,7 @@ static void tg_purge_cache(const tg_index *index, void *arg)
 		pg->index = index;
 		pg->n = 0;
 		pg->unblocked = 0;
-		slabhash_traverse(m->env->msg_cache, 0, tg_purge_visit, pg);
+		slabhash_traverse(m->env->msg_cache, 0, purge_visit, pg);
 		for (i = 0; i < pg->n; i++)
 			slabhash_remove(m->env->msg_cache, pg->items[i].hash,
 					&pg->items[i].q);
@@ -300,7 +299,7 @@ static void tg_purge_cache(const tg_index *index, void *arg)
  * (Debian's 1.17.1 moves `ede` compared with upstream's).  Read at init:
  * `unbound-control set_option` takes effect at the next reload.
  */
-static int tg_cfg_yes(struct config_file *cfg, const char *opt)
+static int cfg_yes(struct config_file *cfg, const char *opt)
 {
 	char *v = NULL;
 	int yes = cfg && config_get_option_collate(cfg, opt, &v) == 0 && v &&
@@ -311,7 +310,7 @@ static int tg_cfg_yes(struct config_file *cfg, const char *opt)
 }
 
 /** Load configuration, lists and index; log and return NULL on error. */
-static struct tg_mod *tg_mod_load(const char *path, struct module_env *env)
+static struct tg_mod *mod_load(const char *path, struct module_env *env)
 {
 	struct tg_mod *m;
 	tg_error err;
@@ -325,48 +324,48 @@ static struct tg_mod *tg_mod_load(const char *path, struct module_env *env)
 		return NULL;
 	}
 	m->env = env;
-	m->ede = tg_cfg_yes(env->cfg, "ede");
+	m->ede = cfg_yes(env->cfg, "ede");
 	pthread_mutex_init(&m->memo_lock, NULL);
 	/* distinct from the instance before a reload, never 0 (a thread's
 	 * memo_of starts at 0; if the library is unloaded at a reload, the
 	 * counter and every thread's memo_of start over together) */
-	m->id = atomic_fetch_add(&tg_instances, 1) + 1;
+	m->id = atomic_fetch_add(&instances_made, 1) + 1;
 	rc = tg_conf_load(path, &m->conf, &err);
 	if (rc != TG_OK) {
 		log_err("typoguard: %s",
 			tg_error_format(&err, msg, sizeof(msg)));
-		tg_mod_free(m);
+		mod_free(m);
 		return NULL;
 	}
-	m->soa_rdlen = tg_soa_rdata(m->soa_rd, m->conf->answer_ttl);
+	m->soa_rdlen = soa_rdata(m->soa_rd, m->conf->answer_ttl);
 	msg[0] = '\0';
 	rc = tg_events_create(m->conf, &m->stats, &m->events, msg, sizeof(msg));
 	if (rc != TG_OK) {
 		log_err("typoguard: %s: %s", path, msg);
-		tg_mod_free(m);
+		mod_free(m);
 		return NULL;
 	}
 	if (msg[0]) /* e.g. the event log cannot be opened yet */
 		log_warn("typoguard: %s: %s", path, msg);
-	rc = tg_policy_create(m->conf, &m->stats, tg_policy_log, tg_purge_cache,
-			      m, &m->policy, msg, sizeof(msg));
+	rc = tg_policy_create(m->conf, &m->stats, policy_log, purge_cache, m,
+			      &m->policy, msg, sizeof(msg));
 	if (rc != TG_OK) {
 		log_err("typoguard: %s", msg);
-		tg_mod_free(m);
+		mod_free(m);
 		return NULL;
 	}
 	return m;
 }
 
-static int tg_query_response(struct module_qstate *qstate,
-			     struct dns_msg *response, int id, void *cb_args);
-static int tg_blocks_cached(const tg_conf *conf);
-static int tg_reply_cache(struct query_info *qinfo,
-			  struct module_qstate *qstate, struct reply_info *rep,
-			  int rcode, struct edns_data *edns,
-			  struct edns_option **opt_list_out,
-			  struct comm_reply *repinfo, struct regional *region,
-			  struct timeval *start_time, int id, void *cb_args);
+static int query_response(struct module_qstate *qstate,
+			  struct dns_msg *response, int id, void *cb_args);
+static int blocks_cached(const tg_conf *conf);
+static int reply_cache(struct query_info *qinfo, struct module_qstate *qstate,
+		       struct reply_info *rep, int rcode,
+		       struct edns_data *edns,
+		       struct edns_option **opt_list_out,
+		       struct comm_reply *repinfo, struct regional *region,
+		       struct timeval *start_time, int id, void *cb_args);
 
 TG_EXPORT int init(struct module_env *env, int id)
 {
@@ -378,7 +377,7 @@ TG_EXPORT int init(struct module_env *env, int id)
 	if (!tg_guard_check())
 		return 0;
 	de = env->modinfo[id];
-	m = tg_mod_load(path, env);
+	m = mod_load(path, env);
 	if (!m) {
 		log_err("typoguard: not started: no valid policy in %s "
 			"(set TYPOGUARD_CONF or fix the file; "
@@ -388,24 +387,24 @@ TG_EXPORT int init(struct module_env *env, int id)
 	}
 	/* Keeps lookalike data of upstream responses (CNAME chases,
 	 * NS-target subqueries) out of the caches; runs before any store. */
-	if (!de->inplace_cb_register_wrapped((void *)&tg_query_response,
+	if (!de->inplace_cb_register_wrapped((void *)&query_response,
 					     inplace_cb_query_response, m, env,
 					     id)) {
 		log_err("typoguard: cannot register the response callback");
-		tg_mod_free(m);
+		mod_free(m);
 		return 0;
 	}
 	m->cb_registered = 1;
-	/* Blocked answers served from the message cache (tg_cache_block) */
-	if (tg_blocks_cached(m->conf)) {
-		if (!de->inplace_cb_register_wrapped((void *)&tg_reply_cache,
+	/* Blocked answers served from the message cache (cache_block) */
+	if (blocks_cached(m->conf)) {
+		if (!de->inplace_cb_register_wrapped((void *)&reply_cache,
 						     inplace_cb_reply_cache, m,
 						     env, id)) {
 			log_err("typoguard: cannot register the reply-cache "
 				"callback");
 			de->inplace_cb_delete_wrapped(
 			    env, inplace_cb_query_response, id);
-			tg_mod_free(m);
+			mod_free(m);
 			return 0;
 		}
 		m->cache_cb_registered = 1;
@@ -457,13 +456,13 @@ TG_EXPORT void deinit(struct module_env *env, int id)
 			 atomic_load(&m->stats.events_written),
 			 atomic_load(&m->stats.events_dropped));
 	}
-	tg_mod_free(m);
+	mod_free(m);
 	de->dyn_env = NULL;
 }
 
 /** The client of a query: family and raw address; 0 if none (internal). */
-static int tg_client_of(struct module_qstate *qstate,
-			struct sockaddr_storage **ss, socklen_t *len)
+static int client_of(struct module_qstate *qstate, struct sockaddr_storage **ss,
+		     socklen_t *len)
 {
 	struct mesh_reply *r;
 
@@ -474,7 +473,7 @@ static int tg_client_of(struct module_qstate *qstate,
 	return 1;
 }
 
-static int tg_addr_in_scope(const tg_conf *conf, struct sockaddr_storage *ss)
+static int addr_in_scope(const tg_conf *conf, struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)ss;
@@ -491,7 +490,7 @@ static int tg_addr_in_scope(const tg_conf *conf, struct sockaddr_storage *ss)
 
 /** strlcpy: \p src into \p dst of \p cap (> 0) bytes, cut and always
  *  NUL-terminated (snprintf "%s" without the format machinery). */
-static void tg_copy(char *dst, const char *src, size_t cap)
+static void copy_str(char *dst, const char *src, size_t cap)
 {
 	size_t n = strnlen(src, cap - 1);
 
@@ -501,8 +500,8 @@ static void tg_copy(char *dst, const char *src, size_t cap)
 
 /** The client address as addr_to_str() writes it; IPv4 without
  *  inet_ntop()'s sprintf (the same text). */
-static void tg_client_text(struct sockaddr_storage *ss, socklen_t len,
-			   char *buf, size_t cap)
+static void client_text(struct sockaddr_storage *ss, socklen_t len, char *buf,
+			size_t cap)
 {
 	const uint8_t *a;
 	char *p = buf;
@@ -530,8 +529,8 @@ static void tg_client_text(struct sockaddr_storage *ss, socklen_t len,
  * length; TTLs are relative (the mesh encodes region messages with now=0).
  */
 static struct ub_packed_rrset_key *
-tg_rrset(struct regional *region, const uint8_t *owner, size_t ownerlen,
-	 uint16_t type, uint32_t ttl, const uint8_t *rdata, size_t rdlen)
+make_rrset(struct regional *region, const uint8_t *owner, size_t ownerlen,
+	   uint16_t type, uint32_t ttl, const uint8_t *rdata, size_t rdlen)
 {
 	/* one allocation: key, data with its one-entry arrays, the RR, the
 	 * owner (regional memory is 8-aligned; the parts are rounded) */
@@ -577,7 +576,7 @@ tg_rrset(struct regional *region, const uint8_t *owner, size_t ownerlen,
 
 /** The RDATA of the synthetic SOA of negative answers, made once (at
  *  load) for the configured answer-ttl; returns its length. */
-static size_t tg_soa_rdata(uint8_t *rd, uint32_t ttl)
+static size_t soa_rdata(uint8_t *rd, uint32_t ttl)
 {
 	static const uint8_t names[] = "\x09typoguard\x07invalid\x00"
 				       "\x0ahostmaster\x09typoguard\x07invalid";
@@ -595,30 +594,30 @@ static size_t tg_soa_rdata(uint8_t *rd, uint32_t ttl)
 }
 
 /** The synthetic SOA (owner: the query name) for negative answers. */
-static struct ub_packed_rrset_key *tg_soa(struct module_qstate *qstate,
-					  const struct tg_mod *m)
+static struct ub_packed_rrset_key *soa_rrset(struct module_qstate *qstate,
+					     const struct tg_mod *m)
 {
-	return tg_rrset(qstate->region, qstate->qinfo.qname,
-			qstate->qinfo.qname_len, LDNS_RR_TYPE_SOA,
-			m->conf->answer_ttl, m->soa_rd, m->soa_rdlen);
+	return make_rrset(qstate->region, qstate->qinfo.qname,
+			  qstate->qinfo.qname_len, LDNS_RR_TYPE_SOA,
+			  m->conf->answer_ttl, m->soa_rd, m->soa_rdlen);
 }
 
 /** The sinkhole answer rrset for this query type, NULL if none is set. */
-static struct ub_packed_rrset_key *tg_sinkhole(struct module_qstate *qstate,
-					       const tg_conf *conf)
+static struct ub_packed_rrset_key *sinkhole_rrset(struct module_qstate *qstate,
+						  const tg_conf *conf)
 {
 	uint16_t t = qstate->qinfo.qtype;
 	uint8_t rd[2 + LDNS_MAX_DOMAINLEN];
 	size_t n;
 
 	if (t == LDNS_RR_TYPE_A && conf->has_sinkhole_a)
-		return tg_rrset(qstate->region, qstate->qinfo.qname,
-				qstate->qinfo.qname_len, t, conf->answer_ttl,
-				conf->sinkhole_a, 4);
+		return make_rrset(qstate->region, qstate->qinfo.qname,
+				  qstate->qinfo.qname_len, t, conf->answer_ttl,
+				  conf->sinkhole_a, 4);
 	if (t == LDNS_RR_TYPE_AAAA && conf->has_sinkhole_aaaa)
-		return tg_rrset(qstate->region, qstate->qinfo.qname,
-				qstate->qinfo.qname_len, t, conf->answer_ttl,
-				conf->sinkhole_aaaa, 16);
+		return make_rrset(qstate->region, qstate->qinfo.qname,
+				  qstate->qinfo.qname_len, t, conf->answer_ttl,
+				  conf->sinkhole_aaaa, 16);
 	if (t == LDNS_RR_TYPE_MX && conf->sinkhole_mx[0]) {
 		n = sizeof(rd) - 2;
 		rd[0] = 0;
@@ -626,18 +625,18 @@ static struct ub_packed_rrset_key *tg_sinkhole(struct module_qstate *qstate,
 		if (sldns_str2wire_dname_buf(conf->sinkhole_mx, rd + 2, &n) !=
 		    0)
 			return NULL;
-		return tg_rrset(qstate->region, qstate->qinfo.qname,
-				qstate->qinfo.qname_len, t, conf->answer_ttl,
-				rd, n + 2);
+		return make_rrset(qstate->region, qstate->qinfo.qname,
+				  qstate->qinfo.qname_len, t, conf->answer_ttl,
+				  rd, n + 2);
 	}
 	return NULL;
 }
 
 /** Append the EDE of a policy answer (\p code, ede-text or "typoguard:
  *  lookalike of NAME") to \p list, allocated in \p region. */
-static void tg_append_ede_code(const struct tg_mod *m, const tg_result *res,
-			       sldns_ede_code code, struct edns_option **list,
-			       struct regional *region)
+static void append_ede_code(const struct tg_mod *m, const tg_result *res,
+			    sldns_ede_code code, struct edns_option **list,
+			    struct regional *region)
 {
 	static const char pre[] = "typoguard: lookalike of ";
 	char text[TG_NAME_BUF + 64];
@@ -645,8 +644,8 @@ static void tg_append_ede_code(const struct tg_mod *m, const tg_result *res,
 
 	if (!t[0]) {
 		memcpy(text, pre, sizeof(pre) - 1);
-		tg_copy(text + sizeof(pre) - 1, res->protected_name,
-			sizeof(res->protected_name));
+		copy_str(text + sizeof(pre) - 1, res->protected_name,
+			 sizeof(res->protected_name));
 		t = text;
 	}
 	edns_opt_list_append_ede(list, region, code, (char *)t);
@@ -654,18 +653,18 @@ static void tg_append_ede_code(const struct tg_mod *m, const tg_result *res,
 
 /** The EDE of a blocked answer served from the cache (nxdomain or nodata:
  *  Blocked). */
-static void tg_append_ede(const struct tg_mod *m, const tg_result *res,
-			  struct edns_option **list, struct regional *region)
+static void append_ede(const struct tg_mod *m, const tg_result *res,
+		       struct edns_option **list, struct regional *region)
 {
-	tg_append_ede_code(m, res, LDNS_EDE_BLOCKED, list, region);
+	append_ede_code(m, res, LDNS_EDE_BLOCKED, list, region);
 }
 
 /**
  * Answer \p qstate according to the configured action.  Returns 1 when the
  * query is finished here, 0 when it must continue (log-only).
  */
-static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
-		     const tg_result *res)
+static int answer_policy(struct module_qstate *qstate, const struct tg_mod *m,
+			 const tg_result *res)
 {
 	const tg_conf *conf = m->conf;
 	struct ub_packed_rrset_key *ans = NULL, *soa;
@@ -682,7 +681,7 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 		qstate->return_msg = NULL;
 		break;
 	case TG_ACTION_SINKHOLE:
-		ans = tg_sinkhole(qstate, conf);
+		ans = sinkhole_rrset(qstate, conf);
 		ede = LDNS_EDE_FORGED_ANSWER;
 		rcode = LDNS_RCODE_NOERROR;
 		break;
@@ -697,7 +696,7 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 		    dns_msg_create(qstate->qinfo.qname, qstate->qinfo.qname_len,
 				   qstate->qinfo.qtype, qstate->qinfo.qclass,
 				   qstate->region, 2);
-		soa = ans ? NULL : tg_soa(qstate, m);
+		soa = ans ? NULL : soa_rrset(qstate, m);
 		if (!msg || (!ans && !soa)) {
 			log_err("typoguard: out of memory answering a "
 				"blocked query");
@@ -723,8 +722,8 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
 		qstate->return_rcode = LDNS_RCODE_NOERROR;
 	}
 	if (m->ede)
-		tg_append_ede_code(m, res, ede, &qstate->edns_opts_front_out,
-				   qstate->region);
+		append_ede_code(m, res, ede, &qstate->edns_opts_front_out,
+				qstate->region);
 	return 1;
 }
 
@@ -736,7 +735,7 @@ static int tg_answer(struct module_qstate *qstate, const struct tg_mod *m,
  * time) into a stream of identical lines.  The counters and the event
  * log count every one.
  */
-static int tg_log_wanted(struct tg_mod *m, const tg_event *ev)
+static int log_wanted(struct tg_mod *m, const tg_event *ev)
 {
 	uint64_t h = tg_event_key_hash(ev);
 	_Atomic uint64_t *slot = &m->logseen[h & (TG_LOGSEEN - 1)];
@@ -751,10 +750,10 @@ static int tg_log_wanted(struct tg_mod *m, const tg_event *ev)
 
 /** Count, log one concise line and queue one event for a decision on
  *  query \p qi of client \p ss (NULL: internal). */
-static void tg_decide_for(struct tg_mod *m, const struct query_info *qi,
-			  struct sockaddr_storage *ss, socklen_t sslen,
-			  const tg_result *res, tg_decision decision,
-			  const char *via)
+static void decide_for(struct tg_mod *m, const struct query_info *qi,
+		       struct sockaddr_storage *ss, socklen_t sslen,
+		       const tg_result *res, tg_decision decision,
+		       const char *via)
 {
 	tg_event ev;
 	char classes[256], type[16];
@@ -775,7 +774,7 @@ static void tg_decide_for(struct tg_mod *m, const struct query_info *qi,
 	clock_gettime(CLOCK_REALTIME, &ev.when);
 	strcpy(ev.client, "internal");
 	if (ss) {
-		tg_client_text(ss, sslen, ev.client, sizeof(ev.client));
+		client_text(ss, sslen, ev.client, sizeof(ev.client));
 		if (ss->ss_family == AF_INET)
 			ev.client_port =
 			    ntohs(((struct sockaddr_in *)ss)->sin_port);
@@ -792,13 +791,13 @@ static void tg_decide_for(struct tg_mod *m, const struct query_info *qi,
 	ev.score = res->score;
 	ev.classes = res->classes;
 	memcpy(ev.protected_name, res->protected_name, TG_NAME_BUF);
-	tg_copy(ev.source, res->source ? res->source : "", sizeof(ev.source));
+	copy_str(ev.source, res->source ? res->source : "", sizeof(ev.source));
 	ev.source_line = res->source_line;
 	if (via)
-		tg_copy(ev.via, via, sizeof(ev.via));
+		copy_str(ev.via, via, sizeof(ev.via));
 	tg_events_submit(m->events, &ev);
 
-	if (!tg_log_wanted(m, &ev))
+	if (!log_wanted(m, &ev))
 		return;
 	tg_classes_format(res->classes, ",", classes, sizeof(classes));
 	sldns_wire2str_type_buf(qi->qtype, type, sizeof(type));
@@ -811,24 +810,23 @@ static void tg_decide_for(struct tg_mod *m, const struct query_info *qi,
 					       : "log-only");
 }
 
-/** tg_decide_for() for the query and client of \p qstate. */
-static void tg_decide(struct module_qstate *qstate, struct tg_mod *m,
-		      const tg_result *res, tg_decision decision,
-		      const char *via)
+/** decide_for() for the query and client of \p qstate. */
+static void decide(struct module_qstate *qstate, struct tg_mod *m,
+		   const tg_result *res, tg_decision decision, const char *via)
 {
 	struct sockaddr_storage *ss;
 	socklen_t sslen;
 
-	if (!tg_client_of(qstate, &ss, &sslen)) {
+	if (!client_of(qstate, &ss, &sslen)) {
 		ss = NULL;
 		sslen = 0;
 	}
-	tg_decide_for(m, &qstate->qinfo, ss, sslen, res, decision, via);
+	decide_for(m, &qstate->qinfo, ss, sslen, res, decision, via);
 }
 
 /** Do blocked answers go to Unbound's message cache?  For nxdomain and
  *  nodata, when every client is in scope (see the top of this file). */
-static int tg_blocks_cached(const tg_conf *conf)
+static int blocks_cached(const tg_conf *conf)
 {
 	return (conf->action == TG_ACTION_NXDOMAIN ||
 		conf->action == TG_ACTION_NODATA) &&
@@ -838,18 +836,18 @@ static int tg_blocks_cached(const tg_conf *conf)
 /**
  * Store a blocked answer (query side, nxdomain or nodata) in the message
  * cache for answer-ttl: repeats of the query are then served by the worker
- * (tg_reply_cache() gives each its EDE, event and count).  Its SOA, owned by the query
- * name, goes to the rrset cache with the highest trust, so that no other
+ * (reply_cache() gives each its EDE, event and count).  Its SOA, owned by the
+ * query name, goes to the rrset cache with the highest trust, so that no other
  * data can take its place under the message: lookalike data of that name
  * is never stored (see above), and no lookup of Unbound's reads a SOA from
  * the rrset cache for another query.  Prefetch would resolve the name
  * without a client, so the entry asks for none before it expires.
  */
-static void tg_cache_block(struct module_qstate *qstate, const struct tg_mod *m)
+static void cache_block(struct module_qstate *qstate, const struct tg_mod *m)
 {
 	struct reply_info *rep;
 
-	if (!tg_blocks_cached(m->conf) || !qstate->return_msg ||
+	if (!blocks_cached(m->conf) || !qstate->return_msg ||
 	    !(rep = qstate->return_msg->rep) || rep->rrset_count != 1)
 		return;
 	((struct packed_rrset_data *)rep->rrsets[0]->entry.data)->trust =
@@ -860,11 +858,10 @@ static void tg_cache_block(struct module_qstate *qstate, const struct tg_mod *m)
 			      qstate->query_flags, qstate->qstarttime);
 }
 
-/** Is \p rep a blocked answer of ours (tg_cache_block())?  One SOA in
+/** Is \p rep a blocked answer of ours (cache_block())?  One SOA in
  *  the authority section with the synthetic RDATA; every other cached
  *  answer fails in the first tests. */
-static int tg_is_cached_block(const struct tg_mod *m,
-			      const struct reply_info *rep)
+static int is_cached_block(const struct tg_mod *m, const struct reply_info *rep)
 {
 	const struct packed_rrset_data *d;
 
@@ -883,12 +880,12 @@ static int tg_is_cached_block(const struct tg_mod *m,
  * operate() (the name is scored again for the event's match), and gets its
  * EDE.
  */
-static int tg_reply_cache(struct query_info *qinfo,
-			  struct module_qstate *qstate, struct reply_info *rep,
-			  int rcode, struct edns_data *edns,
-			  struct edns_option **opt_list_out,
-			  struct comm_reply *repinfo, struct regional *region,
-			  struct timeval *start_time, int id, void *cb_args)
+static int reply_cache(struct query_info *qinfo, struct module_qstate *qstate,
+		       struct reply_info *rep, int rcode,
+		       struct edns_data *edns,
+		       struct edns_option **opt_list_out,
+		       struct comm_reply *repinfo, struct regional *region,
+		       struct timeval *start_time, int id, void *cb_args)
 {
 	struct tg_mod *m = cb_args;
 	const tg_index *ix;
@@ -900,42 +897,42 @@ static int tg_reply_cache(struct query_info *qinfo,
 	(void)edns;
 	(void)start_time;
 	(void)id;
-	if (!rep || !repinfo || !tg_is_cached_block(m, rep))
+	if (!rep || !repinfo || !is_cached_block(m, rep))
 		return 1;
 	TG_INC(m, queries);
 	ix = tg_policy_acquire(m->policy, &tok);
-	if (tg_score_wire_memo(ix, tg_thread_memo(m), qinfo->qname,
+	if (tg_score_wire_memo(ix, thread_memo(m), qinfo->qname,
 			       qinfo->qname_len, &res) == TG_OK) {
 		/* a list change the purge has not reached yet: still the
 		 * block it was, without a match to report */
 		if (res.verdict == TG_VERDICT_BLOCK) {
 			TG_INC(m, scored);
-			tg_decide_for(m, qinfo, &repinfo->client_addr,
-				      repinfo->client_addrlen, &res,
-				      TG_DECISION_BLOCK, NULL);
+			decide_for(m, qinfo, &repinfo->client_addr,
+				   repinfo->client_addrlen, &res,
+				   TG_DECISION_BLOCK, NULL);
 		}
 		if (m->ede)
-			tg_append_ede(m, &res, opt_list_out, region);
+			append_ede(m, &res, opt_list_out, region);
 	}
 	tg_policy_release(m->policy, tok);
 	return 1;
 }
 
 /** Is the query's client and type in scope?  0 for internal queries. */
-static int tg_in_scope(struct module_qstate *qstate, const struct tg_mod *m)
+static int in_scope(struct module_qstate *qstate, const struct tg_mod *m)
 {
 	struct sockaddr_storage *ss;
 	socklen_t sslen;
 
-	return tg_client_of(qstate, &ss, &sslen) &&
+	return client_of(qstate, &ss, &sslen) &&
 	       tg_conf_qtype_in_scope(m->conf, qstate->qinfo.qtype) &&
-	       tg_addr_in_scope(m->conf, ss);
+	       addr_in_scope(m->conf, ss);
 }
 
 /** minfo[id] of a query whose name itself scored log or block (an even
  *  address). */
-#define TG_DECIDED ((void *)&tg_decided_marker)
-static const int tg_decided_marker;
+#define TG_DECIDED ((void *)&decided_marker)
+static const int decided_marker;
 
 /** minfo[id] of a client query whose name passed under generation \p g
  *  of the lists (odd, so never TG_DECIDED): its answer's owner names
@@ -948,8 +945,8 @@ static const int tg_decided_marker;
 
 /** The query name if it passed under the lists in force, else NULL;
  *  *\p trusted is set when it is protected. */
-static uint8_t *tg_passed_name(struct module_qstate *qstate, struct tg_mod *m,
-			       int id, int *trusted)
+static uint8_t *passed_name(struct module_qstate *qstate, struct tg_mod *m,
+			    int id, int *trusted)
 {
 	unsigned g = atomic_load_explicit(&m->gen, memory_order_acquire);
 
@@ -961,7 +958,7 @@ static uint8_t *tg_passed_name(struct module_qstate *qstate, struct tg_mod *m,
 
 /**
  * The index in force, acquired when a name is first scored and held until
- * tg_hold_release(): a result's source points into it.  Internal
+ * hold_release(): a result's source points into it.  Internal
  * subqueries, and answers whose only owner is the query name that
  * passed, need no index at all.
  */
@@ -971,14 +968,14 @@ struct tg_hold {
 	unsigned tok;
 };
 
-static const tg_index *tg_hold_index(struct tg_hold *h)
+static const tg_index *hold_index(struct tg_hold *h)
 {
 	if (!h->index)
 		h->index = tg_policy_acquire(h->m->policy, &h->tok);
 	return h->index;
 }
 
-static void tg_hold_release(struct tg_hold *h)
+static void hold_release(struct tg_hold *h)
 {
 	if (h->index)
 		tg_policy_release(h->m->policy, h->tok);
@@ -986,8 +983,8 @@ static void tg_hold_release(struct tg_hold *h)
 }
 
 /** Policy decision for a new query; 1 if it was answered here. */
-static int tg_decide_query(struct module_qstate *qstate, struct tg_hold *h,
-			   unsigned gen, int id)
+static int decide_query(struct module_qstate *qstate, struct tg_hold *h,
+			unsigned gen, int id)
 {
 	struct tg_mod *m = h->m;
 	struct sockaddr_storage *ss;
@@ -998,11 +995,11 @@ static int tg_decide_query(struct module_qstate *qstate, struct tg_hold *h,
 	/* Internal subqueries (NS targets, DS, priming) have no client:
 	 * rewriting them breaks their parent query.  The response callback
 	 * keeps their lookalike data out of the cache instead. */
-	if (!tg_client_of(qstate, &ss, &sslen))
+	if (!client_of(qstate, &ss, &sslen))
 		return 0;
 	if (qstate->qinfo.qclass != LDNS_RR_CLASS_IN)
 		return 0;
-	if (tg_score_wire_memo(tg_hold_index(h), tg_thread_memo(m),
+	if (tg_score_wire_memo(hold_index(h), thread_memo(m),
 			       qstate->qinfo.qname, qstate->qinfo.qname_len,
 			       &res) != TG_OK)
 		return 0;
@@ -1022,41 +1019,40 @@ static int tg_decide_query(struct module_qstate *qstate, struct tg_hold *h,
 		 * asked: the cache answers later clients without us. */
 		qstate->no_cache_store = 1;
 	}
-	if (!tg_in_scope(qstate, m)) {
+	if (!in_scope(qstate, m)) {
 		TG_INC(m, out_of_scope);
 		TG_INC(m, passed);
 		return 0;
 	}
 	if (res.verdict == TG_VERDICT_LOG ||
 	    m->conf->action == TG_ACTION_LOG_ONLY) {
-		tg_decide(qstate, m, &res, TG_DECISION_LOG, NULL);
+		decide(qstate, m, &res, TG_DECISION_LOG, NULL);
 		return 0;
 	}
-	tg_decide(qstate, m, &res, TG_DECISION_BLOCK, NULL);
-	if (!tg_answer(qstate, m, &res))
+	decide(qstate, m, &res, TG_DECISION_BLOCK, NULL);
+	if (!answer_policy(qstate, m, &res))
 		return 0;
-	tg_cache_block(qstate, m);
+	cache_block(qstate, m);
 	return 1;
 }
 
-/** tg_decide_query() with the index, once acquired, held for its
+/** decide_query() with the index, once acquired, held for its
  *  duration. */
-static int tg_apply_policy(struct module_qstate *qstate, struct tg_mod *m,
-			   int id)
+static int apply_policy(struct module_qstate *qstate, struct tg_mod *m, int id)
 {
 	struct tg_hold h = {m, NULL, 0};
 	/* the generation before the index: never newer than the index */
 	unsigned gen = atomic_load_explicit(&m->gen, memory_order_acquire);
-	int done = tg_decide_query(qstate, &h, gen, id);
+	int done = decide_query(qstate, &h, gen, id);
 
-	tg_hold_release(&h);
+	hold_release(&h);
 	return done;
 }
 
 /** Is \p d (\p len bytes) the query name \p passed (\p plen bytes)?
  *  Answers nearly always repeat the query's bytes: memcmp first. */
-static int tg_is_passed(const uint8_t *d, size_t len, const uint8_t *passed,
-			size_t plen)
+static int is_passed(const uint8_t *d, size_t len, const uint8_t *passed,
+		     size_t plen)
 {
 	return passed && len == plen &&
 	       (memcmp(d, passed, len) == 0 ||
@@ -1064,11 +1060,11 @@ static int tg_is_passed(const uint8_t *d, size_t len, const uint8_t *passed,
 }
 
 /** Score \p d (\p len bytes, uncompressed) into \p res; 1 if it blocks. */
-static int tg_name_blocks(struct tg_hold *h, const uint8_t *d, size_t len,
-			  tg_result *res)
+static int name_blocks(struct tg_hold *h, const uint8_t *d, size_t len,
+		       tg_result *res)
 {
-	return tg_score_wire_memo(tg_hold_index(h), tg_thread_memo(h->m), d,
-				  len, res) == TG_OK &&
+	return tg_score_wire_memo(hold_index(h), thread_memo(h->m), d, len,
+				  res) == TG_OK &&
 	       res->verdict == TG_VERDICT_BLOCK;
 }
 
@@ -1098,7 +1094,7 @@ struct tg_scan {
 	const uint8_t *trusted_via; /**< the one of trusted_res */
 };
 
-static int tg_scan_is_trusted(const struct tg_scan *sc, const uint8_t *d)
+static int scan_is_trusted(const struct tg_scan *sc, const uint8_t *d)
 {
 	size_t i;
 
@@ -1109,7 +1105,7 @@ static int tg_scan_is_trusted(const struct tg_scan *sc, const uint8_t *d)
 	return 0;
 }
 
-static void tg_scan_trust(struct tg_scan *sc, const uint8_t *d)
+static void scan_trust(struct tg_scan *sc, const uint8_t *d)
 {
 	if (sc->ntrusted < TG_MAX_TRUSTED)
 		sc->trusted[sc->ntrusted++] = d;
@@ -1117,14 +1113,14 @@ static void tg_scan_trust(struct tg_scan *sc, const uint8_t *d)
 
 /** Judge one name \p d of the answer; 1 when the scan can stop (an
  *  untrusted lookalike).  A protected name becomes trusted. */
-static int tg_scan_name(struct tg_scan *sc, const uint8_t *d, size_t len,
-			int trusted)
+static int scan_name(struct tg_scan *sc, const uint8_t *d, size_t len,
+		     int trusted)
 {
 	tg_result *r = trusted ? &sc->trusted_res : &sc->res;
 
-	if (!tg_name_blocks(sc->h, d, len, r)) {
+	if (!name_blocks(sc->h, d, len, r)) {
 		if (r->is_protected && !trusted)
-			tg_scan_trust(sc, d);
+			scan_trust(sc, d);
 		return 0;
 	}
 	if (trusted) {
@@ -1142,7 +1138,7 @@ static int tg_scan_name(struct tg_scan *sc, const uint8_t *d, size_t len,
  * name that passed) and, for CNAME, DNAME and MX, its targets.  Returns 1
  * at the first lookalike that no trusted chain leads to.
  */
-static int tg_scan_rrset(struct tg_scan *sc, struct ub_packed_rrset_key *k)
+static int scan_rrset(struct tg_scan *sc, struct ub_packed_rrset_key *k)
 {
 	struct packed_rrset_data *d = k->entry.data;
 	uint16_t t = ntohs(k->rk.type);
@@ -1150,14 +1146,14 @@ static int tg_scan_rrset(struct tg_scan *sc, struct ub_packed_rrset_key *k)
 	size_t i, off;
 	int trusted;
 
-	if (tg_is_passed(o, k->rk.dname_len, sc->passed, sc->plen)) {
+	if (is_passed(o, k->rk.dname_len, sc->passed, sc->plen)) {
 		trusted = sc->ntrusted > 0 && sc->trusted[0] == sc->passed;
-	} else if (tg_scan_is_trusted(sc, o)) {
+	} else if (scan_is_trusted(sc, o)) {
 		trusted = 1; /* judged already, as a trusted target */
 	} else {
-		if (tg_scan_name(sc, o, k->rk.dname_len, 0))
+		if (scan_name(sc, o, k->rk.dname_len, 0))
 			return 1;
-		trusted = tg_scan_is_trusted(sc, o); /* a protected owner */
+		trusted = scan_is_trusted(sc, o); /* a protected owner */
 	}
 	if (t == LDNS_RR_TYPE_CNAME || t == LDNS_RR_TYPE_DNAME)
 		off = 2;
@@ -1175,8 +1171,8 @@ static int tg_scan_rrset(struct tg_scan *sc, struct ub_packed_rrset_key *k)
 		if (dname_valid(rd + off, len - off) == 0)
 			continue;
 		if (trusted)
-			tg_scan_trust(sc, rd + off);
-		if (tg_scan_name(sc, rd + off, len - off, trusted))
+			scan_trust(sc, rd + off);
+		if (scan_name(sc, rd + off, len - off, trusted))
 			return 1;
 	}
 	return 0;
@@ -1184,7 +1180,7 @@ static int tg_scan_rrset(struct tg_scan *sc, struct ub_packed_rrset_key *k)
 
 /** memcmp(a, b, len) == 0, eight bytes a step (the last step overlaps the
  *  one before): an owner name and the query name are a few dozen bytes. */
-static inline int tg_same_bytes(const uint8_t *a, const uint8_t *b, size_t len)
+static inline int same_bytes(const uint8_t *a, const uint8_t *b, size_t len)
 {
 	uint64_t x, y, d = 0;
 	size_t i;
@@ -1203,13 +1199,13 @@ static inline int tg_same_bytes(const uint8_t *a, const uint8_t *b, size_t len)
 	return (d | (x ^ y)) == 0;
 }
 
-/** 1 when tg_scan_rrset() would do nothing for any of the first \p n
+/** 1 when scan_rrset() would do nothing for any of the first \p n
  *  rrsets of \p rep: each is owned by the query name that passed (the
  *  same bytes: other spellings take the full scan) and is no CNAME, DNAME
  *  or MX.  The usual answer to a name that passed; no name is scored and
  *  none becomes trusted. */
-static inline int tg_reply_inert(const uint8_t *passed, size_t plen,
-				 struct reply_info *rep, size_t n)
+static inline int reply_inert(const uint8_t *passed, size_t plen,
+			      struct reply_info *rep, size_t n)
 {
 	size_t i;
 
@@ -1221,46 +1217,45 @@ static inline int tg_reply_inert(const uint8_t *passed, size_t plen,
 
 		if (t == LDNS_RR_TYPE_CNAME || t == LDNS_RR_TYPE_DNAME ||
 		    t == LDNS_RR_TYPE_MX || k->rk.dname_len != plen ||
-		    !tg_same_bytes(k->rk.dname, passed, plen))
+		    !same_bytes(k->rk.dname, passed, plen))
 			return 0;
 	}
 	return 1;
 }
 
 /** 1 when the first \p n rrsets of \p rep need no scan: \p qstate's
- *  query name passed and owns them all (tg_reply_inert()).  The usual
+ *  query name passed and owns them all (reply_inert()).  The usual
  *  answer, checked before the scan's state is set up. */
-static inline int tg_reply_passes(struct module_qstate *qstate,
-				  struct tg_mod *m, int id,
-				  struct reply_info *rep, size_t n)
+static inline int reply_passes(struct module_qstate *qstate, struct tg_mod *m,
+			       int id, struct reply_info *rep, size_t n)
 {
 	int trusted;
 
-	return tg_reply_inert(tg_passed_name(qstate, m, id, &trusted),
-			      qstate->qinfo.qname_len, rep, n);
+	return reply_inert(passed_name(qstate, m, id, &trusted),
+			   qstate->qinfo.qname_len, rep, n);
 }
 
 /** Scan the first \p n rrsets of \p rep; \p qstate's query name is
- *  skipped if it passed (tg_passed_name()), and trusted if protected.
+ *  skipped if it passed (passed_name()), and trusted if protected.
  *  Returns sc->found || sc->found_trusted (sc's other fields are set only
  *  when the scan runs: read them only after a nonzero return). */
-static int tg_reply_lookalike(struct tg_scan *sc, struct module_qstate *qstate,
-			      int id, struct reply_info *rep, size_t n)
+static int reply_lookalike(struct tg_scan *sc, struct module_qstate *qstate,
+			   int id, struct reply_info *rep, size_t n)
 {
 	int trusted;
 	size_t i;
 
-	sc->passed = tg_passed_name(qstate, sc->h->m, id, &trusted);
+	sc->passed = passed_name(qstate, sc->h->m, id, &trusted);
 	sc->plen = qstate->qinfo.qname_len;
-	if (tg_reply_inert(sc->passed, sc->plen, rep, n))
+	if (reply_inert(sc->passed, sc->plen, rep, n))
 		return 0;
 	sc->ntrusted = 0;
 	sc->found = sc->found_trusted = 0;
 	sc->via = sc->trusted_via = NULL;
 	if (trusted)
-		tg_scan_trust(sc, sc->passed);
+		scan_trust(sc, sc->passed);
 	for (i = 0; rep && i < n && i < rep->rrset_count; i++)
-		if (tg_scan_rrset(sc, rep->rrsets[i]))
+		if (scan_rrset(sc, rep->rrsets[i]))
 			break;
 	return sc->found || sc->found_trusted;
 }
@@ -1270,7 +1265,7 @@ static int tg_reply_lookalike(struct tg_scan *sc, struct module_qstate *qstate,
  * query state, subqueries included, before the iterator stores anything.
  * A response that carries lookalike data is not stored.
  */
-/** tg_query_response() for a response that needs the scan (kept out of
+/** query_response() for a response that needs the scan (kept out of
  *  line: the usual response returns without its stack frame). */
 static __attribute__((noinline)) void
 tg_query_response_scan(struct module_qstate *qstate, struct dns_msg *response,
@@ -1282,9 +1277,9 @@ tg_query_response_scan(struct module_qstate *qstate, struct dns_msg *response,
 	int found;
 
 	sc.h = &h;
-	found = tg_reply_lookalike(&sc, qstate, id, response->rep,
-				   response->rep->rrset_count);
-	tg_hold_release(&h);
+	found = reply_lookalike(&sc, qstate, id, response->rep,
+				response->rep->rrset_count);
+	hold_release(&h);
 	if (!found)
 		return;
 	qstate->no_cache_store = 1;
@@ -1295,14 +1290,14 @@ tg_query_response_scan(struct module_qstate *qstate, struct dns_msg *response,
 	}
 }
 
-static int tg_query_response(struct module_qstate *qstate,
-			     struct dns_msg *response, int id, void *cb_args)
+static int query_response(struct module_qstate *qstate,
+			  struct dns_msg *response, int id, void *cb_args)
 {
 	struct tg_mod *m = cb_args;
 
 	if (m && response && response->rep &&
-	    !tg_reply_passes(qstate, m, id, response->rep,
-			     response->rep->rrset_count))
+	    !reply_passes(qstate, m, id, response->rep,
+			  response->rep->rrset_count))
 		tg_query_response_scan(qstate, response, id, m);
 	return 1;
 }
@@ -1317,8 +1312,8 @@ static int tg_query_response(struct module_qstate *qstate,
  * a protected name is never judged by where it leads: the protected
  * organisation chose it.
  */
-static void tg_moddone_hold(struct module_qstate *qstate, struct tg_hold *h,
-			    int id)
+static void moddone_hold(struct module_qstate *qstate, struct tg_hold *h,
+			 int id)
 {
 	struct tg_mod *m = h->m;
 	struct reply_info *rep;
@@ -1329,7 +1324,7 @@ static void tg_moddone_hold(struct module_qstate *qstate, struct tg_hold *h,
 	if (!qstate->return_msg || !(rep = qstate->return_msg->rep))
 		return;
 	sc.h = h;
-	if (!tg_reply_lookalike(&sc, qstate, id, rep, rep->an_numrrsets))
+	if (!reply_lookalike(&sc, qstate, id, rep, rep->an_numrrsets))
 		return;
 	qstate->no_cache_store = 1;
 	/* The iterator may have stored it before we saw it. */
@@ -1348,7 +1343,7 @@ static void tg_moddone_hold(struct module_qstate *qstate, struct tg_hold *h,
 	}
 	if (m->conf->answer_check == TG_ANSWER_OFF)
 		return;
-	if (!tg_in_scope(qstate, m)) {
+	if (!in_scope(qstate, m)) {
 		TG_INC(m, out_of_scope);
 		return;
 	}
@@ -1357,29 +1352,29 @@ static void tg_moddone_hold(struct module_qstate *qstate, struct tg_hold *h,
 	    m->conf->answer_check == TG_ANSWER_LOG ||
 	    sc.res.classes == TG_C_EMBEDDING)
 		decision = TG_DECISION_LOG;
-	tg_decide(qstate, m, &sc.res, decision, via);
+	decide(qstate, m, &sc.res, decision, via);
 	if (decision == TG_DECISION_BLOCK)
-		tg_answer(qstate, m, &sc.res);
+		answer_policy(qstate, m, &sc.res);
 }
 
-/** tg_moddone_hold() with the index, once acquired, held throughout:
+/** moddone_hold() with the index, once acquired, held throughout:
  *  the result's source points into it. */
-static void tg_moddone(struct module_qstate *qstate, struct tg_mod *m, int id)
+static void moddone(struct module_qstate *qstate, struct tg_mod *m, int id)
 {
 	struct tg_hold h = {m, NULL, 0};
 
-	tg_moddone_hold(qstate, &h, id);
-	tg_hold_release(&h);
+	moddone_hold(qstate, &h, id);
+	hold_release(&h);
 }
 
 TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
 		       int id, struct outbound_entry *entry)
 {
-	struct tg_mod *m = tg_mod_get(qstate->env, id);
+	struct tg_mod *m = mod_get(qstate->env, id);
 
 	(void)entry;
 	if (event == module_event_new || event == module_event_pass) {
-		if (m && tg_apply_policy(qstate, m, id)) {
+		if (m && apply_policy(qstate, m, id)) {
 			qstate->ext_state[id] = module_finished;
 			return;
 		}
@@ -1390,12 +1385,12 @@ TG_EXPORT void operate(struct module_qstate *qstate, enum module_ev event,
 		struct reply_info *rep;
 
 		/* the usual answer, owned by the query name that passed,
-		 * needs nothing (as tg_moddone_hold() would find) */
+		 * needs nothing (as moddone_hold() would find) */
 		if (m && qstate->qinfo.qclass == LDNS_RR_CLASS_IN &&
 		    qstate->minfo[id] != TG_DECIDED &&
 		    !(qstate->return_msg && (rep = qstate->return_msg->rep) &&
-		      tg_reply_passes(qstate, m, id, rep, rep->an_numrrsets)))
-			tg_moddone(qstate, m, id);
+		      reply_passes(qstate, m, id, rep, rep->an_numrrsets)))
+			moddone(qstate, m, id);
 		qstate->ext_state[id] = module_finished;
 		return;
 	}
@@ -1421,7 +1416,7 @@ TG_EXPORT size_t get_mem(struct module_env *env, int id)
 	struct tg_mod *m;
 	size_t n = 0, i;
 
-	if (!tg_guard_passed() || !(m = tg_mod_get(env, id)))
+	if (!tg_guard_passed() || !(m = mod_get(env, id)))
 		return 0;
 	pthread_mutex_lock(&m->memo_lock);
 	for (i = 0; i < m->nmemos; i++)
