@@ -936,17 +936,24 @@ static int build_dgate(tg_index *ix, const uint8_t *tags)
 	return TG_OK;
 }
 
+/* A zeroed bit filter of the smallest power of two of at least \p bits
+ * (and 512) bits, at most 2^40; *\p shift is 64 - log2 of its size (a
+ * bit index is a 64-bit hash >> shift).  NULL when out of memory. */
+static uint64_t *alloc_filter(size_t bits, unsigned *shift)
+{
+	unsigned lg = 9;
+	while (lg < 40 && ((size_t)1 << lg) < bits)
+		lg++;
+	*shift = 64 - lg;
+	return calloc(((size_t)1 << lg) / 64, sizeof(uint64_t));
+}
+
 /* The glyph filter (tg_index.gfilter): the signature of the weak
  * skeleton of every target that has a GLYPH key, under that key's tag
  * (\p tags: each target's TLD tag). */
 static int build_gfilter(tg_index *ix, const uint8_t *tags)
 {
-	unsigned lg = 9; /* at least 512 bits */
-	while (lg < 40 && ((size_t)1 << lg) < ix->nt * 16)
-		lg++;
-	ix->gf_shift = 64 - lg;
-	ix->gfilter = calloc(((size_t)1 << lg) / 64, sizeof(uint64_t));
-	if (!ix->gfilter)
+	if (!(ix->gfilter = alloc_filter(ix->nt * 16, &ix->gf_shift)))
 		return TG_ENOMEM;
 	for (size_t i = 0; i < ix->nt; i++) {
 		const struct tg_target *t = &ix->t[i];
@@ -979,12 +986,7 @@ static int build_kfilter(tg_index *ix, const struct tg_kb *kb)
 {
 	const uint64_t i1 = inv_odd(0xff51afd7ed558ccdULL);
 	const uint64_t i2 = inv_odd(0xc4ceb93fe53a87b5ULL);
-	unsigned lg = 9; /* at least 512 bits */
-	while (lg < 40 && ((size_t)1 << lg) < kb->n * 8)
-		lg++;
-	ix->kf_shift = 64 - lg;
-	ix->kfilter = calloc(((size_t)1 << lg) / 64, sizeof(uint64_t));
-	if (!ix->kfilter)
+	if (!(ix->kfilter = alloc_filter(kb->n * 8, &ix->kf_shift)))
 		return TG_ENOMEM;
 	for (size_t i = 0; i < kb->n; i++) {
 		uint64_t h = kb->key[i];
