@@ -160,6 +160,14 @@ static int max_int(int a, int b)
 	return a > b ? a : b;
 }
 
+/* Named by brand-profile entries only: the brand limits on blocking
+ * (TG_RULE_BRAND_BLOCK_MIN) and the long-label bonus apply; a name also
+ * on a typo-profile list keeps the typo profile's blocks. */
+static inline int brand_only(const struct tg_target *t)
+{
+	return (t->flags & (TG_T_BRAND | TG_T_TYPO)) == TG_T_BRAND;
+}
+
 static void add_cand(struct tg_ctx *c, uint32_t tid, int score,
 		     unsigned classes)
 {
@@ -173,7 +181,7 @@ static void add_cand(struct tg_ctx *c, uint32_t tid, int score,
 		/* a brand list: only distinctive labels block (see
 		 * TG_RULE_BRAND_BLOCK_MIN), and never a plain embedding */
 		const struct tg_target *t = &c->ix->t[tid];
-		if ((t->flags & (TG_T_BRAND | TG_T_TYPO)) == TG_T_BRAND &&
+		if (brand_only(t) &&
 		    !(classes & (TG_C_IDN_HOMOGLYPH | TG_C_CYRILLIC)) &&
 		    (t->skel_len < TG_RULE_BRAND_BLOCK_MIN ||
 		     classes == TG_C_EMBEDDING))
@@ -523,8 +531,8 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 		s += tg_rules.len8;
 	/* a brand label long enough to block (TG_RULE_BRAND_BLOCK_MIN) is
 	 * distinctive: a name one edit from it is rarely someone else's */
-	if ((t->flags & (TG_T_BRAND | TG_T_TYPO)) == TG_T_BRAND &&
-	    t->skel_len >= TG_RULE_BRAND_BLOCK_MIN && !(cls & TG_C_PLURAL))
+	if (brand_only(t) && t->skel_len >= TG_RULE_BRAND_BLOCK_MIN &&
+	    !(cls & TG_C_PLURAL))
 		s += tg_rules.brand_long;
 	if (c->m <= 4 && s > tg_rules.short_cap)
 		s = tg_rules.short_cap;
