@@ -208,19 +208,8 @@ static void format_kv(tg_buf *b, const tg_event *e, unsigned long count,
 		      const char *identity, size_t cap)
 {
 	char t[40], qt[16], reasons[TG_C_COUNT * 24];
-	unsigned i;
 
-	reasons[0] = '\0';
-	for (i = 0; i < TG_C_COUNT; i++) {
-		const char *n;
-		size_t l = strlen(reasons);
-
-		if (!(e->classes & (1u << i)))
-			continue;
-		n = tg_class_name(1u << i);
-		snprintf(reasons + l, sizeof(reasons) - l, "%s%s", l ? "," : "",
-			 n ? n : "unknown");
-	}
+	tg_classes_format(e->classes, ",", reasons, sizeof(reasons));
 	format_time(&e->when, t, sizeof(t));
 	format_qtype(e->qtype, qt, sizeof(qt));
 	tg_putf(b, "time=%s client=", t);
