@@ -140,6 +140,31 @@ static void test_missing_dot(void **state)
 	tg_index_free(ix);
 }
 
+/* A brand list from names, with \p typo (if not NULL) also listed under
+ * the typo profile. */
+static tg_index *tg_brand_index(const char *const *names, const char *typo)
+{
+	tg_list *bl = tg_list_create();
+	tg_error err;
+	tg_index *ix = NULL;
+	assert_non_null(bl);
+	assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_BRAND), TG_OK);
+	for (size_t i = 0; names[i]; i++)
+		assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED, names[i],
+					     "brands", i + 1, &err),
+				 TG_OK);
+	if (typo) {
+		assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_TYPO),
+				 TG_OK);
+		assert_int_equal(
+		    tg_list_add(bl, TG_LIST_PROTECTED, typo, "typo", 1, &err),
+		    TG_OK);
+	}
+	assert_int_equal(tg_index_build(bl, NULL, &ix, &err), TG_OK);
+	tg_list_free(bl);
+	return ix;
+}
+
 static void test_edits(void **state)
 {
 	(void)state;
@@ -195,18 +220,14 @@ static void test_edits(void **state)
 	/* combos are for the brand profile only */
 	tg_expect(ix, "paypal-login.com", TG_VERDICT_PASS, NULL, 0);
 	tg_index_free(ix);
+	/* an unknown profile is refused */
 	tg_list *bl = tg_list_create();
 	tg_error err;
 	assert_non_null(bl);
-	assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_BRAND), TG_OK);
-	for (size_t i = 0; tg_prot[i]; i++)
-		assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED, tg_prot[i],
-					     "brands", i + 1, &err),
-				 TG_OK);
 	assert_int_equal(tg_list_set_profile(bl, (tg_list_profile)7),
 			 TG_EINVAL);
-	assert_int_equal(tg_index_build(bl, NULL, &ix, &err), TG_OK);
 	tg_list_free(bl);
+	ix = tg_brand_index(tg_prot, NULL);
 	/* ... where the brand as a token, prefix or suffix logs, higher
 	 * with a phishing word; never a block */
 	tg_expect(ix, "paypall.net", TG_VERDICT_LOG, "paypal.com", TG_C_COMBO);
@@ -252,15 +273,7 @@ static void test_edits(void **state)
 			  "microsoft.com", TG_C_COMBO);
 		tg_index_free(ix);
 	}
-	bl = tg_list_create();
-	assert_non_null(bl);
-	assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_BRAND), TG_OK);
-	for (size_t i = 0; tg_prot[i]; i++)
-		assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED, tg_prot[i],
-					     "brands", i + 1, &err),
-				 TG_OK);
-	assert_int_equal(tg_index_build(bl, NULL, &ix, &err), TG_OK);
-	tg_list_free(bl);
+	ix = tg_brand_index(tg_prot, NULL);
 	/* a token must be delimited, and a short brand only as a token */
 	tg_expect(ix, "xpaypalx.com", TG_VERDICT_PASS, NULL, 0);
 	tg_expect(ix, "gmailbox.com", TG_VERDICT_PASS, NULL, 0);
@@ -268,31 +281,6 @@ static void test_edits(void **state)
 	assert_int_equal(tg_score_name(ix, "papyal.com", &r), TG_OK);
 	assert_int_equal(r.classes, TG_C_TRANSPOSITION);
 	tg_index_free(ix);
-}
-
-/* A brand list from names, with \p typo (if not NULL) also listed under
- * the typo profile. */
-static tg_index *tg_brand_index(const char *const *names, const char *typo)
-{
-	tg_list *bl = tg_list_create();
-	tg_error err;
-	tg_index *ix = NULL;
-	assert_non_null(bl);
-	assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_BRAND), TG_OK);
-	for (size_t i = 0; names[i]; i++)
-		assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED, names[i],
-					     "brands", i + 1, &err),
-				 TG_OK);
-	if (typo) {
-		assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_TYPO),
-				 TG_OK);
-		assert_int_equal(
-		    tg_list_add(bl, TG_LIST_PROTECTED, typo, "typo", 1, &err),
-		    TG_OK);
-	}
-	assert_int_equal(tg_index_build(bl, NULL, &ix, &err), TG_OK);
-	tg_list_free(bl);
-	return ix;
 }
 
 /* The brand profile's limits (issue 19): lookalikes of a brand label of
