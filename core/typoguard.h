@@ -211,8 +211,10 @@ typedef enum tg_list_profile {
 /**
  * Set the profile of the protected entries added to \p list from now on
  * (tg_list_add, tg_list_load_file, tg_list_load_zone).  A name listed
- * under both profiles gets the rules of both: combos, and the typo
- * profile's blocks.
+ * under both profiles gets combos, and blocks of its short label and
+ * embeddings as under the typo profile; the brand profile's caps on its
+ * own names elsewhere (a digit appended, a TLD swap outside the
+ * restricted registries, a two-letter ccTLD's missing dot) still apply.
  */
 int tg_list_set_profile(tg_list *list, tg_list_profile profile);
 
