@@ -33,7 +33,15 @@ typedef struct tg_event {
 	struct timespec when; /**< CLOCK_REALTIME of the decision */
 	char client[46];      /**< client address, text */
 	uint16_t client_port;
-	char qname[TG_NAME_BUF]; /**< as scored (normalised) */
+	/** The query name as alerting groups it: presentation format,
+	 *  lowercase, no final dot, every byte kept (\DDD, \.).  "" when
+	 *  qwire is given instead. */
+	char qname[TG_NAME_BUF];
+	/** The query name in wire form, \p qwire_len bytes (0: none): the
+	 *  events' writer thread formats it into qname, so that the resolver
+	 *  thread that submits the event does not. */
+	uint8_t qwire[256];
+	uint16_t qwire_len;
 	uint16_t qtype;
 	tg_decision decision;
 	tg_action action; /**< configured action (for blocks) */

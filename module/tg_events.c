@@ -374,7 +374,9 @@ static void emit_line(tg_events *ev, const tg_event *e, unsigned long count)
 
 /* ------------------------------------------------------------ aggregation */
 
-uint64_t tg_event_key_hash(const tg_event *e)
+/** Hash of an event's aggregation key: client address, qname, qtype and
+ *  decision. */
+static uint64_t event_key_hash(const tg_event *e)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	const unsigned char *p;
@@ -469,7 +471,7 @@ static void handle_event(tg_events *ev, const tg_event *e, uint64_t now)
 		emit_line(ev, e, 1);
 		return;
 	}
-	h = (uint32_t)tg_event_key_hash(e);
+	h = (uint32_t)event_key_hash(e);
 	for (a = ev->buckets[h & (TG_AGG_BUCKETS - 1)]; a; a = a->hnext)
 		if (a->hash == h && a->qtype == e->qtype &&
 		    a->decision == e->decision && !strcmp(a->key, e->client) &&
@@ -564,9 +566,15 @@ static void *writer_thread(void *arg)
 		pthread_mutex_unlock(&ev->lock);
 
 		now = mono_ms();
-		for (i = 0; i < n; i++)
-			handle_event(ev, &ev->ring[(head + i) % TG_EVENT_RING],
-				     now);
+		for (i = 0; i < n; i++) {
+			tg_event *e = &ev->ring[(head + i) % TG_EVENT_RING];
+
+			/* the name the submitter left in wire form */
+			if (!e->qname[0] && e->qwire_len)
+				tg_name_format(e->qwire, e->qwire_len, e->qname,
+					       sizeof(e->qname));
+			handle_event(ev, e, now);
+		}
 		if (n) {
 			pthread_mutex_lock(&ev->lock);
 			ev->head = (head + n) % TG_EVENT_RING;

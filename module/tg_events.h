@@ -65,11 +65,9 @@ typedef struct tg_events tg_events;
 int tg_events_create(const tg_conf *conf, tg_stats *stats, tg_events **out,
 		     char *errbuf, size_t errlen);
 
-/** Hash of an event's aggregation key: client address, qname, qtype and
- *  decision (the module's log-line filter uses the same key). */
-uint64_t tg_event_key_hash(const tg_event *e);
-
-/** Queue one event; never blocks on I/O, drops (and counts) when full. */
+/** Queue one event (copied); never blocks on I/O, drops (and counts)
+ *  when full.  An event with qwire_len > 0 and qname "" has its name
+ *  formatted by the writer thread. */
 void tg_events_submit(tg_events *ev, const tg_event *e);
 
 /**

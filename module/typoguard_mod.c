@@ -26,15 +26,20 @@
  * hit, not a mesh state (issue 18): the worker serves them, and the
  * reply-cache callback (reply_cache) sees each one before it leaves,
  * recognises ours by the synthetic SOA, counts it, queues its event and
- * adds the EDE.  Unbound 1.17 ignores what that callback returns, so a
+ * adds the EDE.  The match it reports comes from a ring of block records
+ * (struct block_rec) whose slot number is the SOA's serial, so a repeat is
+ * not scored again; the event is queued with the query name in wire form
+ * and the events' writer thread formats it.  Unbound 1.17 ignores what
+ * that callback returns, so a
  * cached block cannot be declined per client: with `clients:` set,
  * blocks are not stored.  After a list change the purge removes cached
  * blocks the new lists no longer block (purge_visit).
  *
  * Threads: init() runs once on the main thread; all workers share the
  * module data.  Everything reachable from struct tg_mod is immutable after
- * init(), except the counters, which are atomic, and the list of the
- * threads' memos, which a mutex guards.  Per-query work uses only
+ * init(), except the counters, which are atomic, the list of the
+ * threads' memos, which a mutex guards, and the block records, which
+ * striped mutexes guard.  Per-query work uses only
  * the query's region, the stack and the thread's own scorer memo
  * (tg_memo: registrable domains whose label matched nothing, which spares
  * most of the scoring of further names under them).
@@ -73,8 +78,34 @@
 
 #define TG_EXPORT __attribute__((visibility("default")))
 
-/** Slots of the repeat filter of Unbound's log lines (32 KiB). */
-#define TG_LOGSEEN 4096
+/** Slots of the repeat filter of Unbound's log lines (512 KiB, touched
+ *  as used): 4096 let a few thousand names that a flood repeats evict one
+ *  another, so each repeat was logged again, on the worker thread. */
+#define TG_LOGSEEN 65536
+
+/** Blocked answers in the message cache whose match is kept (a ring,
+ *  power of two; 256 bytes each, 4 MiB, pages touched as used). */
+#define TG_BLOCKS 16384
+/** Locks over the ring, by slot. */
+#define TG_BLOCK_LOCKS 64
+
+/**
+ * The match of a blocked answer stored in the message cache
+ * (cache_block()), so that a repeat served from there (reply_cache())
+ * gets its EDE and event without scoring the name again.  The slot's
+ * number + 1 is the serial of the answer's SOA; a slot taken again by a
+ * later block (TG_BLOCKS newer ones), a record of older lists, or a name
+ * or string that does not fit, and the name is scored again.
+ */
+struct block_rec {
+	uint64_t name_hash; /**< name_hash() of the query name; 0: empty */
+	unsigned gen;	    /**< tg_mod.gen when written */
+	int score;
+	unsigned classes;
+	unsigned long source_line;
+	char protected_name[128];
+	char source[96];
+};
 
 /** Most scorer memos (one per worker thread that scored a name, ~32 KiB
  *  each); threads beyond score without one. */
@@ -115,6 +146,11 @@ struct tg_mod {
 	 *  (soa_rdata()), made at load. */
 	uint8_t soa_rd[80];
 	size_t soa_rdlen;
+	/** The matches of cached blocks (TG_BLOCKS, owned), the next slot
+	 *  to take, and the locks of the slots (slot % TG_BLOCK_LOCKS). */
+	struct block_rec *blocks;
+	atomic_uint next_block;
+	pthread_mutex_t block_locks[TG_BLOCK_LOCKS];
 };
 
 static size_t soa_rdata(uint8_t *rd, uint32_t ttl);
@@ -156,6 +192,9 @@ static void mod_free(struct tg_mod *m)
 	for (size_t i = 0; i < m->nmemos; i++)
 		tg_memo_free(m->memos[i]);
 	pthread_mutex_destroy(&m->memo_lock);
+	for (size_t i = 0; i < TG_BLOCK_LOCKS; i++)
+		pthread_mutex_destroy(&m->block_locks[i]);
+	free(m->blocks);
 	free(m);
 }
 
@@ -188,8 +227,8 @@ static void policy_log(int level, const char *line, void *arg)
 		log_info("%s", line);
 }
 
-static int is_cached_block(const struct tg_mod *m,
-			   const struct reply_info *rep);
+static int is_cached_block(const struct tg_mod *m, const struct reply_info *rep,
+			   uint32_t *serial);
 
 /** Cap on purge batches after one list change (x 1024 entries). */
 #define TG_PURGE_ROUNDS 1000
@@ -229,7 +268,8 @@ static void purge_visit(struct lruhash_entry *e, void *arg)
 	if (rep->rrset_count == 1) {
 		struct ub_packed_rrset_key *rk = rep->ref[0].key;
 		lock_rw_rdlock(&rk->entry.lock);
-		ours = rk->id == rep->ref[0].id && is_cached_block(pg->m, rep);
+		ours = rk->id == rep->ref[0].id &&
+		       is_cached_block(pg->m, rep, NULL);
 		lock_rw_unlock(&rk->entry.lock);
 	}
 	if ((res.verdict == TG_VERDICT_BLOCK) == ours)
@@ -326,6 +366,14 @@ static struct tg_mod *mod_load(const char *path, struct module_env *env)
 	m->env = env;
 	m->ede = cfg_yes(env->cfg, "ede");
 	pthread_mutex_init(&m->memo_lock, NULL);
+	for (size_t i = 0; i < TG_BLOCK_LOCKS; i++)
+		pthread_mutex_init(&m->block_locks[i], NULL);
+	m->blocks = calloc(TG_BLOCKS, sizeof(*m->blocks));
+	if (!m->blocks) {
+		log_err("typoguard: out of memory");
+		mod_free(m);
+		return NULL;
+	}
 	/* distinct from the instance before a reload, never 0 (a thread's
 	 * memo_of starts at 0; if the library is unloaded at a reload, the
 	 * counter and every thread's memo_of start over together) */
@@ -633,8 +681,9 @@ static struct ub_packed_rrset_key *sinkhole_rrset(struct module_qstate *qstate,
 }
 
 /** Append the EDE of a policy answer (\p code, ede-text or "typoguard:
- *  lookalike of NAME") to \p list, allocated in \p region. */
-static void append_ede_code(const struct tg_mod *m, const tg_result *res,
+ *  lookalike of NAME" for \p protected_name) to \p list, allocated in
+ *  \p region. */
+static void append_ede_code(const struct tg_mod *m, const char *protected_name,
 			    sldns_ede_code code, struct edns_option **list,
 			    struct regional *region)
 {
@@ -644,19 +693,10 @@ static void append_ede_code(const struct tg_mod *m, const tg_result *res,
 
 	if (!t[0]) {
 		memcpy(text, pre, sizeof(pre) - 1);
-		copy_str(text + sizeof(pre) - 1, res->protected_name,
-			 sizeof(res->protected_name));
+		copy_str(text + sizeof(pre) - 1, protected_name, TG_NAME_BUF);
 		t = text;
 	}
 	edns_opt_list_append_ede(list, region, code, (char *)t);
-}
-
-/** The EDE of a blocked answer served from the cache (nxdomain or nodata:
- *  Blocked). */
-static void append_ede(const struct tg_mod *m, const tg_result *res,
-		       struct edns_option **list, struct regional *region)
-{
-	append_ede_code(m, res, LDNS_EDE_BLOCKED, list, region);
 }
 
 /**
@@ -722,9 +762,25 @@ static int answer_policy(struct module_qstate *qstate, const struct tg_mod *m,
 		qstate->return_rcode = LDNS_RCODE_NOERROR;
 	}
 	if (m->ede)
-		append_ede_code(m, res, ede, &qstate->edns_opts_front_out,
-				qstate->region);
+		append_ede_code(m, res->protected_name, ede,
+				&qstate->edns_opts_front_out, qstate->region);
 	return 1;
+}
+
+/** FNV-1a of the lowercased wire name \p d (\p len bytes); never 0. */
+static uint64_t name_hash(const uint8_t *d, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		uint8_t c = d[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (uint8_t)(c + 32);
+		h = (h ^ c) * 0x100000001b3ULL;
+	}
+	return h | 1u;
 }
 
 /**
@@ -737,7 +793,14 @@ static int answer_policy(struct module_qstate *qstate, const struct tg_mod *m,
  */
 static int log_wanted(struct tg_mod *m, const tg_event *ev)
 {
-	uint64_t h = tg_event_key_hash(ev);
+	uint64_t h = name_hash(ev->qwire, ev->qwire_len);
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)ev->client; *p; p++)
+		h = (h ^ *p) * 0x100000001b3ULL;
+	h = (h ^ ev->qtype) * 0x100000001b3ULL;
+	h = (h ^ (unsigned)ev->decision) * 0x100000001b3ULL;
+	h ^= h >> 32;
 	_Atomic uint64_t *slot = &m->logseen[h & (TG_LOGSEEN - 1)];
 	uint64_t tag = (h >> 32) | 1u;
 	uint32_t now = (uint32_t)ev->when.tv_sec;
@@ -748,15 +811,33 @@ static int log_wanted(struct tg_mod *m, const tg_event *ev)
 	return 1;
 }
 
+/** What a decision's event, log line and EDE need of a match: a
+ *  tg_result's, or a cached block's record (the strings are borrowed). */
+struct match {
+	int score;
+	unsigned classes;
+	const char *protected_name;
+	const char *source; /**< NULL: none */
+	unsigned long source_line;
+};
+
+static struct match match_of(const tg_result *res)
+{
+	struct match mt = {res->score, res->classes, res->protected_name,
+			   res->source, res->source_line};
+
+	return mt;
+}
+
 /** Count, log one concise line and queue one event for a decision on
  *  query \p qi of client \p ss (NULL: internal). */
 static void decide_for(struct tg_mod *m, const struct query_info *qi,
 		       struct sockaddr_storage *ss, socklen_t sslen,
-		       const tg_result *res, tg_decision decision,
+		       const struct match *mt, tg_decision decision,
 		       const char *via)
 {
 	tg_event ev;
-	char classes[256], type[16];
+	char classes[256], type[16], qname[TG_NAME_BUF];
 	unsigned bit;
 	size_t i;
 
@@ -767,11 +848,14 @@ static void decide_for(struct tg_mod *m, const struct query_info *qi,
 	if (via)
 		TG_INC(m, response_side);
 	for (i = 0, bit = 1; i < TG_C_COUNT; i++, bit <<= 1)
-		if (res->classes & bit)
+		if (mt->classes & bit)
 			TG_INC(m, by_class[i]);
 
-	memset(&ev, 0, sizeof(ev));
+	/* Every field the writer reads is set; no memset of the ~1.4 KB:
+	 * the strings end at their NUL, and the query name stays in wire
+	 * form for the writer thread to format. */
 	clock_gettime(CLOCK_REALTIME, &ev.when);
+	ev.client_port = 0;
 	strcpy(ev.client, "internal");
 	if (ss) {
 		client_text(ss, sslen, ev.client, sizeof(ev.client));
@@ -782,30 +866,35 @@ static void decide_for(struct tg_mod *m, const struct query_info *qi,
 			ev.client_port =
 			    ntohs(((struct sockaddr_in6 *)ss)->sin6_port);
 	}
-	/* The query name as alerting groups it: presentation format,
-	 * lowercase, no final dot, every byte kept (\DDD, \.). */
-	tg_name_format(qi->qname, qi->qname_len, ev.qname, sizeof(ev.qname));
+	ev.qname[0] = '\0';
+	ev.qwire_len =
+	    (uint16_t)(qi->qname_len < sizeof(ev.qwire) ? qi->qname_len
+							: sizeof(ev.qwire));
+	memcpy(ev.qwire, qi->qname, ev.qwire_len);
 	ev.qtype = qi->qtype;
 	ev.decision = decision;
 	ev.action = m->conf->action;
-	ev.score = res->score;
-	ev.classes = res->classes;
-	memcpy(ev.protected_name, res->protected_name, TG_NAME_BUF);
-	copy_str(ev.source, res->source ? res->source : "", sizeof(ev.source));
-	ev.source_line = res->source_line;
+	ev.score = mt->score;
+	ev.classes = mt->classes;
+	copy_str(ev.protected_name, mt->protected_name,
+		 sizeof(ev.protected_name));
+	copy_str(ev.source, mt->source ? mt->source : "", sizeof(ev.source));
+	ev.source_line = mt->source_line;
+	ev.via[0] = '\0';
 	if (via)
 		copy_str(ev.via, via, sizeof(ev.via));
 	tg_events_submit(m->events, &ev);
 
 	if (!log_wanted(m, &ev))
 		return;
-	tg_classes_format(res->classes, ",", classes, sizeof(classes));
+	tg_name_format(qi->qname, qi->qname_len, qname, sizeof(qname));
+	tg_classes_format(mt->classes, ",", classes, sizeof(classes));
 	sldns_wire2str_type_buf(qi->qtype, type, sizeof(type));
 	log_info("typoguard: %s %s %s from %s: %s%slookalike of %s score %d "
 		 "(%s) action %s",
-		 decision == TG_DECISION_BLOCK ? "blocked" : "logged", ev.qname,
+		 decision == TG_DECISION_BLOCK ? "blocked" : "logged", qname,
 		 type, ev.client, via ? via : "", via ? " is a " : "",
-		 res->protected_name, res->score, classes,
+		 mt->protected_name, mt->score, classes,
 		 decision == TG_DECISION_BLOCK ? tg_action_name(m->conf->action)
 					       : "log-only");
 }
@@ -816,12 +905,13 @@ static void decide(struct module_qstate *qstate, struct tg_mod *m,
 {
 	struct sockaddr_storage *ss;
 	socklen_t sslen;
+	struct match mt = match_of(res);
 
 	if (!client_of(qstate, &ss, &sslen)) {
 		ss = NULL;
 		sslen = 0;
 	}
-	decide_for(m, &qstate->qinfo, ss, sslen, res, decision, via);
+	decide_for(m, &qstate->qinfo, ss, sslen, &mt, decision, via);
 }
 
 /** Do blocked answers go to Unbound's message cache?  For nxdomain and
@@ -833,6 +923,68 @@ static int blocks_cached(const tg_conf *conf)
 	       conf->n_clients == 0;
 }
 
+/** The SOA serial's place in our SOA's RDATA. */
+static size_t soa_serial_at(const struct tg_mod *m)
+{
+	return m->soa_rdlen - 20;
+}
+
+/** Keep \p res as the match of slot \p slot for the name of hash \p h
+ *  under generation \p gen; a string that does not fit is not kept (the
+ *  name is then scored again on each repeat). */
+static void block_put(struct tg_mod *m, unsigned slot, uint64_t h, unsigned gen,
+		      const tg_result *res)
+{
+	struct block_rec *r = &m->blocks[slot];
+	const char *src = res->source ? res->source : "";
+	size_t lp = strlen(res->protected_name), ls = strlen(src);
+	pthread_mutex_t *lk = &m->block_locks[slot % TG_BLOCK_LOCKS];
+
+	pthread_mutex_lock(lk);
+	if (lp < sizeof(r->protected_name) && ls < sizeof(r->source)) {
+		r->name_hash = h;
+		r->gen = gen;
+		r->score = res->score;
+		r->classes = res->classes;
+		r->source_line = res->source_line;
+		memcpy(r->protected_name, res->protected_name, lp + 1);
+		memcpy(r->source, src, ls + 1);
+	} else {
+		r->name_hash = 0;
+	}
+	pthread_mutex_unlock(lk);
+}
+
+/** A copy of slot \p slot in \p out if it holds the match of the name of
+ *  hash \p h under generation \p gen; 0 if not. */
+static int block_get(struct tg_mod *m, unsigned slot, uint64_t h, unsigned gen,
+		     struct block_rec *out)
+{
+	struct block_rec *r = &m->blocks[slot];
+	pthread_mutex_t *lk = &m->block_locks[slot % TG_BLOCK_LOCKS];
+	int ok;
+
+	pthread_mutex_lock(lk);
+	ok = r->name_hash == h && r->gen == gen;
+	if (ok)
+		*out = *r;
+	pthread_mutex_unlock(lk);
+	return ok;
+}
+
+/** Does slot \p slot belong to the name of hash \p h (whatever its
+ *  generation)? */
+static int block_owned(struct tg_mod *m, unsigned slot, uint64_t h)
+{
+	pthread_mutex_t *lk = &m->block_locks[slot % TG_BLOCK_LOCKS];
+	int ok;
+
+	pthread_mutex_lock(lk);
+	ok = m->blocks[slot].name_hash == h;
+	pthread_mutex_unlock(lk);
+	return ok;
+}
+
 /**
  * Store a blocked answer (query side, nxdomain or nodata) in the message
  * cache for answer-ttl: repeats of the query are then served by the worker
@@ -841,17 +993,41 @@ static int blocks_cached(const tg_conf *conf)
  * data can take its place under the message: lookalike data of that name
  * is never stored (see above), and no lookup of Unbound's reads a SOA from
  * the rrset cache for another query.  Prefetch would resolve the name
- * without a client, so the entry asks for none before it expires.
+ * without a client, so the entry asks for none before it expires.  The
+ * match \p res, made under generation \p gen (read before the index),
+ * is kept in a slot of the ring of block records, whose number + 1
+ * becomes the SOA's serial (1 in blocks that are not cached).
  */
-static void cache_block(struct module_qstate *qstate, const struct tg_mod *m)
+static void cache_block(struct module_qstate *qstate, struct tg_mod *m,
+			const tg_result *res, unsigned gen)
 {
 	struct reply_info *rep;
+	struct packed_rrset_data *d;
+	unsigned slot;
+	uint32_t serial;
+	uint8_t *p;
 
 	if (!blocks_cached(m->conf) || !qstate->return_msg ||
 	    !(rep = qstate->return_msg->rep) || rep->rrset_count != 1)
 		return;
-	((struct packed_rrset_data *)rep->rrsets[0]->entry.data)->trust =
-	    rrset_trust_ultimate;
+	d = rep->rrsets[0]->entry.data;
+	if (rep->rrsets[0]->rk.type == htons(LDNS_RR_TYPE_SOA) &&
+	    d->count == 1 && d->rr_len[0] == m->soa_rdlen + 2) {
+		slot = atomic_fetch_add_explicit(&m->next_block, 1,
+						 memory_order_relaxed) &
+		       (TG_BLOCKS - 1);
+		block_put(
+		    m, slot,
+		    name_hash(qstate->qinfo.qname, qstate->qinfo.qname_len),
+		    gen, res);
+		serial = slot + 1;
+		p = d->rr_data[0] + 2 + soa_serial_at(m);
+		p[0] = (uint8_t)(serial >> 24);
+		p[1] = (uint8_t)(serial >> 16);
+		p[2] = (uint8_t)(serial >> 8);
+		p[3] = (uint8_t)serial;
+	}
+	d->trust = rrset_trust_ultimate;
 	rep->prefetch_ttl = rep->ttl;
 	/* out of memory: the answer still goes out, uncached */
 	(void)dns_cache_store(qstate->env, &qstate->qinfo, rep, 0, 0, 0, NULL,
@@ -859,26 +1035,39 @@ static void cache_block(struct module_qstate *qstate, const struct tg_mod *m)
 }
 
 /** Is \p rep a blocked answer of ours (cache_block())?  One SOA in
- *  the authority section with the synthetic RDATA; every other cached
- *  answer fails in the first tests. */
-static int is_cached_block(const struct tg_mod *m, const struct reply_info *rep)
+ *  the authority section with the synthetic RDATA but for its serial,
+ *  which goes to *\p serial if \p serial is not NULL; every other
+ *  cached answer fails in the first tests. */
+static int is_cached_block(const struct tg_mod *m, const struct reply_info *rep,
+			   uint32_t *serial)
 {
 	const struct packed_rrset_data *d;
+	const uint8_t *rd;
+	size_t at = soa_serial_at(m);
 
 	if (rep->rrset_count != 1 || rep->ns_numrrsets != 1 ||
 	    rep->rrsets[0]->rk.type != htons(LDNS_RR_TYPE_SOA))
 		return 0;
 	d = rep->rrsets[0]->entry.data;
-	return d->count == 1 && d->rr_len[0] == m->soa_rdlen + 2 &&
-	       memcmp(d->rr_data[0] + 2, m->soa_rd, m->soa_rdlen) == 0;
+	if (d->count != 1 || d->rr_len[0] != m->soa_rdlen + 2)
+		return 0;
+	rd = d->rr_data[0] + 2;
+	if (memcmp(rd, m->soa_rd, at) != 0 ||
+	    memcmp(rd + at + 4, m->soa_rd + at + 4, 16) != 0)
+		return 0;
+	if (serial)
+		*serial = (uint32_t)rd[at] << 24 | (uint32_t)rd[at + 1] << 16 |
+			  (uint32_t)rd[at + 2] << 8 | rd[at + 3];
+	return 1;
 }
 
 /**
  * inplace_cb_reply_cache: every answer the worker serves from the message
  * cache passes here first (what it returns is ignored).  A blocked answer
  * of ours is counted, logged and queued as an event like a block made in
- * operate() (the name is scored again for the event's match), and gets its
- * EDE.
+ * operate(), and gets its EDE.  The match comes from the answer's block
+ * record; when that is gone (the ring came round, the lists changed), the
+ * name is scored again, and after a list change its record is made anew.
  */
 static int reply_cache(struct query_info *qinfo, struct module_qstate *qstate,
 		       struct reply_info *rep, int rcode,
@@ -890,16 +1079,38 @@ static int reply_cache(struct query_info *qinfo, struct module_qstate *qstate,
 	struct tg_mod *m = cb_args;
 	const tg_index *ix;
 	tg_result res;
-	unsigned tok;
+	struct block_rec rec;
+	struct match mt;
+	unsigned tok, gen;
+	uint32_t serial, slot;
+	uint64_t h;
 
 	(void)qstate;
 	(void)rcode;
 	(void)edns;
 	(void)start_time;
 	(void)id;
-	if (!rep || !repinfo || !is_cached_block(m, rep))
+	if (!rep || !repinfo || !is_cached_block(m, rep, &serial))
 		return 1;
 	TG_INC(m, queries);
+	h = name_hash(qinfo->qname, qinfo->qname_len);
+	gen = atomic_load_explicit(&m->gen, memory_order_acquire);
+	slot = serial - 1; /* serial 0 (not ours) wraps past TG_BLOCKS */
+	if (slot < TG_BLOCKS && block_get(m, slot, h, gen, &rec)) {
+		TG_INC(m, scored);
+		mt.score = rec.score;
+		mt.classes = rec.classes;
+		mt.protected_name = rec.protected_name;
+		mt.source = rec.source[0] ? rec.source : NULL;
+		mt.source_line = rec.source_line;
+		decide_for(m, qinfo, &repinfo->client_addr,
+			   repinfo->client_addrlen, &mt, TG_DECISION_BLOCK,
+			   NULL);
+		if (m->ede)
+			append_ede_code(m, rec.protected_name, LDNS_EDE_BLOCKED,
+					opt_list_out, region);
+		return 1;
+	}
 	ix = tg_policy_acquire(m->policy, &tok);
 	if (tg_score_wire_memo(ix, thread_memo(m), qinfo->qname,
 			       qinfo->qname_len, &res) == TG_OK) {
@@ -907,12 +1118,17 @@ static int reply_cache(struct query_info *qinfo, struct module_qstate *qstate,
 		 * block it was, without a match to report */
 		if (res.verdict == TG_VERDICT_BLOCK) {
 			TG_INC(m, scored);
+			mt = match_of(&res);
 			decide_for(m, qinfo, &repinfo->client_addr,
-				   repinfo->client_addrlen, &res,
+				   repinfo->client_addrlen, &mt,
 				   TG_DECISION_BLOCK, NULL);
+			/* this answer's record, of older lists: made anew */
+			if (slot < TG_BLOCKS && block_owned(m, slot, h))
+				block_put(m, slot, h, gen, &res);
 		}
 		if (m->ede)
-			append_ede(m, &res, opt_list_out, region);
+			append_ede_code(m, res.protected_name, LDNS_EDE_BLOCKED,
+					opt_list_out, region);
 	}
 	tg_policy_release(m->policy, tok);
 	return 1;
@@ -1032,7 +1248,7 @@ static int decide_query(struct module_qstate *qstate, struct tg_hold *h,
 	decide(qstate, m, &res, TG_DECISION_BLOCK, NULL);
 	if (!answer_policy(qstate, m, &res))
 		return 0;
-	cache_block(qstate, m);
+	cache_block(qstate, m, &res, gen);
 	return 1;
 }
 
@@ -1422,5 +1638,6 @@ TG_EXPORT size_t get_mem(struct module_env *env, int id)
 	for (i = 0; i < m->nmemos; i++)
 		n += tg_memo_memory(m->memos[i]);
 	pthread_mutex_unlock(&m->memo_lock);
-	return sizeof(*m) + sizeof(tg_conf) + tg_policy_memory(m->policy) + n;
+	return sizeof(*m) + sizeof(tg_conf) + tg_policy_memory(m->policy) + n +
+	       TG_BLOCKS * sizeof(*m->blocks);
 }

@@ -97,6 +97,15 @@ class Events(unittest.TestCase):
         self.assertEqual(sum(e["count"] for e in mine), 6, ev)
         self.assertLessEqual(len(mine), 2, ev)
         self.assertEqual(sum(e["count"] for e in other), 1, ev)
+        # the repeats came from Unbound's message cache: their events
+        # carry the same match as the first, block made by the module
+        for e in ev:
+            self.assertEqual((e["protected"], e["source_line"], e["score"],
+                              e["reasons"]),
+                             (ev[0]["protected"], 2, ev[0]["score"],
+                              ev[0]["reasons"]), ev)
+            self.assertTrue(e["source"].endswith("protected.list"), e)
+        self.assertEqual(ev[0]["protected"], "navy.mil")
 
     def test_kv_format(self):
         ub = self.start("event-log: events.log\nevent-format: kv\n")

@@ -98,6 +98,40 @@ class Reload(unittest.TestCase):
         # no restart happened
         self.assertEqual(ub.log().count("start of service"), 1)
 
+    def test_cached_block_reports_the_new_lists(self):
+        # A blocked answer stays in Unbound's message cache across a list
+        # change that still blocks it; the events of its repeats report
+        # the match under the lists in force (army.mil moved to line 2),
+        # not the one kept when it was cached.  Another client after the
+        # change, so that its events are lines of their own.
+        ub = tglab.Unbound(tg_conf="protected: protected.list\n"
+                           "reload-interval: 1\nevent-log: events.jsonl\n"
+                           "event-interval: 1\n",
+                           lists={"protected.list": "army.mil\n"}).start()
+        self.assertTrue(blocked(ub.q("army.ml", "MX")))
+        self.assertTrue(blocked(ub.q("army.ml", "MX")))  # from the cache
+        write_atomic(ub.path("protected.list"), "navy.mil\narmy.mil\n")
+        self.assertTrue(tglab.wait_for(
+            lambda: "lists reloaded: 2 protected names" in ub.log(),
+            timeout=5), ub.log()[-2000:])
+        hits = tglab.cache_hits(ub)
+        for _ in range(2):
+            self.assertTrue(blocked(ub.q("army.ml", "MX", source="127.0.0.5")))
+        self.assertEqual(tglab.cache_hits(ub), hits + 2)
+        path = ub.path("events.jsonl")
+
+        def lines():
+            ev = tglab.event_lines(path)
+            return ev if sum(e["count"] for e in ev) >= 4 else None
+        ev = tglab.wait_for(lines, timeout=5)
+        self.assertTrue(ev, tglab.event_lines(path))
+        got = {}
+        for e in ev:
+            k = (e["client"], e["protected"], e["source_line"])
+            got[k] = got.get(k, 0) + e["count"]
+        self.assertEqual(got, {("127.0.0.1", "army.mil", 1): 2,
+                               ("127.0.0.5", "army.mil", 2): 2}, ev)
+
     def test_corrupt_list_keeps_old_policy(self):
         ub = self.start({"protected.list": "army.mil\n"})
         write_atomic(ub.path("protected.list"), "navy.mil\nthis is not a name\n")

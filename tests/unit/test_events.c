@@ -445,6 +445,63 @@ static void test_kv_file(void **state)
 	free(dir);
 }
 
+/* A resolver thread submits the query name in wire form; the writer
+ * formats it (lowercase, presentation format, special bytes escaped), and
+ * aggregates on the formatted name: the same name in another case is a
+ * repeat. */
+static void test_wire_qname(void **state)
+{
+	static const uint8_t w1[] = "\x04"
+				    "ArMy"
+				    "\x02"
+				    "ML";
+	static const uint8_t w2[] = "\x05"
+				    "a\"b.c"
+				    "\x04"
+				    "army"
+				    "\x02"
+				    "ml";
+	char *dir = make_tmpdir(), path[300];
+	tg_stats st;
+	tg_events *ev = NULL;
+	tg_conf *c;
+	tg_event e;
+	char *s;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
+	c = new_conf(path, "", 60);
+	assert_int_equal(tg_events_create(c, &st, &ev, NULL, 0), TG_OK);
+	sample_event(&e);
+	e.qname[0] = '\0';
+	memcpy(e.qwire, w1, sizeof(w1));
+	e.qwire_len = sizeof(w1);
+	tg_events_submit(ev, &e);
+	e.qwire[1] = 'a'; /* "army.ML": the same key, twice */
+	tg_events_submit(ev, &e);
+	tg_events_submit(ev, &e);
+	memcpy(e.qwire, w2, sizeof(w2));
+	e.qwire_len = sizeof(w2);
+	tg_events_submit(ev, &e);
+	tg_events_free(ev);
+	s = slurp(path);
+	assert_int_equal(count_lines(s), 3);
+	assert_non_null(strstr(s, "\"qname\":\"army.ml\",\"qtype\":\"MX\""));
+	assert_non_null(strstr(s, "\"qname\":\"army.ml\",\"qtype\":\"MX\""
+				  ",\"decision\":\"block\""));
+	assert_non_null(strstr(s, "\"count\":2}\n")); /* the repeats */
+	/* the label a"b.c: its quote and dot escaped (a\"b\.c), then the
+	 * two backslashes and the quote escaped for JSON */
+	assert_non_null(strstr(s, "\"qname\":\"a\\\\\\\"b\\\\.c.army.ml\""));
+	assert_int_equal(get(&st.events_aggregated), 1);
+	assert_int_equal(get(&st.events_written), 3);
+	free(s);
+	free(c);
+	rm_rf(dir);
+	free(dir);
+}
+
 /* ------------------------------------------------------------------ ring */
 
 #define FLOOD 200000
@@ -797,6 +854,7 @@ int main(void)
 	    cmocka_unit_test(test_aggregation_window_end),
 	    cmocka_unit_test(test_distinct_not_aggregated),
 	    cmocka_unit_test(test_kv_file),
+	    cmocka_unit_test(test_wire_qname),
 	    cmocka_unit_test(test_ring_full),
 	    cmocka_unit_test(test_unwritable),
 	    cmocka_unit_test(test_recovers),
