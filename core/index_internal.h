@@ -334,6 +334,14 @@ static inline int tg_kfilter_maybe(const struct tg_index *ix, uint64_t pre)
 	return (int)(ix->kfilter[b >> 6] >> (b & 63) & 1);
 }
 
+/** Request the key filter's word for unmixed value \p pre (the scorer
+ *  asks for the words of several probes before it tests the first). */
+static inline void tg_kfilter_prefetch(const struct tg_index *ix, uint64_t pre)
+{
+	__builtin_prefetch(ix->kfilter +
+			   (((pre * TG_KF_MUL) >> ix->kf_shift) >> 6));
+}
+
 /** Slot of a 64-bit key in a table of \p slots (fast range reduction). */
 static inline size_t tg_slot(uint64_t key, size_t slots)
 {
@@ -437,25 +445,36 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only);
 /** May an EXACT or DEL key of \p len characters under tag \p tag begin
  *  (\p side 0) with the len/2 characters of polynomial hash \p poly, or
  *  end (\p side 1) with the other characters?  0: certainly not. */
+static inline uint64_t tg_dgate_bit(const struct tg_index *ix, uint64_t poly,
+				    size_t len, unsigned tag, unsigned side)
+{
+	return ((tg_label_pre(ix, poly, len, tag) +
+		 side * 0x94D049BB133111EBULL) *
+		0xBF58476D1CE4E5B9ULL) >>
+	       ix->dg_shift;
+}
+
 static inline int tg_dgate_maybe(const struct tg_index *ix, uint64_t poly,
 				 size_t len, unsigned tag, unsigned side)
 {
-	uint64_t b =
-	    ((tg_label_pre(ix, poly, len, tag) + side * 0x94D049BB133111EBULL) *
-	     0xBF58476D1CE4E5B9ULL) >>
-	    ix->dg_shift;
+	uint64_t b = tg_dgate_bit(ix, poly, len, tag, side);
 	return (int)(ix->dgate[b >> 6] >> (b & 63) & 1);
 }
 
 /** May a GLYPH key exist whose skeleton has the signature with
  *  polynomial hash \p sig and length \p len, under tag \p tag?  0:
  *  certainly not. */
+static inline uint64_t tg_gfilter_bit(const struct tg_index *ix, uint64_t sig,
+				      size_t len, unsigned tag)
+{
+	return (tg_label_pre(ix, sig, len, tag) * 0x9FB21C651E98DF25ULL) >>
+	       ix->gf_shift;
+}
+
 static inline int tg_gfilter_maybe(const struct tg_index *ix, uint64_t sig,
 				   size_t len, unsigned tag)
 {
-	uint64_t b =
-	    (tg_label_pre(ix, sig, len, tag) * 0x9FB21C651E98DF25ULL) >>
-	    ix->gf_shift;
+	uint64_t b = tg_gfilter_bit(ix, sig, len, tag);
 	return (int)(ix->gfilter[b >> 6] >> (b & 63) & 1);
 }
 
