@@ -334,14 +334,6 @@ static inline int tg_kfilter_maybe(const struct tg_index *ix, uint64_t pre)
 	return (int)(ix->kfilter[b >> 6] >> (b & 63) & 1);
 }
 
-/** Request the key filter's word for unmixed value \p pre (the scorer
- *  asks for the words of several probes before it tests the first). */
-static inline void tg_kfilter_prefetch(const struct tg_index *ix, uint64_t pre)
-{
-	__builtin_prefetch(ix->kfilter +
-			   (((pre * TG_KF_MUL) >> ix->kf_shift) >> 6));
-}
-
 /** Slot of a 64-bit key in a table of \p slots (fast range reduction). */
 static inline size_t tg_slot(uint64_t key, size_t slots)
 {

@@ -1413,20 +1413,19 @@ static void queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 {
 	const tg_index *ix = c->ix;
 	size_t m = c->m;
-	/* the filter words the tests below read, requested at once: each
-	 * test decides a branch, and a test that waits for its word before
-	 * the next word is asked for makes a chain of waits */
-	tg_kfilter_prefetch(
-	    ix, tg_label_pre(ix, c->pre[m], m, tg_edit_tag(m, c->ttags[0])));
-	tg_kfilter_prefetch(ix, tg_label_pre(ix, c->pre[m], m, TG_UNTAGGED));
-	if (m >= 4 && c->scanned && !c->hyphen) {
+	/* the deletion gate's and the glyph filter's words, requested
+	 * before the key filter's: each decides a branch below, and a
+	 * branch that waits for its word before the next word is asked for
+	 * makes a chain of waits */
+	int gated = m >= 4 && c->scanned && !c->hyphen;
+	uint64_t gate0 = 0, gate1 = 0;
+	if (gated) {
 		size_t L = m - 1, hh = L / 2;
 		unsigned tag = tg_edit_tag(L, c->ttags[0]);
-		__builtin_prefetch(
-		    ix->dgate +
-		    (tg_dgate_bit(ix, qhash(c, hh + 1, m), L, tag, 1) >> 6));
-		__builtin_prefetch(
-		    ix->dgate + (tg_dgate_bit(ix, c->pre[hh], L, tag, 0) >> 6));
+		gate1 = tg_dgate_bit(ix, qhash(c, hh + 1, m), L, tag, 1);
+		gate0 = tg_dgate_bit(ix, c->pre[hh], L, tag, 0);
+		__builtin_prefetch(ix->dgate + (gate1 >> 6));
+		__builtin_prefetch(ix->dgate + (gate0 >> 6));
 	}
 	if (c->canon_lazy)
 		__builtin_prefetch(
@@ -1445,16 +1444,14 @@ static void queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		const uint64_t k0 =
 		    tg_label_pre(ix, 0, m - 1, tg_edit_tag(m - 1, c->ttags[0]));
 		const uint64_t hm = c->pre[m];
-		if (c->scanned && !c->hyphen &&
-		    c->nprobes + m <= TG_MAX_PROBES) {
+		if (gated && c->nprobes + m <= TG_MAX_PROBES) {
 			/* no hyphen-for-dot probes, no cap: the deletion
 			 * gate rules out each half of the variants at once
 			 * (tg_dgate_maybe()); all are counted */
-			size_t L = m - 1, hh = L / 2;
-			unsigned tag = tg_edit_tag(L, c->ttags[0]);
-			if (tg_dgate_maybe(ix, qhash(c, hh + 1, m), L, tag, 1))
+			size_t hh = (m - 1) / 2;
+			if (ix->dgate[gate1 >> 6] >> (gate1 & 63) & 1)
 				queue_dels(c, q, n, k0, 0, hh);
-			if (tg_dgate_maybe(ix, c->pre[hh], L, tag, 0))
+			if (ix->dgate[gate0 >> 6] >> (gate0 & 63) & 1)
 				queue_dels(c, q, n, k0, hh, m);
 			c->nprobes += m - c->ndup;
 		} else if (c->nprobes + 2 * m <= TG_MAX_PROBES) {
