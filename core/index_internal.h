@@ -53,12 +53,11 @@
  *
  * The scorer computes every probe's key while the name-set and PSL slots
  * it asked for first are on their way (guessing that the public suffix is
- * the TLD), tests the key filter (below) without branching on it, requests
- * the kept probes' buckets, bitmap words and value words at once, matches
- * them after the other per-name work, then requests the postings lists of
- * all matches, then their targets, then the targets' bytes, and only then
- * evaluates them: a few waits per name, each for many lines at once, not
- * one per probe or per target.  Every hit is
+ * the TLD), requests both buckets, the bitmap word and the value words
+ * at once, matches them after the other per-name work, then requests the
+ * postings lists of all matches, then their targets, then the targets'
+ * bytes, and only then evaluates them: a few waits per name, each for
+ * many lines at once, not one per probe or per target.  Every hit is
  * verified against the target's stored bytes, so fingerprints only have
  * to be good, not perfect.  After the build all tables move into one
  * 2 MiB-aligned slab advised for huge pages.
@@ -439,36 +438,25 @@ size_t tg_glyph_canon(const char *s, size_t m, char *out, int strong_only);
 /** May an EXACT or DEL key of \p len characters under tag \p tag begin
  *  (\p side 0) with the len/2 characters of polynomial hash \p poly, or
  *  end (\p side 1) with the other characters?  0: certainly not. */
-static inline uint64_t tg_dgate_bit(const struct tg_index *ix, uint64_t poly,
-				    size_t len, unsigned tag, unsigned side)
-{
-	return ((tg_label_pre(ix, poly, len, tag) +
-		 side * 0x94D049BB133111EBULL) *
-		0xBF58476D1CE4E5B9ULL) >>
-	       ix->dg_shift;
-}
-
 static inline int tg_dgate_maybe(const struct tg_index *ix, uint64_t poly,
 				 size_t len, unsigned tag, unsigned side)
 {
-	uint64_t b = tg_dgate_bit(ix, poly, len, tag, side);
+	uint64_t b =
+	    ((tg_label_pre(ix, poly, len, tag) + side * 0x94D049BB133111EBULL) *
+	     0xBF58476D1CE4E5B9ULL) >>
+	    ix->dg_shift;
 	return (int)(ix->dgate[b >> 6] >> (b & 63) & 1);
 }
 
 /** May a GLYPH key exist whose skeleton has the signature with
  *  polynomial hash \p sig and length \p len, under tag \p tag?  0:
  *  certainly not. */
-static inline uint64_t tg_gfilter_bit(const struct tg_index *ix, uint64_t sig,
-				      size_t len, unsigned tag)
-{
-	return (tg_label_pre(ix, sig, len, tag) * 0x9FB21C651E98DF25ULL) >>
-	       ix->gf_shift;
-}
-
 static inline int tg_gfilter_maybe(const struct tg_index *ix, uint64_t sig,
 				   size_t len, unsigned tag)
 {
-	uint64_t b = tg_gfilter_bit(ix, sig, len, tag);
+	uint64_t b =
+	    (tg_label_pre(ix, sig, len, tag) * 0x9FB21C651E98DF25ULL) >>
+	    ix->gf_shift;
 	return (int)(ix->gfilter[b >> 6] >> (b & 63) & 1);
 }
 

@@ -1101,50 +1101,32 @@ static uint64_t qhash(const struct tg_ctx *c, size_t a, size_t b)
 	return tg_submod(c->pre[b], tg_mulmod(c->pre[a], c->ix->pw[b - a]));
 }
 
-/* Queue a probe with unmixed key value \p pre (counted by the caller)
- * when \p keep, its key filter bit, is 1.  It is written either way and
- * only kept by the count: no branch waits for the filter's word, so the
- * words of all probes are on their way at once (a branch on each would
- * wait for each word it guessed wrong).  request_buckets() mixes the
- * keys of the kept ones afterwards. */
-static inline void push(struct tg_pq *q, size_t *n, uint64_t pre, size_t len,
-			enum tg_probe_kind pk, size_t arg, unsigned kinds,
-			unsigned keep)
+/* Queue a probe that passed the key filter (counted by the caller). */
+static inline void push(struct tg_ctx *c, struct tg_pq *q, size_t *n,
+			uint64_t pre, size_t len, enum tg_probe_kind pk,
+			size_t arg, unsigned kinds)
 {
-	struct tg_pq *p = &q[*n];
-	p->key = pre;
+	struct tg_pq *p = &q[(*n)++];
+	p->key = tg_mix64(pre);
 	p->pk = (uint8_t)pk;
 	p->len = (uint8_t)len;
 	p->arg = (uint8_t)arg;
 	p->kinds = (uint8_t)kinds;
-	*n += keep;
-}
-
-/* Mix the keys of the probes q[from..n) (push()) and request their
- * buckets. */
-static void request_buckets(const tg_index *ix, struct tg_pq *q, size_t from,
-			    size_t n)
-{
-	for (size_t i = from; i < n; i++) {
-		struct tg_pq *p = &q[i];
-		p->key = tg_mix64(p->key);
-		size_t b1 = tg_bucket1(p->key, ix->nbuckets);
-		size_t b2 = tg_bucket2(p->key, ix->nbuckets);
-		p->b1 = (uint32_t)b1;
-		p->b2 = (uint32_t)b2;
-		/* both buckets and the spill bit are requested now, so that
-		 * they arrive together; whether the second counts is decided
-		 * when the probe is matched (deciding here would wait for
-		 * the bit) */
-		__builtin_prefetch(ix->kfp + b1 * TG_BUCKET);
-		__builtin_prefetch(ix->kfp + b2 * TG_BUCKET);
-		__builtin_prefetch(ix->spill + b1 / 64);
-		/* and their value words (32 bytes each): a probe that
-		 * passed the key filter nearly always matches, and its
-		 * value word is read next */
-		__builtin_prefetch(ix->kval + b1 * TG_BUCKET);
-		__builtin_prefetch(ix->kval + b2 * TG_BUCKET);
-	}
+	size_t b1 = tg_bucket1(p->key, c->ix->nbuckets);
+	size_t b2 = tg_bucket2(p->key, c->ix->nbuckets);
+	p->b1 = (uint32_t)b1;
+	p->b2 = (uint32_t)b2;
+	/* both buckets and the spill bit are requested now, so that they
+	 * arrive together; whether the second counts is decided when the
+	 * probe is matched (deciding here would wait for the bit) */
+	__builtin_prefetch(c->ix->kfp + b1 * TG_BUCKET);
+	__builtin_prefetch(c->ix->kfp + b2 * TG_BUCKET);
+	__builtin_prefetch(c->ix->spill + b1 / 64);
+	/* and their value words (32 bytes each): a probe that passed the
+	 * key filter nearly always matches, and its value word is read
+	 * next */
+	__builtin_prefetch(c->ix->kval + b1 * TG_BUCKET);
+	__builtin_prefetch(c->ix->kval + b2 * TG_BUCKET);
 }
 
 /* Queue a probe whose unmixed key value (tg_label_pre()) is \p pre. */
@@ -1155,9 +1137,10 @@ static inline void queue_pre(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 	if (c->nprobes >= TG_MAX_PROBES)
 		return;
 	c->nprobes++;
-	/* most probes of most names have no key: they stop at the filter */
-	push(q, n, pre, len, pk, arg, kinds,
-	     (unsigned)tg_kfilter_maybe(c->ix, pre));
+	/* most probes of most names have no key: stop at the filter */
+	if (!tg_kfilter_maybe(c->ix, pre))
+		return;
+	push(c, q, n, pre, len, pk, arg, kinds);
 }
 
 static inline void queue_probe(struct tg_ctx *c, struct tg_pq *q, size_t *n,
@@ -1401,9 +1384,9 @@ static void queue_dels(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 		    tg_addmod(hm, tg_mulmod(tg_submod(pre[d], pre[d + 1]),
 					    pw[-(ptrdiff_t)d]));
 		uint64_t b = (v * TG_KF_MUL) >> ks;
-		push(q, n, v, c->m - 1, TG_P_DEL, d,
-		     1u << TG_K_EXACT | 1u << TG_K_DEL,
-		     (unsigned)(kf[b >> 6] >> (b & 63) & 1));
+		if (kf[b >> 6] >> (b & 63) & 1)
+			push(c, q, n, v, c->m - 1, TG_P_DEL, d,
+			     1u << TG_K_EXACT | 1u << TG_K_DEL);
 	}
 }
 
@@ -1413,24 +1396,6 @@ static void queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 {
 	const tg_index *ix = c->ix;
 	size_t m = c->m;
-	/* the deletion gate's and the glyph filter's words, requested
-	 * before the key filter's: each decides a branch below, and a
-	 * branch that waits for its word before the next word is asked for
-	 * makes a chain of waits */
-	int gated = m >= 4 && c->scanned && !c->hyphen;
-	uint64_t gate0 = 0, gate1 = 0;
-	if (gated) {
-		size_t L = m - 1, hh = L / 2;
-		unsigned tag = tg_edit_tag(L, c->ttags[0]);
-		gate1 = tg_dgate_bit(ix, qhash(c, hh + 1, m), L, tag, 1);
-		gate0 = tg_dgate_bit(ix, c->pre[hh], L, tag, 0);
-		__builtin_prefetch(ix->dgate + (gate1 >> 6));
-		__builtin_prefetch(ix->dgate + (gate0 >> 6));
-	}
-	if (c->canon_lazy)
-		__builtin_prefetch(
-		    ix->gfilter +
-		    (tg_gfilter_bit(ix, c->sig, c->siglen, c->ttags[0]) >> 6));
 	/* edits under the query's TLD (or any, for long labels), TLD swaps
 	 * under it and its partners */
 	queue_edit(c, q, n, c->pre[m], m, TG_P_BASE, 0, c->nttags);
@@ -1444,14 +1409,16 @@ static void queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 		const uint64_t k0 =
 		    tg_label_pre(ix, 0, m - 1, tg_edit_tag(m - 1, c->ttags[0]));
 		const uint64_t hm = c->pre[m];
-		if (gated && c->nprobes + m <= TG_MAX_PROBES) {
+		if (c->scanned && !c->hyphen &&
+		    c->nprobes + m <= TG_MAX_PROBES) {
 			/* no hyphen-for-dot probes, no cap: the deletion
 			 * gate rules out each half of the variants at once
 			 * (tg_dgate_maybe()); all are counted */
-			size_t hh = (m - 1) / 2;
-			if (ix->dgate[gate1 >> 6] >> (gate1 & 63) & 1)
+			size_t L = m - 1, hh = L / 2;
+			unsigned tag = tg_edit_tag(L, c->ttags[0]);
+			if (tg_dgate_maybe(ix, qhash(c, hh + 1, m), L, tag, 1))
 				queue_dels(c, q, n, k0, 0, hh);
-			if (ix->dgate[gate0 >> 6] >> (gate0 & 63) & 1)
+			if (tg_dgate_maybe(ix, c->pre[hh], L, tag, 0))
 				queue_dels(c, q, n, k0, hh, m);
 			c->nprobes += m - c->ndup;
 		} else if (c->nprobes + 2 * m <= TG_MAX_PROBES) {
@@ -1472,16 +1439,18 @@ static void queue_label(struct tg_ctx *c, struct tg_pq *q, size_t *n)
 				    hm, tg_mulmod(tg_submod(pre[d], pre[d + 1]),
 						  pw[-(ptrdiff_t)d]));
 				uint64_t b = ((h + k0) * TG_KF_MUL) >> ks;
-				push(q, n, h + k0, m - 1, TG_P_DEL, d,
-				     1u << TG_K_EXACT | 1u << TG_K_DEL,
-				     (unsigned)(kf[b >> 6] >> (b & 63) & 1));
+				if (kf[b >> 6] >> (b & 63) & 1)
+					push(c, q, n, h + k0, m - 1, TG_P_DEL,
+					     d,
+					     1u << TG_K_EXACT | 1u << TG_K_DEL);
 				if (qs[d] == '-') { /* hyphen for dot */
 					made++;
 					uint64_t p = tg_label_pre(ix, h, m - 1,
 								  TG_UNTAGGED);
-					push(q, n, p, m - 1, TG_P_DEL, d,
-					     1u << TG_K_CONCAT,
-					     (unsigned)tg_kfilter_maybe(ix, p));
+					if (tg_kfilter_maybe(ix, p))
+						push(c, q, n, p, m - 1,
+						     TG_P_DEL, d,
+						     1u << TG_K_CONCAT);
 				}
 			}
 			c->nprobes += made;
@@ -1582,8 +1551,8 @@ static void result_init(tg_result *out)
 }
 
 /* Set up the context for public suffix length \p ps and queue all probes
- * of the name (\p pq, empty), requesting their buckets; with \p memo,
- * not those of a registrable label it knows matches nothing. */
+ * of the name; with \p memo, not those of a registrable label it knows
+ * matches nothing. */
 static void queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 		      struct tg_memo *memo, struct tg_pq *pq, size_t *npq)
 {
@@ -1635,7 +1604,6 @@ static void queue_all(struct tg_ctx *c, const uint64_t *sh, unsigned ps,
 		c->ltags_made = 1;
 	}
 	queue_embedding(c, pq, npq);
-	request_buckets(ix, pq, 0, *npq);
 }
 
 /* Remember that the registrable label of a scored name matched nothing,
