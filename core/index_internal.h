@@ -53,10 +53,11 @@
  *
  * The scorer computes every probe's key while the name-set and PSL slots
  * it asked for first are on their way (guessing that the public suffix is
- * the TLD), requests both buckets and the bitmap word at once, matches
- * them after the other per-name work, requests the value words and then
- * the targets of all matches, and only then evaluates them: a few waits
- * per name, each for many lines at once, not one per probe.  Every hit is
+ * the TLD), requests both buckets, the bitmap word and the value words
+ * at once, matches them after the other per-name work, then requests the
+ * postings lists of all matches, then their targets, then the targets'
+ * bytes, and only then evaluates them: a few waits per name, each for
+ * many lines at once, not one per probe or per target.  Every hit is
  * verified against the target's stored bytes, so fingerprints only have
  * to be good, not perfect.  After the build all tables move into one
  * 2 MiB-aligned slab advised for huge pages.

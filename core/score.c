@@ -60,6 +60,9 @@
 /** Candidates kept per query. */
 #define TG_MAX_CANDS 32
 
+/** Namesakes of the query's label remembered per query (tg_ctx.same). */
+#define TG_MAX_SAME 16
+
 enum tg_probe_kind {
 	TG_P_BASE,
 	TG_P_DEL,
@@ -148,6 +151,12 @@ struct tg_ctx {
 	size_t nprobes;
 	/* probe details for the evaluators */
 	int two_ok; /* a DEL probe met a DEL key: two edits possible */
+	/* targets whose skeleton eval_exact() found to be the query's own
+	 * (its namesakes under other suffixes: at 100 k names a long label
+	 * has several, and each of its deletions meets theirs), on which
+	 * eval_edit() finds nothing: their DEL hits are not evaluated */
+	uint32_t same[TG_MAX_SAME];
+	size_t nsame;
 	const char *var;
 	size_t varlen, arg;
 	int varscore;
@@ -618,6 +627,8 @@ static void eval_exact(struct tg_ctx *c, uint32_t tid)
 	const struct tg_target *t = &c->ix->t[tid];
 	if (t->skel_len != c->m || memcmp(tskel(c, t), c->q, c->m) != 0)
 		return;
+	if (c->nsame < TG_MAX_SAME)
+		c->same[c->nsame++] = tid;
 	/* without Unicode only a TLD swap counts: a curated pair (the
 	 * query's TLD a confusable one) or a dropped suffix label; most
 	 * hits of a long label are its namesakes under other TLDs */
@@ -889,6 +900,17 @@ static inline unsigned bucket_match(const uint16_t *b, uint16_t fp)
 #endif
 }
 
+/* Is \p tid one of the query label's namesakes (tg_ctx.same)?  The
+ * probes of the label itself come first in the queue, so its EXACT hits
+ * are evaluated before any DEL hit. */
+static inline int is_same(const struct tg_ctx *c, uint32_t tid)
+{
+	for (size_t i = 0; i < c->nsame; i++)
+		if (c->same[i] == tid)
+			return 1;
+	return 0;
+}
+
 /* Evaluate one hit of a probe on target \p tid. */
 static void probe_hit(struct tg_ctx *c, const struct tg_pq *p, unsigned kind,
 		      uint32_t tid, char *buf, int *var_ready)
@@ -915,6 +937,8 @@ static void probe_hit(struct tg_ctx *c, const struct tg_pq *p, unsigned kind,
 			eval_combo(c, tid);
 		break;
 	case TG_P_DEL:
+		if (kind == TG_K_DEL && is_same(c, tid))
+			break; /* a namesake: its deletions are ours */
 		if (kind == TG_K_EXACT || kind == TG_K_DEL) {
 			c->two_ok = kind == TG_K_DEL;
 			eval_edit(c, tid);
@@ -959,12 +983,23 @@ struct tg_batch {
 	size_t nev;
 };
 
-/* Evaluate the queued hits, in order. */
+/* Evaluate the queued hits, in order.  Their targets were requested
+ * when queued: the wire and skeleton bytes of each, which every
+ * evaluation reads next, are requested all at once first, so that the
+ * evaluations wait for them once and not once per target. */
 static void batch_eval(struct tg_ctx *c, struct tg_batch *bt)
 {
 	char buf[TG_FOLD_MAX];
 	int var_ready = 0;
 	unsigned cur = UINT_MAX;
+	const tg_index *ix = c->ix;
+	for (size_t i = 0; i < bt->nev; i++) {
+		const struct tg_target *t = &ix->t[bt->ev[i].tid];
+		const uint8_t *w = ix->arena.data + t->wire_off;
+		__builtin_prefetch(w);
+		/* the skeleton of an IDN or SUB target follows its wire */
+		__builtin_prefetch(w + t->wire_len + t->skel_len - 1);
+	}
 	for (size_t i = 0; i < bt->nev; i++) {
 		const struct tg_evq *e = &bt->ev[i];
 		if (e->probe != cur) {
@@ -994,6 +1029,13 @@ static void batch_target(struct tg_ctx *c, struct tg_batch *bt,
 static void batch_settle(struct tg_ctx *c, struct tg_batch *bt)
 {
 	const tg_index *ix = c->ix;
+	/* the postings lists of shared keys are requested all at once
+	 * before any is read */
+	for (size_t i = 0; i < bt->nhit; i++) {
+		const struct tg_hit *h = &bt->hit[i];
+		if (ix->kfp[h->slot] & TG_KF_MULTI)
+			__builtin_prefetch(ix->post + ix->kval[h->slot]);
+	}
 	for (size_t i = 0; i < bt->nhit; i++) {
 		const struct tg_hit *h = &bt->hit[i];
 		uint32_t v = ix->kval[h->slot];
@@ -1080,6 +1122,11 @@ static inline void push(struct tg_ctx *c, struct tg_pq *q, size_t *n,
 	__builtin_prefetch(c->ix->kfp + b1 * TG_BUCKET);
 	__builtin_prefetch(c->ix->kfp + b2 * TG_BUCKET);
 	__builtin_prefetch(c->ix->spill + b1 / 64);
+	/* and their value words (32 bytes each): a probe that passed the
+	 * key filter nearly always matches, and its value word is read
+	 * next */
+	__builtin_prefetch(c->ix->kval + b1 * TG_BUCKET);
+	__builtin_prefetch(c->ix->kval + b2 * TG_BUCKET);
 }
 
 /* Queue a probe whose unmixed key value (tg_label_pre()) is \p pre. */
@@ -1626,6 +1673,7 @@ static void score_parsed(const tg_index *ix, struct tg_memo *memo,
 	c.n = nm->n;
 	c.ltags_made = 0;
 	c.nc = 0;
+	c.nsame = 0;
 	c.m = 0;
 	c.nprobes = 0;
 	c.two_ok = 0;
