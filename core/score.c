@@ -563,6 +563,16 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
  * distinctive the brand is and whether the rest is a phishing word.
  * A head or tail that met a long brand's without a combo may be two edits
  * in the rest of its label (brand profile: any two, under any suffix). */
+/* Is the target's TLD the query's? */
+static int same_tld(const struct tg_ctx *c, const struct tg_target *t)
+{
+	size_t sl;
+	const uint8_t *s = tg_target_suffix(c->ix, t, &sl);
+	const uint8_t *q = c->nm->wire + c->nm->off[c->nm->n - 1];
+	size_t l = last_label(s, sl);
+	return s[l] == q[0] && memcmp(s + l + 1, q + 1, q[0]) == 0;
+}
+
 static void eval_combo(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
@@ -590,6 +600,11 @@ static void eval_combo(struct tg_ctx *c, uint32_t tid)
 		if (rl < TG_RULE_COMBO_TOKEN_MIN ||
 		    (at + rl < c->m && c->q[at + rl] != '-' &&
 		     !is_digit(c->q[at + rl])))
+			return;
+		/* a token too short for TG_ANYSUF was probed under the
+		 * query's TLD tag, 8 bits of it: the TLD itself must agree
+		 * (else focus-news.net met focus.de in some builds) */
+		if (tg_edit_tag(rl, 0) != TG_ANYSUF && !same_tld(c, t))
 			return;
 	} else if (rl < TG_RULE_COMBO_AFFIX_MIN) {
 		return;
