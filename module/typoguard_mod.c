@@ -930,10 +930,12 @@ static size_t soa_serial_at(const struct tg_mod *m)
 }
 
 /** Keep \p res as the match of slot \p slot for the name of hash \p h
- *  under generation \p gen; a string that does not fit is not kept (the
- *  name is then scored again on each repeat). */
+ *  under generation \p gen; with \p renew, only if the slot still
+ *  belongs to that name (the test and the write under one lock).  A
+ *  string that does not fit is not kept (the name is then scored again on
+ *  each repeat). */
 static void block_put(struct tg_mod *m, unsigned slot, uint64_t h, unsigned gen,
-		      const tg_result *res)
+		      const tg_result *res, int renew)
 {
 	struct block_rec *r = &m->blocks[slot];
 	const char *src = res->source ? res->source : "";
@@ -941,7 +943,9 @@ static void block_put(struct tg_mod *m, unsigned slot, uint64_t h, unsigned gen,
 	pthread_mutex_t *lk = &m->block_locks[slot % TG_BLOCK_LOCKS];
 
 	pthread_mutex_lock(lk);
-	if (lp < sizeof(r->protected_name) && ls < sizeof(r->source)) {
+	if (renew && r->name_hash != h) {
+		/* taken by a later block: its record stays */
+	} else if (lp < sizeof(r->protected_name) && ls < sizeof(r->source)) {
 		r->name_hash = h;
 		r->gen = gen;
 		r->score = res->score;
@@ -968,19 +972,6 @@ static int block_get(struct tg_mod *m, unsigned slot, uint64_t h, unsigned gen,
 	ok = r->name_hash == h && r->gen == gen;
 	if (ok)
 		*out = *r;
-	pthread_mutex_unlock(lk);
-	return ok;
-}
-
-/** Does slot \p slot belong to the name of hash \p h (whatever its
- *  generation)? */
-static int block_owned(struct tg_mod *m, unsigned slot, uint64_t h)
-{
-	pthread_mutex_t *lk = &m->block_locks[slot % TG_BLOCK_LOCKS];
-	int ok;
-
-	pthread_mutex_lock(lk);
-	ok = m->blocks[slot].name_hash == h;
 	pthread_mutex_unlock(lk);
 	return ok;
 }
@@ -1019,7 +1010,7 @@ static void cache_block(struct module_qstate *qstate, struct tg_mod *m,
 		block_put(
 		    m, slot,
 		    name_hash(qstate->qinfo.qname, qstate->qinfo.qname_len),
-		    gen, res);
+		    gen, res, 0);
 		serial = slot + 1;
 		p = d->rr_data[0] + 2 + soa_serial_at(m);
 		p[0] = (uint8_t)(serial >> 24);
@@ -1077,11 +1068,12 @@ static int reply_cache(struct query_info *qinfo, struct module_qstate *qstate,
 		       struct timeval *start_time, int id, void *cb_args)
 {
 	struct tg_mod *m = cb_args;
-	const tg_index *ix;
+	const tg_index *ix = NULL;
 	tg_result res;
 	struct block_rec rec;
 	struct match mt;
-	unsigned tok, gen;
+	unsigned tok = 0, gen;
+	int blocked;
 	uint32_t serial, slot;
 	uint64_t h;
 
@@ -1097,40 +1089,40 @@ static int reply_cache(struct query_info *qinfo, struct module_qstate *qstate,
 	gen = atomic_load_explicit(&m->gen, memory_order_acquire);
 	slot = serial - 1; /* serial 0 (not ours) wraps past TG_BLOCKS */
 	if (slot < TG_BLOCKS && block_get(m, slot, h, gen, &rec)) {
-		TG_INC(m, scored);
 		mt.score = rec.score;
 		mt.classes = rec.classes;
 		mt.protected_name = rec.protected_name;
 		mt.source = rec.source[0] ? rec.source : NULL;
 		mt.source_line = rec.source_line;
+		blocked = 1;
+	} else {
+		/* mt's strings point into res and the index: held until the
+		 * end */
+		ix = tg_policy_acquire(m->policy, &tok);
+		if (tg_score_wire_memo(ix, thread_memo(m), qinfo->qname,
+				       qinfo->qname_len, &res) != TG_OK) {
+			tg_policy_release(m->policy, tok);
+			return 1;
+		}
+		mt = match_of(&res);
+		/* a list change the purge has not reached yet: still the
+		 * block it was, without a match to report */
+		blocked = res.verdict == TG_VERDICT_BLOCK;
+		/* this answer's record, of older lists: made anew */
+		if (blocked && slot < TG_BLOCKS)
+			block_put(m, slot, h, gen, &res, 1);
+	}
+	if (blocked) {
+		TG_INC(m, scored);
 		decide_for(m, qinfo, &repinfo->client_addr,
 			   repinfo->client_addrlen, &mt, TG_DECISION_BLOCK,
 			   NULL);
-		if (m->ede)
-			append_ede_code(m, rec.protected_name, LDNS_EDE_BLOCKED,
-					opt_list_out, region);
-		return 1;
 	}
-	ix = tg_policy_acquire(m->policy, &tok);
-	if (tg_score_wire_memo(ix, thread_memo(m), qinfo->qname,
-			       qinfo->qname_len, &res) == TG_OK) {
-		/* a list change the purge has not reached yet: still the
-		 * block it was, without a match to report */
-		if (res.verdict == TG_VERDICT_BLOCK) {
-			TG_INC(m, scored);
-			mt = match_of(&res);
-			decide_for(m, qinfo, &repinfo->client_addr,
-				   repinfo->client_addrlen, &mt,
-				   TG_DECISION_BLOCK, NULL);
-			/* this answer's record, of older lists: made anew */
-			if (slot < TG_BLOCKS && block_owned(m, slot, h))
-				block_put(m, slot, h, gen, &res);
-		}
-		if (m->ede)
-			append_ede_code(m, res.protected_name, LDNS_EDE_BLOCKED,
-					opt_list_out, region);
-	}
-	tg_policy_release(m->policy, tok);
+	if (m->ede)
+		append_ede_code(m, mt.protected_name, LDNS_EDE_BLOCKED,
+				opt_list_out, region);
+	if (ix)
+		tg_policy_release(m->policy, tok);
 	return 1;
 }
 
