@@ -558,11 +558,6 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 	add_cand(c, tid, s, cls | other);
 }
 
-/* Combo: the target's label is the head, the tail or a hyphen/digit-
- * delimited token of the query label, which is longer.  Scored by how
- * distinctive the brand is and whether the rest is a phishing word.
- * A head or tail that met a long brand's without a combo may be two edits
- * in the rest of its label (brand profile: any two, under any suffix). */
 /* Is the target's TLD the query's? */
 static int same_tld(const struct tg_ctx *c, const struct tg_target *t)
 {
@@ -573,6 +568,11 @@ static int same_tld(const struct tg_ctx *c, const struct tg_target *t)
 	return s[l] == q[0] && memcmp(s + l + 1, q + 1, q[0]) == 0;
 }
 
+/* Combo: the target's label is the head, the tail or a hyphen/digit-
+ * delimited token of the query label, which is longer.  Scored by how
+ * distinctive the brand is and whether the rest is a phishing word.
+ * A head or tail that met a long brand's without a combo may be two edits
+ * in the rest of its label (brand profile: any two, under any suffix). */
 static void eval_combo(struct tg_ctx *c, uint32_t tid)
 {
 	const struct tg_target *t = &c->ix->t[tid];
