@@ -44,9 +44,10 @@
  * the confusables of com.  Embedding under arbitrary registered domains
  * (army.mil.example.com) is unbounded and therefore not enumerated.
  * Typos are generated under P only: the scorer blocks edits under the
- * protected suffix alone; its other-suffix, two-edit and combo classes
- * only log and range over every suffix and word, so they are not
- * enumerated (homoglyphs are the exception and are generated under the
+ * protected suffix (and, for a brand label of 10 or more characters, a
+ * slip under any suffix); its other-suffix, two-edit and combo classes
+ * range over every suffix and word, so they are not enumerated
+ * (homoglyphs are the exception and are generated under the
  * confusables).
  * Labels that are IDN A-labels or hold escaped bytes get the tld-swap and
  * embedding generators only: edits of Punycode are not typos.  Unicode

@@ -348,6 +348,7 @@ const struct tg_rule_scores tg_rules = {
     .short_cap = 60,
     .restricted_cap = 30,
     .suffix_edit_cap = 75,
+    .suffix_slip_min = 85,
     .two_edits = 60,
     .combo = 55,
     .combo_keyword = 65,

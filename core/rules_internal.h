@@ -151,6 +151,10 @@ struct tg_rule_scores {
 	int short_cap;	     /**< query label of 4 or fewer */
 	int restricted_cap;  /**< query inside a restricted registry */
 	int suffix_edit_cap; /**< one edit under another public suffix */
+	int suffix_slip_min; /**< ... of a brand label of
+				TG_RULE_BRAND_BLOCK_MIN or more by a slip of
+				the hand scoring at least this: not capped
+				(see eval_edit()) */
 	int two_edits;	     /**< two edits of a long label */
 	int combo;	     /**< brand as a token, prefix or suffix */
 	int combo_keyword;   /**< ... and the rest is a combo keyword */

@@ -160,6 +160,7 @@ struct tg_ctx {
 	const char *var;
 	size_t varlen, arg;
 	int varscore;
+	int label_prot; /* label_protected(): -1 not yet known */
 	struct tg_cand c[TG_MAX_CANDS];
 	size_t nc;
 };
@@ -481,6 +482,46 @@ static int two_edits_score(const struct tg_target *t)
 	return tg_rules.two_edits + (t->skel_len >= 10 ? 5 : 0);
 }
 
+/* Classes of one edit that, under another suffix, make a brand's
+ * neighbours in other languages or the brand's own other sites more often
+ * than a lookalike: a letter for another (mercadolibre.com.ar /
+ * mercadolivre.com.br, aftonbladet.se / aftenbladet.no, fanfiction.net /
+ * fanfiktion.de), a bit flipped, a hyphen (disney-plus.net,
+ * national-geographic.pl). */
+#define TG_C_VARIANT                                                           \
+	(TG_C_REPLACEMENT | TG_C_VOWEL_SWAP | TG_C_BITFLIP | TG_C_HYPHENATION)
+
+/* May one edit (classes \p cls, score \p s, at \p pos of the target's
+ * skeleton \p R) under another suffix block?  Only a brand label of
+ * TG_RULE_BRAND_BLOCK_MIN or more characters, whose lookalikes block under
+ * its own suffix, mistyped by a slip of the hand (a likely class, scoring
+ * tg_rules.suffix_slip_min or more: a key dropped, doubled, swapped or a
+ * neighbour's added, a look-alike; not a TG_C_VARIANT), and not a hyphen
+ * or an end character dropped (glancecdn.net for glance-cdn.com,
+ * freelance.ru for freelancer.com, translate.com for gtranslate.net: the
+ * words without it are someone else's); and only when the query's own
+ * label is no protected label (mercadolibre.cl is Mercado Libre's, not a
+ * lookalike of mercadolivre.com.br).  Measured with the MetaMask and
+ * Tranco data of tests/eval/lookalikes.py: one edit of a long brand label
+ * under another suffix blocked without these limits 14 Tranco and 16
+ * Umbrella names, 3 MetaMask-whitelisted ones and 3 protected brands;
+ * with them none.  (The namesakes met so far, c->same, cannot tell
+ * whether the label is protected: the query label's EXACT and DEL hits
+ * share a bucket, in an order the seed decides.) */
+static int label_protected(struct tg_ctx *c);
+
+static int suffix_slip(struct tg_ctx *c, const struct tg_target *t,
+		       const char *R, unsigned cls, int s, size_t pos)
+{
+	if (!brand_only(t) || t->skel_len < TG_RULE_BRAND_BLOCK_MIN ||
+	    s < tg_rules.suffix_slip_min || (cls & TG_C_VARIANT))
+		return 0;
+	if ((cls & TG_C_OMISSION) &&
+	    (R[pos] == '-' || pos == 0 || pos + 1 == t->skel_len))
+		return 0;
+	return !label_protected(c);
+}
+
 /* Edit-distance-1 relation between the query label and a target, under
  * its own suffix, or (a label of TG_RULE_ANYSUF_MIN or more) under any
  * other; two edits of a long label. */
@@ -553,7 +594,10 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 	      is_digit(c->q[pos]))) &&
 	    s > tg_rules.digit_edit_cap)
 		s = tg_rules.digit_edit_cap;
-	if (other && s > tg_rules.suffix_edit_cap)
+	/* under another suffix one edit is logged, unless a slip of a
+	 * distinctive brand */
+	if (other && s > tg_rules.suffix_edit_cap &&
+	    !suffix_slip(c, t, R, cls, s, pos))
 		s = tg_rules.suffix_edit_cap;
 	add_cand(c, tid, s, cls | other);
 }
@@ -924,6 +968,53 @@ static inline int is_same(const struct tg_ctx *c, uint32_t tid)
 		if (c->same[i] == tid)
 			return 1;
 	return 0;
+}
+
+/* Is the query's registrable label the label of a protected target under
+ * any suffix?  A lookup of its EXACT key (made once a query, for the rare
+ * suffix_slip() candidate; labels of TG_RULE_ANYSUF_MIN - 1 or more, whose
+ * EXACT keys hold for every suffix; a shorter label answers 0). */
+static int label_protected(struct tg_ctx *c)
+{
+	if (c->label_prot >= 0)
+		return c->label_prot;
+	c->label_prot = 0;
+	const tg_index *ix = c->ix;
+	if (tg_edit_tag(c->m, 0) != TG_ANYSUF || c->m == 0)
+		return 0;
+	uint64_t key = tg_label_key(ix, c->pre[c->m], c->m, TG_ANYSUF);
+	uint16_t fp = tg_key_fp13(key);
+	size_t b[2] = {tg_bucket1(key, ix->nbuckets),
+		       tg_bucket2(key, ix->nbuckets)};
+	for (size_t k = 0; k < 2 && !c->label_prot; k++) {
+		if (k == 1 && (b[1] == b[0] ||
+			       !(ix->spill[b[0] / 64] >> (b[0] % 64) & 1)))
+			break;
+		for (unsigned m = bucket_match(ix->kfp + b[k] * TG_BUCKET, fp);
+		     m && !c->label_prot; m &= m - 1) {
+			size_t slot =
+			    b[k] * TG_BUCKET + (unsigned)__builtin_ctz(m) / 2;
+			if ((ix->kfp[slot] & 3u) != TG_K_EXACT)
+				continue;
+			uint32_t v = ix->kval[slot], one = v;
+			const uint32_t *ids = &one;
+			uint32_t n = 1;
+			if (ix->kfp[slot] & TG_KF_MULTI) {
+				n = ix->post[v];
+				ids = ix->post + v + 1;
+			}
+			for (uint32_t i = 0; i < n; i++) {
+				const struct tg_target *t = &ix->t[ids[i]];
+				if (!(t->flags & TG_T_SUB) &&
+				    t->skel_len == c->m &&
+				    memcmp(tskel(c, t), c->q, c->m) == 0) {
+					c->label_prot = 1;
+					break;
+				}
+			}
+		}
+	}
+	return c->label_prot;
 }
 
 /* Evaluate one hit of a probe on target \p tid. */
@@ -1689,6 +1780,7 @@ static void score_parsed(const tg_index *ix, struct tg_memo *memo,
 	c.ltags_made = 0;
 	c.nc = 0;
 	c.nsame = 0;
+	c.label_prot = -1;
 	c.m = 0;
 	c.nprobes = 0;
 	c.two_ok = 0;

@@ -195,7 +195,9 @@ size_t tg_list_count(const tg_list *list, tg_list_kind kind);
  *  - TG_PROFILE_BRAND: impersonation of a brand: the typo profile's
  *    rules, plus combos, the brand's label joined with other words
  *    (discord-gift.com, metamaskapp.io), and any two edits of a long label
- *    beside its intact head or tail, logged; but a lookalike of a label of
+ *    beside its intact head or tail, logged, and a slip of the hand in a
+ *    label of 10 or more characters under another suffix
+ *    (myetherwalet.net), blocked; but a lookalike of a label of
  *    fewer than 10 characters, or an embedding (brand.com.cdn.example),
  *    is logged, not blocked, unless a Unicode character made it (a
  *    legitimate domain one edit from a short brand is common: googl.com,

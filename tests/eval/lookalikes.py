@@ -43,8 +43,9 @@ SHOW = int(os.environ.get("TG_EVAL_SHOW", "12"))
 MIN = {
     # 34.9 before issue 19; 32.5 with keyboard weighting and the digit
     # rule; 46.2 since brand labels of 10 or more characters score higher
-    # and shorter ones stay below block (false blocks win)
-    ("metamask", "ed1", "block"): 46.2,
+    # and shorter ones stay below block (false blocks win); 65.7 since a
+    # slip of such a label blocks under another suffix too
+    ("metamask", "ed1", "block"): 65.7,
     ("metamask", "ed1", "flag"): 100.0,
     # 21.2 before two edits beside a brand's intact head or tail
     ("metamask", "ed2", "flag"): 68.9,
@@ -62,9 +63,11 @@ TARGET = {
 #: requirements the model does not meet (issue 19): their figures are
 #: printed and marked OPEN, and they fail the test once removed from here.
 #: ed1 blocked: MetaMask's whitelist holds one-edit names under other
-#: suffixes (metmask.com, metamaks.ru, opensera.com) and the Tranco top
-#: 1,000 has legitimate one-edit neighbours of short brands (googl.com,
-#: twiter.com): blocking them fails the false-positive targets, which win.
+#: suffixes (metmask.com, metamaks.ru, opensera.com, mynetherwallet.io) and
+#: the Tranco top 1,000 has legitimate one-edit neighbours of short brands
+#: (googl.com, twiter.com) and, under other suffixes, of long ones
+#: (mercadolibre.cl, aftenbladet.no, disney-plus.net): blocking them fails
+#: the false-positive targets, which win.
 OPEN = {"target:metamask/ed1/block"}
 
 

@@ -304,8 +304,10 @@ static void test_edits(void **state)
 /* The brand profile's limits (issue 19): lookalikes of a brand label of
  * fewer than TG_RULE_BRAND_BLOCK_MIN characters and embeddings log, never
  * block (googl.com, twiter.com, brand.com.cdn.example are common and
- * legitimate); one edit of a longer label blocks under its own suffix; two
- * edits of a long label log when the label's head or tail is intact. */
+ * legitimate); one edit of a longer label blocks under its own suffix, and
+ * under another when it is a slip of the hand and the name's own label is
+ * no protected label; two edits of a long label log when the label's head
+ * or tail is intact. */
 static void test_brand_limits(void **state)
 {
 	(void)state;
@@ -332,14 +334,44 @@ static void test_brand_limits(void **state)
 	/* a Unicode look-alike is deliberate: it blocks for any brand */
 	tg_expect(ix, "xn--pypal-4ve.com", TG_VERDICT_BLOCK, "paypal.com",
 		  TG_C_IDN_HOMOGLYPH);
-	/* long labels: one edit blocks under the brand's suffix, and only
-	 * logs under another */
+	/* long labels: one edit blocks under the brand's suffix */
 	tg_expect(ix, "myetherwalet.com", TG_VERDICT_BLOCK, "myetherwallet.com",
 		  TG_C_OMISSION);
 	tg_expect(ix, "myethertwallet.com", TG_VERDICT_BLOCK,
 		  "myetherwallet.com", TG_C_INSERTION);
-	tg_expect(ix, "myetherwalet.net", TG_VERDICT_LOG, "myetherwallet.com",
+	/* ... and under another a slip: a key dropped, doubled, swapped, a
+	 * neighbour's added, a look-alike */
+	static const char *const slips[] = {
+	    "myetherwalet.net",	 "myetherwalllet.xyz",	 "myehterwallet.ru",
+	    "myetherwallert.io", "myetherwa1let.de.com", NULL};
+	for (size_t i = 0; slips[i]; i++)
+		tg_expect(ix, slips[i], TG_VERDICT_BLOCK, "myetherwallet.com",
+			  TG_C_OTHER_SUFFIX);
+	/* ... but a letter for another, a bit or a hyphen there is a
+	 * neighbour in another language or the brand's own site more
+	 * often (aftenbladet.no, fanfiktion.de, disney-plus.net): logged */
+	static const char *const variants[] = {
+	    "myetharwallet.net", "myetherwallat.io",   "myetherwellet.ru",
+	    "myetherwaller.de",	 "my-etherwallet.net", NULL};
+	for (size_t i = 0; variants[i]; i++)
+		tg_expect(ix, variants[i], TG_VERDICT_LOG, "myetherwallet.com",
+			  TG_C_OTHER_SUFFIX);
+	/* ... and a far key added (mynetherwallet.io is MetaMask-whitelisted),
+	 * an end character or a hyphen dropped (freelance.ru for
+	 * freelancer.com, systemmonitor.us for system-monitor.com) */
+	tg_expect(ix, "mynetherwallet.io", TG_VERDICT_LOG, "myetherwallet.com",
 		  TG_C_OTHER_SUFFIX);
+	tg_expect(ix, "myetherwalle.net", TG_VERDICT_LOG, "myetherwallet.com",
+		  TG_C_OTHER_SUFFIX);
+	tg_expect(ix, "yetherwallet.net", TG_VERDICT_LOG, "myetherwallet.com",
+		  TG_C_OTHER_SUFFIX);
+	static const char *const hy[] = {"system-monitor.com", NULL};
+	tg_index *hx = tg_brand_index(hy, NULL);
+	tg_expect(hx, "systemmonitor.us", TG_VERDICT_LOG, "system-monitor.com",
+		  TG_C_OTHER_SUFFIX);
+	tg_expect(hx, "system-monitr.us", TG_VERDICT_BLOCK,
+		  "system-monitor.com", TG_C_OTHER_SUFFIX);
+	tg_index_free(hx);
 	tg_expect(ix, "myetherwallets.com", TG_VERDICT_LOG, "myetherwallet.com",
 		  TG_C_PLURAL);
 	/* two edits beside an intact head or tail: logged, any suffix */
@@ -354,6 +386,27 @@ static void test_brand_limits(void **state)
 	tg_expect(ix, "myetherwxlizt.com", TG_VERDICT_PASS, NULL, 0);
 	tg_index_free(ix);
 	tg_index_free(tx);
+	/* a name whose own label is protected is that brand's, not another
+	 * brand's lookalike (mercadolibre.cl and mercadolivre.com.br): with
+	 * bankofamerca.org protected, bankofamerca.net is its TLD swap,
+	 * logged, whatever order the index meets the two labels in */
+	static const char *const two[] = {"bankofamerica.com",
+					  "bankofamerca.org", NULL};
+	static const char *const one[] = {"bankofamerica.com", NULL};
+	tg_index *ox = tg_brand_index(one, NULL);
+	tg_expect(ox, "bankofamerca.net", TG_VERDICT_BLOCK, "bankofamerica.com",
+		  TG_C_OMISSION | TG_C_OTHER_SUFFIX);
+	tg_index_free(ox);
+	for (int k = 0; k < 8; k++) { /* eight builds, eight seeds */
+		tg_index *bx = tg_brand_index(two, NULL);
+		tg_result br2;
+		assert_int_equal(tg_score_name(bx, "bankofamerca.net", &br2),
+				 TG_OK);
+		if (br2.verdict == TG_VERDICT_BLOCK)
+			fail_msg("bankofamerca.net blocked (%s, %d)",
+				 br2.protected_name, br2.score);
+		tg_index_free(bx);
+	}
 	/* a name also on a typo list keeps the typo rules' blocks */
 	ix = tg_brand_index(br, "gmail.com");
 	tg_expect(ix, "gmial.com", TG_VERDICT_BLOCK, "gmail.com",
