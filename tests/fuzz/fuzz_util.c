@@ -68,6 +68,18 @@ const tg_index *tg_fuzz_index(void)
 	if (tg_list_add(l, TG_LIST_ALLOW, "armyy.mil", "fuzz", 99, &err) !=
 	    TG_OK)
 		abort();
+	/* brands: combos, brand two edits, and one edit under another
+	 * suffix, which blocks for a long label unless the query's own label
+	 * is protected (bankofamerca.uk against bankofamerca.ml) */
+	static const char *const brands[] = {"myetherwallet.com",
+					     "bankofamerica.com",
+					     "bankofamerca.ml", "discord.com"};
+	if (tg_list_set_profile(l, TG_PROFILE_BRAND) != TG_OK)
+		abort();
+	for (size_t i = 0; i < sizeof(brands) / sizeof(brands[0]); i++)
+		if (tg_list_add(l, TG_LIST_PROTECTED, brands[i], "fuzz",
+				100 + i, &err) != TG_OK)
+			abort();
 	tg_index_options opts;
 	tg_index_options_init(&opts);
 	opts.psl_file = pf.path;
