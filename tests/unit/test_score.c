@@ -340,31 +340,34 @@ static void test_brand_limits(void **state)
 	tg_expect(ix, "myethertwallet.com", TG_VERDICT_BLOCK,
 		  "myetherwallet.com", TG_C_INSERTION);
 	/* ... and under another a slip: a key dropped, doubled, swapped, a
-	 * neighbour's added, a look-alike */
-	static const char *const slips[] = {
-	    "myetherwalet.net",	 "myetherwalllet.xyz",	 "myehterwallet.ru",
-	    "myetherwallert.io", "myetherwa1let.de.com", NULL};
-	for (size_t i = 0; slips[i]; i++)
-		tg_expect(ix, slips[i], TG_VERDICT_BLOCK, "myetherwallet.com",
+	 * neighbour's added, a look-alike; but a letter for another, a bit
+	 * or a hyphen there is a neighbour in another language or the
+	 * brand's own site more often (aftenbladet.no, fanfiktion.de,
+	 * disney-plus.net), and so are a far key added (mynetherwallet.io is
+	 * MetaMask-whitelisted) and an end character or a hyphen dropped
+	 * (freelance.ru for freelancer.com, systemmonitor.us for
+	 * system-monitor.com): logged */
+	static const struct {
+		const char *name;
+		tg_verdict v;
+	} other[] = {
+	    {"myetherwalet.net", TG_VERDICT_BLOCK},
+	    {"myetherwalllet.xyz", TG_VERDICT_BLOCK},
+	    {"myehterwallet.ru", TG_VERDICT_BLOCK},
+	    {"myetherwallert.io", TG_VERDICT_BLOCK},
+	    {"myetherwa1let.de.com", TG_VERDICT_BLOCK},
+	    {"myetharwallet.net", TG_VERDICT_LOG},
+	    {"myetherwallat.io", TG_VERDICT_LOG},
+	    {"myetherwellet.ru", TG_VERDICT_LOG},
+	    {"myetherwaller.de", TG_VERDICT_LOG},
+	    {"my-etherwallet.net", TG_VERDICT_LOG},
+	    {"mynetherwallet.io", TG_VERDICT_LOG},
+	    {"myetherwalle.net", TG_VERDICT_LOG},
+	    {"yetherwallet.net", TG_VERDICT_LOG},
+	};
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
+		tg_expect(ix, other[i].name, other[i].v, "myetherwallet.com",
 			  TG_C_OTHER_SUFFIX);
-	/* ... but a letter for another, a bit or a hyphen there is a
-	 * neighbour in another language or the brand's own site more
-	 * often (aftenbladet.no, fanfiktion.de, disney-plus.net): logged */
-	static const char *const variants[] = {
-	    "myetharwallet.net", "myetherwallat.io",   "myetherwellet.ru",
-	    "myetherwaller.de",	 "my-etherwallet.net", NULL};
-	for (size_t i = 0; variants[i]; i++)
-		tg_expect(ix, variants[i], TG_VERDICT_LOG, "myetherwallet.com",
-			  TG_C_OTHER_SUFFIX);
-	/* ... and a far key added (mynetherwallet.io is MetaMask-whitelisted),
-	 * an end character or a hyphen dropped (freelance.ru for
-	 * freelancer.com, systemmonitor.us for system-monitor.com) */
-	tg_expect(ix, "mynetherwallet.io", TG_VERDICT_LOG, "myetherwallet.com",
-		  TG_C_OTHER_SUFFIX);
-	tg_expect(ix, "myetherwalle.net", TG_VERDICT_LOG, "myetherwallet.com",
-		  TG_C_OTHER_SUFFIX);
-	tg_expect(ix, "yetherwallet.net", TG_VERDICT_LOG, "myetherwallet.com",
-		  TG_C_OTHER_SUFFIX);
 	static const char *const hy[] = {"system-monitor.com", NULL};
 	tg_index *hx = tg_brand_index(hy, NULL);
 	tg_expect(hx, "systemmonitor.us", TG_VERDICT_LOG, "system-monitor.com",
