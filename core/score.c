@@ -959,6 +959,25 @@ static inline unsigned bucket_match(const uint16_t *b, uint16_t fp)
 #endif
 }
 
+/* The slots of a key's buckets \p b1, \p b2 whose fingerprint is \p fp:
+ * bits 0..15 for the first bucket, 16..31 for the second (none when the
+ * first is not marked in the spill bitmap, or both are the same); slot
+ * of a bit: key_slot(). */
+static inline unsigned key_match(const tg_index *ix, size_t b1, size_t b2,
+				 uint16_t fp)
+{
+	unsigned m = bucket_match(ix->kfp + b1 * TG_BUCKET, fp);
+	unsigned m2 = bucket_match(ix->kfp + b2 * TG_BUCKET, fp);
+	unsigned use2 = (unsigned)(ix->spill[b1 / 64] >> (b1 % 64) & 1) &
+			(unsigned)(b2 != b1);
+	return m | (m2 & (0u - use2)) << 16;
+}
+
+static inline size_t key_slot(size_t b1, size_t b2, unsigned bit)
+{
+	return (bit < 16 ? b1 : b2) * TG_BUCKET + ((bit & 15) >> 1);
+}
+
 /* Is \p tid one of the query label's namesakes (tg_ctx.same)?  The
  * probes of the label itself come first in the queue, so its EXACT hits
  * are evaluated before any DEL hit. */
@@ -983,35 +1002,25 @@ static int label_protected(struct tg_ctx *c)
 	if (tg_edit_tag(c->m, 0) != TG_ANYSUF || c->m == 0)
 		return 0;
 	uint64_t key = tg_label_key(ix, c->pre[c->m], c->m, TG_ANYSUF);
-	uint16_t fp = tg_key_fp13(key);
-	size_t b[2] = {tg_bucket1(key, ix->nbuckets),
-		       tg_bucket2(key, ix->nbuckets)};
-	for (size_t k = 0; k < 2 && !c->label_prot; k++) {
-		if (k == 1 && (b[1] == b[0] ||
-			       !(ix->spill[b[0] / 64] >> (b[0] % 64) & 1)))
-			break;
-		for (unsigned m = bucket_match(ix->kfp + b[k] * TG_BUCKET, fp);
-		     m && !c->label_prot; m &= m - 1) {
-			size_t slot =
-			    b[k] * TG_BUCKET + (unsigned)__builtin_ctz(m) / 2;
-			if ((ix->kfp[slot] & 3u) != TG_K_EXACT)
-				continue;
-			uint32_t v = ix->kval[slot], one = v;
-			const uint32_t *ids = &one;
-			uint32_t n = 1;
-			if (ix->kfp[slot] & TG_KF_MULTI) {
-				n = ix->post[v];
-				ids = ix->post + v + 1;
-			}
-			for (uint32_t i = 0; i < n; i++) {
-				const struct tg_target *t = &ix->t[ids[i]];
-				if (!(t->flags & TG_T_SUB) &&
-				    t->skel_len == c->m &&
-				    memcmp(tskel(c, t), c->q, c->m) == 0) {
-					c->label_prot = 1;
-					break;
-				}
-			}
+	size_t b1 = tg_bucket1(key, ix->nbuckets);
+	size_t b2 = tg_bucket2(key, ix->nbuckets);
+	for (unsigned m = key_match(ix, b1, b2, tg_key_fp13(key));
+	     m && !c->label_prot; m &= m - 1) {
+		size_t slot = key_slot(b1, b2, (unsigned)__builtin_ctz(m));
+		if ((ix->kfp[slot] & 3u) != TG_K_EXACT)
+			continue;
+		uint32_t v = ix->kval[slot], one = v;
+		const uint32_t *ids = &one;
+		uint32_t n = 1;
+		if (ix->kfp[slot] & TG_KF_MULTI) {
+			n = ix->post[v];
+			ids = ix->post + v + 1;
+		}
+		for (uint32_t i = 0; i < n && !c->label_prot; i++) {
+			const struct tg_target *t = &ix->t[ids[i]];
+			c->label_prot = !(t->flags & TG_T_SUB) &&
+					t->skel_len == c->m &&
+					memcmp(tskel(c, t), c->q, c->m) == 0;
 		}
 	}
 	return c->label_prot;
@@ -1170,21 +1179,10 @@ static void probe_all(struct tg_ctx *c, const struct tg_pq *pq, size_t npq)
 		const struct tg_pq *p = &pq[i];
 		uint16_t fp = tg_key_fp13(p->key);
 		unsigned kinds = p->kinds;
-		/* bits 0..15: the first bucket, 16..31: the second (none
-		 * when the first is not marked in the spill bitmap, or both
-		 * are the same) */
-		unsigned m = bucket_match(ix->kfp + p->b1 * TG_BUCKET, fp);
-		unsigned m2 = bucket_match(ix->kfp + p->b2 * TG_BUCKET, fp);
-		unsigned use2 =
-		    (unsigned)(ix->spill[p->b1 / 64] >> (p->b1 % 64) & 1) &
-		    (unsigned)(p->b2 != p->b1);
-		m |= (m2 & (0u - use2)) << 16;
+		unsigned m = key_match(ix, p->b1, p->b2, fp);
 		for (; m; m &= m - 1) {
-			unsigned bit = (unsigned)__builtin_ctz(m);
 			size_t slot =
-			    (bit < 16 ? (size_t)p->b1 : (size_t)p->b2) *
-				TG_BUCKET +
-			    ((bit & 15) >> 1);
+			    key_slot(p->b1, p->b2, (unsigned)__builtin_ctz(m));
 			unsigned kind = ix->kfp[slot] & 3u;
 			if (!(kinds & (1u << kind)))
 				continue;
