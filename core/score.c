@@ -599,6 +599,13 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 	if (other && s > tg_rules.suffix_edit_cap &&
 	    !suffix_slip(c, t, R, cls, s, pos))
 		s = tg_rules.suffix_edit_cap;
+	/* a query whose own label is a protected label is that name's
+	 * namesake under its suffix, not someone else's lookalike
+	 * (mercadolibre.com, Mercado Libre's, one letter from a protected
+	 * mercadolivre.com.br, with mercadolibre.com.ar protected): logged,
+	 * never blocked, whatever the block threshold */
+	if (s >= c->ix->block_threshold && label_protected(c))
+		s = c->ix->block_threshold - 1;
 	add_cand(c, tid, s, cls | other);
 }
 

@@ -301,6 +301,39 @@ static void test_edits(void **state)
 	tg_index_free(ix);
 }
 
+/* Score \p name against \p prot (profile \p prof, block threshold \p bt)
+ * in eight builds (eight hash seeds) and check that the verdict is \p v in
+ * each. */
+static void tg_expect_builds(const char *const *prot, tg_list_profile prof,
+			     int bt, const char *name, tg_verdict v)
+{
+	for (int k = 0; k < 8; k++) {
+		tg_list *l = tg_list_create();
+		tg_error err;
+		assert_non_null(l);
+		assert_int_equal(tg_list_set_profile(l, prof), TG_OK);
+		for (size_t i = 0; prot[i]; i++)
+			assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED,
+						     prot[i], "test", i + 1,
+						     &err),
+					 TG_OK);
+		tg_index_options o;
+		tg_index_options_init(&o);
+		o.block_threshold = bt;
+		o.log_threshold = 50;
+		tg_index *ix = NULL;
+		assert_int_equal(tg_index_build(l, &o, &ix, &err), TG_OK);
+		tg_result r;
+		assert_int_equal(tg_score_name(ix, name, &r), TG_OK);
+		if (r.verdict != v)
+			fail_msg("%s (block at %d, build %d): %s %d ~%s", name,
+				 bt, k, tg_verdict_name(r.verdict), r.score,
+				 r.protected_name);
+		tg_index_free(ix);
+		tg_list_free(l);
+	}
+}
+
 /* The brand profile's limits (issue 19): lookalikes of a brand label of
  * fewer than TG_RULE_BRAND_BLOCK_MIN characters and embeddings log, never
  * block (googl.com, twiter.com, brand.com.cdn.example are common and
@@ -400,16 +433,8 @@ static void test_brand_limits(void **state)
 	tg_expect(ox, "bankofamerca.net", TG_VERDICT_BLOCK, "bankofamerica.com",
 		  TG_C_OMISSION | TG_C_OTHER_SUFFIX);
 	tg_index_free(ox);
-	for (int k = 0; k < 8; k++) { /* eight builds, eight seeds */
-		tg_index *bx = tg_brand_index(two, NULL);
-		tg_result br2;
-		assert_int_equal(tg_score_name(bx, "bankofamerca.net", &br2),
-				 TG_OK);
-		if (br2.verdict == TG_VERDICT_BLOCK)
-			fail_msg("bankofamerca.net blocked (%s, %d)",
-				 br2.protected_name, br2.score);
-		tg_index_free(bx);
-	}
+	tg_expect_builds(two, TG_PROFILE_BRAND, TG_DEFAULT_BLOCK_THRESHOLD,
+			 "bankofamerca.net", TG_VERDICT_LOG);
 	/* a name also on a typo list keeps the typo rules' blocks */
 	ix = tg_brand_index(br, "gmail.com");
 	tg_expect(ix, "gmial.com", TG_VERDICT_BLOCK, "gmail.com",
@@ -592,6 +617,42 @@ static void test_thresholds(void **state)
 	assert_int_equal(tg_index_build(l, &o, &ix, &err), TG_EIO);
 	assert_string_equal(err.file, "/nonexistent/psl.dat");
 	tg_list_free(l);
+}
+
+/* A name whose own registrable label is a protected label (under another
+ * suffix) is that name's namesake, not a lookalike of a third protected
+ * name one edit away: istyle.com beside a protected istyle.iq is not a
+ * typo of instyle.com, mercadolibre.com beside mercadolibre.com.ar not one
+ * of mercadolivre.com.br.  Logged, never blocked, at any block threshold;
+ * without the namesake the same names block. */
+static void test_namesakes(void **state)
+{
+	(void)state;
+	static const char *const typo1[] = {"instyle.com", NULL};
+	static const char *const typo2[] = {"instyle.com", "istyle.iq", NULL};
+	tg_expect_builds(typo1, TG_PROFILE_TYPO, 80, "istyle.com",
+			 TG_VERDICT_BLOCK);
+	tg_expect_builds(typo2, TG_PROFILE_TYPO, 80, "istyle.com",
+			 TG_VERDICT_LOG);
+	static const char *const br1[] = {"mercadolivre.com.br", NULL};
+	static const char *const br2[] = {"mercadolivre.com.br",
+					  "mercadolibre.com.ar", NULL};
+	/* one letter for another under another suffix: capped at 75, so a
+	 * block threshold of 75 blocks it ... */
+	tg_expect_builds(br1, TG_PROFILE_BRAND, 75, "mercadolibre.com",
+			 TG_VERDICT_BLOCK);
+	tg_expect_builds(br1, TG_PROFILE_BRAND, 80, "mercadolibre.com",
+			 TG_VERDICT_LOG);
+	/* ... unless its label is protected */
+	tg_expect_builds(br2, TG_PROFILE_BRAND, 75, "mercadolibre.com",
+			 TG_VERDICT_LOG);
+	tg_expect_builds(br2, TG_PROFILE_BRAND, 70, "mercadolibre.cl",
+			 TG_VERDICT_LOG);
+	/* a lookalike whose label is nobody's still blocks */
+	tg_expect_builds(br2, TG_PROFILE_BRAND, 80, "mercadolibrre.com",
+			 TG_VERDICT_BLOCK);
+	tg_expect_builds(br2, TG_PROFILE_BRAND, 75, "mercadoliber.com",
+			 TG_VERDICT_BLOCK);
 }
 
 static void test_wire_and_errors(void **state)
@@ -1039,6 +1100,7 @@ int main(void)
 	    cmocka_unit_test(test_tld_entry),
 	    cmocka_unit_test(test_mil_sample),
 	    cmocka_unit_test(test_thresholds),
+	    cmocka_unit_test(test_namesakes),
 	    cmocka_unit_test(test_wire_and_errors),
 	    cmocka_unit_test(test_explain_and_names),
 	    cmocka_unit_test(test_shared_keys),
