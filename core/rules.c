@@ -64,6 +64,61 @@ const char *tg_rule_class_prose(unsigned class_bit)
 	return "unknown";
 }
 
+#define TG_RULE_STR(x)	#x
+#define TG_RULE_XSTR(x) TG_RULE_STR(x)
+
+const char *tg_held_name(unsigned held_bit)
+{
+	switch (held_bit) {
+	case TG_HELD_SHORT_BRAND:
+		return "short-brand";
+	case TG_HELD_BRAND_EMBEDDING:
+		return "brand-embedding";
+	case TG_HELD_OTHER_SUFFIX:
+		return "other-suffix-edit";
+	case TG_HELD_NAMESAKE:
+		return "namesake";
+	case TG_HELD_BRAND_OWN:
+		return "brand-own";
+	case TG_HELD_SIBLING:
+		return "sibling";
+	case TG_HELD_SHORT_LABEL:
+		return "short-label";
+	default:
+		return "unknown";
+	}
+}
+
+const char *tg_held_prose(unsigned held_bit)
+{
+	switch (held_bit) {
+	case TG_HELD_SHORT_BRAND:
+		return "a brand label shorter than " TG_RULE_XSTR(
+		    TG_RULE_BRAND_BLOCK_MIN) " characters (its neighbours "
+					     "are often legitimate)";
+	case TG_HELD_BRAND_EMBEDDING:
+		return "a brand embedded in another name (how CDNs name "
+		       "their customers' hosts)";
+	case TG_HELD_OTHER_SUFFIX:
+		return "one edit under another suffix that is not a slip of "
+		       "the hand (a neighbour in another language or the "
+		       "brand's own site more often)";
+	case TG_HELD_NAMESAKE:
+		return "the name's own label is protected (a namesake of a "
+		       "protected name)";
+	case TG_HELD_BRAND_OWN:
+		return "a brand's TLD swap or its ccTLD's missing dot (brands "
+		       "own such names)";
+	case TG_HELD_SIBLING:
+		return "a final s or a digit added or dropped (a sibling name "
+		       "more often than a typo)";
+	case TG_HELD_SHORT_LABEL:
+		return "a label of four characters or fewer";
+	default:
+		return "unknown";
+	}
+}
+
 /* ------------------------------------------------------------ glyphs */
 
 /*

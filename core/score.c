@@ -85,6 +85,7 @@ struct tg_cand {
 	uint32_t tid;
 	int score;
 	unsigned classes;
+	unsigned held; /* TG_HELD_* bits of the best score */
 };
 
 /** Registrable domains a memo holds (a power of two), and the longest
@@ -178,8 +179,22 @@ static inline int brand_only(const struct tg_target *t)
 	return (t->flags & (TG_T_BRAND | TG_T_TYPO)) == TG_T_BRAND;
 }
 
-static void add_cand(struct tg_ctx *c, uint32_t tid, int score,
-		     unsigned classes)
+/* \p s capped at \p cap; when that takes a score that would block below
+ * the block threshold, \p bit (TG_HELD_*) is added to \p held. */
+static inline int cap_held(const struct tg_ctx *c, int s, int cap, unsigned bit,
+			   unsigned *held)
+{
+	if (s <= cap)
+		return s;
+	if (s >= c->ix->block_threshold && cap < c->ix->block_threshold)
+		*held |= bit;
+	return cap;
+}
+
+/* Add or raise the candidate \p tid; \p held: the TG_HELD_* rules that
+ * already took \p score below the block threshold. */
+static void add_cand_held(struct tg_ctx *c, uint32_t tid, int score,
+			  unsigned classes, unsigned held)
 {
 	if (score <= 0 || !classes)
 		return;
@@ -194,8 +209,12 @@ static void add_cand(struct tg_ctx *c, uint32_t tid, int score,
 		if (brand_only(t) &&
 		    !(classes & (TG_C_IDN_HOMOGLYPH | TG_C_CYRILLIC)) &&
 		    (t->skel_len < TG_RULE_BRAND_BLOCK_MIN ||
-		     classes == TG_C_EMBEDDING))
+		     classes == TG_C_EMBEDDING)) {
 			score = c->ix->block_threshold - 1;
+			held |= classes == TG_C_EMBEDDING
+				    ? TG_HELD_BRAND_EMBEDDING
+				    : TG_HELD_SHORT_BRAND;
+		}
 	}
 	for (size_t i = 0; i < c->nc; i++) {
 		struct tg_cand *k = &c->c[i];
@@ -206,28 +225,36 @@ static void add_cand(struct tg_ctx *c, uint32_t tid, int score,
 				k->classes = 0;
 			k->score = score;
 			k->classes |= classes;
+			k->held = held;
 		} else if (score >= c->ix->log_threshold || score == k->score) {
 			k->classes |= classes;
+			if (score == k->score)
+				k->held |= held;
 		}
 		return;
 	}
+	struct tg_cand *w = NULL;
 	if (c->nc < TG_MAX_CANDS) {
-		c->c[c->nc].tid = tid;
-		c->c[c->nc].score = score;
-		c->c[c->nc].classes = classes;
-		c->nc++;
-		return;
+		w = &c->c[c->nc++];
+	} else {
+		/* full: replace the weakest */
+		w = &c->c[0];
+		for (size_t i = 1; i < c->nc; i++)
+			if (c->c[i].score < w->score)
+				w = &c->c[i];
+		if (w->score >= score)
+			return;
 	}
-	/* full: replace the weakest */
-	size_t w = 0;
-	for (size_t i = 1; i < c->nc; i++)
-		if (c->c[i].score < c->c[w].score)
-			w = i;
-	if (c->c[w].score < score) {
-		c->c[w].tid = tid;
-		c->c[w].score = score;
-		c->c[w].classes = classes;
-	}
+	w->tid = tid;
+	w->score = score;
+	w->classes = classes;
+	w->held = held;
+}
+
+static inline void add_cand(struct tg_ctx *c, uint32_t tid, int score,
+			    unsigned classes)
+{
+	add_cand_held(c, tid, score, classes, 0);
 }
 
 /* ------------------------------------------------------------ suffixes */
@@ -559,6 +586,7 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 		add_cand(c, tid, two_edits_score(t), TG_C_TWO_EDITS | other);
 		return;
 	}
+	unsigned held = 0;
 	if (c->qflags & TG_FOLD_IDN) {
 		/* a Unicode character made the edit: deliberate */
 		cls |= TG_C_IDN_HOMOGLYPH;
@@ -572,8 +600,7 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 	    ((c->m > t->skel_len && pos == t->skel_len && c->q[pos] == 's') ||
 	     (c->m < t->skel_len && pos == c->m && tskel(c, t)[pos] == 's'))) {
 		cls |= TG_C_PLURAL;
-		if (s > tg_rules.plural_cap)
-			s = tg_rules.plural_cap;
+		s = cap_held(c, s, tg_rules.plural_cap, TG_HELD_SIBLING, &held);
 	}
 	if (t->skel_len == 5)
 		s -= tg_rules.len5;
@@ -584,29 +611,33 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 	if (brand_only(t) && t->skel_len >= TG_RULE_BRAND_BLOCK_MIN &&
 	    !(cls & TG_C_PLURAL))
 		s += tg_rules.brand_long;
-	if (c->m <= 4 && s > tg_rules.short_cap)
-		s = tg_rules.short_cap;
+	if (c->m <= 4)
+		s = cap_held(c, s, tg_rules.short_cap, TG_HELD_SHORT_LABEL,
+			     &held);
 	/* a digit dropped from a name (ymail for y7mail), or for a brand a
 	 * digit appended (xvideos2, list-manage1): a numbered sibling more
 	 * often than a typo */
 	if ((((cls & TG_C_OMISSION) && is_digit(R[pos])) ||
 	     ((t->flags & TG_T_BRAND) && (cls & TG_C_ADDITION) &&
-	      is_digit(c->q[pos]))) &&
-	    s > tg_rules.digit_edit_cap)
-		s = tg_rules.digit_edit_cap;
+	      is_digit(c->q[pos]))))
+		s = cap_held(c, s, tg_rules.digit_edit_cap, TG_HELD_SIBLING,
+			     &held);
 	/* under another suffix one edit is logged, unless a slip of a
 	 * distinctive brand */
 	if (other && s > tg_rules.suffix_edit_cap &&
 	    !suffix_slip(c, t, R, cls, s, pos))
-		s = tg_rules.suffix_edit_cap;
+		s = cap_held(c, s, tg_rules.suffix_edit_cap,
+			     TG_HELD_OTHER_SUFFIX, &held);
 	/* a query whose own label is a protected label is that name's
 	 * namesake under its suffix, not someone else's lookalike
 	 * (mercadolibre.com, Mercado Libre's, one letter from a protected
 	 * mercadolivre.com.br, with mercadolibre.com.ar protected): logged,
 	 * never blocked, whatever the block threshold */
-	if (s >= c->ix->block_threshold && label_protected(c))
+	if (s >= c->ix->block_threshold && label_protected(c)) {
 		s = c->ix->block_threshold - 1;
-	add_cand(c, tid, s, cls | other);
+		held |= TG_HELD_NAMESAKE;
+	}
+	add_cand_held(c, tid, s, cls | other, held);
 }
 
 /* Is the target's TLD the query's? */
@@ -703,7 +734,7 @@ static void eval_exact(struct tg_ctx *c, uint32_t tid)
 	    (t->suf_labels != c->ps || !tg_pair_conf_maybe(c->ix, c->tld_hash)))
 		return;
 	enum suffix_rel rel = suffix_rel(c, t);
-	unsigned cls = 0;
+	unsigned cls = 0, held = 0;
 	int s = 0;
 	if (c->qflags & TG_FOLD_IDN) {
 		cls |= (c->qflags & TG_FOLD_CYRILLIC) ? TG_C_CYRILLIC
@@ -721,12 +752,14 @@ static void eval_exact(struct tg_ctx *c, uint32_t tid)
 	} else {
 		cls |= TG_C_TLD_SWAP;
 		int ts = tld_score(rel, t);
-		if ((t->flags & TG_T_BRAND) && !target_restricted(c, t) &&
-		    ts > tg_rules.brand_swap_cap)
-			ts = tg_rules.brand_swap_cap;
+		if ((t->flags & TG_T_BRAND) && !target_restricted(c, t))
+			ts = cap_held(c, ts, tg_rules.brand_swap_cap,
+				      TG_HELD_BRAND_OWN, &held);
+		if (s >= ts)
+			held = 0;
 		s = max_int(s, ts);
 	}
-	add_cand(c, tid, s, cls);
+	add_cand_held(c, tid, s, cls, held);
 }
 
 /*
@@ -774,13 +807,13 @@ static void eval_concat(struct tg_ctx *c, uint32_t tid, const char *v,
 		s = 65;
 	/* a brand's bit.ly, goo.gl, youtu.be: the label and a two-letter
 	 * ccTLD spell a word that is often the brand's own name elsewhere */
+	unsigned held = 0;
 	if ((t->flags & TG_T_BRAND) && t->suf_labels == 1 && s1[0] == 2 &&
-	    !(sl == c->suf_len && memcmp(ts, c->suf, sl) == 0) &&
-	    s > tg_rules.hack_cap)
-		s = tg_rules.hack_cap;
+	    !(sl == c->suf_len && memcmp(ts, c->suf, sl) == 0))
+		s = cap_held(c, s, tg_rules.hack_cap, TG_HELD_BRAND_OWN, &held);
 	if (t->skel_len <= 2 && s > 65)
 		s = 65; /* fl.gov -> flgov.com: too short to be distinctive */
-	add_cand(c, tid, s, cls);
+	add_cand_held(c, tid, s, cls, held);
 }
 
 /* ASCII look-alike skeletons equal: homoglyphs beyond one edit. */
@@ -1652,6 +1685,7 @@ static void result_init(tg_result *out)
 	out->verdict = TG_VERDICT_PASS;
 	out->score = 0;
 	out->classes = 0;
+	out->held = 0;
 	out->allowlisted = 0;
 	out->is_protected = 0;
 	out->infrastructure = 0;
@@ -1892,6 +1926,7 @@ static void score_parsed(const tg_index *ix, struct tg_memo *memo,
 	const struct tg_target *t = &ix->t[best->tid];
 	out->score = best->score;
 	out->classes = best->classes;
+	out->held = best->score >= ix->block_threshold ? 0 : best->held;
 	tg_wire_to_text(ix->arena.data + t->wire_off, t->wire_len,
 			out->protected_name, sizeof(out->protected_name));
 	out->source = ix->sources.s[t->src];
@@ -2015,6 +2050,13 @@ size_t tg_result_explain(const tg_result *res, char *buf, size_t len)
 		if (res->source)
 			TG_PUT(" (protected by %s:%lu)", res->source,
 			       res->source_line);
+		sep = "; held below block: ";
+		for (unsigned i = 0; i < TG_HELD_COUNT; i++) {
+			if (!(res->held & (1u << i)))
+				continue;
+			TG_PUT("%s%s", sep, tg_held_prose(1u << i));
+			sep = "; ";
+		}
 	}
 #undef TG_PUT
 	return o;

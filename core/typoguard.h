@@ -284,11 +284,48 @@ typedef enum tg_verdict {
 /** "pass", "log" or "block". */
 const char *tg_verdict_name(tg_verdict v);
 
+/**
+ * Rules that kept a match whose class would block below the block
+ * threshold (tg_result.held): the brand profile's limits, the rules for
+ * names a protected name's owner or a neighbour often holds, and short
+ * labels.  A logged match without any of them scored below block by its
+ * class alone.
+ */
+enum tg_held {
+	/** a brand-profile label shorter than 10 characters */
+	TG_HELD_SHORT_BRAND = 1u << 0,
+	/** a brand embedded in another name (how CDNs name hosts) */
+	TG_HELD_BRAND_EMBEDDING = 1u << 1,
+	/** one edit under another suffix that is not a slip of the hand */
+	TG_HELD_OTHER_SUFFIX = 1u << 2,
+	/** the name's own label is a protected label (its namesake) */
+	TG_HELD_NAMESAKE = 1u << 3,
+	/** a brand's TLD swap or the missing dot of its two-letter ccTLD
+	 *  (brands own such names: apple.co, bitly.com) */
+	TG_HELD_BRAND_OWN = 1u << 4,
+	/** a final s, or a digit, added or dropped (stripe/stripes,
+	 *  xvideos2: a sibling name more often than a typo) */
+	TG_HELD_SIBLING = 1u << 5,
+	/** a label of four characters or fewer */
+	TG_HELD_SHORT_LABEL = 1u << 6,
+};
+#define TG_HELD_COUNT 7
+
+/** Name of a single TG_HELD_* bit ("short-brand", "brand-embedding",
+ *  "other-suffix-edit", "namesake", "brand-own", "sibling",
+ *  "short-label"); "unknown" otherwise. */
+const char *tg_held_name(unsigned held_bit);
+
+/** One line of prose for a single TG_HELD_* bit; "unknown" otherwise. */
+const char *tg_held_prose(unsigned held_bit);
+
 /** The outcome of scoring one name. */
 typedef struct tg_result {
 	tg_verdict verdict; /**< from the index's thresholds */
 	int score;	    /**< 0..100 of the best match, 0 if none */
 	unsigned classes;   /**< TG_C_* bits that apply to the best match */
+	unsigned held;	    /**< TG_HELD_* bits: why a match that would
+				 block did not (0 for a block or none) */
 	int allowlisted;    /**< 1: name is on (or under) an allowlist entry */
 	int is_protected;   /**< 1: name is a protected entry or under one */
 	/** 1: name is under an infrastructure entry (TG_LIST_INFRA), so a

@@ -129,6 +129,16 @@ static void print_result(FILE *out, const tg_result *r, const char *input,
 		cli_json_string(out, tg_class_name(1u << i));
 		first = 0;
 	}
+	fputs("],\"held\":[", out);
+	first = 1;
+	for (i = 0; i < TG_HELD_COUNT; i++) {
+		if ((r->held & (1u << i)) == 0)
+			continue;
+		if (!first)
+			putc(',', out);
+		cli_json_string(out, tg_held_name(1u << i));
+		first = 0;
+	}
 	fputs("],\"source\":", out);
 	if (r->source != NULL && r->protected_name[0] != '\0') {
 		cli_json_string(out, r->source);

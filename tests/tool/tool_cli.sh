@@ -90,8 +90,8 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 assert len(rows) == 3, rows
 for r in rows:
-    for k in ("name", "verdict", "score", "protected", "reasons", "source",
-              "line", "allowlisted"):
+    for k in ("name", "verdict", "score", "protected", "reasons", "held",
+              "source", "line", "allowlisted"):
         assert k in r, (k, r)
     assert r["verdict"] in ("block", "log", "pass"), r
     assert isinstance(r["reasons"], list), r

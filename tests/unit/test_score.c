@@ -301,6 +301,28 @@ static void test_edits(void **state)
 	tg_index_free(ix);
 }
 
+/* An index over \p prot with profile \p prof and block threshold \p bt
+ * (log threshold 50).  The caller frees it. */
+static tg_index *tg_built(const char *const *prot, tg_list_profile prof, int bt)
+{
+	tg_list *l = tg_list_create();
+	tg_error err;
+	assert_non_null(l);
+	assert_int_equal(tg_list_set_profile(l, prof), TG_OK);
+	for (size_t i = 0; prot[i]; i++)
+		assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, prot[i],
+					     "test", i + 1, &err),
+				 TG_OK);
+	tg_index_options o;
+	tg_index_options_init(&o);
+	o.block_threshold = bt;
+	o.log_threshold = 50;
+	tg_index *ix = NULL;
+	assert_int_equal(tg_index_build(l, &o, &ix, &err), TG_OK);
+	tg_list_free(l);
+	return ix;
+}
+
 /* Score \p name against \p prot (profile \p prof, block threshold \p bt)
  * in eight builds (eight hash seeds) and check that the verdict is \p v in
  * each. */
@@ -308,21 +330,7 @@ static void tg_expect_builds(const char *const *prot, tg_list_profile prof,
 			     int bt, const char *name, tg_verdict v)
 {
 	for (int k = 0; k < 8; k++) {
-		tg_list *l = tg_list_create();
-		tg_error err;
-		assert_non_null(l);
-		assert_int_equal(tg_list_set_profile(l, prof), TG_OK);
-		for (size_t i = 0; prot[i]; i++)
-			assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED,
-						     prot[i], "test", i + 1,
-						     &err),
-					 TG_OK);
-		tg_index_options o;
-		tg_index_options_init(&o);
-		o.block_threshold = bt;
-		o.log_threshold = 50;
-		tg_index *ix = NULL;
-		assert_int_equal(tg_index_build(l, &o, &ix, &err), TG_OK);
+		tg_index *ix = tg_built(prot, prof, bt);
 		tg_result r;
 		assert_int_equal(tg_score_name(ix, name, &r), TG_OK);
 		if (r.verdict != v)
@@ -330,7 +338,6 @@ static void tg_expect_builds(const char *const *prot, tg_list_profile prof,
 				 bt, k, tg_verdict_name(r.verdict), r.score,
 				 r.protected_name);
 		tg_index_free(ix);
-		tg_list_free(l);
 	}
 }
 
@@ -653,6 +660,55 @@ static void test_namesakes(void **state)
 			 TG_VERDICT_BLOCK);
 	tg_expect_builds(br2, TG_PROFILE_BRAND, 75, "mercadoliber.com",
 			 TG_VERDICT_BLOCK);
+}
+
+/* Why a match whose class would block was logged (tg_result.held), in
+ * the result and in the explanation; a block and a class that scores
+ * below block by itself carry none. */
+static void test_held(void **state)
+{
+	(void)state;
+	static const char *const br[] = {"paypal.com", "myetherwallet.com",
+					 "bankofamerica.com", NULL};
+	static const char *const ns[] = {"instyle.com", "istyle.iq", NULL};
+	static const char *const gm[] = {"gmail.com", NULL};
+	static const struct {
+		const char *const *prot;
+		tg_list_profile prof;
+		int bt;
+		const char *name;
+		unsigned held;
+	} cases[] = {
+	    {br, TG_PROFILE_BRAND, 80, "paypall.com", TG_HELD_SHORT_BRAND},
+	    {br, TG_PROFILE_BRAND, 80, "bankofamerica.com.cdn.example",
+	     TG_HELD_BRAND_EMBEDDING},
+	    {br, TG_PROFILE_BRAND, 80, "myetharwallet.net",
+	     TG_HELD_OTHER_SUFFIX},
+	    {br, TG_PROFILE_BRAND, 80, "paypal.co", TG_HELD_BRAND_OWN},
+	    {br, TG_PROFILE_BRAND, 80, "myetherwallets.com", TG_HELD_SIBLING},
+	    {ns, TG_PROFILE_TYPO, 80, "istyle.com", TG_HELD_NAMESAKE},
+	    {gm, TG_PROFILE_TYPO, 70, "gmai.com", TG_HELD_SHORT_LABEL},
+	    {gm, TG_PROFILE_TYPO, 80, "gmai.com", 0}, /* 75: its class */
+	    {br, TG_PROFILE_BRAND, 80, "myetherwalet.com", 0}, /* a block */
+	    {br, TG_PROFILE_BRAND, 70, "myetherwallet.co", 0}, /* 75 blocks */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tg_index *ix =
+		    tg_built(cases[i].prot, cases[i].prof, cases[i].bt);
+		tg_result r;
+		char buf[1024];
+		assert_int_equal(tg_score_name(ix, cases[i].name, &r), TG_OK);
+		tg_result_explain(&r, buf, sizeof(buf));
+		if (r.held != cases[i].held ||
+		    (!strstr(buf, "held below block") != !cases[i].held) ||
+		    (cases[i].held &&
+		     !strstr(buf, tg_held_prose(cases[i].held))))
+			fail_msg("%s: held %#x, want %#x: %s", cases[i].name,
+				 r.held, cases[i].held, buf);
+		tg_index_free(ix);
+	}
+	assert_string_equal(tg_held_name(TG_HELD_NAMESAKE), "namesake");
+	assert_string_equal(tg_held_name(3), "unknown");
 }
 
 static void test_wire_and_errors(void **state)
@@ -1101,6 +1157,7 @@ int main(void)
 	    cmocka_unit_test(test_mil_sample),
 	    cmocka_unit_test(test_thresholds),
 	    cmocka_unit_test(test_namesakes),
+	    cmocka_unit_test(test_held),
 	    cmocka_unit_test(test_wire_and_errors),
 	    cmocka_unit_test(test_explain_and_names),
 	    cmocka_unit_test(test_shared_keys),
