@@ -48,75 +48,66 @@ const struct tg_rule_class tg_rule_classes[TG_C_COUNT] = {
     {"plural", "a final s added or dropped", "gmails.com"},
 };
 
+/* The index of a single bit among the first \p n, or \p n. */
+static unsigned rule_bit(unsigned bit, unsigned n)
+{
+	unsigned i = 0;
+	while (i < n && bit != (1u << i))
+		i++;
+	return i;
+}
+
 const char *tg_class_name(unsigned class_bit)
 {
-	for (unsigned i = 0; i < TG_C_COUNT; i++)
-		if (class_bit == (1u << i))
-			return tg_rule_classes[i].name;
-	return "unknown";
+	unsigned i = rule_bit(class_bit, TG_C_COUNT);
+	return i < TG_C_COUNT ? tg_rule_classes[i].name : "unknown";
 }
 
 const char *tg_rule_class_prose(unsigned class_bit)
 {
-	for (unsigned i = 0; i < TG_C_COUNT; i++)
-		if (class_bit == (1u << i))
-			return tg_rule_classes[i].prose;
-	return "unknown";
+	unsigned i = rule_bit(class_bit, TG_C_COUNT);
+	return i < TG_C_COUNT ? tg_rule_classes[i].prose : "unknown";
 }
 
 #define TG_RULE_STR(x)	#x
 #define TG_RULE_XSTR(x) TG_RULE_STR(x)
 
+/* The rules that hold a would-block match below block (tg_result.held),
+ * in TG_HELD_* bit order. */
+static const struct {
+	const char *name;
+	const char *prose;
+} tg_rule_held[TG_HELD_COUNT] = {
+    {"short-brand", "a brand label shorter than " TG_RULE_XSTR(
+			TG_RULE_BRAND_BLOCK_MIN) " characters (its "
+						 "neighbours are often "
+						 "legitimate)"},
+    {"brand-embedding",
+     "a brand embedded in another name (how CDNs name their customers' "
+     "hosts)"},
+    {"other-suffix-edit",
+     "one edit under another suffix that is not a slip of the hand (a "
+     "neighbour in another language or the brand's own site more often)"},
+    {"namesake",
+     "the name's own label is protected (a namesake of a protected name)"},
+    {"brand-own",
+     "a brand's TLD swap or its ccTLD's missing dot (brands own such "
+     "names)"},
+    {"sibling", "a final s or a digit added or dropped (a sibling name "
+		"more often than a typo)"},
+    {"short-label", "a label of four characters or fewer"},
+};
+
 const char *tg_held_name(unsigned held_bit)
 {
-	switch (held_bit) {
-	case TG_HELD_SHORT_BRAND:
-		return "short-brand";
-	case TG_HELD_BRAND_EMBEDDING:
-		return "brand-embedding";
-	case TG_HELD_OTHER_SUFFIX:
-		return "other-suffix-edit";
-	case TG_HELD_NAMESAKE:
-		return "namesake";
-	case TG_HELD_BRAND_OWN:
-		return "brand-own";
-	case TG_HELD_SIBLING:
-		return "sibling";
-	case TG_HELD_SHORT_LABEL:
-		return "short-label";
-	default:
-		return "unknown";
-	}
+	unsigned i = rule_bit(held_bit, TG_HELD_COUNT);
+	return i < TG_HELD_COUNT ? tg_rule_held[i].name : "unknown";
 }
 
 const char *tg_held_prose(unsigned held_bit)
 {
-	switch (held_bit) {
-	case TG_HELD_SHORT_BRAND:
-		return "a brand label shorter than " TG_RULE_XSTR(
-		    TG_RULE_BRAND_BLOCK_MIN) " characters (its neighbours "
-					     "are often legitimate)";
-	case TG_HELD_BRAND_EMBEDDING:
-		return "a brand embedded in another name (how CDNs name "
-		       "their customers' hosts)";
-	case TG_HELD_OTHER_SUFFIX:
-		return "one edit under another suffix that is not a slip of "
-		       "the hand (a neighbour in another language or the "
-		       "brand's own site more often)";
-	case TG_HELD_NAMESAKE:
-		return "the name's own label is protected (a namesake of a "
-		       "protected name)";
-	case TG_HELD_BRAND_OWN:
-		return "a brand's TLD swap or its ccTLD's missing dot (brands "
-		       "own such names)";
-	case TG_HELD_SIBLING:
-		return "a final s or a digit added or dropped (a sibling name "
-		       "more often than a typo)";
-	case TG_HELD_SHORT_LABEL:
-		return "a label of four characters or fewer";
-	default:
-		return "unknown";
-	}
+	unsigned i = rule_bit(held_bit, TG_HELD_COUNT);
+	return i < TG_HELD_COUNT ? tg_rule_held[i].prose : "unknown";
 }
 
 /* ------------------------------------------------------------ glyphs */

@@ -74,11 +74,25 @@ static char *put_score(char *o, int v)
 }
 
 /** Print one result, plain or JSON.  \p input is the name as given. */
+/* A JSON array of the names of the bits set in \p bits (the first \p n). */
+static void json_bits(FILE *out, unsigned bits, unsigned n,
+		      const char *(*name)(unsigned))
+{
+	const char *sep = "";
+	putc('[', out);
+	for (unsigned i = 0; i < n; i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		fputs(sep, out);
+		cli_json_string(out, name(1u << i));
+		sep = ",";
+	}
+	putc(']', out);
+}
+
 static void print_result(FILE *out, const tg_result *r, const char *input,
 			 int valid, int json)
 {
-	unsigned i;
-	int first = 1;
 
 	if (!json) {
 		/* one line, built here and written once: printf's format
@@ -120,26 +134,11 @@ static void print_result(FILE *out, const tg_result *r, const char *input,
 		cli_json_string(out, r->protected_name);
 	else
 		fputs("null", out);
-	fputs(",\"reasons\":[", out);
-	for (i = 0; i < TG_C_COUNT; i++) {
-		if ((r->classes & (1u << i)) == 0)
-			continue;
-		if (!first)
-			putc(',', out);
-		cli_json_string(out, tg_class_name(1u << i));
-		first = 0;
-	}
-	fputs("],\"held\":[", out);
-	first = 1;
-	for (i = 0; i < TG_HELD_COUNT; i++) {
-		if ((r->held & (1u << i)) == 0)
-			continue;
-		if (!first)
-			putc(',', out);
-		cli_json_string(out, tg_held_name(1u << i));
-		first = 0;
-	}
-	fputs("],\"source\":", out);
+	fputs(",\"reasons\":", out);
+	json_bits(out, r->classes, TG_C_COUNT, tg_class_name);
+	fputs(",\"held\":", out);
+	json_bits(out, r->held, TG_HELD_COUNT, tg_held_name);
+	fputs(",\"source\":", out);
 	if (r->source != NULL && r->protected_name[0] != '\0') {
 		cli_json_string(out, r->source);
 		fprintf(out, ",\"line\":%lu", r->source_line);

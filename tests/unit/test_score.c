@@ -140,19 +140,29 @@ static void test_missing_dot(void **state)
 	tg_index_free(ix);
 }
 
+/* A list of \p names (source \p src) with profile \p prof.  The caller
+ * frees it. */
+static tg_list *tg_profile_list(const char *const *names, tg_list_profile prof,
+				const char *src)
+{
+	tg_list *l = tg_list_create();
+	tg_error err;
+	assert_non_null(l);
+	assert_int_equal(tg_list_set_profile(l, prof), TG_OK);
+	for (size_t i = 0; names[i]; i++)
+		assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, names[i],
+					     src, i + 1, &err),
+				 TG_OK);
+	return l;
+}
+
 /* A brand list from names, with \p typo (if not NULL) also listed under
  * the typo profile. */
 static tg_index *tg_brand_index(const char *const *names, const char *typo)
 {
-	tg_list *bl = tg_list_create();
+	tg_list *bl = tg_profile_list(names, TG_PROFILE_BRAND, "brands");
 	tg_error err;
 	tg_index *ix = NULL;
-	assert_non_null(bl);
-	assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_BRAND), TG_OK);
-	for (size_t i = 0; names[i]; i++)
-		assert_int_equal(tg_list_add(bl, TG_LIST_PROTECTED, names[i],
-					     "brands", i + 1, &err),
-				 TG_OK);
 	if (typo) {
 		assert_int_equal(tg_list_set_profile(bl, TG_PROFILE_TYPO),
 				 TG_OK);
@@ -301,18 +311,23 @@ static void test_edits(void **state)
 	tg_index_free(ix);
 }
 
+/* A name scored against a list with a profile and a block threshold, and
+ * what it must get. */
+struct tg_case {
+	const char *const *prot;
+	tg_list_profile prof;
+	int bt;
+	const char *name;
+	tg_verdict v;  /* test_namesakes */
+	unsigned held; /* test_held */
+};
+
 /* An index over \p prot with profile \p prof and block threshold \p bt
  * (log threshold 50).  The caller frees it. */
 static tg_index *tg_built(const char *const *prot, tg_list_profile prof, int bt)
 {
-	tg_list *l = tg_list_create();
+	tg_list *l = tg_profile_list(prot, prof, "test");
 	tg_error err;
-	assert_non_null(l);
-	assert_int_equal(tg_list_set_profile(l, prof), TG_OK);
-	for (size_t i = 0; prot[i]; i++)
-		assert_int_equal(tg_list_add(l, TG_LIST_PROTECTED, prot[i],
-					     "test", i + 1, &err),
-				 TG_OK);
 	tg_index_options o;
 	tg_index_options_init(&o);
 	o.block_threshold = bt;
@@ -637,29 +652,29 @@ static void test_namesakes(void **state)
 	(void)state;
 	static const char *const typo1[] = {"instyle.com", NULL};
 	static const char *const typo2[] = {"instyle.com", "istyle.iq", NULL};
-	tg_expect_builds(typo1, TG_PROFILE_TYPO, 80, "istyle.com",
-			 TG_VERDICT_BLOCK);
-	tg_expect_builds(typo2, TG_PROFILE_TYPO, 80, "istyle.com",
-			 TG_VERDICT_LOG);
 	static const char *const br1[] = {"mercadolivre.com.br", NULL};
 	static const char *const br2[] = {"mercadolivre.com.br",
 					  "mercadolibre.com.ar", NULL};
-	/* one letter for another under another suffix: capped at 75, so a
-	 * block threshold of 75 blocks it ... */
-	tg_expect_builds(br1, TG_PROFILE_BRAND, 75, "mercadolibre.com",
-			 TG_VERDICT_BLOCK);
-	tg_expect_builds(br1, TG_PROFILE_BRAND, 80, "mercadolibre.com",
-			 TG_VERDICT_LOG);
-	/* ... unless its label is protected */
-	tg_expect_builds(br2, TG_PROFILE_BRAND, 75, "mercadolibre.com",
-			 TG_VERDICT_LOG);
-	tg_expect_builds(br2, TG_PROFILE_BRAND, 70, "mercadolibre.cl",
-			 TG_VERDICT_LOG);
-	/* a lookalike whose label is nobody's still blocks */
-	tg_expect_builds(br2, TG_PROFILE_BRAND, 80, "mercadolibrre.com",
-			 TG_VERDICT_BLOCK);
-	tg_expect_builds(br2, TG_PROFILE_BRAND, 75, "mercadoliber.com",
-			 TG_VERDICT_BLOCK);
+	static const struct tg_case cases[] = {
+	    {typo1, TG_PROFILE_TYPO, 80, "istyle.com", TG_VERDICT_BLOCK, 0},
+	    {typo2, TG_PROFILE_TYPO, 80, "istyle.com", TG_VERDICT_LOG, 0},
+	    /* one letter for another under another suffix: capped at 75,
+	     * so a block threshold of 75 blocks it ... */
+	    {br1, TG_PROFILE_BRAND, 75, "mercadolibre.com", TG_VERDICT_BLOCK,
+	     0},
+	    {br1, TG_PROFILE_BRAND, 80, "mercadolibre.com", TG_VERDICT_LOG, 0},
+	    /* ... unless its label is protected */
+	    {br2, TG_PROFILE_BRAND, 75, "mercadolibre.com", TG_VERDICT_LOG, 0},
+	    {br2, TG_PROFILE_BRAND, 70, "mercadolibre.cl", TG_VERDICT_LOG, 0},
+	    /* a lookalike whose label is nobody's still blocks */
+	    {br2, TG_PROFILE_BRAND, 80, "mercadolibrre.com", TG_VERDICT_BLOCK,
+	     0},
+	    {br2, TG_PROFILE_BRAND, 75, "mercadoliber.com", TG_VERDICT_BLOCK,
+	     0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		tg_expect_builds(cases[i].prot, cases[i].prof, cases[i].bt,
+				 cases[i].name, cases[i].v);
 }
 
 /* Why a match whose class would block was logged (tg_result.held), in
@@ -672,25 +687,24 @@ static void test_held(void **state)
 					 "bankofamerica.com", NULL};
 	static const char *const ns[] = {"instyle.com", "istyle.iq", NULL};
 	static const char *const gm[] = {"gmail.com", NULL};
-	static const struct {
-		const char *const *prot;
-		tg_list_profile prof;
-		int bt;
-		const char *name;
-		unsigned held;
-	} cases[] = {
-	    {br, TG_PROFILE_BRAND, 80, "paypall.com", TG_HELD_SHORT_BRAND},
+	static const struct tg_case cases[] = {
+	    {br, TG_PROFILE_BRAND, 80, "paypall.com",
+	     .held = TG_HELD_SHORT_BRAND},
 	    {br, TG_PROFILE_BRAND, 80, "bankofamerica.com.cdn.example",
-	     TG_HELD_BRAND_EMBEDDING},
+	     .held = TG_HELD_BRAND_EMBEDDING},
 	    {br, TG_PROFILE_BRAND, 80, "myetharwallet.net",
-	     TG_HELD_OTHER_SUFFIX},
-	    {br, TG_PROFILE_BRAND, 80, "paypal.co", TG_HELD_BRAND_OWN},
-	    {br, TG_PROFILE_BRAND, 80, "myetherwallets.com", TG_HELD_SIBLING},
-	    {ns, TG_PROFILE_TYPO, 80, "istyle.com", TG_HELD_NAMESAKE},
-	    {gm, TG_PROFILE_TYPO, 70, "gmai.com", TG_HELD_SHORT_LABEL},
-	    {gm, TG_PROFILE_TYPO, 80, "gmai.com", 0}, /* 75: its class */
-	    {br, TG_PROFILE_BRAND, 80, "myetherwalet.com", 0}, /* a block */
-	    {br, TG_PROFILE_BRAND, 70, "myetherwallet.co", 0}, /* 75 blocks */
+	     .held = TG_HELD_OTHER_SUFFIX},
+	    {br, TG_PROFILE_BRAND, 80, "paypal.co", .held = TG_HELD_BRAND_OWN},
+	    {br, TG_PROFILE_BRAND, 80, "myetherwallets.com",
+	     .held = TG_HELD_SIBLING},
+	    {ns, TG_PROFILE_TYPO, 80, "istyle.com", .held = TG_HELD_NAMESAKE},
+	    {gm, TG_PROFILE_TYPO, 70, "gmai.com", .held = TG_HELD_SHORT_LABEL},
+	    {gm, TG_PROFILE_TYPO, 80, "gmai.com",
+	     .held = 0}, /* 75: its class */
+	    {br, TG_PROFILE_BRAND, 80, "myetherwalet.com",
+	     .held = 0}, /* a block */
+	    {br, TG_PROFILE_BRAND, 70, "myetherwallet.co",
+	     .held = 0}, /* 75 blocks */
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tg_index *ix =
