@@ -35,10 +35,13 @@ except ImportError:
 
 ALERTING = os.path.join(tglab.SRCDIR, "contrib", "alerting")
 SCHEMA_FILE = os.path.join(tglab.SRCDIR, "module", "event.schema.json")
-LISTS = {"protected.list": "army.mil\nnavy.mil\naf.mil\ngmail.com\n"}
+LISTS = {"protected.list": "army.mil\nnavy.mil\naf.mil\ngmail.com\n",
+         "brands.list": "myetherwallet.com\n"}
 # block at 88: army.ml (90) is blocked, gmial.com (80) and army.mil.ml (85)
-# are only logged
-CONF = ("protected: protected.list\nidentity: lab-resolver\n"
+# are only logged; the brand list's lookalikes below are logged with the
+# brand profile's classes
+CONF = ("protected: protected.list\nprotected: brands.list profile=brand\n"
+        "identity: lab-resolver\n"
         "block-threshold: 88\nlog-threshold: 50\nevent-interval: 1\n"
         "event-log: events.jsonl\nstats-file: tg.prom\nstats-interval: 1\n")
 
@@ -86,11 +89,15 @@ def setUpModule():
         ("army.mil.ml", "A", "127.0.0.1"),           # log (85)
         ("navy.ml", "AAAA", "127.0.0.1"),
         ("army.mil", "MX", "127.0.0.1"),             # protected: no event
+        ("myetherwallet-login.com", "A", "127.0.0.1"),  # log: combo
+        ("myetherwoliet.com", "A", "127.0.0.1"),        # log: two-edits
+        ("myetherwallets.com", "A", "127.0.0.1"),       # log: plural
+        ("myetharwallet.net", "A", "127.0.0.1"),        # log: other-suffix
     ]
     if v6:
         queries.append(("army.ml", "A", "::1"))
-    # 8 decisions (+1 IPv6) written at once, then the aggregated repeats
-    EVENT_FILE, PROM = _run_resolver("", queries, 8 + v6 + 1)
+    # 12 decisions (+1 IPv6) written at once, then the aggregated repeats
+    EVENT_FILE, PROM = _run_resolver("", queries, 12 + v6 + 1)
     EVENTS.extend(tglab.event_lines(EVENT_FILE))
     sink, _ = _run_resolver(
         "action: sinkhole\nsinkhole-a: 192.0.2.99\n"
@@ -141,8 +148,26 @@ class Schema(unittest.TestCase):
         self.assertEqual(vias, {"mx-into.example.net": "mx.army.ml",
                                 "alias.example.net": "army.ml"})
         self.assertTrue(any(e["count"] > 1 for e in EVENTS), EVENTS)
+        seen = {c for e in EVENTS for c in e.get("reasons", ())}
+        self.assertLessEqual({"combo", "two-edits", "plural",
+                              "other-suffix"}, seen)
         if tglab.have_ipv6_loopback():
             self.assertIn("::1", {e["client"] for e in EVENTS})
+
+    def test_schema_knows_every_class(self):
+        """The schema's reasons are the scorer's classes, no more, no
+        fewer (it missed the four of issue 19, so that their events did
+        not validate)."""
+        with open(SCHEMA_FILE) as f:
+            enum = json.load(f)["$defs"]["event"]["properties"][
+                "reasons"]["items"]["enum"]
+        out = subprocess.run(
+            [os.path.join(tglab.BUILDDIR, "core", "cli", "typoguard"),
+             "explain", "--classes"], capture_output=True, text=True,
+            check=True).stdout
+        classes = [line.split()[0] for line in out.splitlines()
+                   if line.strip()]
+        self.assertEqual(sorted(enum), sorted(classes))
 
     def test_schema_rejects_broken_events(self):
         v = validator()
