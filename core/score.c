@@ -172,8 +172,11 @@ static int max_int(int a, int b)
 }
 
 /* Named by brand-profile entries only: the brand limits on blocking
- * (TG_RULE_BRAND_BLOCK_MIN) and the long-label bonus apply; a name also
- * on a typo-profile list keeps the typo profile's blocks. */
+ * (TG_RULE_BRAND_BLOCK_MIN, embeddings) apply; a name also on a
+ * typo-profile list keeps the typo profile's blocks.  (The brand rules
+ * that raise a score, the long-label bonus and the slips under another
+ * suffix, apply to every brand-profile name: a name on both lists gets
+ * the rules of both.) */
 static inline int brand_only(const struct tg_target *t)
 {
 	return (t->flags & (TG_T_BRAND | TG_T_TYPO)) == TG_T_BRAND;
@@ -540,7 +543,7 @@ static int label_protected(struct tg_ctx *c);
 static int suffix_slip(struct tg_ctx *c, const struct tg_target *t,
 		       const char *R, unsigned cls, int s, size_t pos)
 {
-	if (!brand_only(t) || t->skel_len < TG_RULE_BRAND_BLOCK_MIN ||
+	if (!(t->flags & TG_T_BRAND) || t->skel_len < TG_RULE_BRAND_BLOCK_MIN ||
 	    s < tg_rules.suffix_slip_min || (cls & TG_C_VARIANT))
 		return 0;
 	if ((cls & TG_C_OMISSION) &&
@@ -608,7 +611,7 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 		s += tg_rules.len8;
 	/* a brand label long enough to block (TG_RULE_BRAND_BLOCK_MIN) is
 	 * distinctive: a name one edit from it is rarely someone else's */
-	if (brand_only(t) && t->skel_len >= TG_RULE_BRAND_BLOCK_MIN &&
+	if ((t->flags & TG_T_BRAND) && t->skel_len >= TG_RULE_BRAND_BLOCK_MIN &&
 	    !(cls & TG_C_PLURAL))
 		s += tg_rules.brand_long;
 	if (c->m <= 4)

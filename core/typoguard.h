@@ -213,7 +213,9 @@ typedef enum tg_list_profile {
 /**
  * Set the profile of the protected entries added to \p list from now on
  * (tg_list_add, tg_list_load_file, tg_list_load_zone).  A name listed
- * under both profiles gets combos, and blocks of its short label and
+ * under both profiles gets the rules of both: combos, the brand profile's
+ * higher score for one edit of a label of 10 or more characters and its
+ * slips under another suffix, and blocks of its short label and
  * embeddings as under the typo profile; the brand profile's caps on its
  * own names elsewhere (a digit appended, a TLD swap outside the
  * restricted registries, a two-letter ccTLD's missing dot) still apply.

@@ -27,8 +27,9 @@ set.  Recall floors (MIN) are what the model reaches today, so a change
 that lowers one fails.
 
 Printed, not required: why the ed1 names that are not blocked are not (the
-rules the false-positive targets impose), and the same figures at lower
-block thresholds (TRADEOFF), the operator's lever between the two.
+rules the false-positive targets impose), and the same figures with the
+operator's levers between the two: lower block thresholds (TRADEOFF), and
+the brands also on a typo-profile list.
 """
 
 import gzip
@@ -287,27 +288,35 @@ def ed1_unblocked(psl, rows, res):
 
 
 def tradeoff(tool, gt, wl, brand_file, fuzzy_file, fp_sets, work):
-    """The block threshold is the operator's trade-off between the ed1
-    block target and the false-positive targets: print both at lower
-    thresholds (informational; the required figures are the default's)."""
-    print("\nblock threshold against the false-positive targets "
+    """The operator's levers between the ed1 block target and the
+    false-positive targets: a lower block threshold, and brands also put on
+    a typo-profile list (their short labels then block as typos do).  Print
+    what each buys and costs (informational; the required figures are the
+    default's)."""
+    print("\nthe operator's levers against the false-positive targets "
           "(informational):")
     rows = gt["ed1"]
     names = [n for n, _ in rows]
-    for bt in TRADEOFF:
-        extra = ["-b", str(bt)]
-        res = tgeval.score(tool, [], names, work,
-                           brand_args([fuzzy_file]) + extra)
+
+    def args(f, lever):
+        if lever == "typo":
+            return brand_args([f]) + ["--protected", f]
+        return brand_args([f]) + ["-b", str(lever)]
+
+    for lever in TRADEOFF + ("typo",):
+        res = tgeval.score(tool, [], names, work, args(fuzzy_file, lever))
         blk = sum(r["verdict"] == "block" for r in res)
         wb = [r for r in tgeval.score(tool, [], wl, work,
-                                      brand_args([fuzzy_file]) + extra)
+                                      args(fuzzy_file, lever))
               if r["verdict"] == "block"]
-        line = (f"  block at {bt}: metamask ed1 blocked "
+        what = (f"block at {lever}" if lever != "typo"
+                else "brands also on a typo list")
+        line = (f"  {what}: metamask ed1 blocked "
                 f"{pct(blk, len(rows)):.1f} %, whitelist blocks {len(wb)}")
         shown = list(wb)
         for sname, fnames in fp_sets:
             fb = [r for r in tgeval.score(tool, [], fnames, work,
-                                          brand_args([brand_file]) + extra)
+                                          args(brand_file, lever))
                   if r["verdict"] == "block"]
             line += (f", false blocks {sname} {len(fb)} "
                      f"(limit {int(MAX_FP_RATE * len(fnames))})")

@@ -464,6 +464,18 @@ static void test_brand_limits(void **state)
 	tg_expect(ix, "pay-pal.com", TG_VERDICT_LOG, "paypal.com",
 		  TG_C_HYPHENATION);
 	tg_index_free(ix);
+	/* ... and the brand rules that raise a score: a slip of a long
+	 * label under another suffix blocks on both lists, as on the brand
+	 * list alone (the typo list alone logs it) */
+	static const char *const mew[] = {"myetherwallet.com", NULL};
+	ix = tg_brand_index(br, "myetherwallet.com");
+	tx = tg_unit_index(mew, NULL, NULL);
+	tg_expect(ix, "myetherwalet.net", TG_VERDICT_BLOCK, "myetherwallet.com",
+		  TG_C_OMISSION | TG_C_OTHER_SUFFIX);
+	tg_expect(tx, "myetherwalet.net", TG_VERDICT_LOG, "myetherwallet.com",
+		  TG_C_OMISSION | TG_C_OTHER_SUFFIX);
+	tg_index_free(ix);
+	tg_index_free(tx);
 }
 
 static void test_homoglyphs(void **state)
