@@ -552,6 +552,15 @@ static int suffix_slip(struct tg_ctx *c, const struct tg_target *t,
 	return !label_protected(c);
 }
 
+/* The score term of the target's label length: a five-character label
+ * is less distinctive, one of eight or more more. */
+static inline int len_term(const struct tg_target *t)
+{
+	return t->skel_len == 5	  ? -tg_rules.len5
+	       : t->skel_len >= 8 ? tg_rules.len8
+				  : 0;
+}
+
 /* Edit-distance-1 relation between the query label and a target, under
  * its own suffix, or (a label of TG_RULE_ANYSUF_MIN or more) under any
  * other; two edits of a long label. */
@@ -603,12 +612,17 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 	    ((c->m > t->skel_len && pos == t->skel_len && c->q[pos] == 's') ||
 	     (c->m < t->skel_len && pos == c->m && tskel(c, t)[pos] == 's'))) {
 		cls |= TG_C_PLURAL;
-		s = cap_held(c, s, tg_rules.plural_cap, TG_HELD_SIBLING, &held);
+		/* held only if the score with the length term below would
+		 * block and the cap with it would not */
+		unsigned h = 0;
+		(void)cap_held(c, s + len_term(t),
+			       tg_rules.plural_cap + len_term(t),
+			       TG_HELD_SIBLING, &h);
+		held |= h;
+		if (s > tg_rules.plural_cap)
+			s = tg_rules.plural_cap;
 	}
-	if (t->skel_len == 5)
-		s -= tg_rules.len5;
-	else if (t->skel_len >= 8)
-		s += tg_rules.len8;
+	s += len_term(t);
 	/* a brand label long enough to block (TG_RULE_BRAND_BLOCK_MIN) is
 	 * distinctive: a name one edit from it is rarely someone else's */
 	if ((t->flags & TG_T_BRAND) && t->skel_len >= TG_RULE_BRAND_BLOCK_MIN &&

@@ -819,12 +819,13 @@ struct match {
 	const char *protected_name;
 	const char *source; /**< NULL: none */
 	unsigned long source_line;
+	unsigned held; /**< TG_HELD_*: why a logged match did not block */
 };
 
 static struct match match_of(const tg_result *res)
 {
-	struct match mt = {res->score, res->classes, res->protected_name,
-			   res->source, res->source_line};
+	struct match mt = {res->score,	res->classes,	  res->protected_name,
+			   res->source, res->source_line, res->held};
 
 	return mt;
 }
@@ -837,9 +838,9 @@ static void decide_for(struct tg_mod *m, const struct query_info *qi,
 		       const char *via)
 {
 	tg_event ev;
-	char classes[256], type[16], qname[TG_NAME_BUF];
+	char classes[256], held[256], type[16], qname[TG_NAME_BUF];
 	unsigned bit;
-	size_t i;
+	size_t i, o;
 
 	if (decision == TG_DECISION_BLOCK)
 		TG_INC(m, blocked[m->conf->action]);
@@ -889,14 +890,31 @@ static void decide_for(struct tg_mod *m, const struct query_info *qi,
 		return;
 	tg_name_format(qi->qname, qi->qname_len, qname, sizeof(qname));
 	tg_classes_format(mt->classes, ",", classes, sizeof(classes));
+	/* why a logged match whose class would block did not: the rule's
+	 * names (typoguard explain gives the prose) */
+	held[0] = '\0';
+	for (i = 0, o = 0, bit = 1; i < TG_HELD_COUNT; i++, bit <<= 1) {
+		int k;
+
+		if (!(mt->held & bit))
+			continue;
+		k = snprintf(held + o, sizeof(held) - o, "%s%s",
+			     o ? "," : " held ", tg_held_name(bit));
+		if (k < 0 || (size_t)k >= sizeof(held) - o) {
+			held[o] = '\0'; /* cut: the whole names so far stay */
+			break;
+		}
+		o += (size_t)k;
+	}
 	sldns_wire2str_type_buf(qi->qtype, type, sizeof(type));
 	log_info("typoguard: %s %s %s from %s: %s%slookalike of %s score %d "
-		 "(%s) action %s",
+		 "(%s) action %s%s",
 		 decision == TG_DECISION_BLOCK ? "blocked" : "logged", qname,
 		 type, ev.client, via ? via : "", via ? " is a " : "",
 		 mt->protected_name, mt->score, classes,
 		 decision == TG_DECISION_BLOCK ? tg_action_name(m->conf->action)
-					       : "log-only");
+					       : "log-only",
+		 held);
 }
 
 /** decide_for() for the query and client of \p qstate. */
@@ -1094,6 +1112,7 @@ static int reply_cache(struct query_info *qinfo, struct module_qstate *qstate,
 		mt.protected_name = rec.protected_name;
 		mt.source = rec.source[0] ? rec.source : NULL;
 		mt.source_line = rec.source_line;
+		mt.held = 0; /* a block */
 		blocked = 1;
 	} else {
 		/* mt's strings point into res and the index: held until the

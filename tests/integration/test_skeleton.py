@@ -117,6 +117,25 @@ class Skeleton(unittest.TestCase):
         self.assertEqual(log.count("blocked armym.il A "), 1, log[-2000:])
 
 
+class HeldLogged(unittest.TestCase):
+    """A logged name whose class would block says in Unbound's log which
+    rule held it (facebooks.com: a final s is a plural sibling more often
+    than a typo); a block says nothing of the kind."""
+
+    def test_held_in_log_line(self):
+        with tglab.Unbound(lists={"protected.list": "facebook.com\n"}) as ub:
+            ub.q("facebooks.com", "MX")
+            ub.q("facebok.com", "MX")
+            log = ub.log().splitlines()
+            held = [l for l in log if "logged facebooks.com MX " in l]
+            self.assertEqual(len(held), 1, log[-20:])
+            self.assertTrue(held[0].endswith("action log-only held sibling"),
+                            held[0])
+            blocked = [l for l in log if "blocked facebok.com MX " in l]
+            self.assertEqual(len(blocked), 1, log[-20:])
+            self.assertNotIn(" held ", blocked[0])
+
+
 class EdeOff(unittest.TestCase):
     """With Unbound's `ede: no`, the block carries no EDE option."""
 
