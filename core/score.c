@@ -825,11 +825,11 @@ static void eval_concat(struct tg_ctx *c, uint32_t tid, const char *v,
 	/* a brand's bit.ly, goo.gl, youtu.be: the label and a two-letter
 	 * ccTLD spell a word that is often the brand's own name elsewhere */
 	unsigned held = 0;
+	if (t->skel_len <= 2 && s > 65)
+		s = 65; /* fl.gov -> flgov.com: too short to be distinctive */
 	if ((t->flags & TG_T_BRAND) && t->suf_labels == 1 && s1[0] == 2 &&
 	    !(sl == c->suf_len && memcmp(ts, c->suf, sl) == 0))
 		s = cap_held(c, s, tg_rules.hack_cap, TG_HELD_BRAND_OWN, &held);
-	if (t->skel_len <= 2 && s > 65)
-		s = 65; /* fl.gov -> flgov.com: too short to be distinctive */
 	add_cand_held(c, tid, s, cls, held);
 }
 
