@@ -407,11 +407,21 @@ def main():
                                work, brand_args(lfiles) if brand else ())
             fb = [r for r in res if r["verdict"] == "block"]
             nlog = sum(r["verdict"] == "log" for r in res)
+            held = {}
+            for r in res:
+                for h in r.get("held", ()) if r["verdict"] == "log" else ():
+                    held[h] = held.get(h, 0) + 1
+            nheld = sum(1 for r in res if r["verdict"] == "log" and
+                        r.get("held"))
             limit = int(MAX_FP_RATE * len(names))
             print(f"false blocks, {sname} with {lname}: {len(fb)} of "
                   f"{len(names)} ({pct(len(fb), len(names)):.4f} %), "
                   f"limit {limit}; logged {nlog} "
-                  f"({pct(nlog, len(names)):.2f} %)")
+                  f"({pct(nlog, len(names)):.2f} %), {nheld} of them held "
+                  f"below block by a rule"
+                  + (" (" + ", ".join(f"{k} {v}" for k, v in sorted(
+                      held.items(), key=lambda x: -x[1])) + ")"
+                     if held else ""))
             show_blocks(fb, 25)
             if len(fb) > limit:
                 failed.append((f"fp:{sname}:{ltag}",
