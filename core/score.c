@@ -203,8 +203,11 @@ static void add_cand_held(struct tg_ctx *c, uint32_t tid, int score,
 		return;
 	if (score > 100)
 		score = 100;
-	if (c->restricted && score > tg_rules.restricted_cap)
+	if (c->restricted && score > tg_rules.restricted_cap) {
+		/* the registry's own rules hold it, none of TG_HELD_* */
 		score = tg_rules.restricted_cap;
+		held = 0;
+	}
 	if (score >= c->ix->block_threshold && c->ix->block_threshold > 0) {
 		/* a brand list: only distinctive labels block (see
 		 * TG_RULE_BRAND_BLOCK_MIN), and never a plain embedding */

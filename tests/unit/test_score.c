@@ -699,6 +699,7 @@ static void test_held(void **state)
 					 "bankofamerica.com", NULL};
 	static const char *const ns[] = {"instyle.com", "istyle.iq", NULL};
 	static const char *const gm[] = {"gmail.com", NULL};
+	static const char *const fb[] = {"facebook.com", NULL};
 	static const struct tg_case cases[] = {
 	    {br, TG_PROFILE_BRAND, 80, "paypall.com",
 	     .held = TG_HELD_SHORT_BRAND},
@@ -716,6 +717,11 @@ static void test_held(void **state)
 	    /* the plural cap is not what kept it: the five-character
 	     * label's term takes 80 to 75 anyway */
 	    {gm, TG_PROFILE_TYPO, 80, "gmails.com", .held = 0},
+	    {fb, TG_PROFILE_TYPO, 80, "facebooks.com", .held = TG_HELD_SIBLING},
+	    /* under a restricted registry the registry holds it (score
+	     * 30), none of the rules */
+	    {fb, TG_PROFILE_TYPO, 80, "facebooks.gov", .held = 0},
+	    {fb, TG_PROFILE_TYPO, 80, "facebok.gov", .held = 0},
 	    {br, TG_PROFILE_BRAND, 80, "myetherwalet.com",
 	     .held = 0}, /* a block */
 	    {br, TG_PROFILE_BRAND, 70, "myetherwallet.co",
