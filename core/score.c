@@ -182,33 +182,38 @@ static inline int brand_only(const struct tg_target *t)
 	return (t->flags & (TG_T_BRAND | TG_T_TYPO)) == TG_T_BRAND;
 }
 
-/* \p s capped at \p cap; when that takes a score that would block below
- * the block threshold, \p bit (TG_HELD_*) is added to \p held. */
+/* \p s capped at \p cap by a TG_HELD_* rule \p bit, which is noted in
+ * \p held when the cap is below block.  Whether the rule held a name
+ * that would block is decided by the caller against the score without
+ * any such cap (add_cand_held()). */
 static inline int cap_held(const struct tg_ctx *c, int s, int cap, unsigned bit,
 			   unsigned *held)
 {
-	if (s <= cap)
-		return s;
-	if (s >= c->ix->block_threshold && cap < c->ix->block_threshold)
+	if (cap < c->ix->block_threshold)
 		*held |= bit;
-	return cap;
+	return s < cap ? s : cap;
 }
 
-/* Add or raise the candidate \p tid; \p held: the TG_HELD_* rules that
- * already took \p score below the block threshold. */
+/* Add or raise the candidate \p tid.  \p held: the TG_HELD_* rules that
+ * capped \p score (cap_held()); \p raw: the score without them.  They
+ * count only when the name would block without them, and then all of
+ * them do (each alone keeps it below block). */
 static void add_cand_held(struct tg_ctx *c, uint32_t tid, int score,
-			  unsigned classes, unsigned held)
+			  unsigned classes, unsigned held, int raw)
 {
 	if (score <= 0 || !classes)
 		return;
 	if (score > 100)
 		score = 100;
-	if (c->restricted && score > tg_rules.restricted_cap) {
+	if (c->restricted) {
 		/* the registry's own rules hold it, none of TG_HELD_* */
-		score = tg_rules.restricted_cap;
+		if (score > tg_rules.restricted_cap)
+			score = tg_rules.restricted_cap;
 		held = 0;
+		raw = score;
 	}
-	if (score >= c->ix->block_threshold && c->ix->block_threshold > 0) {
+	const int bt = c->ix->block_threshold;
+	if (raw >= bt && bt > 0) {
 		/* a brand list: only distinctive labels block (see
 		 * TG_RULE_BRAND_BLOCK_MIN), and never a plain embedding */
 		const struct tg_target *t = &c->ix->t[tid];
@@ -216,11 +221,14 @@ static void add_cand_held(struct tg_ctx *c, uint32_t tid, int score,
 		    !(classes & (TG_C_IDN_HOMOGLYPH | TG_C_CYRILLIC)) &&
 		    (t->skel_len < TG_RULE_BRAND_BLOCK_MIN ||
 		     classes == TG_C_EMBEDDING)) {
-			score = c->ix->block_threshold - 1;
+			if (score >= bt)
+				score = bt - 1;
 			held |= classes == TG_C_EMBEDDING
 				    ? TG_HELD_BRAND_EMBEDDING
 				    : TG_HELD_SHORT_BRAND;
 		}
+	} else {
+		held = 0;
 	}
 	for (size_t i = 0; i < c->nc; i++) {
 		struct tg_cand *k = &c->c[i];
@@ -260,7 +268,7 @@ static void add_cand_held(struct tg_ctx *c, uint32_t tid, int score,
 static inline void add_cand(struct tg_ctx *c, uint32_t tid, int score,
 			    unsigned classes)
 {
-	add_cand_held(c, tid, score, classes, 0);
+	add_cand_held(c, tid, score, classes, 0, score);
 }
 
 /* ------------------------------------------------------------ suffixes */
@@ -609,28 +617,30 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 	}
 	if (pos == 0 && !(cls & (TG_C_HOMOGLYPH | TG_C_IDN_HOMOGLYPH)))
 		s -= tg_rules.first_letter; /* rarely mistyped */
+	/* the rest are terms of the score (raw and s) and caps (s only,
+	 * cap_held()) */
+	int raw = s;
 	/* a final 's' more or less is a singular/plural pair of names
 	 * (stripe/stripes, game/games) more often than a typo */
 	if ((cls & (TG_C_ADDITION | TG_C_OMISSION)) &&
 	    ((c->m > t->skel_len && pos == t->skel_len && c->q[pos] == 's') ||
 	     (c->m < t->skel_len && pos == c->m && tskel(c, t)[pos] == 's'))) {
 		cls |= TG_C_PLURAL;
-		/* held only if the score with the length term below would
-		 * block and the cap with it would not */
-		unsigned h = 0;
-		(void)cap_held(c, s + len_term(t),
-			       tg_rules.plural_cap + len_term(t),
-			       TG_HELD_SIBLING, &h);
-		held |= h;
-		if (s > tg_rules.plural_cap)
-			s = tg_rules.plural_cap;
+		/* the length term below comes on top of the cap */
+		s = cap_held(c, s + len_term(t),
+			     tg_rules.plural_cap + len_term(t), TG_HELD_SIBLING,
+			     &held) -
+		    len_term(t);
 	}
 	s += len_term(t);
+	raw += len_term(t);
 	/* a brand label long enough to block (TG_RULE_BRAND_BLOCK_MIN) is
 	 * distinctive: a name one edit from it is rarely someone else's */
 	if ((t->flags & TG_T_BRAND) && t->skel_len >= TG_RULE_BRAND_BLOCK_MIN &&
-	    !(cls & TG_C_PLURAL))
+	    !(cls & TG_C_PLURAL)) {
 		s += tg_rules.brand_long;
+		raw += tg_rules.brand_long;
+	}
 	if (c->m <= 4)
 		s = cap_held(c, s, tg_rules.short_cap, TG_HELD_SHORT_LABEL,
 			     &held);
@@ -643,9 +653,11 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 		s = cap_held(c, s, tg_rules.digit_edit_cap, TG_HELD_SIBLING,
 			     &held);
 	/* under another suffix one edit is logged, unless a slip of a
-	 * distinctive brand */
-	if (other && s > tg_rules.suffix_edit_cap &&
-	    !suffix_slip(c, t, R, cls, s, pos))
+	 * distinctive brand (judged on the raw score: a cap above is not
+	 * what makes a slip) */
+	if (other &&
+	    (s > tg_rules.suffix_edit_cap || raw >= c->ix->block_threshold) &&
+	    !suffix_slip(c, t, R, cls, raw, pos))
 		s = cap_held(c, s, tg_rules.suffix_edit_cap,
 			     TG_HELD_OTHER_SUFFIX, &held);
 	/* a query whose own label is a protected label is that name's
@@ -653,11 +665,10 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 	 * (mercadolibre.com, Mercado Libre's, one letter from a protected
 	 * mercadolivre.com.br, with mercadolibre.com.ar protected): logged,
 	 * never blocked, whatever the block threshold */
-	if (s >= c->ix->block_threshold && label_protected(c)) {
-		s = c->ix->block_threshold - 1;
-		held |= TG_HELD_NAMESAKE;
-	}
-	add_cand_held(c, tid, s, cls | other, held);
+	if (raw >= c->ix->block_threshold && label_protected(c))
+		s = cap_held(c, s, c->ix->block_threshold - 1, TG_HELD_NAMESAKE,
+			     &held);
+	add_cand_held(c, tid, s, cls | other, held, raw);
 }
 
 /* Is the target's TLD the query's? */
@@ -755,7 +766,7 @@ static void eval_exact(struct tg_ctx *c, uint32_t tid)
 		return;
 	enum suffix_rel rel = suffix_rel(c, t);
 	unsigned cls = 0, held = 0;
-	int s = 0;
+	int s = 0, raw;
 	if (c->qflags & TG_FOLD_IDN) {
 		cls |= (c->qflags & TG_FOLD_CYRILLIC) ? TG_C_CYRILLIC
 						      : TG_C_IDN_HOMOGLYPH;
@@ -764,6 +775,7 @@ static void eval_exact(struct tg_ctx *c, uint32_t tid)
 		cls |= TG_C_IDN_HOMOGLYPH; /* bucher.de for bücher.de */
 		s = 75;
 	}
+	raw = s;
 	if (rel == TG_S_SAME) {
 		if (!cls)
 			return; /* the protected name itself */
@@ -772,14 +784,13 @@ static void eval_exact(struct tg_ctx *c, uint32_t tid)
 	} else {
 		cls |= TG_C_TLD_SWAP;
 		int ts = tld_score(rel, t);
+		raw = max_int(s, ts);
 		if ((t->flags & TG_T_BRAND) && !target_restricted(c, t))
 			ts = cap_held(c, ts, tg_rules.brand_swap_cap,
 				      TG_HELD_BRAND_OWN, &held);
-		if (s >= ts)
-			held = 0;
 		s = max_int(s, ts);
 	}
-	add_cand_held(c, tid, s, cls, held);
+	add_cand_held(c, tid, s, cls, held, raw);
 }
 
 /*
@@ -830,10 +841,11 @@ static void eval_concat(struct tg_ctx *c, uint32_t tid, const char *v,
 	unsigned held = 0;
 	if (t->skel_len <= 2 && s > 65)
 		s = 65; /* fl.gov -> flgov.com: too short to be distinctive */
+	int raw = s;
 	if ((t->flags & TG_T_BRAND) && t->suf_labels == 1 && s1[0] == 2 &&
 	    !(sl == c->suf_len && memcmp(ts, c->suf, sl) == 0))
 		s = cap_held(c, s, tg_rules.hack_cap, TG_HELD_BRAND_OWN, &held);
-	add_cand_held(c, tid, s, cls, held);
+	add_cand_held(c, tid, s, cls, held, raw);
 }
 
 /* ASCII look-alike skeletons equal: homoglyphs beyond one edit. */

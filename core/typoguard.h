@@ -290,8 +290,9 @@ const char *tg_verdict_name(tg_verdict v);
  * Rules that kept a match whose class would block below the block
  * threshold (tg_result.held): the brand profile's limits, the rules for
  * names a protected name's owner or a neighbour often holds, and short
- * labels.  A logged match without any of them scored below block by its
- * class alone.
+ * labels.  Every rule that applies is named: each alone keeps the match
+ * below block, and without all of them it would block.  A logged match
+ * without any scored below block by its class alone.
  */
 enum tg_held {
 	/** a brand-profile label shorter than 10 characters */
