@@ -80,6 +80,42 @@ static void rm_rf(const char *dir)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* An event writer on a log file in a temporary directory. */
+struct writer {
+	char *dir;
+	char path[300];
+	tg_stats st;
+	tg_conf *c;
+	tg_events *ev;
+};
+
+/* Start \p w: event log \p file in a new temporary directory, format
+ * \p fmt, aggregation window \p interval seconds (0: none); the writer
+ * starts without a warning. */
+static void writer_start(struct writer *w, const char *file, unsigned interval,
+			 tg_event_format fmt)
+{
+	char err[256];
+
+	w->dir = make_tmpdir();
+	memset(&w->st, 0, sizeof(w->st));
+	snprintf(w->path, sizeof(w->path), "%s/%s", w->dir, file);
+	w->c = new_conf(w->path, "", interval);
+	w->c->event_format = fmt;
+	w->ev = NULL;
+	assert_int_equal(
+	    tg_events_create(w->c, &w->st, &w->ev, err, sizeof(err)), TG_OK);
+	assert_string_equal(err, "");
+}
+
+/* Remove what writer_start() made; the writer is freed already. */
+static void writer_end(struct writer *w)
+{
+	free(w->c);
+	rm_rf(w->dir);
+	free(w->dir);
+}
+
 /** Whole file as a string (NULL if it cannot be read). */
 static char *slurp(const char *path)
 {
@@ -289,33 +325,25 @@ static void test_truncation(void **state)
 
 static void test_aggregation(void **state)
 {
-	char *dir = make_tmpdir(), path[300], line[4096];
-	tg_stats st;
-	tg_events *ev = NULL;
-	tg_conf *c;
+	struct writer w;
+	char line[4096], *s;
 	tg_event e;
-	char err[256], *s;
 	int i;
 
 	(void)state;
-	memset(&st, 0, sizeof(st));
-	snprintf(path, sizeof(path), "%s/events.log", dir);
-	c = new_conf(path, "", 60);
-	assert_int_equal(tg_events_create(c, &st, &ev, err, sizeof(err)),
-			 TG_OK);
-	assert_string_equal(err, "");
+	writer_start(&w, "events.log", 60, TG_EVENT_JSON);
 	sample_event(&e);
 	for (i = 0; i < 5; i++) {
 		e.client_port = (uint16_t)(40000 + i); /* port is not the key */
 		e.when.tv_sec = 1795876201 + i;
-		tg_events_submit(ev, &e);
+		tg_events_submit(w.ev, &e);
 	}
 	/* the first occurrence is written at once, long before the window
 	 * ends */
-	assert_true(wait_lines(path, 1));
-	tg_events_free(ev);
+	assert_true(wait_lines(w.path, 1));
+	tg_events_free(w.ev);
 
-	s = slurp(path);
+	s = slurp(w.path);
 	assert_non_null(s);
 	assert_int_equal(count_lines(s), 2);
 	nth_line(s, 0, line, sizeof(line));
@@ -326,123 +354,96 @@ static void test_aggregation(void **state)
 	assert_non_null(strstr(line, "\"time\":\"2026-11-28T14:30:05.123Z\""));
 	assert_non_null(strstr(line, "\"client_port\":40004,"));
 	assert_non_null(strstr(line, "\"count\":4}"));
-	assert_int_equal(get(&st.events_written), 2);
-	assert_int_equal(get(&st.events_aggregated), 3);
-	assert_int_equal(get(&st.events_dropped), 0);
+	assert_int_equal(get(&w.st.events_written), 2);
+	assert_int_equal(get(&w.st.events_aggregated), 3);
+	assert_int_equal(get(&w.st.events_dropped), 0);
 	free(s);
-	free(c);
-	rm_rf(dir);
-	free(dir);
+	writer_end(&w);
 }
 
 static void test_aggregation_window_end(void **state)
 {
-	char *dir = make_tmpdir(), path[300], line[4096];
-	tg_stats st;
-	tg_events *ev = NULL;
-	tg_conf *c;
+	struct writer w;
+	char line[4096], *s;
 	tg_event e;
-	char *s;
 	int i;
 
 	(void)state;
-	memset(&st, 0, sizeof(st));
-	snprintf(path, sizeof(path), "%s/events.log", dir);
-	c = new_conf(path, "", 1);
-	assert_int_equal(tg_events_create(c, &st, &ev, NULL, 0), TG_OK);
+	writer_start(&w, "events.log", 1, TG_EVENT_JSON);
 	sample_event(&e);
 	for (i = 0; i < 3; i++)
-		tg_events_submit(ev, &e);
+		tg_events_submit(w.ev, &e);
 	/* written when the 1 s window ends, without waiting for free */
-	assert_true(wait_lines(path, 2));
-	s = slurp(path);
+	assert_true(wait_lines(w.path, 2));
+	s = slurp(w.path);
 	nth_line(s, 1, line, sizeof(line));
 	assert_non_null(strstr(line, "\"count\":2}"));
 	free(s);
 	/* a window without repeats forgets the key: after two quiet
 	 * seconds the next event is a first occurrence again */
 	sleep(2);
-	tg_events_submit(ev, &e);
-	assert_true(wait_lines(path, 3));
-	tg_events_free(ev);
-	s = slurp(path);
+	tg_events_submit(w.ev, &e);
+	assert_true(wait_lines(w.path, 3));
+	tg_events_free(w.ev);
+	s = slurp(w.path);
 	assert_int_equal(count_lines(s), 3);
 	nth_line(s, 2, line, sizeof(line));
 	assert_non_null(strstr(line, "\"count\":1}"));
 	free(s);
-	free(c);
-	rm_rf(dir);
-	free(dir);
+	writer_end(&w);
 }
 
 static void test_distinct_not_aggregated(void **state)
 {
-	char *dir = make_tmpdir(), path[300];
-	tg_stats st;
-	tg_events *ev = NULL;
-	tg_conf *c;
+	struct writer w;
 	tg_event e;
 	char *s;
 
 	(void)state;
-	memset(&st, 0, sizeof(st));
-	snprintf(path, sizeof(path), "%s/events.log", dir);
-	c = new_conf(path, "", 60);
-	assert_int_equal(tg_events_create(c, &st, &ev, NULL, 0), TG_OK);
+	writer_start(&w, "events.log", 60, TG_EVENT_JSON);
 	sample_event(&e);
-	tg_events_submit(ev, &e);
+	tg_events_submit(w.ev, &e);
 	strcpy(e.client, "192.0.2.8"); /* other client */
-	tg_events_submit(ev, &e);
+	tg_events_submit(w.ev, &e);
 	strcpy(e.client, "192.0.2.7");
 	e.qtype = 1; /* other type */
-	tg_events_submit(ev, &e);
+	tg_events_submit(w.ev, &e);
 	e.qtype = 15;
 	e.decision = TG_DECISION_LOG; /* other decision */
-	tg_events_submit(ev, &e);
+	tg_events_submit(w.ev, &e);
 	e.decision = TG_DECISION_BLOCK;
 	strcpy(e.qname, "army.mi"); /* other name */
-	tg_events_submit(ev, &e);
-	tg_events_free(ev);
+	tg_events_submit(w.ev, &e);
+	tg_events_free(w.ev);
 
-	s = slurp(path);
+	s = slurp(w.path);
 	assert_int_equal(count_lines(s), 5);
 	assert_null(strstr(s, "\"count\":2"));
 	assert_non_null(strstr(s, "\"client\":\"192.0.2.8\""));
-	assert_int_equal(get(&st.events_written), 5);
-	assert_int_equal(get(&st.events_aggregated), 0);
+	assert_int_equal(get(&w.st.events_written), 5);
+	assert_int_equal(get(&w.st.events_aggregated), 0);
 	free(s);
-	free(c);
-	rm_rf(dir);
-	free(dir);
+	writer_end(&w);
 }
 
 static void test_kv_file(void **state)
 {
-	char *dir = make_tmpdir(), path[300];
-	tg_stats st;
-	tg_events *ev = NULL;
-	tg_conf *c;
+	struct writer w;
 	tg_event e;
 	char *s;
 
 	(void)state;
-	memset(&st, 0, sizeof(st));
-	snprintf(path, sizeof(path), "%s/events.log", dir);
-	c = new_conf(path, "", 0); /* no aggregation */
-	c->event_format = TG_EVENT_KV;
-	assert_int_equal(tg_events_create(c, &st, &ev, NULL, 0), TG_OK);
+	writer_start(&w, "events.log", 0, TG_EVENT_KV); /* no aggregation */
 	sample_event(&e);
-	tg_events_submit(ev, &e);
-	tg_events_submit(ev, &e);
-	tg_events_free(ev);
-	s = slurp(path);
+	tg_events_submit(w.ev, &e);
+	tg_events_submit(w.ev, &e);
+	tg_events_free(w.ev);
+	s = slurp(w.path);
 	assert_int_equal(count_lines(s), 2);
 	assert_non_null(strstr(s, "time=2026-11-28T14:30:01.123Z client="));
 	assert_non_null(strstr(s, " resolver=ns1.test count=1\n"));
 	free(s);
-	free(c);
-	rm_rf(dir);
-	free(dir);
+	writer_end(&w);
 }
 
 /* A resolver thread submits the query name in wire form; the writer
@@ -461,31 +462,25 @@ static void test_wire_qname(void **state)
 				    "army"
 				    "\x02"
 				    "ml";
-	char *dir = make_tmpdir(), path[300];
-	tg_stats st;
-	tg_events *ev = NULL;
-	tg_conf *c;
+	struct writer w;
 	tg_event e;
 	char *s;
 
 	(void)state;
-	memset(&st, 0, sizeof(st));
-	snprintf(path, sizeof(path), "%s/events.jsonl", dir);
-	c = new_conf(path, "", 60);
-	assert_int_equal(tg_events_create(c, &st, &ev, NULL, 0), TG_OK);
+	writer_start(&w, "events.jsonl", 60, TG_EVENT_JSON);
 	sample_event(&e);
 	e.qname[0] = '\0';
 	memcpy(e.qwire, w1, sizeof(w1));
 	e.qwire_len = sizeof(w1);
-	tg_events_submit(ev, &e);
+	tg_events_submit(w.ev, &e);
 	e.qwire[1] = 'a'; /* "army.ML": the same key, twice */
-	tg_events_submit(ev, &e);
-	tg_events_submit(ev, &e);
+	tg_events_submit(w.ev, &e);
+	tg_events_submit(w.ev, &e);
 	memcpy(e.qwire, w2, sizeof(w2));
 	e.qwire_len = sizeof(w2);
-	tg_events_submit(ev, &e);
-	tg_events_free(ev);
-	s = slurp(path);
+	tg_events_submit(w.ev, &e);
+	tg_events_free(w.ev);
+	s = slurp(w.path);
 	assert_int_equal(count_lines(s), 3);
 	assert_non_null(strstr(s, "\"qname\":\"army.ml\",\"qtype\":\"MX\""));
 	assert_non_null(strstr(s, "\"qname\":\"army.ml\",\"qtype\":\"MX\""
@@ -494,12 +489,10 @@ static void test_wire_qname(void **state)
 	/* the label a"b.c: its quote and dot escaped (a\"b\.c), then the
 	 * two backslashes and the quote escaped for JSON */
 	assert_non_null(strstr(s, "\"qname\":\"a\\\\\\\"b\\\\.c.army.ml\""));
-	assert_int_equal(get(&st.events_aggregated), 1);
-	assert_int_equal(get(&st.events_written), 3);
+	assert_int_equal(get(&w.st.events_aggregated), 1);
+	assert_int_equal(get(&w.st.events_written), 3);
 	free(s);
-	free(c);
-	rm_rf(dir);
-	free(dir);
+	writer_end(&w);
 }
 
 /* ------------------------------------------------------------------ ring */
@@ -530,37 +523,29 @@ static void *flood_thread(void *arg)
 
 static void test_ring_full(void **state)
 {
-	char *dir = make_tmpdir(), path[300];
-	tg_stats st;
-	tg_events *ev = NULL;
-	tg_conf *c;
+	struct writer w;
 	pthread_t t[2];
 	struct flood f[2];
 	int i;
 
 	(void)state;
-	memset(&st, 0, sizeof(st));
-	snprintf(path, sizeof(path), "%s/events.log", dir);
-	c = new_conf(path, "", 0);
-	assert_int_equal(tg_events_create(c, &st, &ev, NULL, 0), TG_OK);
+	writer_start(&w, "events.log", 0, TG_EVENT_JSON);
 	for (i = 0; i < 2; i++) {
-		f[i].ev = ev;
+		f[i].ev = w.ev;
 		assert_int_equal(
 		    pthread_create(&t[i], NULL, flood_thread, &f[i]), 0);
 	}
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
-	tg_events_free(ev);
+	tg_events_free(w.ev);
 	/* the writer cannot keep up: the ring overflowed and was counted */
-	assert_true(get(&st.events_dropped) > 0);
-	assert_int_equal(get(&st.events_written) + get(&st.events_dropped),
+	assert_true(get(&w.st.events_dropped) > 0);
+	assert_int_equal(get(&w.st.events_written) + get(&w.st.events_dropped),
 			 2 * FLOOD);
 	/* submitters were never held up by I/O: well under 10 us each */
 	for (i = 0; i < 2; i++)
 		assert_true(f[i].seconds < FLOOD * 10e-6);
-	free(c);
-	rm_rf(dir);
-	free(dir);
+	writer_end(&w);
 }
 
 /* ---------------------------------------------------- failing destinations */
