@@ -88,6 +88,10 @@ struct tg_cand {
 	unsigned held; /* TG_HELD_* bits of the best score */
 };
 
+/* A tg_cand.held bit beside TG_HELD_*: whether the namesake rule holds
+ * the match too is still to be asked (label_protected()). */
+#define TG_HELD_ASK_NAMESAKE (1u << 31)
+
 /** Registrable domains a memo holds (a power of two), and the longest
  *  one (wire bytes, root included) it holds. */
 #define TG_MEMO_SLOTS 512
@@ -665,9 +669,18 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 	 * (mercadolibre.com, Mercado Libre's, one letter from a protected
 	 * mercadolivre.com.br, with mercadolibre.com.ar protected): logged,
 	 * never blocked, whatever the block threshold */
-	if (raw >= c->ix->block_threshold && label_protected(c))
-		s = cap_held(c, s, c->ix->block_threshold - 1, TG_HELD_NAMESAKE,
-			     &held);
+	if (raw >= c->ix->block_threshold) {
+		if (s >= c->ix->block_threshold) {
+			if (label_protected(c))
+				s = cap_held(c, s, c->ix->block_threshold - 1,
+					     TG_HELD_NAMESAKE, &held);
+		} else {
+			/* held already: whether the namesake rule holds it
+			 * too is asked only if this match is the result
+			 * (a lookup; score_parsed()) */
+			held |= TG_HELD_ASK_NAMESAKE;
+		}
+	}
 	add_cand_held(c, tid, s, cls | other, held, raw);
 }
 
@@ -1958,7 +1971,12 @@ static void score_parsed(const tg_index *ix, struct tg_memo *memo,
 	const struct tg_target *t = &ix->t[best->tid];
 	out->score = best->score;
 	out->classes = best->classes;
-	out->held = best->score >= ix->block_threshold ? 0 : best->held;
+	out->held = 0;
+	if (best->score < ix->block_threshold) {
+		out->held = best->held & ~TG_HELD_ASK_NAMESAKE;
+		if ((best->held & TG_HELD_ASK_NAMESAKE) && label_protected(&c))
+			out->held |= TG_HELD_NAMESAKE;
+	}
 	tg_wire_to_text(ix->arena.data + t->wire_off, t->wire_len,
 			out->protected_name, sizeof(out->protected_name));
 	out->source = ix->sources.s[t->src];

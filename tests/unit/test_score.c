@@ -700,6 +700,8 @@ static void test_held(void **state)
 	static const char *const ns[] = {"instyle.com", "istyle.iq", NULL};
 	static const char *const gm[] = {"gmail.com", NULL};
 	static const char *const fb[] = {"facebook.com", NULL};
+	static const char *const ml[] = {"mercadolivre.com.br",
+					 "mercadolibre.com.ar", NULL};
 	static const struct tg_case cases[] = {
 	    {br, TG_PROFILE_BRAND, 80, "paypall.com",
 	     .held = TG_HELD_SHORT_BRAND},
@@ -713,6 +715,9 @@ static void test_held(void **state)
 	    {br, TG_PROFILE_BRAND, 80, "myetherwallets.com",
 	     .held = TG_HELD_SIBLING},
 	    {ns, TG_PROFILE_TYPO, 80, "istyle.com", .held = TG_HELD_NAMESAKE},
+	    /* two rules: either alone keeps it below block */
+	    {ml, TG_PROFILE_BRAND, 80, "mercadolibre.com",
+	     .held = TG_HELD_OTHER_SUFFIX | TG_HELD_NAMESAKE},
 	    {gm, TG_PROFILE_TYPO, 70, "gmai.com", .held = TG_HELD_SHORT_LABEL},
 	    {gm, TG_PROFILE_TYPO, 80, "gmai.com",
 	     .held = 0}, /* 75: its class */
