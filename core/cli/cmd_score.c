@@ -73,7 +73,6 @@ static char *put_score(char *o, int v)
 	return o;
 }
 
-/** Print one result, plain or JSON.  \p input is the name as given. */
 /* A JSON array of the names of the bits set in \p bits (the first \p n). */
 static void json_bits(FILE *out, unsigned bits, unsigned n,
 		      const char *(*name)(unsigned))
@@ -90,10 +89,10 @@ static void json_bits(FILE *out, unsigned bits, unsigned n,
 	putc(']', out);
 }
 
+/** Print one result, plain or JSON.  \p input is the name as given. */
 static void print_result(FILE *out, const tg_result *r, const char *input,
 			 int valid, int json)
 {
-
 	if (!json) {
 		/* one line, built here and written once: printf's format
 		 * parsing was a fifth of the tool's instructions per name */
