@@ -428,8 +428,9 @@ def main():
                                f"{len(fb)} false blocks on {sname} with "
                                f"{lname}"))
 
+    bset = set(brands)
     tradeoff(args.tool, mm_gt, wl, brand_file, fuzzy_file,
-             [(sname, [n for n in src if not tgeval.under(n, set(brands))])
+             [(sname, [n for n in src if not tgeval.under(n, bset)])
               for sname, src in (("Tranco", top), ("Umbrella", umb))],
              work)
 
