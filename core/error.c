@@ -86,20 +86,34 @@ static void append(char *buf, size_t len, size_t *total, const char *s,
 	*total += n;
 }
 
-size_t tg_classes_format(unsigned mask, const char *sep, char *buf, size_t len)
+/* The names (\p name) of the bits of \p mask among the first \p n,
+ * separated by \p sep (tg_classes_format(), tg_held_format()). */
+static size_t bits_format(unsigned mask, unsigned n,
+			  const char *(*name)(unsigned), const char *sep,
+			  char *buf, size_t len)
 {
 	size_t total = 0, seplen = sep ? strlen(sep) : 0;
-	for (unsigned i = 0; i < TG_C_COUNT; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		if (!(mask & (1u << i)))
 			continue;
 		if (total > 0)
 			append(buf, len, &total, sep, seplen);
-		const char *n = tg_class_name(1u << i);
-		append(buf, len, &total, n, strlen(n));
+		const char *s = name(1u << i);
+		append(buf, len, &total, s, strlen(s));
 	}
 	if (buf && len)
 		buf[total < len ? total : len - 1] = 0;
 	return total;
+}
+
+size_t tg_classes_format(unsigned mask, const char *sep, char *buf, size_t len)
+{
+	return bits_format(mask, TG_C_COUNT, tg_class_name, sep, buf, len);
+}
+
+size_t tg_held_format(unsigned held, const char *sep, char *buf, size_t len)
+{
+	return bits_format(held, TG_HELD_COUNT, tg_held_name, sep, buf, len);
 }
 
 const char *tg_verdict_name(tg_verdict v)

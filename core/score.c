@@ -621,23 +621,20 @@ static void eval_edit(struct tg_ctx *c, uint32_t tid)
 	}
 	if (pos == 0 && !(cls & (TG_C_HOMOGLYPH | TG_C_IDN_HOMOGLYPH)))
 		s -= tg_rules.first_letter; /* rarely mistyped */
+	s += len_term(t);
 	/* the rest are terms of the score (raw and s) and caps (s only,
 	 * cap_held()) */
 	int raw = s;
 	/* a final 's' more or less is a singular/plural pair of names
-	 * (stripe/stripes, game/games) more often than a typo */
+	 * (stripe/stripes, game/games) more often than a typo; the length
+	 * term comes on top of its cap */
 	if ((cls & (TG_C_ADDITION | TG_C_OMISSION)) &&
 	    ((c->m > t->skel_len && pos == t->skel_len && c->q[pos] == 's') ||
 	     (c->m < t->skel_len && pos == c->m && tskel(c, t)[pos] == 's'))) {
 		cls |= TG_C_PLURAL;
-		/* the length term below comes on top of the cap */
-		s = cap_held(c, s + len_term(t),
-			     tg_rules.plural_cap + len_term(t), TG_HELD_SIBLING,
-			     &held) -
-		    len_term(t);
+		s = cap_held(c, s, tg_rules.plural_cap + len_term(t),
+			     TG_HELD_SIBLING, &held);
 	}
-	s += len_term(t);
-	raw += len_term(t);
 	/* a brand label long enough to block (TG_RULE_BRAND_BLOCK_MIN) is
 	 * distinctive: a name one edit from it is rarely someone else's */
 	if ((t->flags & TG_T_BRAND) && t->skel_len >= TG_RULE_BRAND_BLOCK_MIN &&
@@ -849,12 +846,12 @@ static void eval_concat(struct tg_ctx *c, uint32_t tid, const char *v,
 	}
 	if (!plausible)
 		s = 65;
-	/* a brand's bit.ly, goo.gl, youtu.be: the label and a two-letter
-	 * ccTLD spell a word that is often the brand's own name elsewhere */
-	unsigned held = 0;
 	if (t->skel_len <= 2 && s > 65)
 		s = 65; /* fl.gov -> flgov.com: too short to be distinctive */
+	unsigned held = 0;
 	int raw = s;
+	/* a brand's bit.ly, goo.gl, youtu.be: the label and a two-letter
+	 * ccTLD spell a word that is often the brand's own name elsewhere */
 	if ((t->flags & TG_T_BRAND) && t->suf_labels == 1 && s1[0] == 2 &&
 	    !(sl == c->suf_len && memcmp(ts, c->suf, sl) == 0))
 		s = cap_held(c, s, tg_rules.hack_cap, TG_HELD_BRAND_OWN, &held);

@@ -322,6 +322,9 @@ const char *tg_held_name(unsigned held_bit);
 /** One line of prose for a single TG_HELD_* bit; "unknown" otherwise. */
 const char *tg_held_prose(unsigned held_bit);
 
+/** As tg_classes_format() for the TG_HELD_* bits of \p held. */
+size_t tg_held_format(unsigned held, const char *sep, char *buf, size_t len);
+
 /** The outcome of scoring one name. */
 typedef struct tg_result {
 	tg_verdict verdict; /**< from the index's thresholds */

@@ -840,7 +840,7 @@ static void decide_for(struct tg_mod *m, const struct query_info *qi,
 	tg_event ev;
 	char classes[256], held[256], type[16], qname[TG_NAME_BUF];
 	unsigned bit;
-	size_t i, o;
+	size_t i;
 
 	if (decision == TG_DECISION_BLOCK)
 		TG_INC(m, blocked[m->conf->action]);
@@ -890,21 +890,12 @@ static void decide_for(struct tg_mod *m, const struct query_info *qi,
 		return;
 	tg_name_format(qi->qname, qi->qname_len, qname, sizeof(qname));
 	tg_classes_format(mt->classes, ",", classes, sizeof(classes));
-	/* why a logged match whose class would block did not: the rule's
+	/* why a logged match whose class would block did not: the rules'
 	 * names (typoguard explain gives the prose) */
 	held[0] = '\0';
-	for (i = 0, o = 0, bit = 1; i < TG_HELD_COUNT; i++, bit <<= 1) {
-		int k;
-
-		if (!(mt->held & bit))
-			continue;
-		k = snprintf(held + o, sizeof(held) - o, "%s%s",
-			     o ? "," : " held ", tg_held_name(bit));
-		if (k < 0 || (size_t)k >= sizeof(held) - o) {
-			held[o] = '\0'; /* cut: the whole names so far stay */
-			break;
-		}
-		o += (size_t)k;
+	if (mt->held) {
+		strcpy(held, " held ");
+		tg_held_format(mt->held, ",", held + 6, sizeof(held) - 6);
 	}
 	sldns_wire2str_type_buf(qi->qtype, type, sizeof(type));
 	log_info("typoguard: %s %s %s from %s: %s%slookalike of %s score %d "

@@ -753,6 +753,11 @@ static void test_held(void **state)
 		tg_index_free(ix);
 	}
 	assert_string_equal(tg_held_name(TG_HELD_NAMESAKE), "namesake");
+	char hf[64];
+	assert_int_equal(tg_held_format(TG_HELD_OTHER_SUFFIX | TG_HELD_NAMESAKE,
+					",", hf, sizeof(hf)),
+			 strlen("other-suffix-edit,namesake"));
+	assert_string_equal(hf, "other-suffix-edit,namesake");
 	assert_string_equal(tg_held_name(3), "unknown");
 }
 
